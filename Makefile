@@ -1,0 +1,36 @@
+# The two commands of the README. Both do all set-up on a fresh machine (as root or with sudo):
+#   make serve   build the portal from the records in the repo and serve it on http://127.0.0.1:8000/
+#   make test    run every test (unit, build, browser) and the type checker
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve build test setup browser clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+build: $(STAMP)
+	$(BIN)/portal build
+
+serve: $(STAMP)
+	$(BIN)/portal serve
+
+test: $(STAMP) browser
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf build site $(VENV)

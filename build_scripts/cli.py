@@ -1,0 +1,119 @@
+"""The `portal` command: options in, one library call, the result out, an exit code.
+
+    portal validate        check every record; list every problem
+    portal build           validate → package → pages → site (published only if all pass)
+    portal serve           build, then serve site/ on localhost
+    portal topics          show which topics the rules give each record
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from typing import Callable, Sequence
+
+from build_scripts import records, site, topics
+from build_scripts.paths import Paths, relative
+from build_scripts.problems import BuildError
+from build_scripts.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    paths = Paths()
+    try:
+        code: int = args.run(args, paths)
+        return code
+    except BuildError as exc:
+        print(f"portal {args.command}: failed; the published site was left as it was.", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the published site was left as it was.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - unknown errors are reported, never swallowed
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"portal {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+                  "run again with --debug for the traceback, and report it.", file=sys.stderr)
+        return 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = Settings()
+    parser = argparse.ArgumentParser(prog="portal", description="答复公开: build the portal from the reply records.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("validate", help="check every record and vocabulary; list every problem")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("build", help="validate, write the data package and pages, build the site")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("serve", help="build, then serve site/ on localhost")
+    p.add_argument("--host", default=defaults.host, help=f"address to listen on (default {defaults.host})")
+    p.add_argument("--port", type=int, default=defaults.port, help=f"port (default {defaults.port})")
+    p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building")
+    p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("topics", help="compare each record's topics with what the rules assign")
+    p.set_defaults(run=cmd_topics)
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
+    dataset = records.load(paths)
+    if args.format == "json":
+        import json
+
+        print(json.dumps([p.as_dict() for p in dataset.report.problems], ensure_ascii=False, indent=2))
+    else:
+        print(dataset.report.render())
+        if dataset.report.ok:
+            print(f"{len(dataset.replies)} record(s) valid.")
+    return 0 if dataset.report.ok else 1
+
+
+def cmd_build(args: argparse.Namespace, paths: Paths) -> int:
+    log: Callable[[str], None] = (lambda _: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
+    result = site.build(paths, log=log)
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    print(f"built {result.replies} replies, {result.pages} pages into {relative(result.site)} ({stages})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
+    import functools
+    import http.server
+
+    if not args.no_build:
+        cmd_build(argparse.Namespace(quiet=False), paths)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(paths.site))
+    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
+        print(f"serving {relative(paths.site)} at http://{args.host}:{args.port}/ (Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace, paths: Paths) -> int:
+    dataset = records.load(paths)
+    differ = 0
+    for reply in dataset.replies:
+        expected = topics.assign(reply.data, dataset.vocab.topics)
+        if expected != list(reply["topics"]):
+            differ += 1
+            print(f"{reply.id}: record {reply['topics']} ≠ rules {expected}")
+    print(f"{differ} of {len(dataset.replies)} record(s) differ from the rules.")
+    return 0

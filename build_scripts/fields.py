@@ -1,0 +1,305 @@
+"""The one field list.
+
+Every field of a reply record, of its nested parts and of the vocabularies is described here
+once. The record validator (``records``), the Table Schemas (``package``) and the data
+dictionary page (``pages``) are all generated from these tuples; nothing else names a field's
+type, constraint, Chinese title or description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["string", "integer", "date", "list", "objects", "mapping"]
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+REGION_CODE_PATTERN = r"^[1-8][0-9]{5}$"
+LIST_SEPARATOR = "、"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: how it is written in a record and how it appears in the data package.
+
+    ``nullable`` fields must still be present in a record (written ``null``) so that every
+    record says explicitly what its letter does not say.
+    """
+
+    name: str
+    kind: Kind
+    title: str
+    description: str
+    nullable: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: int | None = None
+    max_length: int | None = None
+    example: str | None = None
+    # Where the field lives: "record" (written by a person), "derived" (computed at build).
+    source: Literal["record", "derived"] = "record"
+    # For ``objects`` fields: the table the items go to.
+    table: str | None = None
+    # For ``objects`` fields: the fields of each item.
+    items: tuple["Field", ...] = field(default=())
+
+    @property
+    def required(self) -> bool:
+        return not self.nullable
+
+    @property
+    def in_record(self) -> bool:
+        return self.source == "record"
+
+
+PROPOSAL_KINDS = ("建议", "议案", "提案")
+PROPOSER_ROLES = ("代表", "委员", "组织")
+DISCLOSURES = ("公开", "依申请公开", "不予公开")
+SECTION_LEVELS = (0, 1, 2, 3)
+NOTE_KINDS = ("repair", "cleaning", "decision")
+
+SECTION_FIELDS: tuple[Field, ...] = (
+    Field("heading", "string", "小标题",
+          "Heading as printed, numbering included (一、基本情况); null for untitled text such as the "
+          "opening and closing paragraphs. 小标题（含序号），开头和结尾段落为空。",
+          nullable=True, example="一、基本情况"),
+    Field("level", "integer", "层级",
+          "1 for 一、 headings, 2 for （一） headings, 3 below; 0 for untitled text. "
+          "标题层级：一、为1，（一）为2，无标题段落为0。",
+          minimum=0, example="1"),
+    Field("text", "string", "正文",
+          "Cleaned text of the section; paragraphs separated by one blank line. "
+          "清洗后的正文，段落之间空一行。",
+          example="深入学习贯彻……"),
+)
+
+NOTE_FIELDS: tuple[Field, ...] = (
+    Field("field", "string", "字段",
+          "The record field the note is about (body for the text). 说明所涉字段。", example="reply_date"),
+    Field("kind", "string", "类型",
+          "repair: a damaged value rebuilt; cleaning: extraction damage removed from the text; "
+          "decision: an ambiguity resolved by the editor. 修复/清洗/编辑判断。",
+          enum=NOTE_KINDS, example="repair"),
+    Field("original", "string", "原文",
+          "The text as the letter has it, where there is one. 信件原样文字。", nullable=True, example="2023531"),
+    Field("value", "string", "采用值",
+          "The value the record uses. 记录采用的值。", nullable=True, example="2023-05-31"),
+    Field("reason", "string", "理由",
+          "Why: the evidence for the repair or decision. 修复或判断的依据。",
+          example="日期缺少年月日；页面发布日期为2023-06-16，唯一可能的读法是2023年5月31日。"),
+)
+
+REPLY_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "编号",
+          "Stable ASCII id and permalink (region code, year, kind, proposal number). Never changes. "
+          "稳定的英文编号，即永久链接，永不更改。",
+          pattern=ID_PATTERN, max_length=64, example="530112-2020-yian-001"),
+    Field("title", "string", "答复标题",
+          "Title of the reply as printed, or as the page names it. 答复函标题（照录）。",
+          example="关于西山区第十六届人大四次会议第001号议案答复的函"),
+    # The proposal the reply answers.
+    Field("proposal_kind", "string", "建议类型",
+          "建议 (deputy's suggestion), 议案 (motion) or 提案 (CPPCC proposal). 人大代表建议、议案或政协提案。",
+          enum=PROPOSAL_KINDS, example="提案"),
+    Field("assembly", "string", "提出机构",
+          "Full name of the people's congress or CPPCC committee. 人民代表大会或政协委员会全称。",
+          example="政协云南省委员会"),
+    Field("term", "integer", "届次",
+          "Term (届) as an integer; null when the letter does not say. 第几届，信中未写为空。",
+          nullable=True, minimum=1, example="12"),
+    Field("session_no", "integer", "会议次数",
+          "Session (次会议) as an integer; null when the letter does not say. 第几次会议，信中未写为空。",
+          nullable=True, minimum=1, example="4"),
+    Field("proposal_number", "string", "建议编号",
+          "Proposal number as written, leading zeros kept. 建议/提案编号（照录，保留前导零）。",
+          nullable=True, max_length=32, example="0079"),
+    Field("proposers", "list", "提出人",
+          "People or organisations who made the proposal, as the letter names them. 提出人或提出单位。",
+          example="九三学社云南省委"),
+    Field("proposer_role", "string", "提出人身份",
+          "代表 (deputy), 委员 (CPPCC member) or 组织 (organisation). 代表、委员或组织。",
+          nullable=True, enum=PROPOSER_ROLES, example="组织"),
+    Field("proposal_title", "string", "建议标题",
+          "Title of the proposal, without 《》. 建议/提案标题（不含书名号）。",
+          nullable=True, example="构建“全周期管理”基层社会治理模式的建议"),
+    # The reply.
+    Field("agency", "string", "答复单位",
+          "The department that replied, full name. 答复单位全称。", example="云南省民政厅"),
+    Field("region_code", "string", "行政区划代码",
+          "6-digit GB/T 2260 code of the agency's area; see the regions table. 答复单位所在行政区划代码。",
+          pattern=REGION_CODE_PATTERN, example="530000"),
+    Field("region_name", "string", "行政区划",
+          "Name of the region, from the regions vocabulary. 行政区划名称（取自区划表）。",
+          source="derived", example="云南省"),
+    Field("doc_number", "string", "文号",
+          "The reply's own document number (文号), verbatim; null when none is printed. 答复函文号（照录）。",
+          nullable=True, max_length=64, example="云民发〔2021〕118号"),
+    Field("reply_date", "date", "答复日期",
+          "Date the reply was signed (YYYY-MM-DD). 落款日期。", nullable=True, example="2021-05-28"),
+    Field("published_date", "date", "公开日期",
+          "Date the reply was published online, from the page. 网上公开日期。",
+          nullable=True, example="2021-06-04"),
+    Field("category", "string", "办理类型",
+          "办理类型/类别 code as printed (A, B, C, …); its meaning depends on the issuer, see categories. "
+          "办理类型代码（照录），含义见类别表。",
+          nullable=True, pattern=r"^[A-Z]$", example="A"),
+    Field("category_scheme", "string", "类别体系",
+          "Which issuer's category definitions apply; key into the categories table. 适用的类别定义体系。",
+          nullable=True, source="derived", pattern=ID_PATTERN, example="yunnan-cppcc"),
+    Field("disclosure", "string", "公开属性",
+          "Disclosure status printed on the letter. 公开属性。",
+          nullable=True, enum=DISCLOSURES, example="公开"),
+    Field("signer", "string", "签发人", "Signing official (签发人), when printed. 签发人。",
+          nullable=True, example="朱增理"),
+    Field("contact_name", "string", "联系人", "Contact person printed on the letter. 联系人。",
+          nullable=True, example="张筱兰"),
+    Field("contact_phone", "string", "联系电话",
+          "Contact phone(s) printed on the letter, several separated by 、. Site-footer numbers are not it. "
+          "联系电话（多个以、分隔，网站页脚电话不算）。",
+          nullable=True, pattern=r"^[0-9+()（） —–-]+(、[0-9+()（） —–-]+)*$", example="0871-65732120"),
+    Field("cc", "list", "抄送", "Copied to (抄送), as printed. 抄送单位。", example="省政府办公厅"),
+    Field("source_url", "string", "来源网址",
+          "Web page the letter was taken from; null for letters received as files. 来源网页。",
+          nullable=True, pattern=r"^https?://[^\s<>\"']+$", example="https://example.gov.cn/a.html"),
+    Field("index_number", "string", "索引号",
+          "Government-information index number (索引号) from the page. 政府信息公开索引号。",
+          nullable=True, example="5300000161102/20210020"),
+    Field("topics", "list", "主题",
+          "Topic ids from the topics vocabulary, assigned by the rules in datasets/vocab/topics.yaml. "
+          "主题（取自主题词表）。",
+          example="sanshe-liandong"),
+    # Provenance.
+    Field("raw_file", "string", "原件文件",
+          "File name of the raw letter kept beside the record, byte for byte. 原件文件名。",
+          pattern=r"^[A-Za-z0-9._-]+$", example="letter.txt"),
+    Field("raw_sha256", "string", "原件SHA256", "sha256 of the raw letter. 原件哈希值。",
+          pattern=SHA256_PATTERN, example="3f5a…"),
+    Field("raw_format", "string", "原件格式",
+          "How the letter arrived: web page text, Word export, PDF text, plain text. 原件来源格式。",
+          enum=("html", "html-text", "docx", "docx-text", "pdf", "pdf-text", "text"), example="pdf-text"),
+    Field("retrieved_date", "date", "获取日期",
+          "Date the raw letter was retrieved, when known. 获取日期。", nullable=True, example="2023-06-20"),
+    Field("sections", "objects", "正文段落", "The cleaned text as ordered sections. 正文分节。",
+          table="sections", items=SECTION_FIELDS),
+    Field("notes", "objects", "修复说明",
+          "Every repair, cleaning and editorial decision, with its reason. 修复、清洗与判断说明。",
+          table="notes", items=NOTE_FIELDS),
+)
+
+TOPIC_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "主题编号", "ASCII topic id. 主题英文编号。", pattern=ID_PATTERN, example="shequ-jianfu"),
+    Field("name", "string", "主题", "Topic name. 主题名称。", example="社区减负"),
+    Field("description", "string", "说明", "What the topic covers. 主题说明。", example="社区工作准入、清单管理……"),
+    Field("terms", "list", "匹配词",
+          "Rule: words whose occurrences in a reply's title and text count for the topic. "
+          "规则：在标题与正文中计数的词语。", example="社区减负"),
+    Field("min_hits", "integer", "最少出现次数",
+          "Rule: the topic is assigned when the terms occur at least this many times in all. "
+          "规则：匹配词合计出现不少于此次数时归入该主题。", minimum=1, example="2"),
+)
+
+REGION_FIELDS: tuple[Field, ...] = (
+    Field("code", "string", "行政区划代码", "GB/T 2260 code. 行政区划代码。",
+          pattern=REGION_CODE_PATTERN, example="530112"),
+    Field("name", "string", "名称", "Region name. 名称。", example="西山区"),
+    Field("full_name", "string", "全称", "Name with its parents. 含上级的全称。", example="云南省昆明市西山区"),
+    Field("level", "string", "级别", "省 (province), 市 (prefecture) or 区县 (county). 级别。",
+          enum=("省", "市", "区县"), example="区县"),
+    Field("parent", "string", "上级代码", "Code of the parent region. 上级区划代码。",
+          nullable=True, pattern=REGION_CODE_PATTERN, example="530100"),
+)
+
+CATEGORY_FIELDS: tuple[Field, ...] = (
+    Field("code", "string", "代码", "Category code as printed. 类别代码。", pattern=r"^[A-Z]$", example="A"),
+    Field("label", "string", "名称", "Short label. 简称。", example="已解决或基本解决"),
+    Field("definition", "string", "定义", "The definition the issuer uses. 定义。",
+          example="所提问题已经解决或基本解决的"),
+)
+
+CATEGORY_SCHEME_FIELDS: tuple[Field, ...] = (
+    Field("scheme", "string", "类别体系", "Id of the issuer's scheme. 类别体系编号。",
+          pattern=ID_PATTERN, example="yunnan-cppcc"),
+    Field("issuer", "string", "定义机构", "Who defines the categories. 制定类别的机构。", example="政协云南省委员会"),
+    Field("assemblies", "list", "适用机构",
+          "Assemblies whose proposals' replies use this scheme. 适用的人大或政协。", example="政协云南省委员会"),
+    Field("source", "string", "定义出处", "Where the definition comes from, or what is known of it. 定义出处。",
+          example="……"),
+    Field("verified", "string", "核实状态",
+          "verified: read in the cited source; unverified: common usage, the issuer's own text still to be found. "
+          "已核实/待核实。", enum=("verified", "unverified"), example="unverified"),
+    Field("codes", "objects", "类别", "The codes of the scheme. 各类别。", table="categories",
+          items=CATEGORY_FIELDS),
+)
+
+
+def record_fields() -> tuple[Field, ...]:
+    """Fields a person writes in ``reply.yaml``, in the order records are written."""
+    return tuple(f for f in REPLY_FIELDS if f.in_record)
+
+
+def by_name(fields: tuple[Field, ...]) -> dict[str, Field]:
+    return {f.name: f for f in fields}
+
+
+# --- tables of the data package ------------------------------------------------------------
+
+REPLY_ID = Field("reply_id", "string", "答复编号", "Id of the reply (replies.id). 答复编号。",
+                 pattern=ID_PATTERN, example="530112-2020-yian-001")
+POSITION = Field("position", "integer", "序号", "Order within the reply, from 1. 在答复中的顺序。",
+                 minimum=1, example="1")
+TOPIC_ID = Field("topic_id", "string", "主题编号", "Id of the topic (topics.id). 主题编号。",
+                 pattern=ID_PATTERN, example="sanshe-liandong")
+SCHEME = CATEGORY_SCHEME_FIELDS[0]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource of the data package: its columns come from the field lists above."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+
+def _columns(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    return tuple(f for f in fields if f.kind != "objects")
+
+
+TABLES: tuple[Table, ...] = (
+    Table("replies", "答复", "One row per reply letter. 每封答复函一行。", _columns(REPLY_FIELDS), ("id",),
+          (ForeignKey(("region_code",), "regions", ("code",)),
+           ForeignKey(("category_scheme", "category"), "categories", ("scheme", "code")))),
+    Table("sections", "正文段落", "The cleaned text of each reply, in order. 各答复的正文，按顺序。",
+          (REPLY_ID, POSITION) + SECTION_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),)),
+    Table("notes", "修复说明", "Repairs, cleaning and editorial decisions, with reasons. 修复、清洗与判断说明。",
+          (REPLY_ID, POSITION) + NOTE_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),)),
+    Table("topics", "主题", "The community-governance topic vocabulary and its rules. 社区治理主题词表及归类规则。",
+          TOPIC_FIELDS, ("id",)),
+    Table("reply_topics", "答复主题", "Which reply has which topic. 答复与主题的对应。",
+          (REPLY_ID, TOPIC_ID), ("reply_id", "topic_id"),
+          (ForeignKey(("reply_id",), "replies", ("id",)), ForeignKey(("topic_id",), "topics", ("id",)))),
+    Table("regions", "行政区划", "Regions of the replying agencies (GB/T 2260). 答复单位所在行政区划。",
+          REGION_FIELDS, ("code",), (ForeignKey(("parent",), "regions", ("code",)),)),
+    Table("category_schemes", "类别体系", "Who defines 办理类型 codes and where. 办理类型的定义机构与出处。",
+          _columns(CATEGORY_SCHEME_FIELDS), ("scheme",)),
+    Table("categories", "办理类型", "Each issuer's category codes with their definitions. 各体系的办理类型定义。",
+          (SCHEME,) + CATEGORY_FIELDS, ("scheme", "code"),
+          (ForeignKey(("scheme",), "category_schemes", ("scheme",)),)),
+)
+
+
+def table(name: str) -> Table:
+    return next(t for t in TABLES if t.name == name)

@@ -1,0 +1,180 @@
+"""Stage 2, package: the Frictionless data package (canonical CSV + datapackage.json).
+
+Load: the checked dataset. Process: one row list per table, sorted by primary key; a Table
+Schema per table generated from ``fields.TABLES``. Save: UTF-8 CSV without BOM, ``\\n`` line
+ends, then ``datapackage.json`` with each file's bytes and sha256; finally validate the whole
+package with frictionless and fail the build if it is not valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from build_scripts import yamlio
+from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
+from build_scripts.paths import Paths, relative
+from build_scripts.problems import BuildError, Problem, Report
+from build_scripts.records import Dataset
+
+Row = dict[str, Any]
+
+
+def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
+    """Every table's rows, as plain values (lists still lists), sorted by primary key."""
+    replies = [r.data for r in dataset.replies]
+    rows: dict[str, list[Row]] = {
+        "replies": [dict(r) for r in replies],
+        "sections": [
+            {"reply_id": r["id"], "position": i, **s} for r in replies for i, s in enumerate(r["sections"], 1)
+        ],
+        "notes": [{"reply_id": r["id"], "position": i, **n} for r in replies for i, n in enumerate(r["notes"], 1)],
+        "topics": [dict(t) for t in dataset.vocab.topics],
+        "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
+        "regions": [dict(r) for r in dataset.vocab.regions],
+        "category_schemes": [dict(s) for s in dataset.vocab.category_schemes],
+        "categories": [{"scheme": s["scheme"], **c} for s in dataset.vocab.category_schemes for c in s["codes"]],
+    }
+    for table in TABLES:
+        rows[table.name].sort(key=lambda row: tuple(_sort_key(row[k]) for k in table.primary_key))
+    return rows
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, str(value))
+
+
+def cell(value: Any) -> str:
+    """A value as it is written in the canonical CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return str(value)
+
+
+def frame(table: Table, rows: list[Row]) -> pd.DataFrame:
+    columns = [f.name for f in table.fields]
+    return pd.DataFrame([[cell(row.get(c)) for c in columns] for row in rows], columns=columns, dtype="string")
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "fields": [field_schema(f) for f in table.fields],
+        "primaryKey": list(table.primary_key),
+        "missingValues": [""],
+    }
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {
+                "fields": list(fk.fields),
+                "reference": {"resource": "" if fk.table == table.name else fk.table, "fields": list(fk.reference)},
+            }
+            for fk in table.foreign_keys
+        ]
+    return schema
+
+
+def field_schema(f: Field) -> dict[str, Any]:
+    kind = {"string": "string", "integer": "integer", "date": "date", "list": "string"}[f.kind]
+    description = f.description
+    if f.kind == "list":
+        description += f" Several values are joined with “{LIST_SEPARATOR}”. 多个值以“{LIST_SEPARATOR}”分隔。"
+    out: dict[str, Any] = {"name": f.name, "title": f.title, "description": description, "type": kind}
+    if kind == "date":
+        out["format"] = "%Y-%m-%d"
+    # An empty list is an empty cell, so list columns are never required in the CSV.
+    constraints: dict[str, Any] = {"required": f.required and f.kind != "list"}
+    if f.enum is not None:
+        constraints["enum"] = list(f.enum)
+    if f.pattern is not None and f.kind != "list":
+        constraints["pattern"] = f.pattern.removeprefix("^").removesuffix("$")
+    if f.minimum is not None:
+        constraints["minimum"] = f.minimum
+    if f.max_length is not None:
+        constraints["maxLength"] = f.max_length
+    out["constraints"] = constraints
+    return out
+
+
+def csv_bytes(table: Table, rows: list[Row]) -> bytes:
+    text: str = frame(table, rows).to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
+
+
+def descriptor(paths: Paths, files: dict[str, bytes]) -> dict[str, Any]:
+    meta = yamlio.load(paths.package_meta.read_text(encoding="utf-8-sig")).data
+    resources = []
+    for table in TABLES:
+        data = files[f"{table.name}.csv"]
+        resources.append({
+            "name": table.name,
+            "title": table.title,
+            "description": table.description,
+            "path": f"{table.name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": len(data),
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "schema": table_schema(table),
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "version": meta["version"],
+        "licenses": meta["licenses"],
+        "sources": meta["sources"],
+        "resources": resources,
+    }
+
+
+def write(dataset: Dataset, paths: Paths, out_dir: Path) -> dict[str, Any]:
+    """Write the package into ``out_dir`` and validate it; return the descriptor."""
+    rows = table_rows(dataset)
+    files = {f"{t.name}.csv": csv_bytes(t, rows[t.name]) for t in TABLES}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out_dir / name).write_bytes(data)
+    package = descriptor(paths, files)
+    (out_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
+    validate(out_dir / "datapackage.json")
+    return package
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def validate(descriptor_path: Path) -> None:
+    """Run frictionless on the written package; raise BuildError listing every error."""
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(descriptor_path)).validate()
+    if report.valid:
+        return
+    problems: list[Problem] = []
+    for task in report.tasks:
+        for error in task.errors:
+            problems.append(_problem(descriptor_path.parent / Path(task.name + ".csv"), error))
+    for error in report.errors:
+        problems.append(_problem(descriptor_path, error))
+    raise BuildError(Report.of(problems))
+
+
+def _problem(path: Path, error: Any) -> Problem:
+    return Problem(relative(path), int(getattr(error, "row_number", 0) or 0), str(getattr(error, "field_name", "") or ""),
+                   f"package-{error.type}", error.message, "a build bug or bad record: the package must validate")
+
+
+def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:
+    rows = table_rows(dataset)
+    return ((t, rows[t.name]) for t in TABLES)

@@ -1,0 +1,39 @@
+"""Letter text is data: every way it can reach a page goes through one of these functions.
+
+- ``html``: text inside raw HTML blocks (Markdown leaves those alone).
+- ``md_inline``: text inside a Markdown heading: HTML-escaped, then Markdown's own
+  punctuation backslash-escaped so nothing in a letter becomes a link, emphasis or attribute.
+- ``meta``: text that MkDocs/Material print *unescaped* into templates (page.meta.title goes
+  raw into <title>): characters that could open markup are replaced by their full-width forms.
+- ``paragraphs``: a section's text as <p> lines, one per paragraph, with no blank lines so the
+  whole block stays one raw HTML block.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+# Python-Markdown's ESCAPED_CHARS plus '|' (tables extension).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_META_MAP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "{": "｛", "}": "｝", "\n": " ", "\r": " "})
+
+
+def html(text: object) -> str:
+    return _html.escape(_CONTROL.sub("", str(text)), quote=True)
+
+
+def md_inline(text: str) -> str:
+    escaped = _html.escape(_CONTROL.sub("", text).replace("\n", " "), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+def meta(text: str) -> str:
+    return _CONTROL.sub("", text).translate(_META_MAP).strip()
+
+
+def paragraphs(text: str, cls: str = "letter-text") -> str:
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    body = "".join(f"<p>{html(p).replace(chr(10), '<br>')}</p>" for p in paras)
+    return f'<div class="{cls}">{body}</div>'

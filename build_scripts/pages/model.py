@@ -1,0 +1,108 @@
+"""What the pages need to know about the collection: URLs, dates and the browse facets."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from build_scripts import dates
+from build_scripts.records import Dataset, Reply
+
+KIND_SLUGS = {"建议": "jianyi", "议案": "yian", "提案": "tian"}
+
+
+def reply_url(reply_id: str) -> str:
+    """Site-relative URL of a reply page: the permalink."""
+    return f"replies/{reply_id}/"
+
+
+def sort_date(reply: Reply) -> str:
+    """The date a reply is listed by: signed date, else publication date, else empty."""
+    return str(reply["reply_date"] or reply["published_date"] or "")
+
+
+def year(reply: Reply) -> str | None:
+    value = sort_date(reply)
+    return value[:4] if value else None
+
+
+def newest_first(replies: list[Reply] | tuple[Reply, ...]) -> list[Reply]:
+    return sorted(replies, key=lambda r: (sort_date(r), r.id), reverse=True)
+
+
+def date_zh(value: str | None) -> str:
+    parsed = dates.parse_iso(value) if value else None
+    return dates.zh(parsed) if parsed else "—"
+
+
+def agency_slug(reply: Reply) -> str:
+    digest = hashlib.sha1(reply["agency"].encode("utf-8")).hexdigest()[:8]
+    return f"{reply['region_code']}-{digest}"
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way to browse: a value per reply (or several), each value a page."""
+
+    slug: str
+    title: str
+    values: Callable[[Reply], list[tuple[str, str]]]  # [(value slug, label)]
+
+
+def _one(slug: str | None, label: str | None) -> list[tuple[str, str]]:
+    return [(slug, label)] if slug and label else []
+
+
+def facets(dataset: Dataset) -> tuple[Facet, ...]:
+    vocab = dataset.vocab
+    topic_names = {t["id"]: t["name"] for t in vocab.topics}
+
+    def region_values(reply: Reply) -> list[tuple[str, str]]:
+        return [(r["code"], r["full_name"]) for r in vocab.region_chain(reply["region_code"])]
+
+    def category_values(reply: Reply) -> list[tuple[str, str]]:
+        if not reply["category"]:
+            return []
+        scheme = next(s for s in vocab.category_schemes if s["scheme"] == reply["category_scheme"])
+        code = next(c for c in scheme["codes"] if c["code"] == reply["category"])
+        return [(f"{scheme['scheme']}-{code['code'].lower()}", f"{code['code']}类 {code['label']}（{scheme['issuer']}）")]
+
+    return (
+        Facet("agency", "答复单位", lambda r: _one(agency_slug(r), r["agency"])),
+        Facet("region", "地区", region_values),
+        Facet("year", "年份", lambda r: _one(year(r), f"{year(r)}年")),
+        Facet("kind", "类型", lambda r: _one(KIND_SLUGS[r["proposal_kind"]], r["proposal_kind"])),
+        Facet("category", "办理类型", category_values),
+        Facet("topic", "主题", lambda r: [(t, topic_names[t]) for t in r["topics"]]),
+    )
+
+
+def group(replies: tuple[Reply, ...], facet: Facet) -> dict[str, tuple[str, list[Reply]]]:
+    """value slug -> (label, replies newest first), ordered by slug."""
+    groups: dict[str, tuple[str, list[Reply]]] = {}
+    for reply in replies:
+        for slug, label in facet.values(reply):
+            groups.setdefault(slug, (label, []))[1].append(reply)
+    return {k: (groups[k][0], newest_first(groups[k][1])) for k in sorted(groups)}
+
+
+def session_text(reply: Reply) -> str:
+    term, session = reply["term"], reply["session_no"]
+    parts = []
+    if term:
+        parts.append(f"第{term}届")
+    if session:
+        parts.append(f"第{session}次会议")
+    return "".join(parts) or "未注明届次"
+
+
+def scheme_code(dataset: Dataset, reply: Reply) -> dict[str, Any] | None:
+    if not reply["category"]:
+        return None
+    for scheme in dataset.vocab.category_schemes:
+        if scheme["scheme"] == reply["category_scheme"]:
+            for code in scheme["codes"]:
+                if code["code"] == reply["category"]:
+                    return {**code, "scheme": scheme}
+    return None

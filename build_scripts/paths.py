@@ -1,0 +1,65 @@
+"""The one place that knows where things live, always relative to the repository root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every path the build reads or writes, derived from one root."""
+
+    root: Path = REPO_ROOT
+
+    @property
+    def datasets(self) -> Path:
+        return self.root / "datasets"
+
+    @property
+    def replies(self) -> Path:
+        """One folder per reply: ``<id>/reply.yaml`` beside the raw letter."""
+        return self.datasets / "replies"
+
+    @property
+    def vocab(self) -> Path:
+        return self.datasets / "vocab"
+
+    @property
+    def package_meta(self) -> Path:
+        return self.datasets / "package.yaml"
+
+    @property
+    def docs(self) -> Path:
+        """Hand-written pages and assets; generated pages are added in the build directory."""
+        return self.root / "docs"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def build(self) -> Path:
+        """Scratch space for builds; never published, never committed."""
+        return self.root / "build"
+
+    @property
+    def site(self) -> Path:
+        """The published portal, replaced only when a whole build succeeded."""
+        return self.root / "site"
+
+    def reply_dir(self, reply_id: str) -> Path:
+        return self.replies / reply_id
+
+    def reply_record(self, reply_id: str) -> Path:
+        return self.reply_dir(reply_id) / "reply.yaml"
+
+
+def relative(path: Path, root: Path = REPO_ROOT) -> str:
+    """A path as shown in messages: relative to the repo when it is inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,212 @@
+"""Stage 1, records: load every reply record under datasets/replies/ and check it.
+
+Load: read each ``<id>/reply.yaml`` strictly. Process: check every field against the field
+list, then the cross-record rules (ids, vocabularies, raw letters, dates). Save: nothing; the
+records are the source of truth and no build ever writes to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from build_scripts import dates, topics, vocab as vocab_mod, yamlio
+from build_scripts.fieldcheck import check_mapping
+from build_scripts.fields import REPLY_FIELDS
+from build_scripts.paths import Paths, relative
+from build_scripts.problems import Problem, Report
+from build_scripts.vocab import Vocabularies
+
+RECORD_NAME = "reply.yaml"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A valid record plus what the build derives from it (region name, category scheme)."""
+
+    data: dict[str, Any]
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    @property
+    def raw_path(self) -> Path:
+        return self.folder / str(self.data["raw_file"])
+
+
+@dataclass(frozen=True)
+class Dataset:
+    replies: tuple[Reply, ...]
+    vocab: Vocabularies
+    report: Report
+
+
+def load(paths: Paths) -> Dataset:
+    """Load and check everything; invalid records are reported and left out of ``replies``."""
+    vocabularies, problems = vocab_mod.load(paths)
+    replies: list[Reply] = []
+    folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
+    for folder in folders:
+        reply, found = load_one(folder, vocabularies)
+        problems.extend(found)
+        if reply is not None and not any(p.severity == "error" for p in found):
+            replies.append(reply)
+    problems.extend(_check_unique(replies))
+    problems.extend(_check_vocab_use(replies, vocabularies, paths))
+    if not folders:
+        problems.append(Problem(relative(paths.replies), 0, "", "no-records", "no reply records found",
+                                "add one with `portal add LETTER`"))
+    replies.sort(key=lambda r: r.id)
+    return Dataset(tuple(replies), vocabularies, Report.of(problems))
+
+
+def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, list[Problem]]:
+    record_path = folder / RECORD_NAME
+    file = relative(record_path)
+    if not record_path.is_file():
+        return None, [Problem(relative(folder), 0, "", "missing-record",
+                              f"folder has no {RECORD_NAME}", f"add {RECORD_NAME} or remove the folder")]
+    raw = record_path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(file, 0, "", "bad-encoding",
+                              f"record is not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
+                              "save it as UTF-8; GBK and UTF-16 records are not accepted")]
+    if not text.strip():
+        return None, [Problem(file, 0, "", "empty-file", "record is empty", "write the record's fields")]
+    try:
+        loaded = yamlio.load(text)
+    except yamlio.YamlProblem as exc:
+        return None, [Problem(file, exc.line, "", "yaml-error", str(exc), "fix the YAML syntax at that line")]
+    problems = list(check_mapping(loaded.data, REPLY_FIELDS, file=file, lines=loaded.lines))
+    if problems:
+        return None, problems
+    data: dict[str, Any] = loaded.data
+    problems.extend(_check_record(data, folder, file, loaded.lines, vocabularies))
+    derived = dict(data)
+    region = vocabularies.region_by_code.get(data["region_code"])
+    derived["region_name"] = region["name"] if region else None
+    scheme = vocabularies.scheme_for(data["assembly"])
+    derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
+    return Reply(derived, folder), problems
+
+
+def _check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int],
+                  vocabularies: Vocabularies) -> Iterator[Problem]:
+    line = lambda key: lines.get(key, 0)  # noqa: E731
+    if data["id"] != folder.name:
+        yield Problem(file, line("id"), "id", "id-mismatch",
+                      f"id {data['id']!r} differs from its folder name {folder.name!r}",
+                      "the folder is the permalink: rename neither; fix the id to match the folder")
+    for i, topic in enumerate(data["topics"]):
+        if topic not in vocabularies.topic_ids:
+            yield Problem(file, lines.get(f"topics[{i}]", line("topics")), f"topics[{i}]", "unknown-topic",
+                          f"{topic!r} is not in datasets/vocab/topics.yaml",
+                          "use a topic id from that file, or add the topic there")
+    if data["region_code"] not in vocabularies.region_by_code:
+        yield Problem(file, line("region_code"), "region_code", "unknown-region",
+                      f"{data['region_code']} is not in datasets/vocab/regions.yaml",
+                      "add the region (GB/T 2260 code, name, level, parent) there")
+    if data["category"] is not None:
+        scheme = vocabularies.scheme_for(data["assembly"])
+        if scheme is None:
+            yield Problem(file, line("category"), "category", "unknown-category",
+                          f"no category scheme covers {data['assembly']}",
+                          "add the assembly to a scheme in datasets/vocab/categories.yaml")
+        elif data["category"] not in {c["code"] for c in scheme["codes"]}:
+            yield Problem(file, line("category"), "category", "unknown-category",
+                          f"{data['category']!r} is not a code of scheme {scheme['scheme']}",
+                          "check the letter, or add the code with its definition to the scheme")
+    reply_date = dates.parse_iso(data["reply_date"]) if data["reply_date"] else None
+    published = dates.parse_iso(data["published_date"]) if data["published_date"] else None
+    if reply_date and published and published < reply_date:
+        yield Problem(file, line("published_date"), "published_date", "date-order",
+                      f"published {published} before the reply was signed ({reply_date})",
+                      "check both dates against the letter and the page")
+    yield from _check_raw(data, folder, file, line)
+    yield from _check_sections(data, file, lines)
+
+
+def _check_raw(data: dict[str, Any], folder: Path, file: str, line: Any) -> Iterator[Problem]:
+    raw_path = folder / data["raw_file"]
+    if data["raw_file"] == RECORD_NAME or not raw_path.is_file():
+        yield Problem(file, line("raw_file"), "raw_file", "raw-missing",
+                      f"raw letter {data['raw_file']!r} is not in {relative(folder)}",
+                      "keep the letter as received beside the record")
+        return
+    digest = hashlib.sha256(raw_path.read_bytes()).hexdigest()
+    if digest != data["raw_sha256"]:
+        yield Problem(file, line("raw_sha256"), "raw_sha256", "sha256-mismatch",
+                      f"the raw letter's sha256 is {digest}, the record says {data['raw_sha256']}",
+                      "the raw letter must stay byte for byte as received; restore it, "
+                      "or if a new copy was received, add it as a new letter")
+
+
+def _check_sections(data: dict[str, Any], file: str, lines: dict[str, int]) -> Iterator[Problem]:
+    sections = data["sections"]
+    if not sections:
+        yield Problem(file, lines.get("sections", 0), "sections", "empty-value",
+                      "a reply needs at least one section of text", "copy the letter's text into sections")
+    for i, section in enumerate(sections):
+        path = f"sections[{i}]"
+        if (section["heading"] is None) != (section["level"] == 0):
+            yield Problem(file, lines.get(path, 0), f"{path}.level", "bad-value",
+                          "level 0 is for untitled text and an untitled section must have level 0",
+                          "give a heading with level 1-3, or heading: null with level 0")
+        if section["level"] > 3:
+            yield Problem(file, lines.get(path, 0), f"{path}.level", "bad-value",
+                          f"level {section['level']} is deeper than 3", "use 1, 2 or 3")
+
+
+def _check_unique(replies: list[Reply]) -> Iterator[Problem]:
+    seen: dict[str, Reply] = {}
+    keys: dict[tuple[Any, ...], Reply] = {}
+    for reply in sorted(replies, key=lambda r: r.folder.name):
+        file = relative(reply.folder / RECORD_NAME)
+        if reply.id in seen:
+            yield Problem(file, 1, "id", "duplicate-id",
+                          f"id {reply.id!r} is also used by {relative(seen[reply.id].folder / RECORD_NAME)}",
+                          "every reply needs its own id")
+        seen[reply.id] = reply
+        key = (reply["assembly"], reply["term"], reply["session_no"], reply["proposal_number"], reply["agency"])
+        if reply["proposal_number"] is not None and key in keys:
+            yield Problem(file, 1, "proposal_number", "duplicate-reply",
+                          f"same assembly, session, proposal number and agency as {keys[key].id}",
+                          "one reply per proposal and agency: keep one record, or correct the number")
+        keys[key] = reply
+
+
+def _check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Paths) -> Iterator[Problem]:
+    """The other direction: vocabulary entries that no record uses are reported as warnings."""
+    used_topics = {t for r in replies for t in r["topics"]}
+    for i, topic in enumerate(vocabularies.topics):
+        if replies and topic["id"] not in used_topics:
+            yield Problem(relative(paths.vocab / "topics.yaml"), 0, f"[{i}].id", "unused-vocab",
+                          f"topic {topic['id']} ({topic['name']}) is used by no record",
+                          "fine while the collection grows; remove it if it will never be used", "warning")
+    used_regions: set[str] = set()
+    for reply in replies:
+        used_regions.update(r["code"] for r in vocabularies.region_chain(reply["region_code"]))
+    for i, region in enumerate(vocabularies.regions):
+        if replies and region["code"] not in used_regions:
+            yield Problem(relative(paths.vocab / "regions.yaml"), 0, f"[{i}].code", "unused-vocab",
+                          f"region {region['code']} ({region['name']}) is used by no record",
+                          "remove it, or keep it if records for it are coming", "warning")
+    used_schemes = {r["category_scheme"] for r in replies}
+    for i, scheme in enumerate(vocabularies.category_schemes):
+        if replies and scheme["scheme"] not in used_schemes:
+            yield Problem(relative(paths.vocab / "categories.yaml"), 0, f"[{i}].scheme", "unused-vocab",
+                          f"category scheme {scheme['scheme']} is used by no record",
+                          "remove it, or keep it if records for it are coming", "warning")
+
+
+def expected_topics(reply: Reply, vocabularies: Vocabularies) -> list[str]:
+    return topics.assign(reply.data, vocabularies.topics)

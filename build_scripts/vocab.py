@@ -1,0 +1,123 @@
+"""Vocabularies are data: topics, regions and category schemes under datasets/vocab/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from build_scripts import yamlio
+from build_scripts.fieldcheck import check_mapping
+from build_scripts.fields import CATEGORY_SCHEME_FIELDS, REGION_FIELDS, TOPIC_FIELDS, Field
+from build_scripts.paths import Paths, relative
+from build_scripts.problems import Problem
+
+VOCAB_FILES: dict[str, tuple[str, tuple[Field, ...], str]] = {
+    # name: (file, fields, key field)
+    "topics": ("topics.yaml", TOPIC_FIELDS, "id"),
+    "regions": ("regions.yaml", REGION_FIELDS, "code"),
+    "category_schemes": ("categories.yaml", CATEGORY_SCHEME_FIELDS, "scheme"),
+}
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    topics: tuple[dict[str, Any], ...]
+    regions: tuple[dict[str, Any], ...]
+    category_schemes: tuple[dict[str, Any], ...]
+
+    @property
+    def topic_ids(self) -> set[str]:
+        return {t["id"] for t in self.topics}
+
+    @property
+    def region_by_code(self) -> dict[str, dict[str, Any]]:
+        return {r["code"]: r for r in self.regions}
+
+    def scheme_for(self, assembly: str) -> dict[str, Any] | None:
+        for scheme in self.category_schemes:
+            if assembly in scheme["assemblies"]:
+                return scheme
+        return None
+
+    def region_chain(self, code: str) -> list[dict[str, Any]]:
+        """The region and its parents, province first."""
+        chain: list[dict[str, Any]] = []
+        by_code = self.region_by_code
+        current = by_code.get(code)
+        while current is not None and len(chain) < 5:
+            chain.insert(0, current)
+            current = by_code.get(current["parent"]) if current["parent"] else None
+        return chain
+
+
+def load(paths: Paths) -> tuple[Vocabularies, list[Problem]]:
+    """Load every vocabulary; unreadable or invalid entries become problems and are left out."""
+    problems: list[Problem] = []
+    loaded: dict[str, tuple[dict[str, Any], ...]] = {}
+    for name, (filename, fields, key) in VOCAB_FILES.items():
+        path = paths.vocab / filename
+        entries, found = _load_list(path, fields, key)
+        loaded[name] = entries
+        problems.extend(found)
+    vocab = Vocabularies(**loaded)
+    problems.extend(_cross_checks(vocab, paths))
+    return vocab, problems
+
+
+def _load_list(path: Path, fields: tuple[Field, ...], key: str) -> tuple[tuple[dict[str, Any], ...], list[Problem]]:
+    file = relative(path)
+    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return (), [Problem(file, 0, "", "missing-file", "vocabulary file is missing", "restore it from git")]
+    except UnicodeDecodeError as exc:
+        return (), [Problem(file, 0, "", "bad-encoding", f"not UTF-8 ({exc.reason} at byte {exc.start})",
+                            "save the file as UTF-8")]
+    try:
+        loaded = yamlio.load(text)
+    except yamlio.YamlProblem as exc:
+        return (), [Problem(file, exc.line, "", "yaml-error", str(exc), "fix the YAML syntax at that line")]
+    if not isinstance(loaded.data, list):
+        return (), [Problem(file, 1, "", "not-a-list", "a vocabulary file must be a list of entries",
+                            "start each entry with '- '")]
+    entries: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for i, item in enumerate(loaded.data):
+        found = list(check_mapping(item, fields, file=file, lines=loaded.lines, prefix=f"[{i}]"))
+        problems.extend(found)
+        if found:
+            continue
+        if item[key] in seen:
+            problems.append(Problem(file, loaded.lines.get(f"[{i}]", 0), f"[{i}].{key}", "duplicate-id",
+                                    f"{key} {item[key]!r} appears twice", "give each entry its own key"))
+            continue
+        seen.add(item[key])
+        entries.append(item)
+    return tuple(entries), problems
+
+
+def _cross_checks(vocab: Vocabularies, paths: Paths) -> list[Problem]:
+    problems: list[Problem] = []
+    regions_file = relative(paths.vocab / "regions.yaml")
+    codes = vocab.region_by_code
+    for i, region in enumerate(vocab.regions):
+        if region["parent"] is not None and region["parent"] not in codes:
+            problems.append(Problem(regions_file, 0, f"[{i}].parent", "unknown-region",
+                                    f"parent {region['parent']} of {region['code']} is not in the file",
+                                    "add the parent region"))
+    schemes_file = relative(paths.vocab / "categories.yaml")
+    claimed: dict[str, str] = {}
+    for i, scheme in enumerate(vocab.category_schemes):
+        for assembly in scheme["assemblies"]:
+            if assembly in claimed:
+                problems.append(Problem(schemes_file, 0, f"[{i}].assemblies", "duplicate-id",
+                                        f"{assembly} is claimed by {claimed[assembly]} and {scheme['scheme']}",
+                                        "an assembly uses one scheme"))
+            claimed[assembly] = scheme["scheme"]
+        codes_seen = [c["code"] for c in scheme["codes"]]
+        if len(set(codes_seen)) != len(codes_seen):
+            problems.append(Problem(schemes_file, 0, f"[{i}].codes", "duplicate-id",
+                                    f"scheme {scheme['scheme']} defines a code twice", "keep one"))
+    return problems

@@ -1,0 +1,116 @@
+"""Strict YAML in, deterministic YAML out.
+
+Reading: ``yaml.SafeLoader`` without the implicit timestamp resolver, so ``2023-02-30`` stays
+the string it is and is judged by ``dates.parse`` (one place for dates), never a crash inside
+PyYAML. Each mapping key's line is kept so problems can point at it.
+Writing: keys in field-list order, long text as literal blocks, everything else quoted only
+where YAML needs it. The same record always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings and refuses duplicate keys."""
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, line: int):
+        self.key, self.line = key, line
+        super().__init__(f"key {key!r} appears twice (second time on line {line})")
+
+
+def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise DuplicateKey(str(key), key_node.start_mark.line + 1)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data: Any
+    # "field" or "sections[2].heading" -> 1-based line
+    lines: dict[str, int]
+
+
+class YamlProblem(Exception):
+    def __init__(self, message: str, line: int):
+        self.line = line
+        super().__init__(message)
+
+
+def load(text: str) -> Loaded:
+    """Parse ``text`` strictly; raise ``YamlProblem`` with a line number when it is not YAML."""
+    try:
+        node = yaml.compose(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        data = yaml.load(text, Loader=StrictLoader)  # noqa: S506
+    except DuplicateKey as exc:
+        raise YamlProblem(str(exc), exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"not valid YAML: {exc}", 0) from None
+    lines: dict[str, int] = {}
+    if node is not None:
+        _collect_lines(node, "", lines)
+    return Loaded(data, lines)
+
+
+def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            out.setdefault(path, key_node.start_mark.line + 1)
+            _collect_lines(value_node, path, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            path = f"{prefix}[{i}]"
+            out.setdefault(path, item.start_mark.line + 1)
+            _collect_lines(item, path, out)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_PLAIN_SAFE = re.compile(r"^[\w\u3000-\u9fff\uff00-\uffef][^:#\n]*$")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump(data: Any) -> str:
+    """Deterministic YAML for a record: insertion order kept, UTF-8 text, no line folding."""
+    text: str = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False
+    )
+    return text
