@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from pathlib import Path
 from typing import Callable, Sequence
 
 from build_scripts import records, site, topics
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    paths = Paths()
+    paths = Paths(args.root.resolve()) if args.root else Paths()
     try:
         code: int = args.run(args, paths)
         return code
@@ -49,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     defaults = Settings()
     parser = argparse.ArgumentParser(prog="portal", description="答复公开: build the portal from the reply records.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="repository to work on (default: the one this program is in)")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("validate", help="check every record and vocabulary; list every problem")

@@ -145,7 +145,7 @@ def write(dataset: Dataset, paths: Paths, out_dir: Path) -> dict[str, Any]:
         (out_dir / name).write_bytes(data)
     package = descriptor(paths, files)
     (out_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
-    validate(out_dir / "datapackage.json")
+    validate(out_dir / "datapackage.json", paths.root)
     return package
 
 
@@ -153,7 +153,7 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def validate(descriptor_path: Path) -> None:
+def validate(descriptor_path: Path, root: Path) -> None:
     """Run frictionless on the written package; raise BuildError listing every error."""
     from frictionless import Package, system
 
@@ -164,14 +164,14 @@ def validate(descriptor_path: Path) -> None:
     problems: list[Problem] = []
     for task in report.tasks:
         for error in task.errors:
-            problems.append(_problem(descriptor_path.parent / Path(task.name + ".csv"), error))
+            problems.append(_problem(descriptor_path.parent / Path(task.name + ".csv"), error, root))
     for error in report.errors:
-        problems.append(_problem(descriptor_path, error))
+        problems.append(_problem(descriptor_path, error, root))
     raise BuildError(Report.of(problems))
 
 
-def _problem(path: Path, error: Any) -> Problem:
-    return Problem(relative(path), int(getattr(error, "row_number", 0) or 0), str(getattr(error, "field_name", "") or ""),
+def _problem(path: Path, error: Any, root: Path) -> Problem:
+    return Problem(relative(path, root), int(getattr(error, "row_number", 0) or 0), str(getattr(error, "field_name", "") or ""),
                    f"package-{error.type}", error.message, "a build bug or bad record: the package must validate")
 
 

@@ -52,26 +52,32 @@ def load(paths: Paths) -> Dataset:
     """Load and check everything; invalid records are reported and left out of ``replies``."""
     vocabularies, problems = vocab_mod.load(paths)
     replies: list[Reply] = []
+    parsed: list[Reply] = []
     folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
     for folder in folders:
-        reply, found = load_one(folder, vocabularies)
+        reply, found = load_one(folder, vocabularies, paths.root)
         problems.extend(found)
-        if reply is not None and not any(p.severity == "error" for p in found):
-            replies.append(reply)
-    problems.extend(_check_unique(replies))
+        if reply is not None:
+            parsed.append(reply)
+            if not any(p.severity == "error" for p in found):
+                replies.append(reply)
+    duplicates = list(_check_unique(parsed, paths.root))
+    problems.extend(duplicates)
+    bad = {p.file for p in duplicates}
+    replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
     problems.extend(_check_vocab_use(replies, vocabularies, paths))
     if not folders:
-        problems.append(Problem(relative(paths.replies), 0, "", "no-records", "no reply records found",
+        problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
                                 "add one with `portal add LETTER`"))
     replies.sort(key=lambda r: r.id)
     return Dataset(tuple(replies), vocabularies, Report.of(problems))
 
 
-def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, list[Problem]]:
+def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Reply | None, list[Problem]]:
     record_path = folder / RECORD_NAME
-    file = relative(record_path)
+    file = relative(record_path, root)
     if not record_path.is_file():
-        return None, [Problem(relative(folder), 0, "", "missing-record",
+        return None, [Problem(relative(folder, root), 0, "", "missing-record",
                               f"folder has no {RECORD_NAME}", f"add {RECORD_NAME} or remove the folder")]
     raw = record_path.read_bytes()
     try:
@@ -90,7 +96,7 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
     if problems:
         return None, problems
     data: dict[str, Any] = loaded.data
-    problems.extend(_check_record(data, folder, file, loaded.lines, vocabularies))
+    problems.extend(_check_record(data, folder, file, loaded.lines, vocabularies, root))
     derived = dict(data)
     region = vocabularies.region_by_code.get(data["region_code"])
     derived["region_name"] = region["name"] if region else None
@@ -100,7 +106,7 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
 
 
 def _check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int],
-                  vocabularies: Vocabularies) -> Iterator[Problem]:
+                  vocabularies: Vocabularies, root: Path) -> Iterator[Problem]:
     line = lambda key: lines.get(key, 0)  # noqa: E731
     if data["id"] != folder.name:
         yield Problem(file, line("id"), "id", "id-mismatch",
@@ -131,15 +137,15 @@ def _check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str
         yield Problem(file, line("published_date"), "published_date", "date-order",
                       f"published {published} before the reply was signed ({reply_date})",
                       "check both dates against the letter and the page")
-    yield from _check_raw(data, folder, file, line)
+    yield from _check_raw(data, folder, file, line, root)
     yield from _check_sections(data, file, lines)
 
 
-def _check_raw(data: dict[str, Any], folder: Path, file: str, line: Any) -> Iterator[Problem]:
+def _check_raw(data: dict[str, Any], folder: Path, file: str, line: Any, root: Path) -> Iterator[Problem]:
     raw_path = folder / data["raw_file"]
     if data["raw_file"] == RECORD_NAME or not raw_path.is_file():
         yield Problem(file, line("raw_file"), "raw_file", "raw-missing",
-                      f"raw letter {data['raw_file']!r} is not in {relative(folder)}",
+                      f"raw letter {data['raw_file']!r} is not in {relative(folder, root)}",
                       "keep the letter as received beside the record")
         return
     digest = hashlib.sha256(raw_path.read_bytes()).hexdigest()
@@ -166,14 +172,14 @@ def _check_sections(data: dict[str, Any], file: str, lines: dict[str, int]) -> I
                           f"level {section['level']} is deeper than 3", "use 1, 2 or 3")
 
 
-def _check_unique(replies: list[Reply]) -> Iterator[Problem]:
+def _check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:
     seen: dict[str, Reply] = {}
     keys: dict[tuple[Any, ...], Reply] = {}
     for reply in sorted(replies, key=lambda r: r.folder.name):
-        file = relative(reply.folder / RECORD_NAME)
+        file = relative(reply.folder / RECORD_NAME, root)
         if reply.id in seen:
             yield Problem(file, 1, "id", "duplicate-id",
-                          f"id {reply.id!r} is also used by {relative(seen[reply.id].folder / RECORD_NAME)}",
+                          f"id {reply.id!r} is also used by {relative(seen[reply.id].folder / RECORD_NAME, root)}",
                           "every reply needs its own id")
         seen[reply.id] = reply
         key = (reply["assembly"], reply["term"], reply["session_no"], reply["proposal_number"], reply["agency"])
@@ -189,7 +195,7 @@ def _check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Pa
     used_topics = {t for r in replies for t in r["topics"]}
     for i, topic in enumerate(vocabularies.topics):
         if replies and topic["id"] not in used_topics:
-            yield Problem(relative(paths.vocab / "topics.yaml"), 0, f"[{i}].id", "unused-vocab",
+            yield Problem(relative(paths.vocab / "topics.yaml", paths.root), 0, f"[{i}].id", "unused-vocab",
                           f"topic {topic['id']} ({topic['name']}) is used by no record",
                           "fine while the collection grows; remove it if it will never be used", "warning")
     used_regions: set[str] = set()
@@ -197,13 +203,13 @@ def _check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Pa
         used_regions.update(r["code"] for r in vocabularies.region_chain(reply["region_code"]))
     for i, region in enumerate(vocabularies.regions):
         if replies and region["code"] not in used_regions:
-            yield Problem(relative(paths.vocab / "regions.yaml"), 0, f"[{i}].code", "unused-vocab",
+            yield Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, f"[{i}].code", "unused-vocab",
                           f"region {region['code']} ({region['name']}) is used by no record",
                           "remove it, or keep it if records for it are coming", "warning")
     used_schemes = {r["category_scheme"] for r in replies}
     for i, scheme in enumerate(vocabularies.category_schemes):
         if replies and scheme["scheme"] not in used_schemes:
-            yield Problem(relative(paths.vocab / "categories.yaml"), 0, f"[{i}].scheme", "unused-vocab",
+            yield Problem(relative(paths.vocab / "categories.yaml", paths.root), 0, f"[{i}].scheme", "unused-vocab",
                           f"category scheme {scheme['scheme']} is used by no record",
                           "remove it, or keep it if records for it are coming", "warning")
 

@@ -57,7 +57,7 @@ def load(paths: Paths) -> tuple[Vocabularies, list[Problem]]:
     loaded: dict[str, tuple[dict[str, Any], ...]] = {}
     for name, (filename, fields, key) in VOCAB_FILES.items():
         path = paths.vocab / filename
-        entries, found = _load_list(path, fields, key)
+        entries, found = _load_list(path, fields, key, paths.root)
         loaded[name] = entries
         problems.extend(found)
     vocab = Vocabularies(**loaded)
@@ -65,8 +65,9 @@ def load(paths: Paths) -> tuple[Vocabularies, list[Problem]]:
     return vocab, problems
 
 
-def _load_list(path: Path, fields: tuple[Field, ...], key: str) -> tuple[tuple[dict[str, Any], ...], list[Problem]]:
-    file = relative(path)
+def _load_list(path: Path, fields: tuple[Field, ...], key: str,
+               root: Path) -> tuple[tuple[dict[str, Any], ...], list[Problem]]:
+    file = relative(path, root)
     problems: list[Problem] = []
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -100,14 +101,14 @@ def _load_list(path: Path, fields: tuple[Field, ...], key: str) -> tuple[tuple[d
 
 def _cross_checks(vocab: Vocabularies, paths: Paths) -> list[Problem]:
     problems: list[Problem] = []
-    regions_file = relative(paths.vocab / "regions.yaml")
+    regions_file = relative(paths.vocab / "regions.yaml", paths.root)
     codes = vocab.region_by_code
     for i, region in enumerate(vocab.regions):
         if region["parent"] is not None and region["parent"] not in codes:
             problems.append(Problem(regions_file, 0, f"[{i}].parent", "unknown-region",
                                     f"parent {region['parent']} of {region['code']} is not in the file",
                                     "add the parent region"))
-    schemes_file = relative(paths.vocab / "categories.yaml")
+    schemes_file = relative(paths.vocab / "categories.yaml", paths.root)
     claimed: dict[str, str] = {}
     for i, scheme in enumerate(vocab.category_schemes):
         for assembly in scheme["assemblies"]:

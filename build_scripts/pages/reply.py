@@ -16,7 +16,7 @@ def render(reply: Reply, dataset: Dataset) -> str:
     url = reply_url(reply.id)
     parts = [
         front_matter(reply["title"], _summary(reply)),
-        f"# {escape.md_inline(reply['title'])}\n",
+        f"# {escape.md_inline(reply['title'])} {{ #reply-title }}\n",
         _card(reply, dataset),
         "## 所答复的建议 { #proposal }\n",
         _proposal(reply),
@@ -135,8 +135,13 @@ def _notes(reply: Reply) -> str:
 
 
 def _record_json(reply: Reply) -> str:
-    text = json.dumps(reply.data, ensure_ascii=False, indent=2)
+    """The record as JSON, its sections shortened to headings: the text is on the page above,
+    and repeating it would double the page (the whole record is in the data package)."""
+    data = dict(reply.data)
+    data["sections"] = [{"heading": s["heading"], "level": s["level"], "text": f"（正文{len(s['text'])}字，见上文）"}
+                        for s in reply.data["sections"]]
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     return (
-        '<details class="record-json"><summary>查看本答复的完整记录（JSON）</summary>'
+        '<details class="record-json"><summary>查看本答复的记录（JSON）</summary>'
         f"<pre><code>{escape.html(text)}</code></pre></details>\n"
     )

@@ -1,0 +1,56 @@
+"""A reader opens a reply page in a real browser (Debian's chromium via Playwright)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPLY = "replies/530112-2020-yian-001/"
+
+
+def _open(page: Any, url: str) -> list[str]:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return requests
+
+
+def test_reply_page_reads_as_a_letter(page: Any, site_url: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests = _open(page, site_url + REPLY)
+    assert page.locator("h1").inner_text() == "关于西山区第十六届人大四次会议第001号议案答复的函"
+    card = page.locator("dl.reply-card").first
+    assert "陆林" in card.inner_text() and "西民函〔2020〕21号" in card.inner_text()
+    assert page.locator("h2#s2").inner_text() == "一、基本情况"
+    assert "深入学习贯彻习近平新时代中国特色社会主义思想" in page.locator("h2#s2 + .letter-text").inner_text()
+    assert [u for u in requests if not u.startswith(site_url)] == []
+    assert errors == []
+
+
+def test_table_of_contents_links_to_sections(page: Any, site_url: str) -> None:
+    _open(page, site_url + REPLY)
+    toc = page.locator('nav.md-nav--secondary a[href="#s5"]').first
+    assert "截至目前西山区各项社区治理工作推进情况" in toc.inner_text()
+
+
+def test_home_lists_the_replies_and_links_work(page: Any, site_url: str) -> None:
+    _open(page, site_url)
+    links = page.locator("table.reply-table a")
+    assert links.count() == 5
+    links.filter(has_text="第0079号提案").first.click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "replies/530000-2021-tian-0079/"
+    assert "云民发〔2021〕118号" in page.locator("dl.reply-card").first.inner_text()
+
+
+def test_phone_width_has_no_horizontal_scroll(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    _open(page, site_url + REPLY)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    context.close()
