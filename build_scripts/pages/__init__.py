@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from tqdm import tqdm
 
+from build_scripts import downloads
 from build_scripts.pages import browse, data, home, reply
 from build_scripts.records import Dataset
 
@@ -20,8 +21,8 @@ from build_scripts.records import Dataset
 def generate(dataset: Dataset, package: dict[str, Any]) -> Iterable[tuple[str, str]]:
     """(path inside docs, Markdown) for every generated page."""
     yield "index.md", home.render(dataset)
-    yield "data/index.md", data.downloads(package)
-    yield "data/dictionary.md", data.dictionary(package)
+    yield "data/index.md", data.downloads(package, downloads.build(dataset, package).manifest, dataset)
+    yield "data/dictionary.md", data.dictionary(package, dataset)
     yield from browse.pages(dataset).items()
     for r in tqdm(dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
         yield f"replies/{r.id}.md", reply.render(r, dataset)
