@@ -146,9 +146,12 @@ def diff(old: Snapshot | None, new: Snapshot, *, released: bool) -> Diff:
     return out
 
 
-def _children(old: Snapshot, new: Snapshot) -> dict[str, tuple[dict[str, list[tuple[str, ...]]], ...]]:
+PerReply = dict[str, list[tuple[str, ...]]]
+
+
+def _children(old: Snapshot, new: Snapshot) -> dict[str, tuple[PerReply, PerReply]]:
     """table -> (old rows per reply, new rows per reply), for tables keyed by reply_id."""
-    out: dict[str, tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]]] = {}
+    out: dict[str, tuple[PerReply, PerReply]] = {}
     for table, names in new.fields.items():
         if table == RECORDS or CHILD_KEY not in names or table not in old.fields:
             continue
