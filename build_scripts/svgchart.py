@@ -27,7 +27,7 @@ class Bar:
 
 def text_width(text: str) -> float:
     """Approximate rendered width in px: wide (CJK) characters one em, others ~0.6 em."""
-    return sum(FONT_PX if unicodedata.east_asian_width(c) in "WF" else FONT_PX * 0.6 for c in text)
+    return sum(FONT_PX * 1.05 if unicodedata.east_asian_width(c) in "WFA" else FONT_PX * 0.62 for c in text)
 
 
 def _esc(text: object) -> str:
@@ -49,7 +49,7 @@ def _fit(label: str) -> str:
 def bar_chart(bars: list[Bar], *, title: str, chart_id: str) -> str:
     """An accessible inline SVG (role=img with a title); one line, so Markdown leaves it alone."""
     labels = [_fit(b.label) for b in bars]
-    label_px = int(max((text_width(label) for label in labels), default=0)) + GAP_PX
+    label_px = int(max((text_width(label) for label in labels), default=0)) + GAP_PX * 2
     top = max((b.value for b in bars), default=0) or 1
     number_px = int(text_width(str(top))) + GAP_PX * 2
     width = label_px + BAR_AREA_PX + number_px
