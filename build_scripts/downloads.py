@@ -235,7 +235,7 @@ def _insert_order() -> list[Table]:
 def data_time(dataset: Dataset) -> dt.datetime:
     from build_scripts.site import source_date_epoch
 
-    return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.UTC).replace(tzinfo=None)
 
 
 def build(dataset: Dataset, descriptor: dict[str, Any]) -> Downloads:

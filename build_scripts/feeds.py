@@ -96,7 +96,7 @@ def _topic_names(dataset: Dataset) -> dict[str, str]:
 
 def atom(feed: Feed, dataset: Dataset, base: str) -> bytes:
     ET.register_namespace("", ATOM_NS)
-    q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
+    q = lambda tag: f"{{{ATOM_NS}}}{tag}"
     root = ET.Element(q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     ET.SubElement(root, q("id")).text = TAG + "feeds/" + feed.path
     ET.SubElement(root, q("title")).text = feed.title

@@ -201,7 +201,7 @@ def next_version(old: str, level: Level) -> str:
 def check(d: Diff, file: str) -> list[Problem]:
     """Problems with the version ``d.version`` given the changes since ``d.previous``."""
     problems: list[Problem] = []
-    where = lambda code, msg, hint, sev="error": Problem(file, 0, "version", code, msg, hint, sev)  # noqa: E731
+    where = lambda code, msg, hint, sev="error": Problem(file, 0, "version", code, msg, hint, sev)
     if parse_version(d.version) is None:
         return [where("bad-version", f"version {d.version!r} is not MAJOR.MINOR.PATCH", "write it like 0.2.0")]
     for rid in d.removed:

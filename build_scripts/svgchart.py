@@ -55,8 +55,8 @@ def bar_chart(bars: list[Bar], *, title: str, chart_id: str) -> str:
     width = label_px + BAR_AREA_PX + number_px
     height = ROW_PX * len(bars) + GAP_PX
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" aria-labelledby="{_esc(chart_id)}-title" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
+         f'aria-labelledby="{_esc(chart_id)}-title" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'),
         f'<title id="{_esc(chart_id)}-title">{_esc(title)}</title>',
     ]
     for i, (bar, label) in enumerate(zip(bars, labels)):

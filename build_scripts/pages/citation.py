@@ -37,7 +37,7 @@ def data_date(dataset: Dataset) -> str:
     """The build's data date: the newest reply or publication date (the no-JS access date)."""
     from build_scripts.site import source_date_epoch
 
-    return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.UTC).date().isoformat()
 
 
 def _access(date: str) -> str:
