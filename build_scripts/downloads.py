@@ -30,6 +30,9 @@ from build_scripts.problems import BuildError, Problem, Report
 from build_scripts.records import Dataset
 
 BOM = b"\xef\xbb\xbf"
+RIGHTS = ("数据整理部分采用 CC BY 4.0；答复函本身是国家机关公文（《著作权法》第五条不适用该法保护），"
+          "引用请注明答复单位、文号、日期和来源（source_url、raw_sha256）。"
+          "Curated data CC BY 4.0; the letters are official documents, free to reuse with attribution of the issuer.")
 EXCEL_DIR = "excel"
 XLSX_CELL_LIMIT = 32767  # Excel truncates longer cells
 FTS_TABLE = "replies_fts"
@@ -95,7 +98,7 @@ def _integer_columns(table: Table) -> set[int]:
     return {i for i, f in enumerate(table.fields) if f.kind == "integer"}
 
 
-def xlsx_bytes(tables: Tables, *, title: str, version: str, when: dt.datetime) -> bytes:
+def xlsx_bytes(tables: Tables, *, title: str, version: str, when: dt.datetime, rights: str = RIGHTS) -> bytes:
     """One workbook, one sheet per table, every cell as the CSV has it (integers as numbers)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -126,9 +129,10 @@ def xlsx_bytes(tables: Tables, *, title: str, version: str, when: dt.datetime) -
     props = wb.properties
     props.title, props.creator, props.lastModifiedBy = title, "答复公开", "答复公开"
     props.version, props.language = version, "zh-CN"
+    props.description = rights
     props.created = props.modified = when
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:  # compressed once, by normalise_zip
         ExcelWriter(wb, archive).write_data()  # not save_workbook: it stamps the current time
     return normalise_zip(raw.getvalue(), when)
 
@@ -214,7 +218,8 @@ def _fill(conn: sqlite3.Connection, tables: Tables, version: str) -> None:
         "FROM (SELECT * FROM sections WHERE reply_id = r.id ORDER BY position) s), '') "
         "FROM replies r ORDER BY r.id")
     conn.execute("CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    conn.executemany("INSERT INTO _package VALUES (?, ?)", [("version", version), ("fts_example", FTS_EXAMPLE)])
+    conn.executemany("INSERT INTO _package VALUES (?, ?)",
+                     [("version", version), ("rights", RIGHTS), ("fts_example", FTS_EXAMPLE)])
 
 
 def _insert_order() -> list[Table]:
@@ -286,6 +291,9 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, bytes], tables: T
     return {
         "name": descriptor["name"],
         "version": descriptor["version"],
+        "licenses": descriptor["licenses"],
+        "rights": RIGHTS,
+        "sources": descriptor["sources"],
         "files": [i.as_dict() for i in infos],
     }
 
