@@ -110,7 +110,7 @@ def test_api_index_and_records(built: Paths) -> None:
         assert entry["json"] == siteurl.DEFAULT + f"api/replies/{entry['id']}.json"
         assert entry["title"] == record["title"]
     page = (built.site / "api" / "index.html").read_text(encoding="utf-8")
-    assert "curl -s" in page and "import pandas as pd" in page
+    assert "curl -s" in page and "import pandas as pd" in page and "urlopen" in page
 
 
 def test_citation_formats() -> None:
@@ -201,3 +201,22 @@ def test_letter_text_is_escaped_in_feeds_api_svg_and_pages(scratch: Paths) -> No
     for svg in re.findall(r"<svg .*?</svg>", stats, flags=re.DOTALL):
         ET.fromstring(svg)
     assert "云南省民政厅&lt;b&gt;&amp;" in stats
+
+
+def test_api_page_pandas_example_runs(built: Paths, site_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import html as html_mod
+    import urllib.request
+
+    page = (built.site / "api" / "index.html").read_text(encoding="utf-8")
+    code = next(html_mod.unescape(re.sub(r"<[^>]+>", "", block))
+                for block in re.findall(r"<pre.*?</pre>", page, flags=re.DOTALL) if "import pandas" in block)
+    real = urllib.request.urlopen
+
+    def local(url: str) -> object:  # the built site's URLs point at PORTAL_SITE_URL; serve them locally
+        return real(url.replace(siteurl.DEFAULT, site_url))
+
+    monkeypatch.setattr(urllib.request, "urlopen", local)
+    scope: dict[str, object] = {}
+    exec(compile(code, "api-example", "exec"), scope)  # noqa: S102 - our own generated example
+    assert len(scope["replies"]) == len(_records(built))  # type: ignore[arg-type]
+    assert list(scope["sections"].columns) == ["heading", "level", "text"]  # type: ignore[attr-defined]

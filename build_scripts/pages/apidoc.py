@@ -20,13 +20,14 @@ def render(dataset: Dataset) -> str:
     curl = (f"curl -s {index_url} | python3 -m json.tool | head -40\n"
             f"curl -s {record_url} -o {example}.json")
     pandas = (
-        "import pandas as pd\n"
-        "import requests\n\n"
-        f'index = requests.get("{index_url}").json()\n'
+        "import json\n"
+        "from urllib.request import urlopen\n\n"
+        "import pandas as pd\n\n"
+        f'index = json.load(urlopen("{index_url}"))\n'
         'replies = pd.DataFrame(index["replies"])          # one row per reply\n'
         'print(index["version"], len(replies))\n'
         'print(replies.groupby("agency").size())\n\n'
-        f'record = requests.get(replies.loc[0, "json"]).json()  # the full record\n'
+        'record = json.load(urlopen(replies.loc[0, "json"]))  # the full record\n'
         'sections = pd.DataFrame(record["sections"])      # heading, level, text\n'
     )
     fields = "、".join(f"<code>{escape.html(f)}</code>" for f in api.INDEX_FIELDS)
@@ -44,10 +45,10 @@ def render(dataset: Dataset) -> str:
         "## 接口 { #endpoints }\n\n"
         '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">地址</th>'
         '<th scope="col">内容</th></tr></thead><tbody>'
-        f'<tr><td><a href="{escape.html(index_url)}"><code>/{api.INDEX}</code></a></td>'
+        f'<tr><td class="nowrap"><a href="{escape.html(index_url)}"><code>/{api.INDEX}</code></a></td>'
         "<td>全部答复的索引：数据版本 <code>version</code>、总数 <code>count</code>，"
         f"以及每件答复的 {fields}，加上页面地址 <code>url</code> 和完整记录地址 <code>json</code>。</td></tr>"
-        "<tr><td><code>/api/replies/&lt;编号&gt;.json</code></td>"
+        "<tr><td class=\"nowrap\"><code>/api/replies/&lt;编号&gt;.json</code></td>"
         "<td>一件答复的完整记录：全部字段、分节正文 <code>sections</code>、修复说明 <code>notes</code>"
         f'（例：<a href="{escape.html(record_url)}">{escape.html(example)}.json</a>）。</td></tr>'
         "</tbody></table></div>\n\n"
