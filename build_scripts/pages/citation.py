@@ -29,8 +29,9 @@ def _package_meta(path: Path) -> tuple[str, str]:
 
 def data_version(dataset: Dataset) -> tuple[str, str]:
     """(version, title) of the data package the records belong to (datasets/package.yaml)."""
-    datasets_dir = dataset.replies[0].folder.parent.parent
-    return _package_meta(datasets_dir / "package.yaml")
+    from build_scripts.releases import datasets_dir
+
+    return _package_meta(datasets_dir(dataset) / "package.yaml")
 
 
 def data_date(dataset: Dataset) -> str:

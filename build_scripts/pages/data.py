@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from build_scripts import package as package_mod
+from build_scripts.fields import table
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.model import reply_url
@@ -132,7 +133,7 @@ def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
             f"<td><code>{escape.html(f['name'])}</code></td><td>{escape.html(f['title'])}</td>"
             f"<td>{escape.html(f['type'])}</td><td>{escape.html(_constraints(f))}</td>"
             f"<td>{escape.html(f['description'])}</td>"
-            f"<td>{_example(examples[resource['name']].get(f['name']))}</td>"
+            f"<td>{_example(examples[resource['name']].get(f['name']), _documented(resource['name'], f['name']))}</td>"
             "</tr>"
             for f in schema["fields"]
         )
@@ -150,7 +151,7 @@ def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
     return (
         front_matter("数据字典", "答复公开数据包的表与字段说明")
         + "# 数据字典\n\n<p>由数据包的 Table Schema 生成，与 datapackage.json 一致；示例值取自当前数据"
-        "（该字段第一个非空值，过长的截断），某列全部为空时写“（暂无数据）”。</p>\n\n"
+        "（该字段第一个非空值，过长的截断）；某列在数据中全部为空时给出字段表中的格式示例并注明。</p>\n\n"
         + _categories(dataset)
         + "\n".join(blocks)
     )
@@ -172,11 +173,19 @@ def _examples(dataset: Dataset) -> dict[str, dict[str, str]]:
     return out
 
 
-def _example(value: str | None) -> str:
+def _example(value: str | None, documented: str | None) -> str:
     if not value:
+        if documented:
+            return f'<code>{escape.html(documented)}</code><span class="card-note">（格式示例；数据中暂无此值）</span>'
         return '<span class="card-note">（暂无数据）</span>'
+    value = " ".join(value.split())
     short = value if len(value) <= EXAMPLE_CHARS else value[:EXAMPLE_CHARS] + "…"
     return f"<code>{escape.html(short)}</code>"
+
+
+def _documented(table_name: str, field_name: str) -> str | None:
+    """The example written in the field list, for columns the data does not fill yet."""
+    return next((f.example for f in table(table_name).fields if f.name == field_name), None)
 
 
 def _categories(dataset: Dataset) -> str:
