@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from build_scripts import package as package_mod
-from build_scripts.fields import table
+from build_scripts import fields as fields_mod
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.model import reply_url
@@ -185,7 +185,7 @@ def _example(value: str | None, documented: str | None) -> str:
 
 def _documented(table_name: str, field_name: str) -> str | None:
     """The example written in the field list, for columns the data does not fill yet."""
-    return next((f.example for f in table(table_name).fields if f.name == field_name), None)
+    return next((f.example for f in fields_mod.table(table_name).fields if f.name == field_name), None)
 
 
 def _categories(dataset: Dataset) -> str:
