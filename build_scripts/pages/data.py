@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from build_scripts import package as package_mod
 from build_scripts import fields as fields_mod
+from build_scripts import package as package_mod
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.model import reply_url
