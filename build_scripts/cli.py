@@ -4,6 +4,7 @@
     portal build           validate → package → pages → site (published only if all pass)
     portal serve           build, then serve site/ on localhost
     portal topics          show which topics the rules give each record
+    portal release         keep the built package as the release baseline
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("topics", help="compare each record's topics with what the rules assign")
     p.set_defaults(run=cmd_topics)
+
+    p = sub.add_parser("release", help="keep the built package (site/data) as datasets/releases/<version>/")
+    p.set_defaults(run=cmd_release)
     return parser
 
 
@@ -119,4 +123,12 @@ def cmd_topics(args: argparse.Namespace, paths: Paths) -> int:
             differ += 1
             print(f"{reply.id}: record {reply['topics']} ≠ rules {expected}")
     print(f"{differ} of {len(dataset.replies)} record(s) differ from the rules.")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace, paths: Paths) -> int:
+    from build_scripts import releases
+
+    kept = releases.snapshot_release(paths)
+    print(f"kept release {kept.name} in {relative(kept)}; commit it: it is the baseline of the next changelog")
     return 0

@@ -180,6 +180,13 @@ REPLY_FIELDS: tuple[Field, ...] = (
           enum=("html", "html-text", "docx", "docx-text", "pdf", "pdf-text", "text"), example="pdf-text"),
     Field("retrieved_date", "date", "获取日期",
           "Date the raw letter was retrieved, when known. 获取日期。", nullable=True, example="2023-06-20"),
+    Field("withdrawn_date", "date", "撤回日期",
+          "Date the reply was withdrawn from the collection (e.g. the issuer retracted it); null while it stands. "
+          "The permalink stays, with a notice. 撤回日期，未撤回为空；永久链接保留并加注说明。",
+          nullable=True, example="2024-03-01"),
+    Field("withdrawn_reason", "string", "撤回理由",
+          "Why the reply was withdrawn; given exactly when withdrawn_date is. 撤回理由，与撤回日期同时填写。",
+          nullable=True, example="答复单位已撤下原文并发布更正答复"),
     Field("sections", "objects", "正文段落", "The cleaned text as ordered sections. 正文分节。",
           table="sections", items=SECTION_FIELDS),
     Field("notes", "objects", "修复说明",

@@ -137,6 +137,11 @@ def _check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str
         yield Problem(file, line("published_date"), "published_date", "date-order",
                       f"published {published} before the reply was signed ({reply_date})",
                       "check both dates against the letter and the page")
+    if (data["withdrawn_date"] is None) != (data["withdrawn_reason"] is None):
+        missing = "withdrawn_reason" if data["withdrawn_reason"] is None else "withdrawn_date"
+        yield Problem(file, line(missing), missing, "withdrawn-incomplete",
+                      "a withdrawn reply needs both withdrawn_date and withdrawn_reason",
+                      "give both (the date and why), or write null for both while the reply stands")
     yield from _check_raw(data, folder, file, line, root)
     yield from _check_sections(data, file, lines)
 

@@ -13,15 +13,19 @@ from typing import Any, Iterable
 
 from tqdm import tqdm
 
-from build_scripts.pages import browse, data, home, reply
+from build_scripts import downloads, releases
+from build_scripts.pages import apidoc, browse, changelog, data, home, reply, stats
 from build_scripts.records import Dataset
 
 
 def generate(dataset: Dataset, package: dict[str, Any]) -> Iterable[tuple[str, str]]:
     """(path inside docs, Markdown) for every generated page."""
     yield "index.md", home.render(dataset)
-    yield "data/index.md", data.downloads(package)
-    yield "data/dictionary.md", data.dictionary(package)
+    yield "data/index.md", data.downloads(package, downloads.build(dataset, package).manifest, dataset)
+    yield "data/dictionary.md", data.dictionary(package, dataset)
+    yield "stats.md", stats.render(dataset)
+    yield "api/index.md", apidoc.render(dataset)
+    yield "changelog.md", changelog.render(releases.build_history(dataset, package))
     yield from browse.pages(dataset).items()
     for r in tqdm(dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
         yield f"replies/{r.id}.md", reply.render(r, dataset)

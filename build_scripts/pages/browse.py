@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter, rel, reply_table
+from build_scripts.pages.feedmeta import feed_meta
 from build_scripts.pages.model import Facet, facets, group
 from build_scripts.records import Dataset
 
@@ -19,7 +20,8 @@ def pages(dataset: Dataset) -> dict[str, str]:
         for slug, (label, replies) in groups.items():
             url = f"browse/{facet.slug}/{slug}/"
             out[f"browse/{facet.slug}/{slug}.md"] = (
-                front_matter(f"{label}（{facet.title}）", f"{facet.title}：{label}，共{len(replies)}件答复")
+                front_matter(f"{label}（{facet.title}）", f"{facet.title}：{label}，共{len(replies)}件答复",
+                             **feed_meta(facet.slug, slug, label))
                 + f"# {escape.md_inline(label)}\n\n"
                 + f'<p class="breadcrumb"><a href="{rel(url, BROWSE)}">浏览</a> › '
                 + f'<a href="{rel(url, f"browse/{facet.slug}/")}">{escape.html(facet.title)}</a></p>\n\n'

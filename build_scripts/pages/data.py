@@ -4,43 +4,127 @@ from __future__ import annotations
 
 from typing import Any
 
-from build_scripts.pages import escape
+from build_scripts import fields as fields_mod
+from build_scripts import package as package_mod
+from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
+from build_scripts.pages.model import reply_url
+from build_scripts.records import Dataset, Reply
 
 
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
 
 
-def downloads(package: dict[str, Any]) -> str:
+def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Dataset) -> str:
+    """The 数据下载 page: every file with what it is for, size, rows, sha256; license and sources."""
+    files = manifest["files"]
+    by_kind = lambda *kinds: [f for f in files if f["kind"] in kinds]  # noqa: E731
+    version = escape.html(package["version"])
+    return (
+        front_matter("数据下载", "下载答复公开的全部数据：标准数据包（CSV）、Excel 版、JSON、SQLite 与压缩包")
+        + "# 数据下载\n\n"
+        + f"<p>数据包 <code>{escape.html(package['name'])}</code>，版本 <strong>{version}</strong>"
+        f"（数据日期 {escape.html(citation.data_date(dataset))}；版本规则与变化见<a href=\"../changelog/\">更新记录</a>）。"
+        "每个文件的大小、行数和 SHA-256 也写在 <a href=\"manifest.json\">manifest.json</a> 中，"
+        "下载后可用 <code>sha256sum 文件名</code> 核对。</p>\n\n"
+        + "## 标准数据包（CSV） { #canonical }\n\n"
+        "<p>这是权威版本：Frictionless 数据包，CSV 为 UTF-8 编码（<strong>无 BOM</strong>），换行符为 LF，按主键排序，"
+        "列表值以“、”分隔。<a href=\"datapackage.json\">datapackage.json</a> 描述每张表的字段、类型、约束、主外键，"
+        "并记录每个 CSV 的字节数（bytes）和哈希（hash）；可用 <code>frictionless validate datapackage.json</code> 校验。"
+        "R、Python（pandas）、数据库等工具请用这一版。</p>\n\n"
+        + _file_table(by_kind("descriptor", "canonical"))
+        + "\n## Excel 版 { #excel }\n\n"
+        "<p><strong>用 Excel 打开请下载这一版。</strong>中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，"
+        "所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节），其余与标准 CSV 逐字节相同；"
+        "而不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
+        "XLSX 工作簿每张表一个工作表，内容与标准 CSV 逐格相同（整数列为数值，其余为文本，任何单元格都不会被当作公式）。</p>\n\n"
+        + _file_table(by_kind("excel"))
+        + "\n## 其他格式 { #other }\n\n"
+        + _file_table(by_kind("json", "sqlite", "zip"))
+        + "\n" + _sqlite_help(files)
+        + "\n<p>逐条记录的 JSON 也可按编号单独获取，见 <a href=\"../api/\">JSON API</a>；"
+        "新答复可通过 <a href=\"../api/#feeds\">Atom / JSON Feed 订阅</a>。"
+        "<a href=\"dictionary/\">数据字典</a>说明每张表、每个字段的含义、类型、约束和示例值。</p>\n\n"
+        + _license(package, dataset)
+        + "\n" + citation.dataset_section(dataset)
+    )
+
+
+def _file_table(files: list[dict[str, Any]]) -> str:
     rows = "".join(
         "<tr>"
-        f'<td><a href="{escape.html(r["path"])}">{escape.html(r["path"])}</a></td>'
-        f"<td>{escape.html(r['title'])}</td><td class=\"nowrap\">{_size(r['bytes'])}</td>"
-        f"<td><code class=\"hash\">{escape.html(r['hash'].split(':', 1)[1])}</code></td>"
+        f'<td><a href="{escape.html(f["path"])}" download>{escape.html(f["path"])}</a></td>'
+        f"<td>{escape.html(f['title'])}</td>"
+        f'<td class="nowrap">{"—" if f["rows"] is None else f["rows"]}</td>'
+        f'<td class="nowrap">{_size(f["bytes"])}</td>'
+        f"<td><code class=\"hash\">{escape.html(f['sha256'])}</code></td>"
         "</tr>"
-        for r in package["resources"]
+        for f in files
     )
-    licenses = "、".join(escape.html(f"{lic['title']}（{lic['name']}）") for lic in package["licenses"])
     return (
-        front_matter("数据下载", "下载答复公开的全部数据：Frictionless 数据包（CSV）")
-        + "# 数据下载\n\n"
-        + f"<p>数据包 <code>{escape.html(package['name'])}</code>，版本 <strong>{escape.html(package['version'])}</strong>。"
-        "CSV 为 UTF-8 编码（无 BOM），换行符为 LF，按主键排序；"
-        '<a href="datapackage.json">datapackage.json</a> 描述每张表的字段、类型、约束和主外键，'
-        "可用 <code>frictionless validate datapackage.json</code> 校验。</p>\n\n"
-        + '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">文件</th>'
-        '<th scope="col">内容</th><th scope="col">大小</th><th scope="col">SHA-256</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>\n\n"
-        + "## 许可与来源\n\n"
-        + f"<p>数据整理部分（结构、清洗、分节、主题、修复说明）采用 {licenses} 许可。"
-        "答复函本身是国家机关的公文：依《中华人民共和国著作权法》第五条，具有行政性质的文件不适用该法保护；"
-        "转载时请注明答复单位和原始来源（见每件答复的来源网址与原件哈希）。</p>\n\n"
-        + '<p><a href="dictionary/">数据字典</a>：每张表、每个字段的英文名、中文名、类型和约束。</p>\n'
+        '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">文件</th>'
+        '<th scope="col">内容</th><th scope="col">行数</th><th scope="col">大小</th><th scope="col">SHA-256</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></div>\n"
     )
 
 
-def dictionary(package: dict[str, Any]) -> str:
+def _sqlite_help(files: list[dict[str, Any]]) -> str:
+    from build_scripts.downloads import FTS_EXAMPLE
+
+    db = next((f["path"] for f in files if f["kind"] == "sqlite"), "")
+    return (
+        "<p>SQLite 数据库含全部表（主键、外键与标准数据包一致）和全文索引表 <code>replies_fts</code>"
+        "（trigram 分词，覆盖答复标题、建议标题和正文），可直接用 <code>sqlite3</code> 或 <code>datasette</code> 打开。"
+        "检索词至少 3 个字；两个字的词请用 <code>LIKE '%社区%'</code>。例如：</p>\n\n"
+        f"<pre><code>sqlite3 {escape.html(db)} \"{escape.html(FTS_EXAMPLE)}\"\n"
+        f"datasette {escape.html(db)}</code></pre>\n"
+    )
+
+
+def _license(package: dict[str, Any], dataset: Dataset) -> str:
+    licenses = "、".join(
+        f'<a href="{escape.html(lic["path"])}" rel="license">{escape.html(lic["title"])}（{escape.html(lic["name"])}）</a>'
+        for lic in package["licenses"]
+    )
+    rows = "".join(
+        "<tr>"
+        f'<td><a href="../{escape.html(reply_url(r.id))}">{escape.html(r.id)}</a></td>'
+        f"<td>{escape.html(r['agency'])}</td>"
+        f"<td>{_source_cell(r)}</td>"
+        f"<td><code class=\"hash\">{escape.html(r['raw_sha256'])}</code></td>"
+        "</tr>"
+        for r in dataset.replies
+    )
+    return (
+        "## 许可与来源 { #license }\n\n"
+        f"<p><strong>数据整理部分</strong>（表结构、清洗后的分节正文、主题、修复说明、数据字典）采用 {licenses} 许可："
+        "可以复制、改编和商业使用，须署名“答复公开”并注明数据版本。</p>\n\n"
+        "<p><strong>答复函本身</strong>是国家机关的公文。依《中华人民共和国著作权法》第五条，"
+        "法律、法规，国家机关的决议、决定、命令和其他具有立法、行政、司法性质的文件及其官方正式译文不适用该法，"
+        "因此答复函文字可以自由引用和转载；但它们仍是答复单位的正式表态：引用时请注明答复单位、文号和日期，"
+        "不要删改原意，并以原始来源为准。信中的联系人姓名和电话是答复单位公开印发的办公联系信息，"
+        "请只用于核实答复。</p>\n\n"
+        "<p>每条记录的来源：来源网址（网页获取的）或原件文件，以及原件的 SHA-256（<code>replies.csv</code> 的 "
+        "<code>source_url</code>、<code>raw_file</code>、<code>raw_sha256</code> 列同样记录）。"
+        "原件逐字节保存在 <code>letters/&lt;编号&gt;/</code>。</p>\n\n"
+        '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">编号</th>'
+        '<th scope="col">答复单位</th><th scope="col">来源</th><th scope="col">原件 SHA-256</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>\n"
+    )
+
+
+def _source_cell(reply: Reply) -> str:
+    raw = (f'<a href="../letters/{escape.html(reply.id)}/{escape.html(reply["raw_file"])}">原件 '
+           f'{escape.html(reply["raw_file"])}</a>')
+    if reply["source_url"]:
+        url = escape.html(reply["source_url"])
+        return f'<a href="{url}" rel="noopener noreferrer nofollow">{url}</a>；{raw}'
+    return f"原件不是从网页获取（{raw}）"
+
+
+def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
+    examples = _examples(dataset)
     blocks = []
     for resource in package["resources"]:
         schema = resource["schema"]
@@ -49,6 +133,7 @@ def dictionary(package: dict[str, Any]) -> str:
             f"<td><code>{escape.html(f['name'])}</code></td><td>{escape.html(f['title'])}</td>"
             f"<td>{escape.html(f['type'])}</td><td>{escape.html(_constraints(f))}</td>"
             f"<td>{escape.html(f['description'])}</td>"
+            f"<td>{_example(examples[resource['name']].get(f['name']), _documented(resource['name'], f['name']))}</td>"
             "</tr>"
             for f in schema["fields"]
         )
@@ -61,12 +146,69 @@ def dictionary(package: dict[str, Any]) -> str:
             f"<p>{escape.html(resource['description'])}</p>\n\n<p class=\"keys\">{escape.html(keys)}</p>\n\n"
             '<div class="reply-table-wrap"><table class="dictionary-table"><thead><tr><th scope="col">字段</th>'
             '<th scope="col">中文名</th><th scope="col">类型</th><th scope="col">约束</th>'
-            f'<th scope="col">说明</th></tr></thead><tbody>{rows}</tbody></table></div>\n'
+            f'<th scope="col">说明</th><th scope="col">示例值（取自数据）</th></tr></thead><tbody>{rows}</tbody></table></div>\n'
         )
     return (
         front_matter("数据字典", "答复公开数据包的表与字段说明")
-        + "# 数据字典\n\n<p>由数据包的 Table Schema 生成，与 datapackage.json 一致。</p>\n\n"
+        + "# 数据字典\n\n<p>由数据包的 Table Schema 生成，与 datapackage.json 一致；示例值取自当前数据"
+        "（该字段第一个非空值，过长的截断）；某列在数据中全部为空时给出字段表中的格式示例并注明。</p>\n\n"
+        + _categories(dataset)
         + "\n".join(blocks)
+    )
+
+
+EXAMPLE_CHARS = 60
+
+
+def _examples(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """table -> field -> the first non-empty value in the data, as the CSV writes it."""
+    out: dict[str, dict[str, str]] = {}
+    for table, rows in package_mod.rows_of(dataset):
+        found: dict[str, str] = {}
+        for f in table.fields:
+            value = next((package_mod.cell(r.get(f.name)) for r in rows if package_mod.cell(r.get(f.name))), "")
+            if value:
+                found[f.name] = value
+        out[table.name] = found
+    return out
+
+
+def _example(value: str | None, documented: str | None) -> str:
+    if not value:
+        if documented:
+            return f'<code>{escape.html(documented)}</code><span class="card-note">（格式示例；数据中暂无此值）</span>'
+        return '<span class="card-note">（暂无数据）</span>'
+    value = " ".join(value.split())
+    short = value if len(value) <= EXAMPLE_CHARS else value[:EXAMPLE_CHARS] + "…"
+    return f"<code>{escape.html(short)}</code>"
+
+
+def _documented(table_name: str, field_name: str) -> str | None:
+    """The example written in the field list, for columns the data does not fill yet."""
+    return next((f.example for f in fields_mod.table(table_name).fields if f.name == field_name), None)
+
+
+def _categories(dataset: Dataset) -> str:
+    """办理类型: each issuer's codes with its definition, source and whether it is verified."""
+    status = {"verified": "已核实", "unverified": "待核实"}
+    rows = "".join(
+        "<tr>"
+        + (f'<td rowspan="{len(s["codes"])}">{escape.html(s["issuer"])}<br><code>{escape.html(s["scheme"])}</code></td>'
+           if i == 0 else "")
+        + f"<td>{escape.html(c['code'])}</td><td>{escape.html(c['label'])}</td><td>{escape.html(c['definition'])}</td>"
+        + (f'<td rowspan="{len(s["codes"])}">{escape.html(s["source"])}</td>'
+           f'<td rowspan="{len(s["codes"])}">{status[s["verified"]]}</td>' if i == 0 else "")
+        + "</tr>"
+        for s in dataset.vocab.category_schemes for i, c in enumerate(s["codes"])
+    )
+    return (
+        "## 办理类型（各定义机构） { #category-definitions }\n\n"
+        "<p>办理类型（A、B、C……）没有全国统一的含义，由各人大常委会、政协各自规定；"
+        "每件答复的类别按其提出机构所属的体系解释。“待核实”表示尚未找到定义机构自己的文本，"
+        "定义取通行用法，引用前请核对。</p>\n\n"
+        '<div class="reply-table-wrap"><table class="dictionary-table"><thead><tr><th scope="col">定义机构</th>'
+        '<th scope="col">代码</th><th scope="col">名称</th><th scope="col">定义</th><th scope="col">出处</th>'
+        f'<th scope="col">核实状态</th></tr></thead><tbody>{rows}</tbody></table></div>\n\n'
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from build_scripts.pages import escape
+from build_scripts.pages import citation, escape, withdrawn
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.model import date_zh, reply_url, scheme_code, session_text
 from build_scripts.records import Dataset, Reply
@@ -17,6 +17,7 @@ def render(reply: Reply, dataset: Dataset) -> str:
     parts = [
         front_matter(reply["title"], _summary(reply)),
         f"# {escape.md_inline(reply['title'])} {{ #reply-title }}\n",
+        withdrawn.notice(reply),
         _card(reply, dataset),
         "## 所答复的建议 { #proposal }\n",
         _proposal(reply),
@@ -27,6 +28,7 @@ def render(reply: Reply, dataset: Dataset) -> str:
     ]
     if reply["notes"]:
         parts += ["## 修复与判断说明 { #notes }\n", _notes(reply)]
+    parts.append(citation.section(reply, dataset))
     parts += ["## 记录数据 { #record }\n", _record_json(reply)]
     return "\n".join(parts) + "\n"
 

@@ -1,0 +1,64 @@
+"""The API page: the static JSON API and the feeds, with a curl and a pandas example."""
+
+from __future__ import annotations
+
+from build_scripts import api, feeds, siteurl
+from build_scripts.pages import escape
+from build_scripts.pages.common import front_matter
+from build_scripts.records import Dataset
+
+
+def _code(text: str) -> str:
+    return f"<pre><code>{escape.html(text)}</code></pre>\n"
+
+
+def render(dataset: Dataset) -> str:
+    base = siteurl.site_url()
+    index_url = siteurl.absolute(api.INDEX, base)
+    example = dataset.replies[0].id
+    record_url = siteurl.absolute(api.record_path(example), base)
+    curl = (f"curl -s {index_url} | python3 -m json.tool | head -40\n"
+            f"curl -s {record_url} -o {example}.json")
+    pandas = (
+        "import json\n"
+        "from urllib.request import urlopen\n\n"
+        "import pandas as pd\n\n"
+        f'index = json.load(urlopen("{index_url}"))\n'
+        'replies = pd.DataFrame(index["replies"])          # one row per reply\n'
+        'print(index["version"], len(replies))\n'
+        'print(replies.groupby("agency").size())\n\n'
+        'record = json.load(urlopen(replies.loc[0, "json"]))  # the full record\n'
+        'sections = pd.DataFrame(record["sections"])      # heading, level, text\n'
+    )
+    fields = "、".join(f"<code>{escape.html(f)}</code>" for f in api.INDEX_FIELDS)
+    feed_rows = "".join(
+        f"<tr><td>{escape.html(feed.title)}</td>"
+        f'<td><a href="{escape.html(siteurl.absolute(f"feeds/{feed.path}.atom", base))}">Atom</a></td>'
+        f'<td><a href="{escape.html(siteurl.absolute(f"feeds/{feed.path}.json", base))}">JSON Feed</a></td></tr>'
+        for feed in feeds.feeds(dataset)
+    )
+    return (
+        front_matter("API 与订阅", "答复公开的静态 JSON API 与 Atom / JSON Feed 订阅")
+        + "# API 与订阅\n\n"
+        "<p>静态 JSON 文件，随每次构建生成，无需密钥、没有调用频率限制；UTF-8 编码，字段名与数据字典一致。"
+        f"本页地址以 <code>{escape.html(base)}</code> 为站点根（构建时由环境变量 <code>{siteurl.ENV}</code> 设定）。</p>\n\n"
+        "## 接口 { #endpoints }\n\n"
+        '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">地址</th>'
+        '<th scope="col">内容</th></tr></thead><tbody>'
+        f'<tr><td class="nowrap"><a href="{escape.html(index_url)}"><code>/{api.INDEX}</code></a></td>'
+        "<td>全部答复的索引：数据版本 <code>version</code>、总数 <code>count</code>，"
+        f"以及每件答复的 {fields}，加上页面地址 <code>url</code> 和完整记录地址 <code>json</code>。</td></tr>"
+        "<tr><td class=\"nowrap\"><code>/api/replies/&lt;编号&gt;.json</code></td>"
+        "<td>一件答复的完整记录：全部字段、分节正文 <code>sections</code>、修复说明 <code>notes</code>"
+        f'（例：<a href="{escape.html(record_url)}">{escape.html(example)}.json</a>）。</td></tr>'
+        "</tbody></table></div>\n\n"
+        "<p>编号即永久链接，永不更改；撤回的答复仍在索引中，<code>withdrawn_date</code> 不为空。"
+        '全部记录一次下载见<a href="../data/">数据下载</a>的 <code>replies.json</code>。</p>\n\n'
+        "### curl\n\n" + _code(curl)
+        + "\n### pandas\n\n" + _code(pandas)
+        + "\n## 订阅 { #feeds }\n\n"
+        "<p>每个订阅列出最新 50 件答复，按答复自身的日期（公开日期，无则落款日期）排序，条目日期来自数据而非构建时间。"
+        "每个页面的头部都声明了全站订阅，答复单位和主题的浏览页另外声明各自的订阅，阅读器可以自动发现。</p>\n\n"
+        '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">订阅</th>'
+        f'<th scope="col">Atom</th><th scope="col">JSON Feed 1.1</th></tr></thead><tbody>{feed_rows}</tbody></table></div>\n'
+    )

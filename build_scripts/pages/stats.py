@@ -1,0 +1,59 @@
+"""The statistics page (统计): replies by year, agency, region, kind, category and topic.
+
+Each count is a bar chart drawn at build time by ``svgchart`` and, beside it, the same numbers as
+a table with links to the browse pages. The groups are the browse facets, so the numbers here and
+there always agree.
+"""
+
+from __future__ import annotations
+
+from build_scripts import svgchart
+from build_scripts.pages import escape
+from build_scripts.pages.common import front_matter, rel
+from build_scripts.pages.model import Facet, facets, group
+from build_scripts.records import Dataset
+
+PAGE = "stats/"
+NOTES = {
+    "region": "每件答复计入答复单位所在地区及其上级地区，故各行之和大于答复总数。",
+    "topic": "一件答复可有多个主题，故各行之和可大于答复总数。",
+    "category": "办理类型的含义因定义机构而异，见数据字典。未标注办理类型的答复不计入。",
+}
+
+
+def _ordered(facet: Facet, groups: dict[str, tuple[str, list]]) -> list[tuple[str, str, int]]:  # type: ignore[type-arg]
+    rows = [(slug, label, len(replies)) for slug, (label, replies) in groups.items()]
+    if facet.slug == "year":
+        return sorted(rows)
+    return sorted(rows, key=lambda row: (-row[2], row[0]))
+
+
+def _table(facet: Facet, rows: list[tuple[str, str, int]]) -> str:
+    body = "".join(
+        f'<tr><td><a href="{escape.html(rel(PAGE, f"browse/{facet.slug}/{slug}/"))}">{escape.html(label)}</a></td>'
+        f'<td class="num">{count}</td></tr>'
+        for slug, label, count in rows
+    )
+    return (f'<table class="stat-table"><caption>按{escape.html(facet.title)}</caption><thead><tr>'
+            f'<th scope="col">{escape.html(facet.title)}</th><th scope="col">答复数</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def render(dataset: Dataset) -> str:
+    blocks = []
+    for facet in facets(dataset):
+        rows = _ordered(facet, group(dataset.replies, facet))
+        chart = svgchart.bar_chart([svgchart.Bar(label, count) for _, label, count in rows],
+                                   title=f"按{facet.title}统计的答复数", chart_id=f"chart-{facet.slug}")
+        note = f'<p class="card-note">{escape.html(NOTES[facet.slug])}</p>\n\n' if facet.slug in NOTES else ""
+        blocks.append(
+            f"## 按{escape.md_inline(facet.title)} {{ #{facet.slug} }}\n\n{note}"
+            f'<div class="stat-block">{chart}{_table(facet, rows)}</div>\n'
+        )
+    return (
+        front_matter("统计", "答复公开收录的答复按年份、答复单位、地区、类型、办理类型和主题的统计")
+        + "# 统计\n\n"
+        + f"<p>共 {len(dataset.replies)} 件答复。图表在构建时生成，数字与右侧表格相同；"
+        "年份按落款日期（无落款日期时按公开日期）。</p>\n\n"
+        + "\n".join(blocks)
+    )

@@ -1,0 +1,329 @@
+"""Releases: what changed between versions of the data package, and whether the version says so.
+
+Load: every released package kept under ``datasets/releases/<version>/`` (its datapackage.json and
+CSVs, committed) and the package this build makes. Process: diff each release against the one
+before it, and the current package against the newest release: records added, changed (which
+fields), withdrawn (with reasons), fields added or removed. Check the version follows the rules
+(major: a field removed or renamed; minor: records or fields added; patch: corrections, including
+withdrawals) and report a Problem when it does not. Save: the changelog as data
+(``data/changelog.json``); ``pages/changelog`` renders it.
+
+A record is never removed: a withdrawn reply keeps its row (and its permalink) with
+``withdrawn_date`` and ``withdrawn_reason``; a release that drops a record is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from build_scripts import yamlio
+from build_scripts.paths import Paths, relative
+from build_scripts.problems import BuildError, Problem, Report
+from build_scripts.records import Dataset
+
+Level = Literal["major", "minor", "patch"]
+LEVELS: tuple[Level, ...] = ("patch", "minor", "major")
+SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+RECORDS = "replies"
+CHILD_KEY = "reply_id"
+CHANGELOG_JSON = "data/changelog.json"
+Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of the package as tables of text cells, exactly as its CSVs hold them."""
+
+    version: str
+    fields: dict[str, tuple[str, ...]]
+    keys: dict[str, tuple[str, ...]]
+    rows: dict[str, list[Row]]
+
+    def records(self) -> dict[str, Row]:
+        return {r["id"]: r for r in self.rows.get(RECORDS, [])}
+
+    def data_date(self) -> str:
+        dates = [r.get("published_date") or r.get("reply_date") or "" for r in self.rows.get(RECORDS, [])]
+        return max(dates, default="")
+
+
+@dataclass
+class Diff:
+    version: str
+    previous: str | None
+    released: bool
+    data_date: str
+    added: list[str] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)  # {"id", "fields"}
+    withdrawn: list[dict[str, str]] = field(default_factory=list)  # {"id", "date", "reason"}
+    removed: list[str] = field(default_factory=list)
+    fields_added: list[str] = field(default_factory=list)
+    fields_removed: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # vocabulary rows added/changed/removed
+
+    @property
+    def required(self) -> Level | None:
+        """The smallest version bump these changes need."""
+        if self.fields_removed or self.removed:
+            return "major"
+        if self.added or self.fields_added or any(o.endswith("（新增）") for o in self.other):
+            return "minor"
+        if self.changed or self.withdrawn or self.other:
+            return "patch"
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "required": self.required}
+
+
+# --- load -----------------------------------------------------------------------------------
+
+def snapshot(descriptor: dict[str, Any], files: dict[str, bytes]) -> Snapshot:
+    fields, keys, rows = {}, {}, {}
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        fields[name] = tuple(f["name"] for f in resource["schema"]["fields"])
+        keys[name] = tuple(resource["schema"].get("primaryKey", []))
+        text = files[resource["path"]].decode("utf-8-sig")
+        rows[name] = list(csv.DictReader(io.StringIO(text, newline="")))
+    return Snapshot(str(descriptor["version"]), fields, keys, rows)
+
+
+def load_release(folder: Path) -> Snapshot:
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    files = {r["path"]: (folder / r["path"]).read_bytes() for r in descriptor["resources"]}
+    return snapshot(descriptor, files)
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    match = SEMVER.match(text)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def release_dirs(releases_dir: Path) -> list[Path]:
+    """Release folders in version order; folders that are not versions are reported by ``check``."""
+    if not releases_dir.is_dir():
+        return []
+    found = [p for p in releases_dir.iterdir() if p.is_dir() and parse_version(p.name)]
+    return sorted(found, key=lambda p: parse_version(p.name) or (0, 0, 0))
+
+
+# --- process --------------------------------------------------------------------------------
+
+def diff(old: Snapshot | None, new: Snapshot, *, released: bool) -> Diff:
+    out = Diff(new.version, old.version if old else None, released, new.data_date())
+    before = old.records() if old else {}
+    after = new.records()
+    out.added = sorted(set(after) - set(before))
+    out.removed = sorted(set(before) - set(after))
+    if old is None:
+        return out
+    for table, names in new.fields.items():
+        previous = old.fields.get(table, ())
+        out.fields_added += [f"{table}.{n}" for n in names if n not in previous]
+    for table, names in old.fields.items():
+        current = new.fields.get(table, ())
+        out.fields_removed += [f"{table}.{n}" for n in names if n not in current]
+    children = _children(old, new)
+    for rid in sorted(set(before) & set(after)):
+        common = [n for n in new.fields[RECORDS] if n in old.fields.get(RECORDS, ())]
+        changed = [n for n in common if before[rid].get(n, "") != after[rid].get(n, "")]
+        changed += [t for t, (a, b) in children.items() if a.get(rid) != b.get(rid)]
+        was, now = before[rid].get("withdrawn_date", ""), after[rid].get("withdrawn_date", "")
+        if now and not was:
+            out.withdrawn.append({"id": rid, "date": now, "reason": after[rid].get("withdrawn_reason", "")})
+            changed = [n for n in changed if n not in ("withdrawn_date", "withdrawn_reason")]
+        if changed:
+            out.changed.append({"id": rid, "fields": changed})
+    out.other = _vocabulary_changes(old, new)
+    return out
+
+
+PerReply = dict[str, list[tuple[str, ...]]]
+
+
+def _children(old: Snapshot, new: Snapshot) -> dict[str, tuple[PerReply, PerReply]]:
+    """table -> (old rows per reply, new rows per reply), for tables keyed by reply_id."""
+    out: dict[str, tuple[PerReply, PerReply]] = {}
+    for table, names in new.fields.items():
+        if table == RECORDS or CHILD_KEY not in names or table not in old.fields:
+            continue
+        common = [n for n in names if n in old.fields[table] and n != CHILD_KEY]
+        per: list[dict[str, list[tuple[str, ...]]]] = []
+        for snap in (old, new):
+            grouped: dict[str, list[tuple[str, ...]]] = {}
+            for row in snap.rows[table]:
+                grouped.setdefault(row[CHILD_KEY], []).append(tuple(row.get(n, "") for n in common))
+            per.append(grouped)
+        out[table] = (per[0], per[1])
+    return out
+
+
+def _vocabulary_changes(old: Snapshot, new: Snapshot) -> list[str]:
+    out = []
+    for table, names in new.fields.items():
+        if table == RECORDS or CHILD_KEY in names or table not in old.fields:
+            continue
+        key = new.keys[table]
+        common = [n for n in names if n in old.fields[table]]
+        before = {tuple(r[k] for k in key): r for r in old.rows[table]}
+        after = {tuple(r[k] for k in key): r for r in new.rows[table]}
+        for k in sorted(set(after) - set(before)):
+            out.append(f"{table} {'/'.join(k)}（新增）")
+        for k in sorted(set(before) - set(after)):
+            out.append(f"{table} {'/'.join(k)}（删除）")
+        for k in sorted(set(before) & set(after)):
+            fields = [n for n in common if before[k].get(n, "") != after[k].get(n, "")]
+            if fields:
+                out.append(f"{table} {'/'.join(k)}（修改：{'、'.join(fields)}）")
+    return out
+
+
+def bump_level(old: str, new: str) -> Level | None:
+    a, b = parse_version(old), parse_version(new)
+    if a is None or b is None or b <= a:
+        return None
+    return "major" if b[0] != a[0] else "minor" if b[1] != a[1] else "patch"
+
+
+def next_version(old: str, level: Level) -> str:
+    major, minor, patch = parse_version(old) or (0, 0, 0)
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
+
+
+def check(d: Diff, file: str) -> list[Problem]:
+    """Problems with the version ``d.version`` given the changes since ``d.previous``."""
+    problems: list[Problem] = []
+    where = lambda code, msg, hint, sev="error": Problem(file, 0, "version", code, msg, hint, sev)
+    if parse_version(d.version) is None:
+        return [where("bad-version", f"version {d.version!r} is not MAJOR.MINOR.PATCH", "write it like 0.2.0")]
+    for rid in d.removed:
+        problems.append(where("release-record-removed", f"reply {rid} is in release {d.previous} but not in {d.version}",
+                              "never remove a record: keep it and set withdrawn_date and withdrawn_reason"))
+    if d.previous is None:
+        return problems
+    need = d.required
+    if d.version == d.previous:
+        if need:
+            problems.append(where(
+                "version-not-bumped", f"the package changed since release {d.previous} ({_why(d)}) but its version is "
+                f"still {d.version}", f"set version: {next_version(d.previous, need)} in datasets/package.yaml"))
+        return problems
+    got = bump_level(d.previous, d.version)
+    if got is None:
+        problems.append(where("version-order", f"version {d.version} is not after release {d.previous}",
+                              f"versions only go up: use {next_version(d.previous, need or 'patch')}"))
+    elif need and LEVELS.index(got) < LEVELS.index(need):
+        problems.append(where(
+            "version-bump-too-small", f"{d.previous} → {d.version} is a {got} release, but {_why(d)} needs {need}",
+            f"set version: {next_version(d.previous, need)}"))
+    elif d.version != next_version(d.previous, got):
+        problems.append(where("version-skipped", f"{d.previous} → {d.version} skips a version",
+                              f"the next {got} version is {next_version(d.previous, got)}"))
+    elif need is None:
+        problems.append(where("version-without-changes", f"version {d.version} has no changes since {d.previous}",
+                              f"keep version: {d.previous} until something changes", "warning"))
+    return problems
+
+
+def _why(d: Diff) -> str:
+    parts = []
+    if d.fields_removed:
+        parts.append("fields removed: " + ", ".join(d.fields_removed))
+    if d.removed:
+        parts.append("records removed: " + ", ".join(d.removed))
+    if d.fields_added:
+        parts.append("fields added: " + ", ".join(d.fields_added))
+    if d.added:
+        parts.append(f"{len(d.added)} record(s) added")
+    if d.changed:
+        parts.append(f"{len(d.changed)} record(s) changed")
+    if d.withdrawn:
+        parts.append(f"{len(d.withdrawn)} record(s) withdrawn")
+    if d.other:
+        parts.append(f"{len(d.other)} vocabulary change(s)")
+    return "; ".join(parts)
+
+
+def history(releases_dir: Path, current: Snapshot | None, file: str) -> tuple[list[Diff], Report]:
+    """Every release's diff against the one before, then the current package's against the newest."""
+    snaps = [load_release(p) for p in release_dirs(releases_dir)]
+    problems: list[Problem] = []
+    for p in release_dirs(releases_dir):
+        if p.name != (snap := load_release(p)).version:
+            problems.append(Problem(relative(p / "datapackage.json"), 0, "version", "release-version-mismatch",
+                                    f"folder {p.name} holds version {snap.version}", "name the folder by its version"))
+    diffs: list[Diff] = []
+    previous: Snapshot | None = None
+    for snap in snaps:
+        diffs.append(diff(previous, snap, released=True))
+        previous = snap
+    if current is not None:
+        d = diff(previous, current, released=previous is not None and current.version == previous.version)
+        problems.extend(check(d, file))
+        if not d.released:
+            diffs.append(d)
+    return list(reversed(diffs)), Report.of(problems)
+
+
+def changelog_data(diffs: list[Diff], version: str) -> dict[str, Any]:
+    return {"current": version, "releases": [d.as_dict() for d in diffs]}
+
+
+# --- the build's view -------------------------------------------------------------------------
+
+def datasets_dir(dataset: Dataset) -> Path:
+    """datasets/ of the records being built (every reply folder is datasets/replies/<id>)."""
+    return dataset.replies[0].folder.parent.parent
+
+
+def build_history(dataset: Dataset, descriptor: dict[str, Any]) -> list[Diff]:
+    """The changelog of this build; raise BuildError when the version breaks the rules."""
+    from build_scripts.downloads import canonical_files
+
+    current = snapshot(descriptor, canonical_files(dataset, descriptor))
+    root = datasets_dir(dataset)
+    diffs, report = history(root / "releases", current, relative(root / "package.yaml"))
+    if not report.ok:
+        raise BuildError(report)
+    return diffs
+
+
+def step(dataset: Dataset, site_dir: Path) -> None:
+    descriptor = json.loads((site_dir / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    data = changelog_data(build_history(dataset, descriptor), descriptor["version"])
+    (site_dir / CHANGELOG_JSON).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# --- save: keep a release ---------------------------------------------------------------------
+
+def snapshot_release(paths: Paths) -> Path:
+    """Keep the published package (site/data) as datasets/releases/<version>/; never overwrite one."""
+    data = paths.site / "data"
+    if not (data / "datapackage.json").is_file():
+        raise BuildError("portal release: no built package in site/data; run `portal build` first")
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    version = str(descriptor["version"])
+    meta_version = str(yamlio.load(paths.package_meta.read_text(encoding="utf-8-sig")).data["version"])
+    if meta_version != version:
+        raise BuildError(f"portal release: site/data is version {version} but datasets/package.yaml says "
+                         f"{meta_version}; run `portal build` first")
+    target = paths.datasets / "releases" / version
+    if target.exists():
+        raise BuildError(f"portal release: {relative(target)} exists; a release is never changed — "
+                         "bump the version in datasets/package.yaml for a new one")
+    tmp = target.with_name(version + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    shutil.copyfile(data / "datapackage.json", tmp / "datapackage.json")
+    for resource in descriptor["resources"]:
+        shutil.copyfile(data / resource["path"], tmp / resource["path"])
+    tmp.rename(target)
+    return target

@@ -1,0 +1,32 @@
+"""The public address of the portal, for the few outputs that need absolute URLs (feeds, citations).
+
+Set it with the environment variable ``PORTAL_SITE_URL`` when building for deployment, e.g.
+``PORTAL_SITE_URL=https://dafu.example.org/ portal build``. The default is where ``portal serve``
+serves the site on this machine. Pages themselves use relative links and do not depend on it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from build_scripts.problems import BuildError, Problem, Report
+
+ENV = "PORTAL_SITE_URL"
+DEFAULT = "http://127.0.0.1:8000/"
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$")
+
+
+def site_url() -> str:
+    """The site URL from ``PORTAL_SITE_URL`` (default ``DEFAULT``), always ending in ``/``."""
+    value = os.environ.get(ENV, "").strip() or DEFAULT
+    if not _URL.match(value):
+        raise BuildError(Report.of([Problem(
+            f"${ENV}", 0, "", "bad-site-url", f"{value!r} is not an http(s) URL of a site",
+            f"set it like {DEFAULT} or https://example.org/portal/ (no query, no fragment)")]))
+    return value if value.endswith("/") else value + "/"
+
+
+def absolute(path: str, base: str | None = None) -> str:
+    """A site-relative path (``replies/x/``) as an absolute URL."""
+    return (base or site_url()) + path.lstrip("/")

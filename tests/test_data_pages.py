@@ -1,0 +1,59 @@
+"""Issue #5: the downloads page and the data dictionary tell a journalist everything about each file."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from build_scripts import package, records
+from build_scripts.fields import TABLES
+from build_scripts.paths import Paths
+
+
+def test_downloads_page_lists_every_file_with_size_rows_and_hash(built: Paths) -> None:
+    page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((built.site / "data" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["files"]) == 2 * len(TABLES) + 5
+    for f in manifest["files"]:
+        row = re.search(rf'<tr><td><a href="{re.escape(f["path"])}" download>.*?</tr>', page)
+        assert row, f["path"]
+        assert f["sha256"] in row.group(0)
+        assert (str(f["rows"]) if f["rows"] is not None else "—") in row.group(0)
+    assert "Excel 版" in page and "无 BOM" in page and "replies_fts match" in page
+
+
+def test_downloads_page_states_license_and_every_records_source(built: Paths) -> None:
+    page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
+    assert "CC-BY-4.0" in page and "著作权法》第五条" in page
+    for reply in records.load(built).replies:
+        assert reply["raw_sha256"] in page
+        assert f'href="../letters/{reply.id}/{reply["raw_file"]}"' in page
+    assert "[EB/OL]" in page and 'id="cite"' in page
+
+
+def test_dictionary_gives_an_example_from_the_data_for_every_field(built: Paths) -> None:
+    page = (built.site / "data" / "dictionary" / "index.html").read_text(encoding="utf-8")
+    dataset = records.load(built)
+    rows = {t.name: r for t, r in package.rows_of(dataset)}
+    for table in TABLES:
+        section = page.split(f'id="{table.name}"', 1)[1].split("<h2", 1)[0]
+        for f in table.fields:
+            cells = re.search(rf"<tr><td><code>{f.name}</code></td>(.*?)</tr>", section, flags=re.DOTALL)
+            assert cells, (table.name, f.name)
+            example = re.findall(r"<td>(.*?)</td>", cells.group(1))[-1]
+            first = next((package.cell(r.get(f.name)) for r in rows[table.name] if package.cell(r.get(f.name))), "")
+            if first:
+                assert example.startswith("<code>") and "格式示例" not in example, (table.name, f.name)
+            else:
+                assert "格式示例" in example or "暂无数据" in example, (table.name, f.name)
+    assert "答复单位所在行政区划代码" in page
+
+
+def test_dictionary_has_each_issuers_category_definitions(built: Paths) -> None:
+    page = (built.site / "data" / "dictionary" / "index.html").read_text(encoding="utf-8")
+    section = page.split('id="category-definitions"', 1)[1].split("<h2", 1)[0]
+    for scheme in records.load(built).vocab.category_schemes:
+        assert scheme["issuer"] in section and scheme["scheme"] in section
+        for code in scheme["codes"]:
+            assert code["definition"] in section
+    assert "待核实" in section
