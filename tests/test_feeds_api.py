@@ -92,7 +92,7 @@ def test_bad_site_url_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_feed_links_are_in_the_page_head(built: Paths) -> None:
     home = (built.site / "index.html").read_text(encoding="utf-8")
     head = home.split("</head>", 1)[0]
-    assert 'type="application/atom+xml"' in head and 'href="./feeds/replies.atom"' in head
+    assert 'type="application/atom+xml"' in head and 'href="feeds/replies.atom"' in head
     topic_pages = sorted((built.site / "browse" / "topic").glob("*/index.html"))
     assert topic_pages
     for page in topic_pages:

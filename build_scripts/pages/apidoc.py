@@ -33,8 +33,8 @@ def render(dataset: Dataset) -> str:
     fields = "、".join(f"<code>{escape.html(f)}</code>" for f in api.INDEX_FIELDS)
     feed_rows = "".join(
         f"<tr><td>{escape.html(feed.title)}</td>"
-        f'<td><a href="{escape.html(siteurl.absolute(f"feeds/{feed.path}.atom", base))}">Atom</a></td>'
-        f'<td><a href="{escape.html(siteurl.absolute(f"feeds/{feed.path}.json", base))}">JSON Feed</a></td></tr>'
+        f'<td><a href="{escape.html(f"../feeds/{feed.path}.atom")}">Atom</a></td>'
+        f'<td><a href="{escape.html(f"../feeds/{feed.path}.json")}">JSON Feed</a></td></tr>'
         for feed in feeds.feeds(dataset)
     )
     return (
@@ -45,12 +45,12 @@ def render(dataset: Dataset) -> str:
         "## 接口 { #endpoints }\n\n"
         '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">地址</th>'
         '<th scope="col">内容</th></tr></thead><tbody>'
-        f'<tr><td class="nowrap"><a href="{escape.html(index_url)}"><code>/{api.INDEX}</code></a></td>'
+        f'<tr><td class="nowrap"><a href="../{escape.html(api.INDEX)}"><code>/{api.INDEX}</code></a></td>'
         "<td>全部答复的索引：数据版本 <code>version</code>、总数 <code>count</code>，"
         f"以及每件答复的 {fields}，加上页面地址 <code>url</code> 和完整记录地址 <code>json</code>。</td></tr>"
         "<tr><td class=\"nowrap\"><code>/api/replies/&lt;编号&gt;.json</code></td>"
         "<td>一件答复的完整记录：全部字段、分节正文 <code>sections</code>、修复说明 <code>notes</code>"
-        f'（例：<a href="{escape.html(record_url)}">{escape.html(example)}.json</a>）。</td></tr>'
+        f'（例：<a href="../{escape.html(api.record_path(example))}">{escape.html(example)}.json</a>）。</td></tr>'
         "</tbody></table></div>\n\n"
         "<p>编号即永久链接，永不更改；撤回的答复仍在索引中，<code>withdrawn_date</code> 不为空。"
         '全部记录一次下载见<a href="../data/">数据下载</a>的 <code>replies.json</code>。</p>\n\n'

@@ -84,7 +84,7 @@ def _sqlite_help(files: list[dict[str, Any]]) -> str:
 
 def _license(package: dict[str, Any], dataset: Dataset) -> str:
     licenses = "、".join(
-        f'<a href="{escape.html(lic["path"])}" rel="license">{escape.html(lic["title"])}（{escape.html(lic["name"])}）</a>'
+        f'<a href="{escape.html(lic["path"])}" rel="license noopener noreferrer">{escape.html(lic["title"])}（{escape.html(lic["name"])}）</a>'
         for lic in package["licenses"]
     )
     rows = "".join(
