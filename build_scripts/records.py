@@ -8,6 +8,7 @@ records are the source of truth and no build ever writes to them.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,6 +21,11 @@ from build_scripts.problems import Problem, Report
 from build_scripts.vocab import Vocabularies
 
 RECORD_NAME = "reply.yaml"
+
+# Size limits, checked before a file is read (README, "Publishing"). A record is text: the
+# longest seed is 22 KB. A raw letter is a web page, Word file or PDF as received.
+MAX_RECORD_BYTES = 1024 * 1024
+MAX_RAW_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,11 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
     if not record_path.is_file():
         return None, [Problem(relative(folder), 0, "", "missing-record",
                               f"folder has no {RECORD_NAME}", f"add {RECORD_NAME} or remove the folder")]
+    size = record_path.stat().st_size
+    if size > MAX_RECORD_BYTES:
+        return None, [Problem(file, 0, "", "too-large",
+                              f"record is {size:,} bytes, more than the limit of {MAX_RECORD_BYTES:,}",
+                              "a record is text; keep the letter itself in its own file beside it")]
     raw = record_path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -80,12 +91,17 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
         return None, [Problem(file, 0, "", "bad-encoding",
                               f"record is not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
                               "save it as UTF-8; GBK and UTF-16 records are not accepted")]
+    if "\x00" in text:
+        return None, [Problem(file, 0, "", "bad-encoding",
+                              f"record contains NUL bytes (first at byte {raw.index(0)}): UTF-16 or binary",
+                              "save it as UTF-8; GBK and UTF-16 records are not accepted")]
     if not text.strip():
         return None, [Problem(file, 0, "", "empty-file", "record is empty", "write the record's fields")]
     try:
         loaded = yamlio.load(text)
     except yamlio.YamlProblem as exc:
-        return None, [Problem(file, exc.line, "", "yaml-error", str(exc), "fix the YAML syntax at that line")]
+        return None, [Problem(file, exc.line, exc.key or _key_at_line(text, exc.line), "yaml-error", str(exc),
+                              "fix the YAML syntax at that line")]
     problems = list(check_mapping(loaded.data, REPLY_FIELDS, file=file, lines=loaded.lines))
     if problems:
         return None, problems
@@ -97,6 +113,21 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
     return Reply(derived, folder), problems
+
+
+def _key_at_line(text: str, line: int) -> str:
+    """The top-level field whose block holds ``line`` (1-based), so a syntax error names a field."""
+    key = ""
+    for number, content in enumerate(text.splitlines()[:line], 1):
+        match = _TOP_KEY.match(content)
+        if match:
+            key = match[1]
+        if number == line:
+            break
+    return key
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 def _check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int],
@@ -141,6 +172,12 @@ def _check_raw(data: dict[str, Any], folder: Path, file: str, line: Any) -> Iter
         yield Problem(file, line("raw_file"), "raw_file", "raw-missing",
                       f"raw letter {data['raw_file']!r} is not in {relative(folder)}",
                       "keep the letter as received beside the record")
+        return
+    size = raw_path.stat().st_size
+    if size > MAX_RAW_BYTES:
+        yield Problem(file, line("raw_file"), "raw_file", "too-large",
+                      f"raw letter {data['raw_file']!r} is {size:,} bytes, more than the limit of {MAX_RAW_BYTES:,}",
+                      "a reply letter is far smaller: check that this is the right file")
         return
     digest = hashlib.sha256(raw_path.read_bytes()).hexdigest()
     if digest != data["raw_sha256"]:
