@@ -116,15 +116,13 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
 
 
 def _key_at_line(text: str, line: int) -> str:
-    """The top-level field whose block holds ``line`` (1-based), so a syntax error names a field."""
-    key = ""
-    for number, content in enumerate(text.splitlines()[:line], 1):
-        match = _TOP_KEY.match(content)
-        if match:
-            key = match[1]
-        if number == line:
-            break
-    return key
+    """The top-level field whose block holds ``line`` (1-based), so a syntax error names a field;
+    none for a document marker (---), which makes the file two documents."""
+    lines = text.splitlines()[:line]
+    if not lines or lines[-1].startswith(("---", "...")):
+        return ""
+    keys = [m[1] for m in map(_TOP_KEY.match, lines) if m]
+    return keys[-1] if keys else ""
 
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")

@@ -79,8 +79,11 @@ def load(text: str) -> Loaded:
         raise YamlProblem("not valid YAML: nested too deeply", 0) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.context and ("scanning" in exc.context or "flow" in exc.context):
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it was opened
         line = mark.line + 1 if mark else 0
-        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line) from None
+        context = f"{exc.context} (line {exc.context_mark.line + 1}): " if exc.context and exc.context_mark else ""
+        raise YamlProblem(f"not valid YAML: {context}{exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", 0) from None
     lines: dict[str, int] = {}

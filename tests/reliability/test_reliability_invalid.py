@@ -1,0 +1,80 @@
+"""Issue 6: every named bad input makes `portal build` fail, naming file and field, and publishes
+nothing: site/ stays byte for byte the previous build and build/ keeps no work dirs.
+
+Every case runs the CLI's entry point ``cli.main(["build"])`` in-process (a scratch repo as its root);
+one case per family also runs ``python -m build_scripts build`` in a subprocess on a scratch repo with
+its own copy of the code, so the real command is proven too without paying a Python start-up per case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_scripts import cli
+from build_scripts import paths as paths_mod
+from build_scripts.paths import REPO_ROOT, Paths
+from conftest import copy_inputs
+from corpus import Case, apply, invalid_cases
+
+CASES = invalid_cases()
+# One case per family also goes through `python -m build_scripts build` in a subprocess.
+SUBPROCESS = {"yaml-error--duplicate-key", "bad-encoding--gbk", "too-large--record-50mb", "missing-field--agency",
+              "sha256-mismatch--letter-edited", "bad-pattern--id-non-ascii", "duplicate-reply--same-proposal-twice"}
+
+
+def test_corpus_is_large_and_named_by_code() -> None:
+    assert len(CASES) >= 40, "the reliability corpus needs at least 40 bad inputs"
+    for case in CASES:
+        assert case.name.startswith(case.code + "--"), f"{case.name}: name it <code>--<what>"
+        assert case.spec.get("case"), f"{case.name}: say what is wrong in 'case:'"
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under ``root`` with its sha256: two trees are equal when their bytes are."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def repo_with_code(dest: Path, previous_site: Path) -> Paths:
+    """A scratch repo with the site of a previous good build already published."""
+    paths = copy_inputs(dest)
+    shutil.copytree(previous_site, paths.site)
+    return paths
+
+
+def problem_line(case: Case) -> re.Pattern[str]:
+    field = f" {re.escape(case.field)}:" if case.field else ""
+    return re.compile(rf"^{re.escape(case.file)}(:\d+)?:{field} \[{re.escape(case.code)}\]", re.MULTILINE)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_fails_the_build_and_publishes_nothing(case: Case, tmp_path: Path, built: Paths,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    paths = repo_with_code(tmp_path / "repo", built.site)
+    apply(case, paths.root)
+    before = tree(paths.site)
+
+    if case.name in SUBPROCESS:
+        shutil.copytree(REPO_ROOT / "build_scripts", paths.root / "build_scripts")
+        run = subprocess.run([sys.executable, "-m", "build_scripts", "build"], cwd=paths.root,
+                             capture_output=True, text=True, timeout=120)
+        code, stderr = run.returncode, run.stderr
+    else:
+        monkeypatch.setattr(cli, "Paths", lambda: paths)
+        monkeypatch.setattr(paths_mod.relative, "__defaults__", (paths.root,))  # messages relative to the scratch repo
+        code = cli.main(["build", "--quiet"])
+        stderr = capsys.readouterr().err
+
+    assert code == 1, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert problem_line(case).search(stderr), f"expected {case.file}: {case.field}: [{case.code}] in\n{stderr}"
+    assert tree(paths.site) == before
+    assert not list(paths.build.glob("work-*"))
