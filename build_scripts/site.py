@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from build_scripts import package, pages, records
+from build_scripts.pages import escape
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.records import Dataset
@@ -122,7 +123,7 @@ def copy_letters(dataset: Dataset, out: Path) -> None:
     for reply in dataset.replies:
         target = out / reply.id
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(reply.raw_path, target / reply["raw_file"])
+        shutil.copyfile(reply.raw_path, target / escape.letter_name(reply["raw_file"]))
 
 
 def publish(staged: Path, site: Path) -> None:
