@@ -8,16 +8,17 @@ free-text field (``corpus.inject``, driven by the field list); one build holds t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from conftest import copy_inputs, serve
+from corpus import PAYLOAD_ID, Case, apply_payload, inert_cases
 
 from build_scripts import site
 from build_scripts.pages import escape
 from build_scripts.paths import Paths
-from conftest import copy_inputs, serve
-from corpus import PAYLOAD_ID, Case, apply_payload, inert_cases
 
 CASES = inert_cases()
 
