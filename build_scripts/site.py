@@ -127,12 +127,23 @@ def copy_letters(dataset: Dataset, out: Path) -> None:
 
 
 def publish(staged: Path, site: Path) -> None:
-    """Swap the staged site into place; the old one is removed only after the swap."""
+    """Swap the staged site into place; the old one is removed only after the swap.
+
+    Between the two renames site/ is briefly absent: if the second rename fails the old site is
+    put back, and a swap cut short (power loss) is repaired by the next publish.
+    """
     old = site.with_name(site.name + ".old")
+    if old.exists() and not site.exists():
+        old.rename(site)  # an earlier swap was cut short between its renames: restore it first
     if old.exists():
         shutil.rmtree(old)
     if site.exists():
         site.rename(old)
-    staged.rename(site)
+    try:
+        staged.rename(site)
+    except BaseException:
+        if old.exists() and not site.exists():
+            old.rename(site)
+        raise
     if old.exists():
         shutil.rmtree(old)

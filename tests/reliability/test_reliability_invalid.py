@@ -8,7 +8,6 @@ its own copy of the code, so the real command is proven too without paying a Pyt
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_inputs
 from corpus import Case, apply, invalid_cases
+from sitetree import tree
 
 from build_scripts import cli
 from build_scripts import paths as paths_mod
@@ -34,12 +34,6 @@ def test_corpus_is_large_and_named_by_code() -> None:
     for case in CASES:
         assert case.name.startswith(case.code + "--"), f"{case.name}: name it <code>--<what>"
         assert case.spec.get("case"), f"{case.name}: say what is wrong in 'case:'"
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Every file under ``root`` with its sha256: two trees are equal when their bytes are."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def repo_with_code(dest: Path, previous_site: Path) -> Paths:
