@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from build_scripts import package, pages, records
+from build_scripts import linkcheck, package, pages, records
 from build_scripts.pages import escape
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
@@ -65,7 +65,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
 
 def post_steps() -> list[tuple[str, Step]]:
     """Our own steps after MkDocs, in order; each writes into the staged site."""
-    return []
+    return [("check-links", linkcheck.check)]  # keep last: it checks what the other steps wrote
 
 
 @contextlib.contextmanager
