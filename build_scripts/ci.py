@@ -35,7 +35,7 @@ def annotation(problem: Problem) -> str:
     return f"::{problem.severity} {','.join(props)}::{_data(message)}"
 
 
-def annotations(report: Report) -> str:
+def workflow_commands(report: Report) -> str:
     return "\n".join(annotation(p) for p in report.problems)
 
 

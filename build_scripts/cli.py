@@ -80,7 +80,7 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
     elif args.format == "github":
         from build_scripts import ci
 
-        print(ci.annotations(dataset.report))
+        print(ci.workflow_commands(dataset.report))
         ci.write_summary(dataset.report, len(dataset.replies))
     else:
         print(dataset.report.render())
