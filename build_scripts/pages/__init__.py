@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from tqdm import tqdm
 
-from build_scripts.pages import browse, data, home, reply
+from build_scripts.pages import browse, data, home, quality, reply
 from build_scripts.records import Dataset
 
 
@@ -22,6 +22,7 @@ def generate(dataset: Dataset, package: dict[str, Any]) -> Iterable[tuple[str, s
     yield "index.md", home.render(dataset)
     yield "data/index.md", data.downloads(package)
     yield "data/dictionary.md", data.dictionary(package)
+    yield "data/quality.md", quality.render(dataset)
     yield from browse.pages(dataset).items()
     for r in tqdm(dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
         yield f"replies/{r.id}.md", reply.render(r, dataset)

@@ -59,9 +59,10 @@ def payload_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
 
 
 def pages_with_payloads(site_dir: Path) -> list[str]:
-    """Every built page that shows a payload record: its own page, indexes, browse pages."""
+    """Every built page that shows a payload record or payload text: its own page, indexes,
+    browse pages, the data-quality page."""
     found = [p.relative_to(site_dir).as_posix() for p in sorted(site_dir.rglob("*.html"))
-             if PAYLOAD_ID in p.read_text(encoding="utf-8")]
+             if PAYLOAD_ID in (text := p.read_text(encoding="utf-8")) or "pwned" in text]
     return found
 
 
