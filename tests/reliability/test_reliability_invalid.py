@@ -36,6 +36,20 @@ def test_corpus_is_large_and_named_by_code() -> None:
         assert case.spec.get("case"), f"{case.name}: say what is wrong in 'case:'"
 
 
+# What the issue lists, as the codes that must answer it.
+ISSUE_CODES = {"yaml-error", "missing-field", "unknown-field", "wrong-type", "bad-date", "unknown-topic",
+               "unknown-category", "unknown-region", "duplicate-id", "duplicate-reply", "id-mismatch", "bad-pattern",
+               "raw-missing", "sha256-mismatch", "empty-file", "bad-encoding", "too-large", "not-a-mapping"}
+
+
+def test_corpus_covers_every_kind_of_bad_input_the_issue_lists() -> None:
+    assert ISSUE_CODES <= {c.code for c in CASES}
+    names = " ".join(c.name for c in CASES)
+    for what in ("feb-30", "dot-dot", "slash", "spaces", "non-ascii", "gbk", "utf-16", "binary", "50mb",
+                 "proposal-number-unquoted", "html-page-with-script", "front-matter-breaker"):
+        assert what in names, what
+
+
 def repo_with_code(dest: Path, previous_site: Path) -> Paths:
     """A scratch repo with the site of a previous good build already published."""
     paths = copy_inputs(dest)
