@@ -50,7 +50,7 @@ def test_corpus_covers_every_kind_of_bad_input_the_issue_lists() -> None:
         assert what in names, what
 
 
-def repo_with_code(dest: Path, previous_site: Path) -> Paths:
+def repo_with_site(dest: Path, previous_site: Path) -> Paths:
     """A scratch repo with the site of a previous good build already published."""
     paths = copy_inputs(dest)
     shutil.copytree(previous_site, paths.site)
@@ -66,7 +66,7 @@ def problem_line(case: Case) -> re.Pattern[str]:
 def test_bad_input_fails_the_build_and_publishes_nothing(case: Case, tmp_path: Path, built: Paths,
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    paths = repo_with_code(tmp_path / "repo", built.site)
+    paths = repo_with_site(tmp_path / "repo", built.site)
     apply(case, paths.root)
     before = tree(paths.site)
 
