@@ -79,6 +79,9 @@ def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, li
     if not record_path.is_file():
         return None, [Problem(relative(folder), 0, "", "missing-record",
                               f"folder has no {RECORD_NAME}", f"add {RECORD_NAME} or remove the folder")]
+    if record_path.is_symlink():
+        return None, [Problem(f"{relative(folder)}/{RECORD_NAME}", 0, "", "symlink", "record is a symbolic link",
+                              "keep the record itself in the reply's folder")]
     size = record_path.stat().st_size
     if size > MAX_RECORD_BYTES:
         return None, [Problem(file, 0, "", "too-large",
@@ -170,6 +173,11 @@ def _check_raw(data: dict[str, Any], folder: Path, file: str, line: Any) -> Iter
         yield Problem(file, line("raw_file"), "raw_file", "raw-missing",
                       f"raw letter {data['raw_file']!r} is not in {relative(folder)}",
                       "keep the letter as received beside the record")
+        return
+    if raw_path.is_symlink():
+        yield Problem(file, line("raw_file"), "raw_file", "symlink",
+                      f"raw letter {data['raw_file']!r} is a symbolic link, not the letter as received",
+                      "keep the letter itself beside the record; a link could publish any file of the machine")
         return
     size = raw_path.stat().st_size
     if size > MAX_RAW_BYTES:

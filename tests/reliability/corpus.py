@@ -16,7 +16,8 @@ Patches stay right while other engineers add record fields: a case names only wh
     encoding: gbk                                  # encode the record in this codec (default utf-8)
     base64: "..."                                  # the record's bytes
     files: {letter.txt: {append: "x"}}             # files beside the record: text, base64, append,
-                                                   #   delete, size (a sparse file made at test time)
+                                                   #   delete, symlink (its target), size (a sparse
+                                                   #   file made at test time)
     repo_files: {datasets/vocab/topics.yaml: {append: "..."}}   # files of the repo, same operations
 
 ``inert/<what>.yaml`` is a payload that is valid text: it goes into every free-text field of a
@@ -127,7 +128,10 @@ def record_bytes(record: Path, spec: dict[str, Any]) -> bytes:
 
 
 def _file_op(path: Path, op: dict[str, Any]) -> None:
-    if op.get("delete"):
+    if "symlink" in op:
+        path.unlink(missing_ok=True)
+        path.symlink_to(op["symlink"])
+    elif op.get("delete"):
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     elif "size" in op:
         with path.open("wb") as f:  # sparse: made in tmp at test time, never committed
