@@ -75,6 +75,9 @@ def load(paths: Paths) -> Dataset:
 
 def load_one(folder: Path, vocabularies: Vocabularies) -> tuple[Reply | None, list[Problem]]:
     record_path = folder / RECORD_NAME
+    if folder.is_symlink():
+        return None, [Problem(f"{relative(folder.parent)}/{folder.name}", 0, "", "symlink",
+                              "reply folder is a symbolic link", "keep each reply's own folder under datasets/replies/")]
     file = relative(record_path)
     if not record_path.is_file():
         return None, [Problem(relative(folder), 0, "", "missing-record",
