@@ -4,6 +4,7 @@ creates one."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -61,7 +62,13 @@ def _mkdocs_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
 
 
 def _letters_copy_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
-    mp.setattr(shutil, "copyfile", _fail_after(2, exc, shutil.copyfile))
+    real = site.copy_letters
+
+    def copy_letters(dataset: Any, out: Path) -> None:
+        real(dataclasses.replace(dataset, replies=dataset.replies[:2]), out)  # two letters copied, then it fails
+        raise exc
+
+    mp.setattr(site, "copy_letters", copy_letters)
 
 
 def _swap_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
