@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_scripts import linkcheck  # noqa: E402
+from build_scripts import linkcheck
 
 
 def synthetic(site: Path, out: Path, n: int) -> None:
