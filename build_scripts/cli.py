@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("validate", help="check every record and vocabulary; list every problem")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="report format (github: annotations, and a summary in $GITHUB_STEP_SUMMARY)")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("build", help="validate, write the data package and pages, build the site")
@@ -83,6 +84,11 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
         import json
 
         print(json.dumps([p.as_dict() for p in dataset.report.problems], ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        from build_scripts import ci
+
+        print(ci.workflow_commands(dataset.report))
+        ci.write_summary(dataset.report, len(dataset.replies))
     else:
         print(dataset.report.render())
         if dataset.report.ok:

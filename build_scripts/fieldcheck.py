@@ -76,7 +76,8 @@ def check_value(value: Any, f: Field, *, file: str, path: str, line: int,
                               "split it into separate items")
             else:
                 yield from _check_text(item, f, file=file, path=f"{path}[{i}]", line=item_line)
-        if len(set(value)) != len(value):
+        texts = [item for item in value if isinstance(item, str)]
+        if len(set(texts)) != len(texts):
             yield Problem(file, line, path, "duplicate-item", f"{f.name} lists the same item twice",
                           "remove the repeated item")
         return

@@ -8,6 +8,7 @@ records are the source of truth and no build ever writes to them.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,6 +21,11 @@ from build_scripts.problems import Problem, Report
 from build_scripts.vocab import Vocabularies
 
 RECORD_NAME = "reply.yaml"
+
+# Size limits, checked before a file is read (README, "Publishing"). A record is text: the
+# longest seed is 22 KB. A raw letter is a web page, Word file or PDF as received.
+MAX_RECORD_BYTES = 1024 * 1024
+MAX_RAW_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,21 @@ def load(paths: Paths) -> Dataset:
 
 def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Reply | None, list[Problem]]:
     record_path = folder / RECORD_NAME
+    if folder.is_symlink():
+        return None, [Problem(f"{relative(folder.parent, root)}/{folder.name}", 0, "", "symlink",
+                              "reply folder is a symbolic link", "keep each reply's own folder under datasets/replies/")]
     file = relative(record_path, root)
     if not record_path.is_file():
         return None, [Problem(relative(folder, root), 0, "", "missing-record",
                               f"folder has no {RECORD_NAME}", f"add {RECORD_NAME} or remove the folder")]
+    if record_path.is_symlink():
+        return None, [Problem(f"{relative(folder, root)}/{RECORD_NAME}", 0, "", "symlink", "record is a symbolic link",
+                              "keep the record itself in the reply's folder")]
+    size = record_path.stat().st_size
+    if size > MAX_RECORD_BYTES:
+        return None, [Problem(file, 0, "", "too-large",
+                              f"record is {size:,} bytes, more than the limit of {MAX_RECORD_BYTES:,}",
+                              "a record is text; keep the letter itself in its own file beside it")]
     raw = record_path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -86,12 +103,17 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
         return None, [Problem(file, 0, "", "bad-encoding",
                               f"record is not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
                               "save it as UTF-8; GBK and UTF-16 records are not accepted")]
+    if "\x00" in text:
+        return None, [Problem(file, 0, "", "bad-encoding",
+                              f"record contains NUL bytes (first at byte {raw.index(0)}): UTF-16 or binary",
+                              "save it as UTF-8; GBK and UTF-16 records are not accepted")]
     if not text.strip():
         return None, [Problem(file, 0, "", "empty-file", "record is empty", "write the record's fields")]
     try:
         loaded = yamlio.load(text)
     except yamlio.YamlProblem as exc:
-        return None, [Problem(file, exc.line, "", "yaml-error", str(exc), "fix the YAML syntax at that line")]
+        return None, [Problem(file, exc.line, exc.key or _key_at_line(text, exc.line), "yaml-error", str(exc),
+                              "fix the YAML syntax at that line")]
     problems = list(check_mapping(loaded.data, REPLY_FIELDS, file=file, lines=loaded.lines))
     if problems:
         return None, problems
@@ -103,6 +125,19 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
     return Reply(derived, folder), problems
+
+
+def _key_at_line(text: str, line: int) -> str:
+    """The top-level field whose block holds ``line`` (1-based), so a syntax error names a field;
+    none for a document marker (---), which makes the file two documents."""
+    lines = text.splitlines()[:line]
+    if not lines or lines[-1].startswith(("---", "...")):
+        return ""
+    keys = [m[1] for m in map(_TOP_KEY.match, lines) if m]
+    return keys[-1] if keys else ""
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 def _check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int],
@@ -152,6 +187,17 @@ def _check_raw(data: dict[str, Any], folder: Path, file: str, line: Any, root: P
         yield Problem(file, line("raw_file"), "raw_file", "raw-missing",
                       f"raw letter {data['raw_file']!r} is not in {relative(folder, root)}",
                       "keep the letter as received beside the record")
+        return
+    if raw_path.is_symlink():
+        yield Problem(file, line("raw_file"), "raw_file", "symlink",
+                      f"raw letter {data['raw_file']!r} is a symbolic link, not the letter as received",
+                      "keep the letter itself beside the record; a link could publish any file of the machine")
+        return
+    size = raw_path.stat().st_size
+    if size > MAX_RAW_BYTES:
+        yield Problem(file, line("raw_file"), "raw_file", "too-large",
+                      f"raw letter {data['raw_file']!r} is {size:,} bytes, more than the limit of {MAX_RAW_BYTES:,}",
+                      "a reply letter is far smaller: check that this is the right file")
         return
     digest = hashlib.sha256(raw_path.read_bytes()).hexdigest()
     if digest != data["raw_sha256"]:

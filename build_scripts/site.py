@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from build_scripts import package, pages, records
+from build_scripts import linkcheck, package, pages, records
+from build_scripts.pages import escape
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.records import Dataset
@@ -66,7 +67,8 @@ def post_steps() -> list[tuple[str, Step]]:
     """Our own steps after MkDocs, in order; each writes into the staged site."""
     from build_scripts import api, downloads, feeds, releases
 
-    return [("downloads", downloads.step), ("api", api.step), ("feeds", feeds.step), ("changelog", releases.step)]
+    return [("downloads", downloads.step), ("api", api.step), ("feeds", feeds.step), ("changelog", releases.step),
+            ("check-links", linkcheck.check)]  # keep last: it checks what the other steps wrote
 
 
 @contextlib.contextmanager
@@ -124,16 +126,27 @@ def copy_letters(dataset: Dataset, out: Path) -> None:
     for reply in dataset.replies:
         target = out / reply.id
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(reply.raw_path, target / reply["raw_file"])
+        shutil.copyfile(reply.raw_path, target / escape.letter_name(reply["raw_file"]))
 
 
 def publish(staged: Path, site: Path) -> None:
-    """Swap the staged site into place; the old one is removed only after the swap."""
+    """Swap the staged site into place; the old one is removed only after the swap.
+
+    Between the two renames site/ is briefly absent: if the second rename fails the old site is
+    put back, and a swap cut short (power loss) is repaired by the next publish.
+    """
     old = site.with_name(site.name + ".old")
+    if old.exists() and not site.exists():
+        old.rename(site)  # an earlier swap was cut short between its renames: restore it first
     if old.exists():
         shutil.rmtree(old)
     if site.exists():
         site.rename(old)
-    staged.rename(site)
+    try:
+        staged.rename(site)
+    except BaseException:
+        if old.exists() and not site.exists():
+            old.rename(site)
+        raise
     if old.exists():
         shutil.rmtree(old)

@@ -17,7 +17,14 @@ import yaml
 
 
 class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings and refuses duplicate keys."""
+    """SafeLoader that keeps dates as strings and refuses duplicate keys and aliases."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # Aliases (*name) can make a document refer to itself or explode in size; records never need them.
+        if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
+        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
 
 
 StrictLoader.yaml_implicit_resolvers = {
@@ -36,6 +43,9 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool 
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if not isinstance(key, (str, int, float, bool, type(None))):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be plain text, not a list or mapping",
+                                                    key_node.start_mark)
         if key in seen:
             raise DuplicateKey(str(key), key_node.start_mark.line + 1)
         seen.add(key)
@@ -53,8 +63,8 @@ class Loaded:
 
 
 class YamlProblem(Exception):
-    def __init__(self, message: str, line: int):
-        self.line = line
+    def __init__(self, message: str, line: int, key: str = ""):
+        self.line, self.key = line, key
         super().__init__(message)
 
 
@@ -64,11 +74,16 @@ def load(text: str) -> Loaded:
         node = yaml.compose(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
         data = yaml.load(text, Loader=StrictLoader)  # noqa: S506
     except DuplicateKey as exc:
-        raise YamlProblem(str(exc), exc.line) from None
+        raise YamlProblem(str(exc), exc.line, exc.key) from None
+    except RecursionError:
+        raise YamlProblem("not valid YAML: nested too deeply", 0) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.context and ("scanning" in exc.context or "flow" in exc.context):
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it was opened
         line = mark.line + 1 if mark else 0
-        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line) from None
+        context = f"{exc.context} (line {exc.context_mark.line + 1}): " if exc.context and exc.context_mark else ""
+        raise YamlProblem(f"not valid YAML: {context}{exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", 0) from None
     lines: dict[str, int] = {}

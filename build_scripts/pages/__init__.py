@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from tqdm import tqdm
 
 from build_scripts import downloads, releases
-from build_scripts.pages import apidoc, browse, changelog, data, home, reply, stats
+from build_scripts.pages import apidoc, browse, changelog, data, home, quality, reply, stats
 from build_scripts.records import Dataset
 
 
@@ -26,6 +26,7 @@ def generate(dataset: Dataset, package: dict[str, Any]) -> Iterable[tuple[str, s
     yield "stats.md", stats.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
     yield "changelog.md", changelog.render(releases.build_history(dataset, package))
+    yield "data/quality.md", quality.render(dataset)
     yield from browse.pages(dataset).items()
     for r in tqdm(dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
         yield f"replies/{r.id}.md", reply.render(r, dataset)

@@ -115,7 +115,7 @@ def _license(package: dict[str, Any], dataset: Dataset) -> str:
 
 
 def _source_cell(reply: Reply) -> str:
-    raw = (f'<a href="../letters/{escape.html(reply.id)}/{escape.html(reply["raw_file"])}">原件 '
+    raw = (f'<a href="../letters/{escape.html(reply.id)}/{escape.html(escape.letter_name(reply["raw_file"]))}">原件 '
            f'{escape.html(reply["raw_file"])}</a>')
     if reply["source_url"]:
         url = escape.html(reply["source_url"])

@@ -7,6 +7,8 @@
   raw into <title>): characters that could open markup are replaced by their full-width forms.
 - ``paragraphs``: a section's text as <p> lines, one per paragraph, with no blank lines so the
   whole block stays one raw HTML block.
+- ``letter_name``: the name a raw letter is published under: a web page received as a letter is
+  served as text, never as a page of this site (its scripts and images would run and load here).
 """
 
 from __future__ import annotations
@@ -37,3 +39,12 @@ def paragraphs(text: str, cls: str = "letter-text") -> str:
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     body = "".join(f"<p>{html(p).replace(chr(10), '<br>')}</p>" for p in paras)
     return f'<div class="{cls}">{body}</div>'
+
+
+# Suffixes a browser renders as active documents (scripts, forms, third-party loads).
+_ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml", ".mht", ".mhtml")
+
+
+def letter_name(raw_file: str) -> str:
+    """``letter.html`` → ``letter.html.txt``; other files keep their name."""
+    return raw_file + ".txt" if raw_file.lower().endswith(_ACTIVE_SUFFIXES) else raw_file

@@ -104,7 +104,7 @@ def _sections(reply: Reply) -> str:
 
 
 def _source(reply: Reply, url: str) -> str:
-    raw_href = escape.html(rel(url, f"letters/{reply.id}/{reply['raw_file']}"))
+    raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
     source = (
         f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">{escape.html(reply["source_url"])}</a>'
         if reply["source_url"] else "原件不是从网页获取，或未记录网址"

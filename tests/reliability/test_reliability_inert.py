@@ -1,0 +1,158 @@
+"""Issue 6: payloads that are valid text build, and every page built from them is inert in a real
+browser: no script ran, no element was injected, no request left the site, the text shows as written.
+
+Each case in inert/ becomes a copy of a seed (id ``inert-<case>``) with its payload in every
+free-text field (``corpus.inject``, driven by the field list); one build holds them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import copy_inputs, serve
+from corpus import PAYLOAD_ID, Case, apply_payload, inert_cases
+
+from build_scripts import site
+from build_scripts.pages import escape
+from build_scripts.paths import Paths
+
+CASES = inert_cases()
+
+# Run in every page after load: everything that would show a payload escaped into markup.
+FIND_INJECTED = """() => {
+  const bad = [];
+  if (window.__pwned !== undefined) bad.push('window.__pwned was set: a payload ran');
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (/^on/i.test(a.name)) bad.push(`<${el.localName} ${a.name}>: event handler`);
+      if (/^data-pwned/i.test(a.name)) bad.push(`<${el.localName} ${a.name}>: injected element`);
+      if (/^\\s*javascript:/i.test(a.value)) bad.push(`<${el.localName} ${a.name}="${a.value}">`);
+    }
+  }
+  for (const s of document.scripts) {
+    if (s.src && new URL(s.src).origin !== location.origin) bad.push(`script from ${s.src}`);
+    if (/pwned/i.test(s.textContent)) bad.push('script with a payload');
+  }
+  for (const sel of ['iframe', 'object', 'embed', 'form:not([data-md-component])', 'base', 'meta[http-equiv]']) {
+    if (document.querySelector(sel)) bad.push(`<${sel}> in the page`);
+  }
+  for (const a of document.querySelectorAll('a[href*="evil.example"], img[src*="evil.example"]')) {
+    bad.push(`<${a.localName}> to another site: ${a.href || a.src}`);
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def payload_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Paths, str, dict[str, Case]]]:
+    assert CASES, "no inert payload cases found"
+    paths = copy_inputs(tmp_path_factory.mktemp("inert") / "repo")
+    ids = {apply_payload(case, paths.root): case for case in CASES}
+    site.build(paths)  # valid text: the build must succeed
+    server, url = serve(paths.site)
+    yield paths, url, ids
+    server.shutdown()
+
+
+def pages_with_payloads(site_dir: Path) -> list[str]:
+    """Every built page that shows a payload record or payload text: its own page, indexes,
+    browse pages, the data-quality page."""
+    found = [p.relative_to(site_dir).as_posix() for p in sorted(site_dir.rglob("*.html"))
+             if PAYLOAD_ID in (text := p.read_text(encoding="utf-8")) or "pwned" in text]
+    return found
+
+
+def test_every_payload_record_built(payload_site: tuple[Paths, str, dict[str, Case]]) -> None:
+    paths, _, ids = payload_site
+    for reply_id in ids:
+        assert (paths.site / "replies" / reply_id / "index.html").is_file()
+    assert len(pages_with_payloads(paths.site)) > len(ids)
+
+
+def test_forbidden_results_never_appear(payload_site: tuple[Paths, str, dict[str, Case]]) -> None:
+    """Template syntax is text: {{ 12345*6789 }} never becomes 83810205 anywhere in the site."""
+    paths, _, ids = payload_site
+    forbidden = [(case.name, text) for case in ids.values() for text in case.spec.get("forbid") or ()]
+    assert forbidden
+    for page in paths.site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for name, text in forbidden:
+            assert text not in html, f"{name}: {text!r} in {page}"
+
+
+def _watch(page: Any, base: str) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "requests": []}
+
+    def on_dialog(dialog: Any) -> None:
+        seen["dialogs"].append(dialog.message)
+        dialog.dismiss()
+
+    def on_route(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            seen["requests"].append(route.request.url)
+            route.abort()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.route("**/*", on_route)
+    return seen
+
+
+@pytest.mark.browser
+def test_pages_built_from_payloads_are_inert(payload_site: tuple[Paths, str, dict[str, Case]], page: Any) -> None:
+    paths, url, _ = payload_site
+    seen = _watch(page, url)
+    targets = pages_with_payloads(paths.site)
+    assert targets
+    problems: list[str] = []
+    for rel in targets:
+        page.goto(url + rel, wait_until="load")
+        page.wait_for_timeout(50)
+        try:
+            found = page.evaluate(FIND_INJECTED)
+        except Exception as exc:  # noqa: BLE001 - a payload that navigates destroys the page's context
+            found = [f"the page could not be inspected: {exc}"]
+        if page.url != url + rel:
+            found.append(f"navigated away to {page.url}")
+        problems += [f"{rel}: {p}" for p in found]
+    problems += [f"dialog: {d}" for d in seen["dialogs"]]
+    problems += [f"script error: {e}" for e in seen["errors"]]
+    problems += [f"request left the site: {r}" for r in seen["requests"]]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_payload_text_shows_as_written(payload_site: tuple[Paths, str, dict[str, Case]], page: Any) -> None:
+    """Escaped, not swallowed: each reply page's heading is the payload, character for character."""
+    _, url, ids = payload_site
+    for reply_id, case in ids.items():
+        page.goto(f"{url}replies/{reply_id}/", wait_until="load")
+        heading = page.locator("article h1").first.text_content() or ""
+        assert _squash(heading) == _squash(str(case.spec["payload"])), f"{case.name}: h1 is {heading!r}"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.browser
+def test_raw_html_letter_is_published_as_text(payload_site: tuple[Paths, str, dict[str, Case]], page: Any) -> None:
+    """A raw letter that is a web page is kept byte for byte but never served as a page of this site."""
+    paths, url, ids = payload_site
+    reply_id = next(i for i, c in ids.items() if c.spec.get("letter"))
+    letters = paths.site / "letters" / reply_id
+    assert not (letters / "letter.html").exists()
+    published = letters / escape.letter_name("letter.html")
+    assert published.read_bytes() == (paths.replies / reply_id / "letter.html").read_bytes()
+    seen = _watch(page, url)
+    page.goto(f"{url}letters/{reply_id}/{published.name}", wait_until="load")
+    assert page.evaluate("() => window.__pwned === undefined && !document.querySelector('[data-pwned], script')")
+    assert not seen["requests"] and not seen["dialogs"]
+    html = (paths.site / "replies" / reply_id / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../letters/{reply_id}/{published.name}"' in html

@@ -1,0 +1,60 @@
+"""Issue 6: the build checks every internal link of the staged site; a broken one fails the build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sitetree import tree
+
+from build_scripts import linkcheck, site
+from build_scripts.paths import Paths
+from build_scripts.problems import BuildError
+
+
+def test_built_site_has_no_broken_link(built: Paths) -> None:
+    assert len(list(built.site.rglob("*.html"))) > 10
+    assert linkcheck.broken_links(built.site) == []
+
+
+@pytest.mark.parametrize(("link", "reason"), [
+    ("../no-such-page/", "no such file"),
+    ("../about/#no-such-anchor", "no element with id 'no-such-anchor'"),
+    ("../../../../etc/passwd", "above the site root"),
+    ("/letters/nobody/letter.txt", "no such file"),
+])
+def test_broken_link_is_found(link: str, reason: str, built: Paths, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(built.site, copy)
+    (copy / "planted").mkdir()
+    (copy / "planted" / "index.html").write_text(f'<p>\n<a href="{link}">x</a></p>', encoding="utf-8")
+    problems = linkcheck.broken_links(copy)
+    assert [(p.field, p.code, p.line) for p in problems] == [("href", "broken-link", 2)]
+    assert problems[0].file.endswith("planted/index.html") and reason in problems[0].message
+
+
+def test_external_and_anchor_links_pass(built: Paths, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(built.site, copy)
+    (copy / "ok.html").write_text('<a href="https://example.gov.cn/">a</a><a href="mailto:x@y">b</a>'
+                                  '<p id="here"></p><a href="#here">c</a><a href="about/">d</a>', encoding="utf-8")
+    assert linkcheck.broken_links(copy) == []
+
+
+def test_build_with_a_broken_link_fails_and_publishes_nothing(scratch: Paths, built: Paths,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(built.site, scratch.site)
+    before = tree(scratch.site)
+
+    def writes_a_broken_link(dataset: object, staged: Path) -> None:
+        (staged / "extra.html").write_text('<a href="replies/missing/">x</a>', encoding="utf-8")
+
+    monkeypatch.setattr(site, "post_steps", lambda: [("extra", writes_a_broken_link), ("check-links", linkcheck.check)])
+    with pytest.raises(BuildError, match="broken-link"):
+        site.build(scratch)
+    assert tree(scratch.site) == before
+
+
+def test_link_check_is_the_last_post_step() -> None:
+    assert site.post_steps()[-1] == ("check-links", linkcheck.check)
