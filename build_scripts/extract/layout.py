@@ -1,0 +1,128 @@
+"""Where the letter is in the text: page header and chrome, salutation, body, signature, footer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from build_scripts.extract.clean import HAN, fold
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    start: int
+    end: int
+    text: str
+    fold: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    text: str
+    fold: str
+    lines: tuple[Line, ...]
+    salutation: int | None  # index of the salutation line
+    body_start: int  # first line of the body (the salutation when there is one)
+    body_end: int  # first line after the body (signature, date, contact …)
+    footer_start: int  # first line of the site footer (len(lines) when none)
+
+    @property
+    def header(self) -> tuple[Line, ...]:
+        return self.lines[:self.body_start]
+
+    @property
+    def body(self) -> tuple[Line, ...]:
+        return self.lines[self.body_start:self.body_end]
+
+    @property
+    def tail(self) -> tuple[Line, ...]:
+        return self.lines[self.body_end:self.footer_start]
+
+    @property
+    def footer(self) -> tuple[Line, ...]:
+        return self.lines[self.footer_start:]
+
+
+FOOTER = re.compile(r"^(?:主办单位|承办单位|协办单位|运维单位|维护单位|版权所有|网站标识码|政府网站标识码|网站标识|网站地图|技术支持"
+                    r"|上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|【打印】|\[打印\]|分享到|扫一扫|相关链接|相关文章|网站维护"
+                    r"|Copyright|©)|ICP备|公网安备", re.IGNORECASE)
+SALUTE_NEXT = re.compile(r"^(?:您|你们|你|贵|《|“|关于您|对您|现将|感谢您|首先感谢)")
+ROLE = re.compile(r"(?:代表|委员|代表团|同志|先生|女士)[:：]?$")
+META_LABEL = re.compile(r"^(?:索引号|主题分类|发布机构|发文机关|发布日期|发布时间|成文日期|文号|字号|发文字号|名\s*称|标\s*题|关键字|关键词"
+                        r"|文章来源|来源|浏览次数|公开方式|公开范围|信息来源|生成日期|分类)")
+DATE_LINE = re.compile(r"^(?:[^\d〇○零一二三四五六七八九]{0,30}\s*)?(?:\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?"
+                       r"|[〇○零OＯ一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日"
+                       r"|\d{6,8})$")
+TAIL = re.compile(r"^(?:[(（]?\s*联系|抄\s*送|附件|签发|\(?此件|（?此件|[(（]?公开属性|电\s*话|手\s*机|邮\s*编|地\s*址)|印发$")
+ORG_END = re.compile(rf"^[{HAN}（）()]{{3,40}}(?:局|厅|委员会|委|办公室|办|人民政府|政府|中心|院|署|处|所|会|站|队|部|街道办事处)$")
+
+
+def locate(text: str) -> Letter:
+    lines = _lines(text)
+    footer = _footer_start(lines)
+    salutation = _salutation(lines, footer)
+    start = salutation if salutation is not None else _body_start_without_salutation(lines, footer)
+    end = _body_end(lines, start, footer)
+    return Letter(text, fold(text), tuple(lines), salutation, start, end, footer)
+
+
+def _lines(text: str) -> list[Line]:
+    folded = fold(text)
+    out: list[Line] = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        out.append(Line(i, pos, pos + len(line), line, folded[pos:pos + len(line)]))
+        pos += len(line) + 1
+    return [line for line in out if line.text]
+
+
+def _footer_start(lines: list[Line]) -> int:
+    # The footer is the last block of chrome: search from a third of the way in.
+    first = len(lines) // 3
+    for i in range(first, len(lines)):
+        if FOOTER.search(lines[i].fold):
+            return i
+    return len(lines)
+
+
+def is_salutation(line: Line, following: Line | None) -> bool:
+    text = line.fold
+    if len(text) > 45 or "。" in text or META_LABEL.match(text) or text.startswith(("您", "你")):
+        return False
+    if following is not None and SALUTE_NEXT.match(following.fold) and (text.endswith(":") or ROLE.search(text)):
+        return True
+    return text.endswith(":") and bool(re.search(r"代表|委员", text)) and len(text) <= 30
+
+
+def _salutation(lines: list[Line], footer: int) -> int | None:
+    for i in range(min(footer, 60)):
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if is_salutation(lines[i], following):
+            return i
+    return None
+
+
+def _body_start_without_salutation(lines: list[Line], footer: int) -> int:
+    for i in range(min(footer, 60)):
+        if SALUTE_NEXT.match(lines[i].fold) and len(lines[i].text) > 15:
+            return i
+    return 0
+
+
+def is_tail(line: Line) -> bool:
+    text = line.fold.strip()
+    if not text or DATE_LINE.match(text) or TAIL.search(text) or ORG_END.match(text):
+        return True
+    from build_scripts.extract.spam import is_spam
+
+    if is_spam(text):
+        return True
+    return bool(re.fullmatch(r"[\d\s、,;()-]{7,}", text))
+
+
+def _body_end(lines: list[Line], start: int, footer: int) -> int:
+    end = footer
+    while end > start + 1 and is_tail(lines[end - 1]):
+        end -= 1
+    return end
