@@ -45,8 +45,11 @@ class Extraction:
         out["text"] = self.text
         return out
 
-    def evidence(self) -> list[dict[str, Any]]:
-        return [{"field": name, "start": s, "end": e, "quote": self.text[s:e]} for name, (s, e) in self.spans.items()]
+    def evidence(self, confirmed: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Evidence items for the record's fields; with ``confirmed``, only where the value equals it."""
+        names = {f.name for f in record_fields()}
+        return [{"field": name, "start": s, "end": e, "quote": self.text[s:e]} for name, (s, e) in self.spans.items()
+                if name in names and (confirmed is None or confirmed.get(name) == self.values.get(name))]
 
 
 def extract_bytes(data: bytes, name: str, regions: Sequence[dict[str, Any]]) -> Extraction:
@@ -60,7 +63,8 @@ def extract_text(text: str, raw_format: str, regions: Sequence[dict[str, Any]]) 
     found = _fields(letter, regions)
     body, heading_notes = sections_mod.split(letter.body)
     values = {name: f.value for name, f in found.items()}
-    spans = {name: f.span for name, f in found.items() if f.span is not None and f.value not in (None, [])}
+    spans = {name: _trim(cleaned.text, f.span) for name, f in found.items()
+             if f.span is not None and f.value not in (None, [])}
     warnings = [w for f in found.values() for w in f.warnings]
     warnings += _spam_warnings(letter)
     if letter.salutation is None:
@@ -68,6 +72,15 @@ def extract_text(text: str, raw_format: str, regions: Sequence[dict[str, Any]]) 
     notes = cleaned.notes + heading_notes + [n for f in found.values() for n in f.notes]
     return Extraction(values, dict(sorted(spans.items(), key=lambda kv: kv[1])), cleaned.text, body,
                       list(dict.fromkeys(warnings)), notes, _record_format(raw_format, cleaned, letter))
+
+
+def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[str, parse.Found]:

@@ -80,7 +80,7 @@ def index_number(letter: Letter) -> Found:
     return Found(_cut(line, m, "v"), _span(line, m, "v"))
 
 
-_ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?"
+_ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}(?:\s*日)?"
 
 
 def published_date(letter: Letter) -> Found:
