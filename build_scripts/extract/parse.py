@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from build_scripts.extract import numerals
-from build_scripts.extract.clean import HAN
+from build_scripts.extract.clean import HAN, fold
 from build_scripts.extract.layout import DATE_LINE, META_LABEL, ORG_END, Letter, Line
 from build_scripts.extract.spam import is_spam
 
@@ -103,20 +103,23 @@ def _iso_date(text: str) -> dt.date | None:
 
 # --- title and the proposal it answers --------------------------------------------------------
 
-_TITLE_WORD = re.compile(r"答复|复函|的函|办理情况|答复意见")
-_TITLE_END = re.compile(r"(?:答复|复函|的函|答复意见|办理情况|答复函|的报告)$")
+_TITLE_WORD = re.compile(r"答复|答覆|复函|覆函|的函|办理情况|答复意见")
+_TITLE_END = re.compile(r"(?:答复|答覆|复函|覆函|的函|答复意见|办理情况|答复函|的报告)$")
 
 
 def title(letter: Letter) -> Found:
-    header = [line for line in letter.header if not META_LABEL.match(line.fold) and not is_spam(line.fold)]
+    """The title line (or two lines that make it) before the salutation; the page's name as a fallback."""
+    header = [line for line in letter.header if not META_LABEL.match(line.fold) and not is_spam(line.fold)
+              and not re.match(r"^(?:上一篇|下一篇)", line.fold)]
     for i, line in enumerate(header):
-        if "上一篇" in line.fold or "下一篇" in line.fold:
-            continue
         following = header[i + 1] if i + 1 < len(header) else None
         if (not _TITLE_END.search(line.fold) and following is not None and following.index == line.index + 1
                 and _TITLE_END.search(following.fold) and len(following.text) <= 30
                 and _TITLE_WORD.search(line.fold + following.fold) and len(re.findall(f"[{HAN}]", line.text)) >= 6):
             return _title_found(line.text + following.text, (line.start, following.end))
+        if len(line.text) >= 8 and _TITLE_END.search(line.fold):
+            return _title_found(line.text, (line.start, line.end))
+    for line in header:
         if len(line.text) >= 8 and _TITLE_WORD.search(line.fold):
             return _title_found(line.text, (line.start, line.end))
     labelled = meta_value(letter, r"名\s*称|标\s*题", r".{8,}")
@@ -225,7 +228,7 @@ _PLACE = re.compile(rf"^(?:[{HAN}]{{1,10}}?(?:省|自治区|市|州|盟|地区|�
 
 def _trailing_place(text: str) -> str:
     """The place just before 政协/人大: after the last 对/关于/的, e.g. 新城区民政局对区 → 区."""
-    text = re.split(r"对|关于|的|于|就", text)[-1]
+    text = re.split(r"对|关于|的|于|就|在|向", text)[-1]
     text = re.sub(r"第\s*$", "", text)
     text = re.sub(rf"{_N}{{1,4}}\s*届\s*$", "", text)
     return text if _PLACE.match(text) or text in ("省", "市", "区", "县", "州") else ""
@@ -326,11 +329,11 @@ def proposers(letter: Letter) -> tuple[Found, Found]:
     names: list[str] = []
     roles: set[str] = set()
     warnings: list[str] = []
-    for part in re.split(r"[、,，和及与]|\s+", who_text):
-        part = part.strip()
-        if not part:
-            continue
-        name, role = _split_role(part)
+    who_fold = line.fold[m.start("who"):m.end("who")]
+    for piece in re.finditer(r"[^、,，和及与\s]+", who_fold):
+        name, role = _split_role(piece.group())
+        part = who_text[piece.start():piece.end()]
+        name = part[:len(name)]
         if role:
             roles.add(role)
         if name and _ANON.match(name):
@@ -365,7 +368,7 @@ def _split_role(part: str) -> tuple[str, str | None]:
 
 
 _TITLE_QUOTED = re.compile(r"《(?P<t>[^《》]{4,120})》")
-_TITLE_DQ = re.compile(r"(?:提出的|所提)\s*[“\"](?P<t>[^“”\"]{4,120})[”\"]\s*(?:的)?\s*(?:提案|建议|议案)")
+_TITLE_DQ = re.compile(r"(?:提出的|所提)\s*[“\"](?P<t>[^“”\"]{4,120})[”\"]\s*(?:的)?\s*(?:提案|建议|议案|已收悉|收悉)")
 _TITLE_BARE = re.compile(r"(?:提出的|所提的?)\s*(?P<t>关于[^，,。；;《》“”]{4,120}?)\s*(?:已)?收悉")
 
 
@@ -430,7 +433,7 @@ def _doc_key(value: str) -> str:
 _CATEGORY = (
     re.compile(r"^(?P<c>[A-E])$"),
     re.compile(r"办理类型\W*(?P<c>[A-E])\W*$"),
-    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\s*[:：]?\s*[〔\[【(]?(?P<c>[A-E])\s*类?[〕\]】)]?(?![A-Za-z])"),
+    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\W{0,3}(?P<c>[A-E])\s*类?\W{0,2}$"),
     re.compile(r"[(（〔【\[](?P<c>[A-E])类[)）〕】\]]"),
     re.compile(r"^(?P<c>[A-E])类$"),
     re.compile(r"号\s*[(（〔【\[]?\s*(?P<c>[A-E])\s*类?\s*[)）〕】\]]?$"),
@@ -558,7 +561,7 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
 
 def region(agency_found: Found, letter: Letter, regions: Sequence[dict[str, Any]]) -> tuple[Found, list[dict[str, Any]]]:
     """(region_code, the region chain province first) of the agency's place; None when not in the vocabulary."""
-    name = agency_found.value
+    name = fold(agency_found.value) if agency_found.value else None
     if not name:
         return Found(warnings=["region_code: no agency, so no region; left empty"]), []
     by_code = {r["code"]: r for r in regions}

@@ -193,7 +193,8 @@ def pdf_text(data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ReadError(f"not a readable PDF: {exc}") from None
-    text = "\n".join(pages)
+    # Some CJK fonts map each glyph to two bytes and pypdf yields a NUL before every character.
+    text = "\n".join(pages).replace("\x00", "")
     if not text.strip():
         raise ReadError("the PDF has no text layer (a scan?): OCR it first")
     return text
