@@ -64,15 +64,16 @@ def pdf_damaged(text: str) -> bool:
 
 
 def join_wrapped(lines: list[str], notes: list[dict[str, str | None]]) -> list[str]:
-    """Join lines a PDF broke at the page width: long, and not ending a sentence."""
+    """Join lines a PDF broke at the page width: long, not ending a sentence, not before a signature."""
     if len(lines) < 3:
         return lines
     width = sorted(len(line) for line in lines)[int(len(lines) * 0.9)]
-    out: list[str] = []
+    out: list[str] = lines[:1]  # the title is never joined to what follows
     joined = 0
-    for line in lines:
-        prev = out[-1] if out else ""
-        if prev and len(prev) >= 0.8 * width and width >= 15 and not prev.endswith(_LINE_END) and not _starts_block(line):
+    for line in lines[1:]:
+        prev = out[-1] if len(out) > 1 else ""
+        if (prev and width >= 15 and len(prev) >= 0.8 * width and not prev.endswith(_LINE_END)
+                and not _starts_block(line) and not _is_tail(line)):
             out[-1] = prev + line
             joined += 1
         else:
@@ -87,6 +88,12 @@ _BLOCK_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（
 
 def _starts_block(line: str) -> bool:
     return bool(_BLOCK_START.match(line))
+
+
+def _is_tail(line: str) -> bool:
+    from build_scripts.extract.layout import is_tail_text
+
+    return is_tail_text(fold(line))
 
 
 def _remove(text: str, pattern: re.Pattern[str], notes: list[dict[str, str | None]], original: str | None,

@@ -111,7 +111,12 @@ def _body_start_without_salutation(lines: list[Line], footer: int) -> int:
 
 
 def is_tail(line: Line) -> bool:
-    text = line.fold.strip()
+    return is_tail_text(line.fold)
+
+
+def is_tail_text(folded: str) -> bool:
+    """A line of the signature block: date, department, contact, 抄送, 印发, a bare phone number."""
+    text = folded.strip()
     if not text or DATE_LINE.match(text) or TAIL.search(text) or ORG_END.match(text):
         return True
     from build_scripts.extract.spam import is_spam

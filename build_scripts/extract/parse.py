@@ -115,7 +115,8 @@ def title(letter: Letter) -> Found:
         following = header[i + 1] if i + 1 < len(header) else None
         if (not _TITLE_END.search(line.fold) and following is not None and following.index == line.index + 1
                 and _TITLE_END.search(following.fold) and len(following.text) <= 30
-                and _TITLE_WORD.search(line.fold + following.fold) and len(re.findall(f"[{HAN}]", line.text)) >= 6):
+                and _TITLE_WORD.search(line.fold + following.fold) and len(re.findall(f"[{HAN}]", line.text)) >= 6
+                and not ORG_END.match(line.fold)):
             return _title_found(line.text + following.text, (line.start, following.end))
         if len(line.text) >= 8 and _TITLE_END.search(line.fold):
             return _title_found(line.text, (line.start, line.end))
