@@ -116,7 +116,7 @@ def title(letter: Letter) -> Found:
         if (not _TITLE_END.search(line.fold) and following is not None and following.index == line.index + 1
                 and _TITLE_END.search(following.fold) and len(following.text) <= 30
                 and _TITLE_WORD.search(line.fold + following.fold) and len(re.findall(f"[{HAN}]", line.text)) >= 6
-                and not ORG_END.match(line.fold)):
+                and not ORG_END.match(line.fold) and re.search(r"关于|对|会议|第", line.fold)):
             return _title_found(line.text + following.text, (line.start, following.end))
         if len(line.text) >= 8 and _TITLE_END.search(line.fold):
             return _title_found(line.text, (line.start, line.end))
@@ -484,11 +484,25 @@ def disclosure(letter: Letter) -> Found:
 
 
 def signer(letter: Letter) -> Found:
-    found = _first(letter.header + letter.tail, re.compile(rf"签\s*发\s*人?\s*[:：]\s*(?P<v>[{HAN}]{{2,4}})(?![{HAN}])"))
+    lines = letter.header + letter.tail
+    found = _first(lines, re.compile(rf"签\s*发\s*人?\s*[:：]\s*(?P<v>[{HAN}]{{2,4}})(?![{HAN}])"))
+    if not found:
+        found = _next_line_value(lines, re.compile(r"^签\s*发\s*人\s*[:：]?$"), re.compile(rf"^(?P<v>[{HAN}]{{2,4}})$"))
     if not found:
         return Found()
     line, m = found
     return Found(_cut(line, m, "v"), _span(line, m, "v"))
+
+
+def _next_line_value(lines: Sequence[Line], label: re.Pattern[str],
+                     value: re.Pattern[str]) -> tuple[Line, re.Match[str]] | None:
+    """A value on the line after its label (a table cell, a page-metadata row)."""
+    for line, following in zip(lines, lines[1:]):
+        if label.match(line.fold):
+            m = value.match(following.fold)
+            if m:
+                return following, m
+    return None
 
 
 _PHONE = re.compile(r"(?<![\d])(?:\(?0\d{2,3}\)?\s*-?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8})(?![\d])")

@@ -161,7 +161,7 @@ def _inline(text: str) -> str:
 # --- Word ----------------------------------------------------------------------------------
 
 def docx_text(data: bytes) -> str:
-    """Paragraphs and table rows in document order, one per line."""
+    """Paragraphs and table cells in document order, one per line (a label cell, then its value)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -177,7 +177,7 @@ def docx_text(data: bytes) -> str:
             lines.append(Paragraph(child, document).text)
         elif local == "tbl":
             for row in Table(child, document).rows:
-                lines.append(" ".join(cell.text for cell in row.cells))
+                lines.extend(cell.text for cell in row.cells)
     return "\n".join(lines)
 
 
