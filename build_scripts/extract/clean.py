@@ -7,8 +7,8 @@ position in the folded text is the same position in the cleaned text.
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -22,7 +22,6 @@ _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN = re.compile(rf"(?<=[{HAN}])[(（]\s*[a-z{_TONE}]*[{_TONE}][a-z{_TONE}]*(?:\s+[a-z{_TONE}]+)*\s*[)）]")
 _SPACE_NEAR_ZH = re.compile(rf"(?<=[{HAN}{ZH_PUNCT}])[ \t\u3000]+|[ \t\u3000]+(?=[{HAN}{ZH_PUNCT}])")
 _HAN_SPACE_HAN = re.compile(rf"[{HAN}] [{HAN}]")
-_HAN_ONLY = re.compile(rf"[{HAN}]")
 _LINE_END = tuple("。！？：；:;!?」”』）)】〕")
 
 
@@ -60,7 +59,7 @@ def clean(text: str, raw_format: str) -> Cleaned:
 def pdf_damaged(text: str) -> bool:
     """Spaces inside Chinese words often enough that they are damage, not layout."""
     gaps = len(_HAN_SPACE_HAN.findall(text))
-    return gaps >= 5 and gaps * 150 >= len(_HAN_ONLY.findall(text))
+    return gaps >= 5 and gaps * 150 >= len(text)
 
 
 def join_wrapped(lines: list[str], notes: list[dict[str, str | None]]) -> list[str]:
@@ -98,9 +97,9 @@ def _is_tail(line: str) -> bool:
 
 def _remove(text: str, pattern: re.Pattern[str], notes: list[dict[str, str | None]], original: str | None,
             reason: str, show: bool = True) -> str:
-    found = pattern.findall(text)
-    if not found:
+    if not pattern.search(text):
         return text
+    found = pattern.findall(text)
     if show:
         original = "、".join(sorted(set(found))[:5])
     notes.append(_note(original, None, reason))
@@ -124,22 +123,24 @@ def _note(original: str | None, value: str | None, reason: str) -> dict[str, str
 
 # --- folding for matching --------------------------------------------------------------------
 
-_FOLD: dict[int, str] = {}
 _DASHES = "—–－‐‑―"
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
-def _fold_char(ch: str) -> str:
-    if ch in _DASHES:
-        return "-"
-    if ch == "\u3000":
-        return " "
-    if "\uff01" <= ch <= "\uff5e":
-        return chr(ord(ch) - 0xFEE0)
-    if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-        simple: str = _t2s().convert(ch)
-        return simple if len(simple) == 1 else ch
-    norm = unicodedata.normalize("NFKC", ch)
-    return norm if len(norm) == 1 else ch
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Every character that folds to another: full width, dashes, traditional (one for one only)."""
+    table = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+    table.update({d: "-" for d in _DASHES})
+    table["\u3000"] = " "
+    chars = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1)]
+    simple = _t2s().convert("\n".join(chars)).split("\n")
+    if len(simple) == len(chars):
+        table.update({c: s for c, s in zip(chars, simple) if len(s) == 1 and s != c})
+    for c in "〇○":
+        table.pop(c, None)
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(table)) + "]")
+    return table, pattern
 
 
 def _t2s():  # type: ignore[no-untyped-def]
@@ -150,7 +151,5 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 def fold(text: str) -> str:
     """Same length as ``text``: full width → ASCII, traditional → simplified, dashes → '-'."""
-    missing = {ord(c) for c in set(text)} - _FOLD.keys()
-    for code in missing:
-        _FOLD[code] = _fold_char(chr(code))
-    return text.translate(_FOLD)
+    table, pattern = _fold_table()
+    return pattern.sub(lambda m: table[m.group()], text)

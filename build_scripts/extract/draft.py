@@ -108,9 +108,9 @@ def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[st
 
 
 def _spam_warnings(letter: layout.Letter) -> list[str]:
-    hits = [line.text for line in letter.lines if SPAM.search(line.fold)]
-    if not hits:
+    if not SPAM.search(letter.fold):
         return []
+    hits = [line.text for line in letter.lines if SPAM.search(line.fold)]
     return [f"spam: {len(hits)} line(s) of gambling spam from a hijacked mirror page (first: “{hits[0][:40]}”); "
             "kept in the text, check the page against the official site"]
 

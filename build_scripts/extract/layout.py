@@ -59,16 +59,16 @@ ORG_END = re.compile(rf"^[{HAN}（）()]{{3,40}}(?:局|厅|委员会|委|办公�
 
 
 def locate(text: str) -> Letter:
-    lines = _lines(text)
+    folded = fold(text)
+    lines = _lines(text, folded)
     footer = _footer_start(lines)
     salutation = _salutation(lines, footer)
     start = salutation if salutation is not None else _body_start_without_salutation(lines, footer)
     end = _body_end(lines, start, footer)
-    return Letter(text, fold(text), tuple(lines), salutation, start, end, footer)
+    return Letter(text, folded, tuple(lines), salutation, start, end, footer)
 
 
-def _lines(text: str) -> list[Line]:
-    folded = fold(text)
+def _lines(text: str, folded: str) -> list[Line]:
     out: list[Line] = []
     pos = 0
     for i, line in enumerate(text.split("\n")):

@@ -401,11 +401,14 @@ _DOC = re.compile(r"(?P<d>[A-Za-z" + HAN + r"]{1,12}\s*[〔\[【﹝(]\s*(?:19|20
 _DOC_DAMAGED = re.compile(r"[" + HAN + r"]{1,12}[〔\[【﹝](?:19|20)\d{3,}(?![〕\]】﹞\d])")
 
 
+_HAS_BRACKET = re.compile(r"[〔\[【﹝(]\s*(?:19|20)\d")
+
+
 def doc_number(letter: Letter) -> Found:
     found: list[tuple[str, Span]] = []
     warnings: list[str] = []
     for line in letter.header:
-        if re.match(r"^(?:上一篇|下一篇)", line.fold):
+        if re.match(r"^(?:上一篇|下一篇)", line.fold) or not _HAS_BRACKET.search(line.fold):
             continue
         for m in _DOC.finditer(line.fold):
             found.append((_cut(line, m, "d"), _span(line, m, "d")))
