@@ -67,6 +67,8 @@ def extract_text(text: str, raw_format: str, regions: Sequence[dict[str, Any]]) 
              if f.span is not None and f.value not in (None, [])}
     warnings = [w for f in found.values() for w in f.warnings]
     warnings += _spam_warnings(letter)
+    warnings += [f"sections: “{s['heading']}” has no text of its own before its sub-headings; the record "
+                 "format needs text, so join it with its first sub-section or write it" for s in body if not s["text"]]
     if letter.salutation is None:
         warnings.append("sections: no salutation found; the body starts at a guess, check it")
     notes = cleaned.notes + heading_notes + [n for f in found.values() for n in f.notes]

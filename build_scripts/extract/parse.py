@@ -161,7 +161,7 @@ _SESSION = re.compile(rf"(?:第\s*)?(?P<term>{_N}{{1,4}})\s*届\s*(?:人大|人�
 _CPPCC_FULL = re.compile(rf"(?:中国人民政治协商会议|政协)(?P<place>[{HAN}]{{2,12}}?)委员会")
 _CPPCC = re.compile(rf"(?P<prefix>[{HAN}]{{0,10}}?)政协(?P<after>[{HAN}]{{1,8}}?(?:省|自治区|市|州|区|县)(?=第?\s*{_N}{{1,4}}\s*届|委员|提案))?")
 _NPC_FULL = re.compile(rf"(?P<place>[{HAN}]{{2,12}}?)人民代表大会(?!常务)")
-_NPC = re.compile(rf"(?P<prefix>[{HAN}]{{0,10}}?)(?:第\s*{_N}{{1,4}}\s*届\s*)?人大")
+_NPC = re.compile(rf"(?P<prefix>[{HAN}]{{0,10}}?)(?:第?\s*{_N}{{1,4}}\s*届\s*)?人大")
 
 
 @dataclass
@@ -203,9 +203,11 @@ def _mention_in(letter: Letter, offset: int, text: str) -> Proposal | None:
         if short is None:
             return None
         hint = "政协" if short.re is _CPPCC else "人大"
-        span = (offset + short.start(), offset + short.end())
         after = short.groupdict().get("after")
         place, name = (after or _trailing_place(short["prefix"] or "")), None
+        # The evidence is the place said before 政协/人大 (if any) through the end of the mention.
+        before = 0 if after else len(place)
+        span = (offset + short.end("prefix") - before, offset + short.end())
     term, session_no, session_text = Found(), Found(), Found()
     if session:
         s0, s1 = offset + session.start(), offset + session.end()
