@@ -67,6 +67,13 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decoded text and the encoding used; ReadError when no encoding fits."""
+    text, encoding = _decode(data)
+    if _control_ratio(text) > 0.01:
+        raise ReadError(f"decodes as {encoding} but is full of control characters: not text")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _strict(data, encoding), encoding
@@ -86,10 +93,7 @@ def decode(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise ReadError("not text in any encoding we know (UTF-8, UTF-16, GBK/GB18030)")
-    text = str(best)
-    if _control_ratio(text) > 0.01:
-        raise ReadError(f"decodes as {best.encoding} but is full of control characters: not a letter")
-    return text, best.encoding
+    return str(best), best.encoding
 
 
 def _strict(data: bytes, encoding: str) -> str:
