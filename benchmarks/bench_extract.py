@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_scripts import vocab  # noqa: E402
-from build_scripts.extract import draft  # noqa: E402
-from build_scripts.paths import Paths  # noqa: E402
-from tests.extract_corpus.corpus import cases  # noqa: E402
+from build_scripts import vocab
+from build_scripts.extract import draft
+from build_scripts.paths import Paths
+from tests.extract_corpus.corpus import cases
 
 
 def main() -> int:
@@ -28,7 +28,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to run (default 5)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     regions = vocab.load(Paths())[0].regions
     letters = [(c.letter.name, c.letter.read_bytes()) for c in cases() if c.letter.suffix == ".txt"]
     if not letters:

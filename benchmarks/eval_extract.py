@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from build_scripts import add  # noqa: E402
-from build_scripts.paths import Paths  # noqa: E402
-from tests.extract_corpus.corpus import INVENTED, SCORED, actual, cases  # noqa: E402
+from build_scripts import add
+from build_scripts.paths import Paths
+from tests.extract_corpus.corpus import INVENTED, SCORED, actual, cases
 
 
 def main() -> int:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_scripts import dates, vocab as vocab_mod, yamlio
+from build_scripts import dates, yamlio
+from build_scripts import vocab as vocab_mod
 from build_scripts.extract import draft, readers
-from build_scripts.fields import by_name, REPLY_FIELDS
+from build_scripts.fields import REPLY_FIELDS, by_name
 from build_scripts.paths import Paths, relative
 from build_scripts.records import RECORD_NAME
 

@@ -22,7 +22,7 @@ PDF = LETTERS / "05-pdf-linebreaks.pdf"
 
 def portal(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
 def test_extract_json_in_input_order_with_evidence() -> None:
@@ -116,11 +116,11 @@ def test_add_refuses_to_overwrite_without_force(scratch: Paths) -> None:
 
 def test_add_reports_same_proposal_from_another_copy(scratch: Paths, tmp_path: Path) -> None:
     copy = tmp_path / "mirror.txt"
-    copy.write_bytes(SEED.read_bytes() + "\n（转载）\n".encode("utf-8"))
+    copy.write_bytes(SEED.read_bytes() + "\n（转载）\n".encode())
     result = add.add(scratch, copy)
     assert not result.written
-    assert result.duplicates == ["530111-2023-tian-102114 answers the same proposal "
-                                 "(same assembly, session, number and agency)"]
+    assert result.duplicates == [("530111-2023-tian-102114 answers the same proposal "
+                                 "(same assembly, session, number and agency)")]
 
 
 def test_add_without_an_id_is_refused(scratch: Paths) -> None:

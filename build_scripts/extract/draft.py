@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from build_scripts import topics as topics_mod
-from build_scripts.extract import clean as clean_mod, layout, parse, readers, sections as sections_mod
+from build_scripts.extract import clean as clean_mod
+from build_scripts.extract import layout, parse, readers
+from build_scripts.extract import sections as sections_mod
 from build_scripts.extract.spam import SPAM
 from build_scripts.fields import record_fields
 
@@ -113,8 +116,8 @@ def _spam_warnings(letter: layout.Letter) -> list[str]:
     if not SPAM.search(letter.fold):
         return []
     hits = [line.text for line in letter.lines if SPAM.search(line.fold)]
-    return [f"spam: {len(hits)} line(s) of gambling spam from a hijacked mirror page (first: “{hits[0][:40]}”); "
-            "kept in the text, check the page against the official site"]
+    return [(f"spam: {len(hits)} line(s) of gambling spam from a hijacked mirror page (first: “{hits[0][:40]}”); "
+            "kept in the text, check the page against the official site")]
 
 
 def _record_format(raw_format: str, cleaned: clean_mod.Cleaned, letter: layout.Letter) -> str:

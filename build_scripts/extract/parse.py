@@ -8,9 +8,11 @@ cleaned text as written.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from build_scripts.extract import numerals
 from build_scripts.extract.clean import HAN, fold
@@ -245,8 +247,8 @@ def assembly(mention: Proposal, agency_region: list[dict[str, Any]], regions: Se
     region = _region_for_place(mention.place, agency_region, regions)
     if region is None:
         said = mention.place or "(no place)"
-        return Found(warnings=[f"assembly: cannot tell which {mention.kind_hint} “{said}” is (region not in "
-                               "datasets/vocab/regions.yaml or agency unknown); left empty"])
+        return Found(warnings=[(f"assembly: cannot tell which {mention.kind_hint} “{said}” is (region not in "
+                               "datasets/vocab/regions.yaml or agency unknown); left empty")])
     prefix = region_prefix(region, regions)
     name = f"政协{prefix}委员会" if mention.kind_hint == "政协" else f"{prefix}人民代表大会"
     return Found(name, mention.span)
@@ -502,7 +504,7 @@ def signer(letter: Letter) -> Found:
 def _next_line_value(lines: Sequence[Line], label: re.Pattern[str],
                      value: re.Pattern[str]) -> tuple[Line, re.Match[str]] | None:
     """A value on the line after its label (a table cell, a page-metadata row)."""
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         if label.match(line.fold):
             m = value.match(following.fold)
             if m:
@@ -569,8 +571,7 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
         if line.start < after_title:
             continue
         if ORG_END.match(line.fold) and not META_LABEL.match(line.fold) and not is_spam(line.fold) and len(line.text) <= 25:
-            if not re.search(r"人民政府$|政府网$", line.fold) or "民政" in line.fold:
-                return Found(line.text, (line.start, line.end), warnings)
+            return Found(line.text, (line.start, line.end), warnings)
     found = _first(letter.tail, _YINFA)
     if found:
         line, m = found
@@ -595,8 +596,8 @@ def region(agency_found: Found, letter: Letter, regions: Sequence[dict[str, Any]
                         continue
                 best = (len(form), r)
     if best is None:
-        return Found(warnings=[f"region_code: the place of “{name}” is not in datasets/vocab/regions.yaml; "
-                               "left empty (add the region there, never guess a code)"]), []
+        return Found(warnings=[(f"region_code: the place of “{name}” is not in datasets/vocab/regions.yaml; "
+                               "left empty (add the region there, never guess a code)")]), []
     chain: list[dict[str, Any]] = []
     current: dict[str, Any] | None = best[1]
     while current is not None and len(chain) < 5:

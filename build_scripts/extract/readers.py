@@ -110,8 +110,7 @@ def _control_ratio(text: str) -> float:
 
 # --- HTML ----------------------------------------------------------------------------------
 
-_BLOCK = frozenset("""address article aside blockquote dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5
-h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul title""".split())
+_BLOCK = frozenset(["address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "title"])
 _CELL = frozenset(("td", "th"))
 _SKIP = ("script", "style", "noscript", "template", "head")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
@@ -139,9 +138,7 @@ def html_text(html: str) -> str:
 def _walk(el: object, out: list[str]) -> None:
     tag = getattr(el, "tag", "")
     tag = tag.lower() if isinstance(tag, str) else ""
-    if tag == "br":
-        out.append("\n")
-    elif tag in _BLOCK:
+    if tag == "br" or tag in _BLOCK:
         out.append("\n")
     elif tag in _CELL:
         out.append(" ")

@@ -40,7 +40,7 @@ def cases(paths: Paths | None = None) -> list[Case]:
         letters = [p for p in LETTERS.glob(name + ".*") if not p.name.endswith(".expected.yaml")]
         if len(letters) != 1:
             raise FileNotFoundError(f"{sidecar}: expected one letter file {name}.<ext>, found {len(letters)}")
-        data = yaml.load(sidecar.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(sidecar.read_text(encoding="utf-8"), Loader=_Loader)
         warnings = tuple(data.pop("warnings_include", ()) or ())
         data["sections"] = [[level, heading] for level, heading in data["sections"]]
         out.append(Case(name, letters[0], data, warnings))
@@ -49,7 +49,7 @@ def cases(paths: Paths | None = None) -> list[Case]:
 
 def _seed(paths: Paths, reply_id: str) -> Case:
     folder = paths.reply_dir(reply_id)
-    record = yaml.load((folder / "reply.yaml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    record = yaml.load((folder / "reply.yaml").read_text(encoding="utf-8"), Loader=_Loader)
     expected = {k: record[k] for k in SCORED if k != "sections"}
     expected["sections"] = [[s["level"], s["heading"]] for s in record["sections"]]
     return Case(f"seed-{reply_id}", folder / record["raw_file"], expected)

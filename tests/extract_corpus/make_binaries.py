@@ -18,7 +18,7 @@ HERE = Path(__file__).parent
 SOURCES = HERE / "sources"
 LETTERS = HERE / "letters"
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-FIXED = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+FIXED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 ENCODINGS = {
     "06-gbk-no-colon": ("gbk", b""),

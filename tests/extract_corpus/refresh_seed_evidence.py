@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from build_scripts import add, yamlio  # noqa: E402
-from build_scripts.paths import Paths  # noqa: E402
-from build_scripts.records import RECORD_NAME  # noqa: E402
+from build_scripts import add, yamlio
+from build_scripts.paths import Paths
+from build_scripts.records import RECORD_NAME
 
 MARK = "\nevidence:"
 
