@@ -86,7 +86,7 @@ _ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}(?:\s*日)?"
 
 
 def published_date(letter: Letter) -> Found:
-    found = meta_value(letter, "发布日期|发布时间|公开日期|成文日期|生成日期", _ISO)
+    found = meta_value(letter, "发布日期|发布时间|公开日期|成文日期|生成日期|时间", _ISO)
     if not found:
         return Found()
     line, m = found
@@ -145,7 +145,8 @@ _KIND = re.compile(r"(提案|议案|建议)")
 def proposal_kind(letter: Letter, title_found: Found, assembly_text: str) -> Found:
     if title_found.value:
         start = title_found.span[0] if title_found.span else 0
-        m = re.search(r"(?:号|编号)\s*(提案|议案|建议)|(提案|议案|建议)(?:的)?(?:答复|复函|办理)", letter.fold[start:start + len(title_found.value) + 2])
+        m = re.search(r"(?:号|编号)\s*(提案|议案|建议)|(提案|议案|建议)(?:的)?(?:答复|复函|办理|\s*[(]\s*第)",
+                      letter.fold[start:start + len(title_found.value) + 2])
         if m:
             group = 1 if m[1] else 2
             return Found(m[group], (start + m.start(group), start + m.end(group)))
@@ -197,7 +198,7 @@ def _mention_in(letter: Letter, offset: int, text: str) -> Proposal | None:
     if full:
         hint = "政协" if full.re is _CPPCC_FULL else "人大"
         span = (offset + full.start(), offset + full.end())
-        place, name = _trailing_place(full["place"]), letter.text[span[0]:span[1]]
+        place = _trailing_place(full["place"])
         if hint == "人大" and not place:
             return None
     else:
@@ -206,7 +207,7 @@ def _mention_in(letter: Letter, offset: int, text: str) -> Proposal | None:
             return None
         hint = "政协" if short.re is _CPPCC else "人大"
         after = short.groupdict().get("after")
-        place, name = (after or _trailing_place(short["prefix"] or "")), None
+        place = after or _trailing_place(short["prefix"] or "")
         # The evidence is the place said before 政协/人大 (if any) through the end of the mention.
         before = 0 if after else len(place)
         span = (offset + short.end("prefix") - before, offset + short.end())
@@ -225,7 +226,7 @@ def _mention_in(letter: Letter, offset: int, text: str) -> Proposal | None:
         m2 = re.search(rf"{_N}{{1,4}}\s*届", text)
         if m2:
             term = Found(warnings=[f"term: “{letter.text[offset + m2.start():offset + m2.end()]}” is not followed by a session; left empty"])
-    return Proposal(hint, place, name, span, term, session_no, session_text)
+    return Proposal(hint, place, None, span, term, session_no, session_text)
 
 
 _PLACE = re.compile(rf"^(?:[{HAN}]{{1,10}}?(?:省|自治区|市|州|盟|地区|县|区|旗))+$")
@@ -233,23 +234,33 @@ _PLACE = re.compile(rf"^(?:[{HAN}]{{1,10}}?(?:省|自治区|市|州|盟|地区|�
 
 def _trailing_place(text: str) -> str:
     """The place just before 政协/人大: after the last 对/关于/的, e.g. 新城区民政局对区 → 区."""
-    text = re.split(r"对|关于|的|于|就|在|向", text)[-1]
+    text = re.sub(rf"第?\s*{_N}{{1,4}}\s*届\s*$", "", text)
     text = re.sub(r"第\s*$", "", text)
-    text = re.sub(rf"{_N}{{1,4}}\s*届\s*$", "", text)
+    if text.endswith("全国"):
+        return "全国"
+    text = re.split(r"对|关于|的|于|就|在|向", text)[-1]
     return text if _PLACE.match(text) or text in ("省", "市", "区", "县", "州") else ""
 
 
+NATIONAL = {"政协": "中国人民政治协商会议全国委员会", "人大": "全国人民代表大会"}
+
+
 def assembly(mention: Proposal, agency_region: list[dict[str, Any]], regions: Sequence[dict[str, Any]]) -> Found:
-    if mention.full_name:
-        return Found(mention.full_name, mention.span)
+    """The assembly's full name, built from the place the letter says (or the agency's, for 市/区 alone)."""
     if not mention.kind_hint:
         return Found(warnings=["assembly: the letter names no people's congress or CPPCC; left empty"])
+    if mention.place == "全国":
+        return Found(NATIONAL[mention.kind_hint], mention.span)
+    if not mention.place:
+        return Found(warnings=[f"assembly: the letter says {mention.kind_hint} without a place; left empty"])
     region = _region_for_place(mention.place, agency_region, regions)
-    if region is None:
-        said = mention.place or "(no place)"
-        return Found(warnings=[(f"assembly: cannot tell which {mention.kind_hint} “{said}” is (region not in "
-                               "datasets/vocab/regions.yaml or agency unknown); left empty")])
-    prefix = region_prefix(region, regions)
+    if region is not None:
+        prefix = region_prefix(region, regions)
+    elif mention.place not in _LEVEL_OF:
+        prefix = mention.place  # a place the vocabulary does not know, named in full by the letter
+    else:
+        return Found(warnings=[f"assembly: cannot tell which {mention.kind_hint} “{mention.place}” is (the agency's "
+                               "region is not in datasets/vocab/regions.yaml); left empty"])
     name = f"政协{prefix}委员会" if mention.kind_hint == "政协" else f"{prefix}人民代表大会"
     return Found(name, mention.span)
 
@@ -258,11 +269,9 @@ _LEVEL_OF = {"省": "省", "自治区": "省", "市": "市", "州": "市", "区"
 
 
 def _region_for_place(place: str, agency_region: list[dict[str, Any]], regions: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    if place in _LEVEL_OF or place == "":
+    if place in _LEVEL_OF:
         if not agency_region:
             return None
-        if place == "":
-            return agency_region[-1]
         level = _LEVEL_OF[place]
         return next((r for r in agency_region if r["level"] == level), None)
     matches = [r for r in regions if r["name"] == place or r["full_name"] == place or
@@ -318,7 +327,7 @@ def proposal_number(letter: Letter, title_found: Found) -> Found:
 # --- the proposers -------------------------------------------------------------------------
 
 _ANON = re.compile(r"^(?:[xX×*＊Ｘ]+|某+)$")
-_ORG_SUFFIX = re.compile(r"(?:委|委员会|学社|工商联|联合会|总工会|妇联|团委|党组|支部|小组|界别|代表团|支社|基层委员会|中心|协会)$")
+_ORG_SUFFIX = re.compile(r"(?:委|委员会|学社|工商联|联合会|总工会|妇联|团委|党组|支部|总支|小组|界别|代表团|支社|基层委员会|中心|协会)$")
 
 
 def proposers(letter: Letter) -> tuple[Found, Found]:
@@ -513,7 +522,7 @@ def _next_line_value(lines: Sequence[Line], label: re.Pattern[str],
 
 
 _PHONE = re.compile(r"(?<![\d])(?:\(?0\d{2,3}\)?\s*-?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8})(?![\d])")
-_CONTACT = re.compile(rf"联系人(?:及(?:联系)?电话|和电话|、电话)?\s*[:：]?\s*(?P<name>[{HAN}]{{2,4}}?)(?=[\s,，;；:：、(（]|电话|联系|\d|$)")
+_CONTACT = re.compile(rf"(?:联\s*系\s*人|经\s*办\s*人|联系方式)(?:及(?:联系)?电话|和电话|、电话)?\s*[:：]?\s*(?P<name>[{HAN}]{{2,4}}?)(?=[\s,，;；:：、(（]|电话|联系|\d|$)")
 
 
 def contact(letter: Letter) -> tuple[Found, Found]:
@@ -522,7 +531,7 @@ def contact(letter: Letter) -> tuple[Found, Found]:
     name = Found()
     phones: list[tuple[str, Span]] = []
     for line in lines:
-        if "联系" not in line.fold and not re.match(r"^[(（]?\s*(?:电\s*话|手\s*机)", line.fold):
+        if not re.search(r"联\s*系|经\s*办", line.fold) and not re.match(r"^[(（]?\s*(?:电\s*话|手\s*机)", line.fold):
             continue
         m = _CONTACT.search(line.fold)
         if m and name.value is None and m["name"] not in ("电话", "方式", "单位"):
