@@ -110,3 +110,22 @@ def test_spam_in_place_of_agency_is_flagged_not_used() -> None:
     assert result.values["agency"] is None
     assert any(w.startswith("spam:") for w in result.warnings)
     assert "澳门新葡京娱乐场" in result.text
+
+
+@pytest.mark.parametrize("agency, code, assembly", [
+    ("昆明市西山区民政局", "530112", "政协昆明市委员会"),
+    ("昆明市官渡区住房和城乡建设局", "530111", "政协昆明市委员会"),
+    ("昆明市五华区民政局", None, "政协昆明市委员会"),  # district unknown: never the city's code
+    ("中共昆明市委社会工作部", "530100", "政协昆明市委员会"),
+    ("云南省民政厅", "530000", None),  # 市政协 of which city? not said
+    ("大理州民政局", None, None),
+])
+def test_region_codes_only_from_the_vocabulary(agency: str, code: str | None, assembly: str | None) -> None:
+    text = LETTER.format(head="关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")
+    result = draft.extract_text(text.replace("昆明市西山区民政局", agency), "text", REGIONS)
+    assert (result.values["region_code"], result.values["assembly"]) == (code, assembly)
+
+
+def test_national_assembly() -> None:
+    result = extract(head="关于十四届全国人大一次会议第1234号建议的答复")
+    assert result.values["assembly"] == "全国人民代表大会"

@@ -58,8 +58,10 @@ def clean(text: str, raw_format: str) -> Cleaned:
 
 def pdf_damaged(text: str) -> bool:
     """Spaces inside Chinese words often enough that they are damage, not layout."""
-    gaps = len(_HAN_SPACE_HAN.findall(text))
-    return gaps >= 5 and gaps * 150 >= len(text)
+    # Only paragraphs count: page metadata rows ("索引号 … 发布机构 …") are spaced on purpose.
+    body = "\n".join(line for line in text.split("\n") if len(line) >= 40)
+    gaps = len(_HAN_SPACE_HAN.findall(body))
+    return gaps >= 5 and gaps * 150 >= len(body)
 
 
 def join_wrapped(lines: list[str], notes: list[dict[str, str | None]]) -> list[str]:

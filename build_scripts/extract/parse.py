@@ -295,7 +295,7 @@ def region_prefix(region: dict[str, Any], regions: Sequence[dict[str, Any]]) -> 
 
 _NUMBER = re.compile(r"第\s*(?P<n>[A-Za-z]{0,3}\s*\d[\dA-Za-z\-]*|来信)\s*号")
 _LEAD_NUMBER = re.compile(r"^(?P<n>[A-Za-z]{0,3}\d{3,}[\d\-]*)\s")
-_LABEL_NUMBER = re.compile(r"(?:提案|建议|议案)?编号\s*[:：]\s*(?P<n>[0-9A-Za-z\-]+|来信)")
+_LABEL_NUMBER = re.compile(r"(?:(?:提案|建议|议案)?编号|提案号|建议号|案号)\s*[:：]\s*(?P<n>[0-9A-Za-z\-]+|来信)")
 
 
 def proposal_number(letter: Letter, title_found: Found) -> Found:
@@ -490,6 +490,8 @@ _DISCLOSURE_VALUE = {"主动公开": "公开", "不公开": "不予公开"}
 
 def disclosure(letter: Letter) -> Found:
     for line in letter.header + letter.tail:
+        if META_LABEL.match(line.fold):  # 公开方式/公开范围 of the web page, not printed on the letter
+            continue
         for pattern, mapping in _DISCLOSURE:
             m = pattern.search(line.fold)
             if m:
@@ -590,29 +592,49 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
 
 
 def region(agency_found: Found, letter: Letter, regions: Sequence[dict[str, Any]]) -> tuple[Found, list[dict[str, Any]]]:
-    """(region_code, the region chain province first) of the agency's place; None when not in the vocabulary."""
+    """(region_code, the region chain province first) of the agency's place; None when not in the vocabulary.
+
+    When only a parent is known (昆明市五华区民政局, 五华区 not in the vocabulary), the code is None
+    but the chain of the known parents is returned, so that “市政协” can still be named.
+    """
     name = fold(agency_found.value) if agency_found.value else None
     if not name:
         return Found(warnings=["region_code: no agency, so no region; left empty"]), []
+    name = re.sub(r"^(?:中共|中国共产党)", "", name)
     by_code = {r["code"]: r for r in regions}
     best: tuple[int, dict[str, Any]] | None = None
+    partial: tuple[int, dict[str, Any]] | None = None
     for r in regions:
         for form in _region_forms(r, by_code):
-            if name.startswith(form) and (best is None or len(form) > best[0]):
-                if form == r["name"] and r["level"] == "区县":
-                    parent = by_code.get(r["parent"])
-                    if parent and parent["name"] not in letter.text:
-                        continue
-                best = (len(form), r)
+            if not name.startswith(form) or (best is not None and len(form) <= best[0]):
+                continue
+            if form == r["name"] and r["level"] == "区县":
+                parent = by_code.get(r["parent"])
+                if parent and parent["name"] not in letter.text:
+                    continue
+            if _SUB_PLACE.match(name[len(form):]):
+                # 昆明市五华区民政局: a district the vocabulary does not know, not the city itself.
+                if partial is None or len(form) > partial[0]:
+                    partial = (len(form), r)
+                continue
+            best = (len(form), r)
     if best is None:
-        return Found(warnings=[(f"region_code: the place of “{name}” is not in datasets/vocab/regions.yaml; "
-                               "left empty (add the region there, never guess a code)")]), []
+        warning = (f"region_code: the place of “{agency_found.value}” is not in datasets/vocab/regions.yaml; "
+                   "left empty (add the region there, never guess a code)")
+        return Found(warnings=[warning]), _chain(partial[1], by_code) if partial else []
+    return Found(best[1]["code"], agency_found.span), _chain(best[1], by_code)
+
+
+def _chain(region_: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     chain: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = best[1]
+    current: dict[str, Any] | None = region_
     while current is not None and len(chain) < 5:
         chain.insert(0, current)
         current = by_code.get(current["parent"]) if current["parent"] else None
-    return Found(best[1]["code"], agency_found.span), chain
+    return chain
+
+
+_SUB_PLACE = re.compile(rf"^[{HAN}]{{1,5}}?(?:区|县|旗|镇|街道)")
 
 
 def _region_forms(r: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> list[str]:
