@@ -259,8 +259,8 @@ def assembly(mention: Proposal, agency_region: list[dict[str, Any]], regions: Se
     elif mention.place not in _LEVEL_OF:
         prefix = mention.place  # a place the vocabulary does not know, named in full by the letter
     else:
-        return Found(warnings=[f"assembly: cannot tell which {mention.kind_hint} “{mention.place}” is (the agency's "
-                               "region is not in datasets/vocab/regions.yaml); left empty"])
+        return Found(warnings=[(f"assembly: cannot tell which {mention.kind_hint} “{mention.place}” is (the agency's "
+                               "region is not in datasets/vocab/regions.yaml); left empty")])
     name = f"政协{prefix}委员会" if mention.kind_hint == "政协" else f"{prefix}人民代表大会"
     return Found(name, mention.span)
 
