@@ -129,3 +129,20 @@ def test_region_codes_only_from_the_vocabulary(agency: str, code: str | None, as
 def test_national_assembly() -> None:
     result = extract(head="关于十四届全国人大一次会议第1234号建议的答复")
     assert result.values["assembly"] == "全国人民代表大会"
+
+
+def test_no_salutation_still_reads_the_header() -> None:
+    text = ("首页 > 政务公开\n您当前的位置：首页 > 建议提案\n关于政协西山区第十届三次会议第0087号提案的答复\n西民函〔2023〕5号\n"
+            "根据区政协提案委员会交办，现将办理情况答复如下：社区工作者队伍建设已列入年度重点工作。\n昆明市西山区民政局\n2023年5月31日\n")
+    result = draft.extract_text(text, "text", REGIONS)
+    assert result.values["title"] == "关于政协西山区第十届三次会议第0087号提案的答复"
+    assert result.values["doc_number"] == "西民函〔2023〕5号"
+    assert result.values["proposers"] == []
+    assert any(w.startswith("sections: no salutation") for w in result.warnings)
+
+
+def test_title_nearest_the_letter_not_a_related_link() -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第0086号提案的答复\n关于政协西山区第十届三次会议第0087号提案的答复",
+                         date="2023年5月31日")
+    result = draft.extract_text(text, "text", REGIONS)
+    assert result.values["proposal_number"] == "0087"

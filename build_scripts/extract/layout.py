@@ -105,10 +105,17 @@ def _salutation(lines: list[Line], footer: int) -> int | None:
 
 
 def _body_start_without_salutation(lines: list[Line], footer: int) -> int:
+    """No salutation: the first line addressing the proposer, else the first real paragraph."""
     for i in range(min(footer, 60)):
-        if SALUTE_NEXT.match(lines[i].fold) and len(lines[i].text) > 15:
+        if SALUTE_NEXT.match(lines[i].fold) and len(lines[i].text) > 15 and not _WHERE.match(lines[i].fold):
+            return i
+    for i in range(min(footer, 60)):
+        if len(lines[i].text) >= 40 and "。" in lines[i].fold and not META_LABEL.match(lines[i].fold):
             return i
     return 0
+
+
+_WHERE = re.compile(r"^(?:您(?:当前|现在)?(?:的|所在)?(?:位置|所在位置))")
 
 
 def is_tail(line: Line) -> bool:

@@ -110,17 +110,23 @@ _TITLE_END = re.compile(r"(?:答复|答覆|复函|覆函|的函|答复意见|办
 
 
 def title(letter: Letter) -> Found:
-    """The title line (or two lines that make it) before the salutation; the page's name as a fallback."""
+    """The title line (or two lines that make it) nearest above the salutation; the page's name as a fallback.
+
+    Nearest, because pages print other letters' titles above the letter too (lists, related links).
+    """
     header = [line for line in letter.header if not META_LABEL.match(line.fold) and not is_spam(line.fold)
-              and not re.match(r"^(?:上一篇|下一篇)", line.fold)]
-    for i, line in enumerate(header):
-        following = header[i + 1] if i + 1 < len(header) else None
-        if (not _TITLE_END.search(line.fold) and following is not None and following.index == line.index + 1
-                and _TITLE_END.search(following.fold) and len(following.text) <= 30
-                and _TITLE_WORD.search(line.fold + following.fold) and len(re.findall(f"[{HAN}]", line.text)) >= 6
-                and not ORG_END.match(line.fold) and re.search(r"关于|对|会议|第", line.fold)):
-            return _title_found(line.text + following.text, (line.start, following.end))
-        if len(line.text) >= 8 and _TITLE_END.search(line.fold):
+              and not re.match(r"^(?:上一篇|下一篇|相关)", line.fold)]
+    for i in range(len(header) - 1, -1, -1):
+        line = header[i]
+        if len(line.text) < 6 or not _TITLE_END.search(line.fold):
+            continue
+        previous = header[i - 1] if i else None
+        if (previous is not None and previous.index == line.index - 1 and not _TITLE_END.search(previous.fold)
+                and len(line.text) <= 30 and len(re.findall(f"[{HAN}]", previous.text)) >= 6
+                and not ORG_END.match(previous.fold) and re.search(r"关于|对|会议|第", previous.fold)
+                and not re.search(r"[。；]", previous.fold)):
+            return _title_found(previous.text + line.text, (previous.start, line.end))
+        if len(line.text) >= 8:
             return _title_found(line.text, (line.start, line.end))
     for line in header:
         if len(line.text) >= 8 and _TITLE_WORD.search(line.fold):
