@@ -530,7 +530,8 @@ def _next_line_value(lines: Sequence[Line], label: re.Pattern[str],
 
 
 _PHONE = re.compile(r"(?<![\d])(?:\(?0\d{2,3}\)?\s*-?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8})(?![\d])")
-_CONTACT = re.compile(rf"(?:联\s*系\s*人|经\s*办\s*人|联系方式)(?:及(?:联系)?电话|和电话|、电话)?\s*[:：]?\s*(?P<name>[{HAN}]{{2,4}}?)(?=[\s,，;；:：、(（]|电话|联系|\d|$)")
+_CONTACT = re.compile(rf"(?:联\s*系\s*人|经\s*办\s*人|联系方式)(?:及(?:联系)?电话|和电话|、电话)?\s*[:：]?\s*"
+                      rf"(?P<name>[{HAN}](?: ?[{HAN}]){{1,3}}?)(?=[\s,，;；:：、(（]|电话|联系|\d|$)")
 
 
 def contact(letter: Letter) -> tuple[Found, Found]:
@@ -543,7 +544,10 @@ def contact(letter: Letter) -> tuple[Found, Found]:
             continue
         m = _CONTACT.search(line.fold)
         if m and name.value is None and m["name"] not in ("电话", "方式", "单位"):
-            name = Found(_cut(line, m, "name"), _span(line, m, "name"))
+            raw = _cut(line, m, "name")
+            name = Found(raw.replace(" ", ""), _span(line, m, "name"))
+            if " " in raw:
+                name.notes.append(note("contact_name", "repair", raw, name.value, "姓名中的空格为转换所致，已删除。"))
         for p in _PHONE.finditer(line.fold):
             phones.append((_cut(line, p).replace(" ", ""), _span(line, p)))
     if not phones:
