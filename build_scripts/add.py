@@ -118,8 +118,11 @@ def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | No
     result.warnings = extraction.warnings
     result.reply_id = result.record["id"]
     if result.reply_id is None:
+        missing = [k for k in ("region_code", "reply_date", "proposal_kind", "proposal_number") if not result.record[k]]
+        if not missing:
+            missing = [f"an ASCII proposal number (“{result.record['proposal_number']}” has no letters or digits)"]
         result.errors.append("cannot make an id: it needs region_code, a year (reply or publication date), the kind "
-                             "and the proposal number; the letter does not give them all (see below)")
+                             f"and the proposal number; missing: {', '.join(missing)} (see below)")
     result.duplicates = find_duplicates(paths, data, result.record, same_id=result.reply_id if force else None)
     if result.duplicates:
         result.errors.append("already in the collection: " + "; ".join(result.duplicates))
