@@ -146,3 +146,11 @@ def test_title_nearest_the_letter_not_a_related_link() -> None:
                          date="2023年5月31日")
     result = draft.extract_text(text, "text", REGIONS)
     assert result.values["proposal_number"] == "0087"
+
+
+def test_salutation_on_the_same_line_as_the_text() -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日")
+    text = text.replace("尊敬的张三委员：\n您提出的", "尊敬的张三委员：您提出的")
+    result = draft.extract_text(text, "text", REGIONS)
+    assert (result.values["proposers"], result.values["proposer_role"]) == (["张三"], "委员")
+    assert result.values["proposal_title"] == "关于加强社区治理的建议"

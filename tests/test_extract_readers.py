@@ -76,3 +76,9 @@ def test_fold_keeps_length_and_positions() -> None:
     folded = fold(text)
     assert len(folded) == len(text)
     assert folded == "关于市政协(第十四届):2023-答覆"
+
+
+def test_html_in_its_declared_charset() -> None:
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=big5"></head><body><p>關於社區治理的答覆</p></body></html>'
+    read = readers.read_bytes(html.encode("big5"), "page.html")
+    assert read.text == "關於社區治理的答覆" and read.encoding == "big5"

@@ -59,6 +59,9 @@ TAIL = re.compile(r"^(?:[(（]?\s*联\s*系|抄\s*送|附件|签发|\(?此件|�
 ORG_END = re.compile(rf"^[{HAN}（）()]{{3,40}}(?:局|厅|委员会|委|办公室|办|人民政府|政府|中心|院|署|处|所|会|站|队|部|街道办事处)$")
 
 
+INLINE_SALUTATION = re.compile(r"^(?:尊敬的)?\s*(?P<who>[^:：。，,；;《》“”]{2,40}?(?:代表|委员|代表团|委|学社|工商联))\s*[:：]\s*(?=您|你|贵|《)")
+
+
 def locate(text: str) -> Letter:
     folded = fold(text)
     lines = _lines(text, folded)
@@ -105,7 +108,10 @@ def _salutation(lines: list[Line], footer: int) -> int | None:
 
 
 def _body_start_without_salutation(lines: list[Line], footer: int) -> int:
-    """No salutation: the first line addressing the proposer, else the first real paragraph."""
+    """No salutation line: a salutation run into the text, a line addressing the proposer, a paragraph."""
+    for i in range(min(footer, 60)):
+        if INLINE_SALUTATION.match(lines[i].fold):
+            return i
     for i in range(min(footer, 60)):
         if SALUTE_NEXT.match(lines[i].fold) and len(lines[i].text) > 15 and not _WHERE.match(lines[i].fold):
             return i

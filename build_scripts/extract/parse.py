@@ -16,7 +16,7 @@ from typing import Any
 
 from build_scripts.extract import numerals
 from build_scripts.extract.clean import HAN, fold
-from build_scripts.extract.layout import DATE_LINE, META_LABEL, ORG_END, Letter, Line
+from build_scripts.extract.layout import DATE_LINE, INLINE_SALUTATION, META_LABEL, ORG_END, Letter, Line
 from build_scripts.extract.spam import is_spam
 
 Span = tuple[int, int]
@@ -338,12 +338,17 @@ _ORG_SUFFIX = re.compile(r"(?:委|委员会|学社|工商联|联合会|总工会
 
 def proposers(letter: Letter) -> tuple[Found, Found]:
     """(proposers, proposer_role) from the salutation."""
-    if letter.salutation is None:
+    m: re.Match[str] | None = None
+    if letter.salutation is not None:
+        line = letter.lines[letter.salutation]
+        m = re.match(r"^(?:尊敬的)?\s*(?P<who>.+?)\s*[:：]?\s*$", line.fold)
+    elif letter.body:
+        # 尊敬的张三委员：您提出的…… on one line.
+        line = letter.body[0]
+        m = INLINE_SALUTATION.match(line.fold)
+    if m is None:
         return (Found([], warnings=["proposers: no salutation line; left empty"]),
                 Found(warnings=["proposer_role: no salutation line; left empty"]))
-    line = letter.lines[letter.salutation]
-    m = re.match(r"^(?:尊敬的)?\s*(?P<who>.+?)\s*[:：]?\s*$", line.fold)
-    assert m is not None
     who_text = line.text[m.start("who"):m.end("who")]
     span = (line.start + m.start("who"), line.start + m.end("who"))
     names: list[str] = []

@@ -41,7 +41,9 @@ def read_bytes(data: bytes, name: str) -> Read:
         return Read(docx_text(data), "docx")
     if kind == "pdf":
         return Read(pdf_text(data), "pdf")
-    text, encoding = decode(data)
+    text, encoding = _declared(data) if kind == "html" else (None, None)
+    if text is None:
+        text, encoding = decode(data)
     if kind == "html" or _looks_like_html(text):
         return Read(html_text(text), "html", encoding)
     return Read(text, "text", encoding)
@@ -53,6 +55,22 @@ def sniff(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "docx"
     return FORMATS.get(Path(name).suffix.lower(), "text")
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+def _declared(data: bytes) -> tuple[str | None, str | None]:
+    """An HTML page in the charset its <meta> declares, when that charset decodes it cleanly."""
+    m = _CHARSET.search(data[:4096])
+    if not m or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None, None
+    name = m.group(1).decode("ascii").lower()
+    name = {"gb2312": "gb18030", "gbk": "gb18030"}.get(name, name)
+    try:
+        return data.decode(name), name
+    except (LookupError, UnicodeDecodeError):
+        return None, None
 
 
 def _looks_like_html(text: str) -> bool:
