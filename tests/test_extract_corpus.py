@@ -103,3 +103,12 @@ def test_variation_is_covered(variation: str) -> None:
 
 def test_letters_glob_finds_sidecars() -> None:
     assert sorted(LETTERS.glob("*.expected.yaml"))
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name.startswith("seed-")], ids=lambda c: c.name)
+def test_seed_sections_are_the_hand_cleaned_text(case: Case) -> None:
+    """The seeds' sections, text included, come out exactly as the hand-read records have them."""
+    import yaml
+
+    record = yaml.safe_load((case.letter.parent / "reply.yaml").read_text(encoding="utf-8"))
+    assert result(case)["sections"] == record["sections"]

@@ -20,7 +20,7 @@ _WORD_ARTEFACT = re.compile(r"\[(?:bookmark|image|shape|footnote|comment)\s*:[^\
                             re.IGNORECASE)
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN = re.compile(rf"(?<=[{HAN}])[(（]\s*[a-z{_TONE}]*[{_TONE}][a-z{_TONE}]*(?:\s+[a-z{_TONE}]+)*\s*[)）]")
-_SPACE_NEAR_ZH = re.compile(rf"(?<=[{HAN}{ZH_PUNCT}])[ \t\u3000]+|[ \t\u3000]+(?=[{HAN}{ZH_PUNCT}])")
+_SPACE_NEAR_ZH = re.compile(rf"(?<=[{HAN}{ZH_PUNCT}])[ \t\u3000\xa0]+|[ \t\u3000\xa0]+(?=[{HAN}{ZH_PUNCT}])")
 _HAN_SPACE_HAN = re.compile(rf"[{HAN}] [{HAN}]")
 _LINE_END = tuple("。！？：；:;!?」”』）)】〕")
 
@@ -36,12 +36,11 @@ def clean(text: str, raw_format: str) -> Cleaned:
     """Cleaned text: non-empty lines, each stripped, joined by one ``\\n``."""
     notes: list[dict[str, str | None]] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = text.replace("\xa0", " ").replace("\t", " ")
     text = _remove(text, _CONTROL, notes, "控制字符或零宽字符",
                    "文件转换留下的不可见字符，非信件文字，已删除。", show=False)
     text = _remove(text, _WORD_ARTEFACT, notes, None, "Word 导出时留下的书签/域代码标记，非信件文字，已删除。")
     text = _remove(text, _PINYIN, notes, None, "镜像网页在汉字后插入的拼音注音，非信件文字，已删除。")
-    lines = [line.strip(" \u3000") for line in text.split("\n")]
+    lines = [line.strip(" \t\u3000\xa0") for line in text.split("\n")]
     lines = [line for line in lines if line]
     damaged = raw_format in ("pdf", "pdf-text") or pdf_damaged("\n".join(lines))
     if damaged:
@@ -134,7 +133,7 @@ def _fold_table() -> tuple[dict[str, str], re.Pattern[str]]:
     """Every character that folds to another: full width, dashes, traditional (one for one only)."""
     table = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
     table.update({d: "-" for d in _DASHES})
-    table["\u3000"] = " "
+    table["\u3000"] = table["\xa0"] = table["\t"] = " "
     chars = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1)]
     simple = _t2s().convert("\n".join(chars)).split("\n")
     if len(simple) == len(chars):
