@@ -26,11 +26,13 @@ from tests.extract_corpus.corpus import cases
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="how long to run (default 5)")
+    parser.add_argument("--seeds-only", action="store_true", help="only the five seed letters (long, 3–9k characters)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     regions = vocab.load(Paths())[0].regions
-    letters = [(c.letter.name, c.letter.read_bytes()) for c in cases() if c.letter.suffix == ".txt"]
+    letters = [(c.letter.name, c.letter.read_bytes()) for c in cases()
+               if c.letter.suffix == ".txt" and (c.name.startswith("seed-") or not args.seeds_only)]
     if not letters:
         raise SystemExit("no plain-text letters found")
     for name, data in letters:  # warm up: imports, OpenCC, regex compilation
