@@ -154,3 +154,22 @@ def test_salutation_on_the_same_line_as_the_text() -> None:
     result = draft.extract_text(text, "text", REGIONS)
     assert (result.values["proposers"], result.values["proposer_role"]) == (["张三"], "委员")
     assert result.values["proposal_title"] == "关于加强社区治理的建议"
+
+
+@pytest.mark.parametrize("salutation, proposers, role", [
+    ("各位代表：", [], "代表"), ("张三等5名代表：", ["张三"], "代表"), ("李四等委员：", ["李四"], "委员"),
+])
+def test_salutation_groups(salutation: str, proposers: list[str], role: str) -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日")
+    result = draft.extract_text(text.replace("尊敬的张三委员：", salutation), "text", REGIONS)
+    assert (result.values["proposers"], result.values["proposer_role"]) == (proposers, role)
+
+
+def test_page_numbers_and_an_attachment_after_the_signature() -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日")
+    text = text.replace("正文。", "正文。\n- 2 -\n第 2 页 共 3 页")
+    text += "附件：提案办理征询意见表\n提案办理征询意见表\n提案人对办理工作的意见：满意、基本满意、不满意。请在相应栏目打勾并寄回。\n"
+    result = draft.extract_text(text, "text", REGIONS)
+    assert "- 2 -" not in result.text and "第 2 页" not in result.text
+    assert (result.values["agency"], result.values["reply_date"]) == ("昆明市西山区民政局", "2023-05-31")
+    assert any("页码" in str(n["reason"]) for n in result.notes)

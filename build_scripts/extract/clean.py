@@ -22,6 +22,7 @@ _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN = re.compile(rf"(?<=[{HAN}])[(（]\s*[a-z{_TONE}]*[{_TONE}][a-z{_TONE}]*(?:\s+[a-z{_TONE}]+)*\s*[)）]")
 _SPACE_NEAR_ZH = re.compile(rf"(?<=[{HAN}{ZH_PUNCT}])[ \t\u3000\xa0]+|[ \t\u3000\xa0]+(?=[{HAN}{ZH_PUNCT}])")
 _HAN_SPACE_HAN = re.compile(rf"[{HAN}] [{HAN}]")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 _LINE_END = tuple("。！？：；:;!?」”』）)】〕")
 
 
@@ -41,7 +42,10 @@ def clean(text: str, raw_format: str) -> Cleaned:
     text = _remove(text, _WORD_ARTEFACT, notes, None, "Word 导出时留下的书签/域代码标记，非信件文字，已删除。")
     text = _remove(text, _PINYIN, notes, None, "镜像网页在汉字后插入的拼音注音，非信件文字，已删除。")
     lines = [line.strip(" \t\u3000\xa0") for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    page_numbers = [line for line in lines if _PAGE_NUMBER.match(line)]
+    if page_numbers:
+        notes.append(_note("、".join(dict.fromkeys(page_numbers[:5])), None, "页码行不是信件文字，已删除。"))
+    lines = [line for line in lines if line and not _PAGE_NUMBER.match(line)]
     damaged = raw_format in ("pdf", "pdf-text") or pdf_damaged("\n".join(lines))
     if damaged:
         before = "\n".join(lines)

@@ -140,8 +140,20 @@ def is_tail_text(folded: str) -> bool:
     return bool(re.fullmatch(r"[\d\s、,;()-]{7,}", text))
 
 
+_CLOSING = re.compile(r"^(?:感谢|再次感谢|衷心感谢|非常感谢|以上答复|特此答复|特此函复|专此函复|专此答复|此复|如有不妥)")
+
+
 def _body_end(lines: list[Line], start: int, footer: int) -> int:
+    """The signature block is the run of tail lines at the end; or, when something follows it (an
+    attachment, a form), the first tail line after the last closing paragraph."""
     end = footer
     while end > start + 1 and is_tail(lines[end - 1]):
         end -= 1
+    closing = [i for i in range(start + 1, end) if _CLOSING.match(lines[i].fold)]
+    if closing:
+        for i in range(closing[-1] + 1, end):
+            if is_tail(lines[i]):
+                return i if any(DATE_LINE.match(line.fold.strip()) for line in lines[i:min(i + 8, end)]) else end
+            if len(lines[i].text) > 60:
+                break
     return end

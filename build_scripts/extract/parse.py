@@ -359,6 +359,10 @@ def proposers(letter: Letter) -> tuple[Found, Found]:
         name, role = _split_role(piece.group())
         part = who_text[piece.start():piece.end()]
         name = part[:len(name)]
+        others = re.search(r"等\s*[0-9一二三四五六七八九十]*\s*(?:名|位|人)?$", name)
+        if others and len(name) - len(others.group()) >= 2:
+            name = name[:others.start()]
+            warnings.append(f"proposers: “{part}” names only the first of several proposers")
         if role:
             roles.add(role)
         if name and _ANON.match(name):
@@ -377,13 +381,13 @@ def proposers(letter: Letter) -> tuple[Found, Found]:
 
 
 def _split_role(part: str) -> tuple[str, str | None]:
+    if re.match(r"^各位(?:代表|委员)$", part):
+        return "", part[-2:]
     if part.endswith("代表团"):
         return part, "组织"
     for suffix, role in (("代表", "代表"), ("委员", "委员")):
         if part.endswith(suffix) and not part.endswith("委员会"):
             return part[: -len(suffix)], role
-    if part in ("各位代表", "各位委员"):
-        return "", part[-2:]
     if _ORG_SUFFIX.search(part):
         return part, "组织"
     for suffix in ("同志", "先生", "女士"):
