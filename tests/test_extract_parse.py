@@ -173,3 +173,13 @@ def test_page_numbers_and_an_attachment_after_the_signature() -> None:
     assert "- 2 -" not in result.text and "第 2 页" not in result.text
     assert (result.values["agency"], result.values["reply_date"]) == ("昆明市西山区民政局", "2023-05-31")
     assert any("页码" in str(n["reason"]) for n in result.notes)
+
+
+def test_category_with_its_meaning_in_brackets() -> None:
+    assert extract(head="关于政协西山区第十届三次会议第0087号提案的答复\n办理类别：A（已解决）").values["category"] == "A"
+
+
+def test_seal_line_under_the_signature() -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日\n（盖章）")
+    result = draft.extract_text(text, "text", REGIONS)
+    assert (result.values["agency"], result.values["reply_date"]) == ("昆明市西山区民政局", "2023-05-31")

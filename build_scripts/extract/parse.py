@@ -333,7 +333,7 @@ def proposal_number(letter: Letter, title_found: Found) -> Found:
 # --- the proposers -------------------------------------------------------------------------
 
 _ANON = re.compile(r"^(?:[xX×*＊Ｘ]+|某+)$")
-_ORG_SUFFIX = re.compile(r"(?:委|委员会|学社|工商联|联合会|总工会|妇联|团委|党组|支部|总支|小组|界别|代表团|支社|基层委员会|中心|协会)$")
+_ORG_SUFFIX = re.compile(r"(?:委|委员会|学社|工商联|联合会|总工会|妇联|团委|党组|支部|总支|小组|界别|代表团|支社|基层委员会|中心|协会|委会)$")
 
 
 def proposers(letter: Letter) -> tuple[Found, Found]:
@@ -465,7 +465,8 @@ def _doc_key(value: str) -> str:
 _CATEGORY = (
     re.compile(r"^(?P<c>[A-E])$"),
     re.compile(r"办理类型\W*(?P<c>[A-E])\W*$"),
-    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\W{0,3}(?P<c>[A-E])\s*类?\W{0,2}$"),
+    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\W{0,3}(?P<c>[A-E])\s*类?\W{0,2}"
+               r"(?:[(（][^()（）]{1,12}[)）])?$"),
     re.compile(r"[(（〔【\[](?P<c>[A-E])类[)）〕】\]]"),
     re.compile(r"^(?P<c>[A-E])类$"),
     re.compile(r"号\s*[(（〔【\[]?\s*(?P<c>[A-E])\s*类?\s*[)）〕】\]]?$"),
