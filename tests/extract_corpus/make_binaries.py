@@ -45,6 +45,19 @@ def docx_bytes(lines: list[str]) -> bytes:
             document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
+    return _fixed_zip_times(out.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """python-docx stamps each zip entry with the current time: rewrite them with a fixed one."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
     return out.getvalue()
 
 
