@@ -15,7 +15,7 @@ from typing import Any
 
 from build_scripts import topics as topics_mod
 from build_scripts.extract import clean as clean_mod
-from build_scripts.extract import layout, parse, readers
+from build_scripts.extract import layout, parse, proposal, readers
 from build_scripts.extract import sections as sections_mod
 from build_scripts.extract.spam import SPAM
 from build_scripts.fields import record_fields
@@ -92,16 +92,16 @@ def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[st
     found: dict[str, parse.Found] = {}
     found["index_number"] = parse.index_number(letter)
     found["published_date"] = parse.published_date(letter)
-    found["title"] = parse.title(letter)
-    mention = parse.proposal_mention(letter, found["title"])
+    found["title"] = proposal.title(letter)
+    mention = proposal.proposal_mention(letter, found["title"])
     found["term"], found["session_no"], found["session"] = mention.term, mention.session_no, mention.session
-    found["proposal_number"] = parse.proposal_number(letter, found["title"])
-    found["proposers"], found["proposer_role"] = parse.proposers(letter)
-    found["proposal_title"] = parse.proposal_title(letter)
+    found["proposal_number"] = proposal.proposal_number(letter, found["title"])
+    found["proposers"], found["proposer_role"] = proposal.proposers(letter)
+    found["proposal_title"] = proposal.proposal_title(letter)
     found["agency"] = parse.agency(letter, found["title"])
     found["region_code"], chain = parse.region(found["agency"], letter, regions)
-    found["assembly"] = parse.assembly(mention, chain, regions)
-    found["proposal_kind"] = parse.proposal_kind(letter, found["title"], found["assembly"].value or mention.kind_hint)
+    found["assembly"] = proposal.assembly(mention, chain, regions)
+    found["proposal_kind"] = proposal.proposal_kind(letter, found["title"], found["assembly"].value or mention.kind_hint)
     found["doc_number"] = parse.doc_number(letter)
     found["reply_date"] = parse.reply_date(letter, found["published_date"].value)
     found["category"] = parse.category(letter)
