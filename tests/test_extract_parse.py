@@ -183,3 +183,13 @@ def test_seal_line_under_the_signature() -> None:
     text = LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日\n（盖章）")
     result = draft.extract_text(text, "text", REGIONS)
     assert (result.values["agency"], result.values["reply_date"]) == ("昆明市西山区民政局", "2023-05-31")
+
+
+def test_category_and_disclosure_on_one_line() -> None:
+    result = extract(head="关于政协西山区第十届三次会议第0087号提案的答复\n类别：A类 公开属性：主动公开")
+    assert (result.values["category"], result.values["disclosure"]) == ("A", "公开")
+
+
+def test_written_date_is_not_the_publication_date() -> None:
+    result = extract(head="成文日期：2023-05-31\n关于政协西山区第十届三次会议第0087号提案的答复")
+    assert result.values["published_date"] is None

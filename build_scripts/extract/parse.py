@@ -86,7 +86,8 @@ _ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}(?:\s*日)?"
 
 
 def published_date(letter: Letter) -> Found:
-    found = meta_value(letter, "发布日期|发布时间|公开日期|成文日期|生成日期|时间", _ISO)
+    # 成文日期 is when the letter was written, not published: it is not read here.
+    found = meta_value(letter, "发布日期|发布时间|公开日期|公开时间|时间", _ISO)
     if not found:
         return Found()
     line, m = found
@@ -145,8 +146,7 @@ def _doc_key(value: str) -> str:
 _CATEGORY = (
     re.compile(r"^(?P<c>[A-E])$"),
     re.compile(r"办理类型\W*(?P<c>[A-E])\W*$"),
-    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\W{0,3}(?P<c>[A-E])\s*类?\W{0,2}"
-               r"(?:[(（][^()（）]{1,12}[)）])?$"),
+    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\W{0,3}(?P<c>[A-E])(?![A-Za-z0-9])"),
     re.compile(r"[(（〔【\[](?P<c>[A-E])类[)）〕】\]]"),
     re.compile(r"^(?P<c>[A-E])类$"),
     re.compile(r"号\s*[(（〔【\[]?\s*(?P<c>[A-E])\s*类?\s*[)）〕】\]]?$"),
