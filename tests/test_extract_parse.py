@@ -193,3 +193,11 @@ def test_category_and_disclosure_on_one_line() -> None:
 def test_written_date_is_not_the_publication_date() -> None:
     result = extract(head="成文日期：2023-05-31\n关于政协西山区第十届三次会议第0087号提案的答复")
     assert result.values["published_date"] is None
+
+
+def test_long_navigation_before_the_letter() -> None:
+    nav = "\n".join(f"栏目{i}" for i in range(120)) + "\n网站地图\n"
+    text = nav + LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日")
+    result = draft.extract_text(text + "主办单位：昆明市西山区人民政府\n", "text", REGIONS)
+    assert result.values["proposers"] == ["张三"]
+    assert (result.values["agency"], result.values["reply_date"]) == ("昆明市西山区民政局", "2023-05-31")

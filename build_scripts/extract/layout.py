@@ -66,8 +66,9 @@ INLINE_SALUTATION = re.compile(r"^(?:尊敬的)?\s*(?P<who>[^:：。，,；;《�
 def locate(text: str) -> Letter:
     folded = fold(text)
     lines = _lines(text, folded)
-    footer = _footer_start(lines)
-    salutation = _salutation(lines, footer)
+    salutation = _salutation(lines)
+    # The footer is the chrome after the letter: searched from the salutation, or a third of the way in.
+    footer = _footer_start(lines, salutation + 1 if salutation is not None else len(lines) // 3)
     start = salutation if salutation is not None else _body_start_without_salutation(lines, footer)
     end = _body_end(lines, start, footer)
     return Letter(text, folded, tuple(lines), salutation, start, end, footer)
@@ -82,9 +83,7 @@ def _lines(text: str, folded: str) -> list[Line]:
     return [line for line in out if line.text]
 
 
-def _footer_start(lines: list[Line]) -> int:
-    # The footer is the last block of chrome: search from a third of the way in.
-    first = len(lines) // 3
+def _footer_start(lines: list[Line], first: int) -> int:
     for i in range(first, len(lines)):
         if FOOTER.search(lines[i].fold):
             return i
@@ -100,8 +99,8 @@ def is_salutation(line: Line, following: Line | None) -> bool:
     return text.endswith(":") and bool(re.search(r"代表|委员", text)) and len(text) <= 30
 
 
-def _salutation(lines: list[Line], footer: int) -> int | None:
-    for i in range(min(footer, 60)):
+def _salutation(lines: list[Line]) -> int | None:
+    for i in range(len(lines)):
         following = lines[i + 1] if i + 1 < len(lines) else None
         if is_salutation(lines[i], following):
             return i
@@ -110,13 +109,13 @@ def _salutation(lines: list[Line], footer: int) -> int | None:
 
 def _body_start_without_salutation(lines: list[Line], footer: int) -> int:
     """No salutation line: a salutation run into the text, a line addressing the proposer, a paragraph."""
-    for i in range(min(footer, 60)):
+    for i in range(footer):
         if INLINE_SALUTATION.match(lines[i].fold):
             return i
-    for i in range(min(footer, 60)):
+    for i in range(footer):
         if SALUTE_NEXT.match(lines[i].fold) and len(lines[i].text) > 15 and not _WHERE.match(lines[i].fold):
             return i
-    for i in range(min(footer, 60)):
+    for i in range(footer):
         if len(lines[i].text) >= 40 and "。" in lines[i].fold and not META_LABEL.match(lines[i].fold):
             return i
     return 0
