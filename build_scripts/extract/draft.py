@@ -17,7 +17,7 @@ from build_scripts import topics as topics_mod
 from build_scripts.extract import clean as clean_mod
 from build_scripts.extract import layout, parse, proposal, readers
 from build_scripts.extract import sections as sections_mod
-from build_scripts.extract.spam import SPAM
+from build_scripts.extract.spam import is_spam
 from build_scripts.fields import record_fields
 
 # The keys of `portal extract --format json`, in order (besides file, text, evidence, warnings).
@@ -113,9 +113,9 @@ def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[st
 
 
 def _spam_warnings(letter: layout.Letter) -> list[str]:
-    if not SPAM.search(letter.fold):
+    if not is_spam(letter.fold):
         return []
-    hits = [line.text for line in letter.lines if SPAM.search(line.fold)]
+    hits = [line.text for line in letter.lines if is_spam(line.fold)]
     return [(f"spam: {len(hits)} line(s) of gambling spam from a hijacked mirror page (first: “{hits[0][:40]}”); "
             "kept in the text, check the page against the official site")]
 

@@ -44,9 +44,14 @@ class Letter:
         return self.lines[self.footer_start:]
 
 
-FOOTER = re.compile(r"^(?:主办单位|承办单位|协办单位|运维单位|维护单位|版权所有|网站标识码|政府网站标识码|网站标识|网站地图|技术支持"
-                    r"|上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|【打印】|\[打印\]|分享到|扫一扫|相关链接|相关文章|网站维护"
-                    r"|Copyright|©)|ICP备|公网安备", re.IGNORECASE)
+_FOOTER_START = re.compile(r"(?:主办单位|承办单位|协办单位|运维单位|维护单位|版权所有|网站标识码|政府网站标识码|网站标识|网站地图"
+                          r"|技术支持|上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|【打印】|\[打印\]|分享到|扫一扫|相关链接|相关文章"
+                          r"|网站维护|Copyright|©)", re.IGNORECASE)
+
+
+def is_footer(folded: str) -> bool:
+    """A line of the site's footer or page furniture (never of the letter)."""
+    return bool(_FOOTER_START.match(folded)) or "ICP备" in folded or "公网安备" in folded
 SALUTE_NEXT = re.compile(r"^(?:您|你们|你|贵|《|“|关于您|对您|现将|感谢您|首先感谢|收到|由您|您们)")
 ROLE = re.compile(r"(?:代表|委员|代表团|同志|先生|女士)[:：]?$")
 META_LABEL = re.compile(r"^(?:索引号|主题分类|发布机构|发文机关|发布日期|发布时间|成文日期|文号|字号|发文字号|名\s*称|标\s*题|关键字|关键词"
@@ -85,7 +90,7 @@ def _lines(text: str, folded: str) -> list[Line]:
 
 def _footer_start(lines: list[Line], first: int) -> int:
     for i in range(first, len(lines)):
-        if FOOTER.search(lines[i].fold):
+        if is_footer(lines[i].fold):
             return i
     return len(lines)
 

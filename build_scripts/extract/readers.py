@@ -121,9 +121,11 @@ def _strict(data: bytes, encoding: str) -> str:
         raise ReadError(f"starts with a {encoding} byte-order mark but byte {exc.start} is not {encoding}") from None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _control_ratio(text: str) -> float:
-    bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
-    return bad / max(len(text), 1)
+    return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
 # --- HTML ----------------------------------------------------------------------------------
