@@ -201,3 +201,13 @@ def test_long_navigation_before_the_letter() -> None:
     result = draft.extract_text(text + "主办单位：昆明市西山区人民政府\n", "text", REGIONS)
     assert result.values["proposers"] == ["张三"]
     assert (result.values["agency"], result.values["reply_date"]) == ("昆明市西山区民政局", "2023-05-31")
+
+
+@pytest.mark.parametrize("head, kind", [
+    ("关于政协西山区第十届三次会议第0087号提案的答复", "提案"),
+    ("关于政协西山区第十届三次会议加强社区治理的建议的答复", "提案"),  # a CPPCC member's proposal titled 建议
+    ("关于西山区第十六届人大四次会议第1号议案答复的函", "议案"),
+    ("关于西山区第十六届人大四次会议第1号提案的答复", None),  # contradiction: left empty
+])
+def test_kind_agrees_with_the_assembly(head: str, kind: str | None) -> None:
+    assert extract(head=head).values["proposal_kind"] == kind

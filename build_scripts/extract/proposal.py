@@ -60,6 +60,23 @@ def _title_found(value: str, span: Span) -> Found:
 
 
 def proposal_kind(letter: Letter, title_found: Found, assembly_text: str) -> Found:
+    """建议, 议案 or 提案, from the title, else the opening; checked against the assembly named."""
+    found = _kind_said(letter, title_found)
+    cppcc, npc = "政协" in assembly_text, "人大" in assembly_text or "人民代表大会" in assembly_text
+    if found.value is None:
+        if cppcc:
+            return Found("提案", warnings=["proposal_kind: not named; 提案 because the assembly is a CPPCC committee"])
+        return found
+    if cppcc and found.value != "提案":
+        # A CPPCC committee receives 提案 only: “…的建议” is the proposal's own title.
+        return Found("提案", warnings=[f"proposal_kind: the letter says {found.value} of a CPPCC committee; "
+                                       "recorded as 提案 (CPPCC members make 提案)"])
+    if npc and found.value == "提案":
+        return Found(warnings=["proposal_kind: the letter says 提案 of a people's congress; left empty"])
+    return found
+
+
+def _kind_said(letter: Letter, title_found: Found) -> Found:
     if title_found.value:
         start = title_found.span[0] if title_found.span else 0
         m = re.search(r"(?:号|编号)\s*(提案|议案|建议)|(提案|议案|建议)(?:的)?(?:答复|复函|办理|\s*[(]\s*第)",
@@ -71,8 +88,6 @@ def proposal_kind(letter: Letter, title_found: Found, assembly_text: str) -> Fou
         m = re.search(r"[》”](?:的)?(提案|议案|建议)(?:已)?收悉", line.fold)
         if m:
             return Found(m[1], span_of(line, m, 1))
-    if "政协" in assembly_text:
-        return Found("提案", warnings=["proposal_kind: not named; 提案 because the assembly is a CPPCC committee"])
     return Found(warnings=["proposal_kind: the letter does not say 建议, 议案 or 提案; left empty"])
 
 
