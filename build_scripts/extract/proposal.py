@@ -69,8 +69,8 @@ def proposal_kind(letter: Letter, title_found: Found, assembly_text: str) -> Fou
         return found
     if cppcc and found.value != "提案":
         # A CPPCC committee receives 提案 only: “…的建议” is the proposal's own title.
-        return Found("提案", warnings=[f"proposal_kind: the letter says {found.value} of a CPPCC committee; "
-                                       "recorded as 提案 (CPPCC members make 提案)"])
+        return Found("提案", warnings=[(f"proposal_kind: the letter says {found.value} of a CPPCC committee; "
+                                       "recorded as 提案 (CPPCC members make 提案)")])
     if npc and found.value == "提案":
         return Found(warnings=["proposal_kind: the letter says 提案 of a people's congress; left empty"])
     return found
