@@ -70,6 +70,9 @@ def extract_text(text: str, raw_format: str, regions: Sequence[dict[str, Any]]) 
              if f.span is not None and f.value not in (None, [])}
     warnings = [w for f in found.values() for w in f.warnings]
     warnings += _spam_warnings(letter)
+    reply, published = values.get("reply_date"), values.get("published_date")
+    if reply and published and reply > published:
+        warnings.append(f"reply_date: signed {reply}, after the page's publication date {published}; check both")
     warnings += [f"sections: “{s['heading']}” has no text of its own before its sub-headings; the record "
                  "format needs text, so join it with its first sub-section or write it" for s in body if not s["text"]]
     if letter.salutation is None:

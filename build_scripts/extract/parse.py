@@ -75,7 +75,7 @@ def meta_value(letter: Letter, labels: str, value: str) -> tuple[Line, re.Match[
 
 
 def index_number(letter: Letter) -> Found:
-    found = meta_value(letter, "索引号", r"[0-9A-Za-z][0-9A-Za-z/\-_.]{5,40}")
+    found = meta_value(letter, r"索\s*引\s*号", r"[0-9A-Za-z][0-9A-Za-z/\-_.]{5,40}")
     if not found:
         return Found()
     line, m = found
