@@ -211,3 +211,17 @@ def test_long_navigation_before_the_letter() -> None:
 ])
 def test_kind_agrees_with_the_assembly(head: str, kind: str | None) -> None:
     assert extract(head=head).values["proposal_kind"] == kind
+
+
+@pytest.mark.parametrize("page_name", ["关于政协西山区第十届三次会议第0087号提案的答复_昆明市西山区人民政府",
+                                       "关于政协西山区第十届三次会议第0087号提案的答复-太阳城集团官网"])
+def test_title_from_the_page_name(page_name: str) -> None:
+    text = LETTER.format(head=page_name, date="2023年5月31日")
+    assert draft.extract_text(text, "text", REGIONS).values["title"] == "关于政协西山区第十届三次会议第0087号提案的答复"
+
+
+def test_page_name_keeps_a_hyphenated_number() -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第2022-92号提案的答复_昆明市西山区人民政府", date="2023年5月31日")
+    result = draft.extract_text(text, "text", REGIONS)
+    assert result.values["title"] == "关于政协西山区第十届三次会议第2022-92号提案的答复"
+    assert result.values["proposal_number"] == "2022-92"

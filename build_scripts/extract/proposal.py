@@ -23,6 +23,10 @@ _TITLE_WORD = re.compile(r"答复|答覆|复函|覆函|的函|办理情况|答�
 _TITLE_END = re.compile(r"(?:答复|答覆|复函|覆函|的函|答复意见|办理情况|答复函|的报告)$")
 
 
+# What separates a page's name from the site's (never the '-' inside 第2022-92号).
+_PAGE_NAME_SEP = re.compile(r"\s*(?:[_|｜]|——|--|\s[-—]\s)\s*|(?<=[答复函])-")
+
+
 def title(letter: Letter) -> Found:
     """The title line (or two lines that make it) nearest above the salutation; the page's name as a fallback.
 
@@ -42,6 +46,14 @@ def title(letter: Letter) -> Found:
             return _title_found(previous.text + line.text, (previous.start, line.end))
         if len(line.text) >= 8:
             return _title_found(line.text, (line.start, line.end))
+    # A page name such as “关于……的答复_某市人民政府” (or with spam glued on by a mirror): the title part.
+    for line in letter.header:
+        cuts = [0] + [p for m in _PAGE_NAME_SEP.finditer(line.fold) for p in m.span()] + [len(line.fold)]
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            value = line.fold[a:b].strip()
+            if len(value) >= 8 and _TITLE_END.search(value) and not is_spam(value):
+                start = line.start + a + (len(line.fold[a:b]) - len(line.fold[a:b].lstrip()))
+                return _title_found(letter.text[start:start + len(value)], (start, start + len(value)))
     for line in header:
         if len(line.text) >= 8 and _TITLE_WORD.search(line.fold):
             return _title_found(line.text, (line.start, line.end))
