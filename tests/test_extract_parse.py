@@ -225,3 +225,10 @@ def test_page_name_keeps_a_hyphenated_number() -> None:
     result = draft.extract_text(text, "text", REGIONS)
     assert result.values["title"] == "关于政协西山区第十届三次会议第2022-92号提案的答复"
     assert result.values["proposal_number"] == "2022-92"
+
+
+def test_organisation_salutation_before_a_plain_opening() -> None:
+    text = LETTER.format(head="关于政协西山区第十届三次会议第0087号提案的答复", date="2023年5月31日")
+    text = text.replace("尊敬的张三委员：\n您提出的", "九三学社西山区委：\n根据区政协交办，贵委提出的")
+    result = draft.extract_text(text, "text", REGIONS)
+    assert (result.values["proposers"], result.values["proposer_role"]) == (["九三学社西山区委"], "组织")

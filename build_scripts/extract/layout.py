@@ -95,13 +95,17 @@ def _footer_start(lines: list[Line], first: int) -> int:
     return len(lines)
 
 
+_ADDRESSEE = re.compile(r"(?:代表|委员|代表团|委|学社|工商联|联合会|总工会|支部|总支)[:：]$")
+
+
 def is_salutation(line: Line, following: Line | None) -> bool:
     text = line.fold
     if len(text) > 45 or "。" in text or META_LABEL.match(text) or text.startswith(("您", "你")):
         return False
     if following is not None and SALUTE_NEXT.match(following.fold) and (text.endswith(":") or ROLE.search(text)):
         return True
-    return text.endswith(":") and bool(re.search(r"代表|委员", text)) and len(text) <= 30
+    return (text.endswith(":") and len(text) <= 30 and bool(_ADDRESSEE.search(text))
+            and not re.match(r"(?:抄\s*送|联系|附件|签发|主送)", text))
 
 
 def _salutation(lines: list[Line]) -> int | None:
