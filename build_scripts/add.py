@@ -48,7 +48,7 @@ def draft_records(paths: Paths, files: list[Path]) -> list[dict[str, Any]]:
         try:
             data = _read(file)
             extraction = draft.extract_bytes(data, file.name, vocabularies.regions)
-            out.append(draft.record(extraction, raw=data, raw_file="letter" + draft.raw_suffix(file),
+            out.append(draft.record(extraction, raw=data, raw_file="letter" + draft.raw_suffix(file, data),
                                     topic_vocab=vocabularies.topics))
         except readers.ReadError as exc:
             out.append({"file": str(file), "error": str(exc)})
@@ -112,7 +112,7 @@ def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | No
     except readers.ReadError as exc:
         result.errors.append(f"{file}: {exc}")
         return result
-    raw_file = "letter" + draft.raw_suffix(file)
+    raw_file = "letter" + draft.raw_suffix(file, data)
     result.record = draft.record(extraction, raw=data, raw_file=raw_file, topic_vocab=vocabularies.topics,
                                  source_url=url, retrieved=retrieved)
     result.warnings = extraction.warnings

@@ -146,3 +146,12 @@ def test_seed_evidence_is_what_the_extractor_confirms(folder: Path) -> None:
     record = yaml.safe_load((folder / "reply.yaml").read_text(encoding="utf-8"))
     assert record["evidence"], "seed without evidence"
     assert record["evidence"] == add.confirmed_evidence(Paths(), folder)
+
+
+def test_add_names_the_raw_file_by_what_it_is(scratch: Paths, tmp_path: Path) -> None:
+    nameless = tmp_path / "download"
+    nameless.write_bytes(PDF.read_bytes())
+    result = add.add(scratch, nameless)
+    assert result.written
+    assert result.record["raw_file"] == "letter.pdf"
+    assert (scratch.reply_dir("530000-2023-jianyi-0312") / "letter.pdf").read_bytes() == PDF.read_bytes()

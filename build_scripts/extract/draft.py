@@ -171,6 +171,9 @@ def record(extraction: Extraction, *, raw: bytes, raw_file: str, topic_vocab: Se
     return {f.name: given.get(f.name) for f in record_fields()}
 
 
-def raw_suffix(path: Path) -> str:
+def raw_suffix(path: Path, data: bytes = b"") -> str:
+    """The raw letter's extension: its own when it has one we read, else what its bytes are."""
     suffix = path.suffix.lower()
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".txt"
+    if suffix in readers.FORMATS:
+        return suffix
+    return {"pdf": ".pdf", "docx": ".docx"}.get(readers.sniff(data, path.name), ".txt")
