@@ -232,3 +232,10 @@ def test_organisation_salutation_before_a_plain_opening() -> None:
     text = text.replace("尊敬的张三委员：\n您提出的", "九三学社西山区委：\n根据区政协交办，贵委提出的")
     result = draft.extract_text(text, "text", REGIONS)
     assert (result.values["proposers"], result.values["proposer_role"]) == (["九三学社西山区委"], "组织")
+
+
+def test_relative_assembly_is_a_noted_decision() -> None:
+    result = extract(head="关于区政协十届三次会议第0087号提案的答复")
+    assert result.values["assembly"] == "政协昆明市西山区委员会"
+    assert {"field": "assembly", "kind": "decision", "original": "区政协", "value": "政协昆明市西山区委员会",
+            "reason": "答复单位在昆明市西山区，“区政协”即政协昆明市西山区委员会。"} in result.notes

@@ -205,7 +205,13 @@ def assembly(mention: Proposal, agency_region: list[dict[str, Any]], regions: Se
         return Found(warnings=[(f"assembly: cannot tell which {mention.kind_hint} “{mention.place}” is (the agency's "
                                "region is not in datasets/vocab/regions.yaml); left empty")])
     name = f"政协{prefix}委员会" if mention.kind_hint == "政协" else f"{prefix}人民代表大会"
-    return Found(name, mention.span)
+    found = Found(name, mention.span)
+    if mention.place in _LEVEL_OF and agency_region:
+        said = f"{mention.place}{'政协' if mention.kind_hint == '政协' else '人大'}"
+        agency = "".join(r["name"] for r in agency_region if r["level"] != "省") or agency_region[0]["name"]
+        found.notes.append(note("assembly", "decision", said, name,
+                                f"答复单位在{agency}，“{said}”即{name}。"))
+    return found
 
 
 _LEVEL_OF = {"省": "省", "自治区": "省", "市": "市", "州": "市", "区": "区县", "县": "区县", "旗": "区县"}
