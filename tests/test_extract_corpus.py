@@ -91,6 +91,8 @@ VARIATIONS = {
     "heading forms and jumping numbering": ["17-", "03-", "seed-530112", "22-"],
     "missing signature, date or title": ["16-", "19-", "seed-530112"],
     "gambling spam from hijacked mirrors": ["09-", "01-"],
+    "page-number lines and 此页无正文 in a PDF": ["30-"],
+    "salutation run into the first paragraph; title only in the page name": ["31-"],
 }
 
 
