@@ -5,6 +5,8 @@
     portal serve           build, then serve site/ on localhost
     portal topics          show which topics the rules give each record
     portal release         keep the built package as the release baseline
+    portal extract FILE…   read letters and print the fields found, with evidence
+    portal add FILE        keep a letter and write its draft record
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
-from build_scripts import records, site, topics
+from build_scripts import add, records, site, topics
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import BuildError
 from build_scripts.settings import Settings
@@ -75,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("release", help="keep the built package (site/data) as datasets/releases/<version>/")
     p.set_defaults(run=cmd_release)
+    p = sub.add_parser("extract", help="read letters (HTML, .docx, PDF, text) and print the fields found")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="letters as received")
+    p.add_argument("--format", choices=("json", "yaml"), default="json",
+                   help="json: fields, evidence spans, warnings and cleaned text; yaml: the draft record as saved")
+    p.set_defaults(run=cmd_extract)
+
+    p = sub.add_parser("add", help="keep a letter byte for byte and write its draft record")
+    p.add_argument("file", type=Path, metavar="FILE", help="the letter as received")
+    p.add_argument("--url", help="web page the letter was taken from")
+    p.add_argument("--retrieved", metavar="DATE", help="date the letter was retrieved (YYYY-MM-DD)")
+    p.add_argument("--force", action="store_true", help="replace an existing record with the same id")
+    p.set_defaults(run=cmd_add)
     return parser
 
 
@@ -138,3 +152,48 @@ def cmd_release(args: argparse.Namespace, paths: Paths) -> int:
     kept = releases.snapshot_release(paths)
     print(f"kept release {kept.name} in {relative(kept)}; commit it: it is the baseline of the next changelog")
     return 0
+
+
+def cmd_extract(args: argparse.Namespace, paths: Paths) -> int:
+    import json
+
+    if args.format == "json":
+        results = add.extract_files(paths, args.files)
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        from build_scripts import yamlio
+
+        results = add.draft_records(paths, args.files)
+        docs = [yamlio.dump(r) if "error" not in r else yamlio.dump({"file": r["file"], "error": r["error"]})
+                for r in results]
+        print("---\n".join(docs), end="")
+    failed = [r for r in results if "error" in r]
+    for r in failed:
+        print(f"portal extract: {r['file']}: {r['error']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_add(args: argparse.Namespace, paths: Paths) -> int:
+    result = add.add(paths, args.file, url=args.url, retrieved=args.retrieved, force=args.force)
+    print(_render_added(result))
+    return 0 if result.written else 1
+
+
+def _render_added(result: add.Added) -> str:
+    lines: list[str] = []
+    if result.written and result.folder is not None:
+        lines.append(f"added {result.reply_id}: {relative(result.folder, result.folder.parents[2])}/ "
+                     f"({result.record['raw_file']}, sha256 {result.record['raw_sha256']})")
+    for error in result.errors:
+        lines.append(f"not added: {error}")
+    if result.record:
+        lines.append("found:")
+        lines += [f"  {k}: {v if not isinstance(v, list) else '、'.join(map(str, v))}" for k, v in result.found.items()]
+        lines.append("not found (null in the draft; fill in from the letter or leave null): "
+                     + (", ".join(result.missing) or "nothing"))
+        lines.append("repaired:" if result.repairs else "repaired: nothing")
+        lines += [f"  {n['field']} [{n['kind']}] {n['original']!s} → {n['value']!s}: {n['reason']}" for n in result.repairs]
+        lines += [f"warning: {w}" for w in result.warnings]
+    if result.written:
+        lines.append("next: review the record against the letter, then `portal validate`.")
+    return "\n".join(lines)

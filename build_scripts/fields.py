@@ -90,6 +90,14 @@ NOTE_FIELDS: tuple[Field, ...] = (
           example="日期缺少年月日；页面发布日期为2023-06-16，唯一可能的读法是2023年5月31日。"),
 )
 
+EVIDENCE_FIELDS: tuple[Field, ...] = (
+    Field("field", "string", "字段", "The record field the span is evidence for. 所涉字段。", example="doc_number"),
+    Field("start", "integer", "起点", "Start offset (characters, from 0) in the cleaned text. 起始位置。",
+          minimum=0, example="120"),
+    Field("end", "integer", "终点", "End offset (exclusive) in the cleaned text. 结束位置（不含）。", minimum=0, example="133"),
+    Field("quote", "string", "原文", "The exact span of cleaned text. 该位置的原文。", example="云民发〔2021〕118号"),
+)
+
 REPLY_FIELDS: tuple[Field, ...] = (
     Field("id", "string", "编号",
           "Stable ASCII id and permalink (region code, year, kind, proposal number). Never changes. "
@@ -192,6 +200,9 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("notes", "objects", "修复说明",
           "Every repair, cleaning and editorial decision, with its reason. 修复、清洗与判断说明。",
           table="notes", items=NOTE_FIELDS),
+    Field("evidence", "objects", "取值依据",
+          "Where each extracted value was read: a character span of the cleaned letter text. 各字段取值在清洗后正文中的位置。",
+          table="evidence", items=EVIDENCE_FIELDS),
 )
 
 TOPIC_FIELDS: tuple[Field, ...] = (
@@ -292,6 +303,9 @@ TABLES: tuple[Table, ...] = (
           (ForeignKey(("reply_id",), "replies", ("id",)),)),
     Table("notes", "修复说明", "Repairs, cleaning and editorial decisions, with reasons. 修复、清洗与判断说明。",
           (REPLY_ID, POSITION) + NOTE_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),)),
+    Table("evidence", "取值依据", "Where each extracted value was read in the cleaned text. 各字段取值的原文位置。",
+          (REPLY_ID, POSITION) + EVIDENCE_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),)),
     Table("topics", "主题", "The community-governance topic vocabulary and its rules. 社区治理主题词表及归类规则。",
           TOPIC_FIELDS, ("id",)),

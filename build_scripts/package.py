@@ -33,6 +33,7 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
             {"reply_id": r["id"], "position": i, **s} for r in replies for i, s in enumerate(r["sections"], 1)
         ],
         "notes": [{"reply_id": r["id"], "position": i, **n} for r in replies for i, n in enumerate(r["notes"], 1)],
+        "evidence": [{"reply_id": r["id"], "position": i, **e} for r in replies for i, e in enumerate(r["evidence"], 1)],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         "regions": [dict(r) for r in dataset.vocab.regions],

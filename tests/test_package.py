@@ -16,7 +16,8 @@ from build_scripts.fields import REPLY_FIELDS, TABLES, record_fields
 from build_scripts.paths import Paths
 from tests.conftest import copy_inputs
 
-TABLE_NAMES = ["replies", "sections", "notes", "topics", "reply_topics", "regions", "category_schemes", "categories"]
+TABLE_NAMES = ["replies", "sections", "notes", "evidence", "topics", "reply_topics", "regions", "category_schemes",
+               "categories"]
 
 
 def descriptor(built: Paths) -> dict:
@@ -60,7 +61,7 @@ def test_schema_constraints_come_from_the_field_list(built: Paths) -> None:
     assert fields["reply_date"]["type"] == "date"
     assert fields["term"]["type"] == "integer" and fields["term"]["constraints"]["required"] is False
     assert fields["agency"]["constraints"]["required"] is True
-    assert {f.name for f in record_fields()} <= set(fields) | {"sections", "notes"}
+    assert {f.name for f in record_fields()} <= set(fields) | {"sections", "notes", "evidence"}
 
 
 def test_foreign_keys(built: Paths) -> None:

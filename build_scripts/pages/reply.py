@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from build_scripts.pages import citation, escape, withdrawn
+from build_scripts.pages import citation, escape, evidence, withdrawn
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.model import date_zh, reply_url, scheme_code, session_text
 from build_scripts.records import Dataset, Reply
@@ -29,6 +29,7 @@ def render(reply: Reply, dataset: Dataset) -> str:
     if reply["notes"]:
         parts += ["## 修复与判断说明 { #notes }\n", _notes(reply)]
     parts.append(citation.section(reply, dataset))
+    parts += [evidence.render(reply)]
     parts += ["## 记录数据 { #record }\n", _record_json(reply)]
     return "\n".join(parts) + "\n"
 

@@ -1,0 +1,190 @@
+"""`portal extract` and `portal add`: letters as they arrive → draft records.
+
+Load: the letter's bytes and the vocabularies. Process: ``extract.draft`` reads every field with
+its evidence. Save (``add`` only): ``datasets/replies/<id>/letter.<ext>`` byte for byte and
+``reply.yaml``, each written to a temporary name and renamed; never over an existing record
+without ``force``, never when the letter is already in the collection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from build_scripts import dates, yamlio
+from build_scripts import vocab as vocab_mod
+from build_scripts.extract import draft, readers
+from build_scripts.fields import REPLY_FIELDS, by_name
+from build_scripts.paths import Paths, relative
+from build_scripts.records import RECORD_NAME
+
+RECORD_HEADER = "# Reply record: the source of truth. Drafted by `portal add`: check every field against the letter.\n"
+DUPLICATE_KEY = ("assembly", "term", "session_no", "proposal_number", "agency")
+
+
+def extract_files(paths: Paths, files: list[Path]) -> list[dict[str, Any]]:
+    """One JSON-ready object per file, in order; an unreadable file gives ``{file, error}``."""
+    vocabularies, _ = vocab_mod.load(paths)
+    out: list[dict[str, Any]] = []
+    for file in files:
+        try:
+            data = _read(file)
+            out.append(draft.extract_bytes(data, file.name, vocabularies.regions).as_json(str(file)))
+        except readers.ReadError as exc:
+            out.append({"file": str(file), "error": str(exc)})
+    return out
+
+
+def draft_records(paths: Paths, files: list[Path]) -> list[dict[str, Any]]:
+    """The draft record each file would be saved as; ``{file, error}`` for an unreadable one."""
+    vocabularies, _ = vocab_mod.load(paths)
+    out: list[dict[str, Any]] = []
+    for file in files:
+        try:
+            data = _read(file)
+            extraction = draft.extract_bytes(data, file.name, vocabularies.regions)
+            out.append(draft.record(extraction, raw=data, raw_file="letter" + draft.raw_suffix(file, data),
+                                    topic_vocab=vocabularies.topics))
+        except readers.ReadError as exc:
+            out.append({"file": str(file), "error": str(exc)})
+    return out
+
+
+def confirmed_evidence(paths: Paths, folder: Path) -> list[dict[str, Any]]:
+    """Evidence for a hand-read record: the extractor's spans whose value equals the record's."""
+    record = yamlio.load((folder / RECORD_NAME).read_text(encoding="utf-8-sig")).data
+    vocabularies, _ = vocab_mod.load(paths)
+    raw = folder / record["raw_file"]
+    extraction = draft.extract_bytes(raw.read_bytes(), raw.name, vocabularies.regions)
+    return extraction.evidence(confirmed=record)
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise readers.ReadError(f"cannot read the file: {exc.strerror or exc}") from None
+
+
+@dataclass
+class Added:
+    """What ``add`` did, for the CLI to render and tests to assert on."""
+
+    file: str
+    reply_id: str | None = None
+    folder: Path | None = None
+    written: bool = False
+    record: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> dict[str, Any]:
+        return {k: v for k, v in self.record.items() if k in draft.OUTPUT_FIELDS and v not in (None, [])}
+
+    @property
+    def missing(self) -> list[str]:
+        return [k for k in draft.OUTPUT_FIELDS if k in self.record and self.record[k] in (None, [])]
+
+    @property
+    def repairs(self) -> list[dict[str, Any]]:
+        return list(self.record.get("notes") or [])
+
+
+def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | None = None,
+        force: bool = False) -> Added:
+    result = Added(str(file))
+    _check_options(url, retrieved, result)
+    try:
+        data = _read(file)
+    except readers.ReadError as exc:
+        result.errors.append(f"{file}: {exc}")
+        return result
+    vocabularies, _ = vocab_mod.load(paths)
+    try:
+        extraction = draft.extract_bytes(data, file.name, vocabularies.regions)
+    except readers.ReadError as exc:
+        result.errors.append(f"{file}: {exc}")
+        return result
+    raw_file = "letter" + draft.raw_suffix(file, data)
+    result.record = draft.record(extraction, raw=data, raw_file=raw_file, topic_vocab=vocabularies.topics,
+                                 source_url=url, retrieved=retrieved)
+    result.warnings = extraction.warnings
+    result.reply_id = result.record["id"]
+    if result.reply_id is None:
+        missing = [k for k in ("region_code", "reply_date", "proposal_kind", "proposal_number") if not result.record[k]]
+        if not missing:
+            missing = [f"an ASCII proposal number (“{result.record['proposal_number']}” has no letters or digits)"]
+        result.errors.append("cannot make an id: it needs region_code, a year (reply or publication date), the kind "
+                             f"and the proposal number; missing: {', '.join(missing)} (see below)")
+    result.duplicates = find_duplicates(paths, data, result.record, same_id=result.reply_id if force else None)
+    if result.duplicates:
+        result.errors.append("already in the collection: " + "; ".join(result.duplicates))
+    if result.reply_id and paths.reply_dir(result.reply_id).exists() and not force:
+        result.errors.append(f"{relative(paths.reply_dir(result.reply_id), paths.root)} already exists; "
+                             "use --force to replace its record with this draft")
+    if result.errors:
+        return result
+    assert result.reply_id is not None
+    result.folder = save(paths, result.reply_id, raw_file, data, result.record)
+    result.written = True
+    return result
+
+
+def _check_options(url: str | None, retrieved: str | None, result: Added) -> None:
+    fields = by_name(REPLY_FIELDS)
+    if url is not None and not re.fullmatch(fields["source_url"].pattern or ".*", url):
+        result.errors.append(f"--url {url!r} is not an http(s) address")
+    if retrieved is not None and dates.parse_iso(retrieved) is None:
+        result.errors.append(f"--retrieved {retrieved!r} is not a date; write it as YYYY-MM-DD")
+
+
+def find_duplicates(paths: Paths, data: bytes, record: dict[str, Any], same_id: str | None = None) -> list[str]:
+    """Existing replies with the same raw bytes, or the same assembly, session, number and agency."""
+    digest = hashlib.sha256(data).hexdigest()
+    key = tuple(record.get(k) for k in DUPLICATE_KEY)
+    found: list[str] = []
+    folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
+    for folder in folders:
+        if folder.name == same_id:
+            continue
+        for raw in sorted(folder.glob("letter.*")):
+            if hashlib.sha256(raw.read_bytes()).hexdigest() == digest:
+                found.append(f"{folder.name} keeps the same letter ({raw.name}, sha256 {digest[:12]}…)")
+        existing = _load_record(folder / RECORD_NAME)
+        if existing and record.get("proposal_number") is not None and tuple(existing.get(k) for k in DUPLICATE_KEY) == key:
+            found.append(f"{folder.name} answers the same proposal (same assembly, session, number and agency)")
+    return found
+
+
+def _load_record(path: Path) -> dict[str, Any] | None:
+    try:
+        data = yamlio.load(path.read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError, yamlio.YamlProblem):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save(paths: Paths, reply_id: str, raw_file: str, data: bytes, record: dict[str, Any]) -> Path:
+    folder = paths.reply_dir(reply_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / raw_file, data)
+    _write_atomic(folder / RECORD_NAME, (RECORD_HEADER + yamlio.dump(record)).encode("utf-8"))
+    return folder
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,389 @@
+"""One small function per field. Each returns the value, the span it was read from and warnings.
+
+Precision first: when a value is not certain it is None with a warning, never a guess. All
+matching is on the folded text (width, traditional → simplified); values are cut from the
+cleaned text as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from build_scripts.extract import numerals
+from build_scripts.extract.clean import HAN, fold
+from build_scripts.extract.layout import DATE_LINE, META_LABEL, ORG_END, Letter, Line
+from build_scripts.extract.spam import is_spam
+
+Span = tuple[int, int]
+Note = dict[str, str | None]
+
+
+@dataclass
+class Found:
+    value: Any = None
+    span: Span | None = None
+    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def note(field_name: str, kind: str, original: str | None, value: str | None, reason: str) -> Note:
+    return {"field": field_name, "kind": kind, "original": original, "value": value, "reason": reason}
+
+
+def span_of(line: Line, m: re.Match[str], group: int | str = 0) -> Span:
+    return (line.start + m.start(group), line.start + m.end(group))
+
+
+def cut(line: Line, m: re.Match[str], group: int | str = 0) -> str:
+    return line.text[m.start(group):m.end(group)]
+
+
+def first_match(lines: Iterable[Line], pattern: re.Pattern[str]) -> tuple[Line, re.Match[str]] | None:
+    for line in lines:
+        m = pattern.search(line.fold)
+        if m:
+            return line, m
+    return None
+
+
+def squash(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+# --- page metadata -------------------------------------------------------------------------
+
+def meta_value(letter: Letter, labels: str, value: str) -> tuple[Line, re.Match[str]] | None:
+    """``label: value`` on one line, or the label alone and the value on the next line."""
+    same = re.compile(rf"(?:^|\s)(?:{labels})\s*[:：]?\s*(?P<v>{value})")
+    lines = letter.header + letter.footer
+    found = first_match(lines, same)
+    if found:
+        return found
+    label_only = re.compile(rf"^(?:{labels})\s*[:：]?$")
+    alone = re.compile(rf"^(?P<v>{value})")
+    for i, line in enumerate(letter.lines[:-1]):
+        if label_only.match(line.fold):
+            m = alone.match(letter.lines[i + 1].fold)
+            if m:
+                return letter.lines[i + 1], m
+    return None
+
+
+def index_number(letter: Letter) -> Found:
+    found = meta_value(letter, r"索\s*引\s*号", r"[0-9A-Za-z][0-9A-Za-z/\-_.]{5,40}")
+    if not found:
+        return Found()
+    line, m = found
+    return Found(cut(line, m, "v"), span_of(line, m, "v"))
+
+
+_ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}(?:\s*日)?"
+
+
+def published_date(letter: Letter) -> Found:
+    # 成文日期 is when the letter was written, not published: it is not read here.
+    found = meta_value(letter, "发布日期|发布时间|公开日期|公开时间|时间", _ISO)
+    if not found:
+        return Found()
+    line, m = found
+    day = _iso_date(m["v"])
+    if day is None:
+        return Found(warnings=[f"published_date: {cut(line, m, 'v')!r} is not a date; left empty"])
+    return Found(day.isoformat(), span_of(line, m, "v"))
+
+
+def _iso_date(text: str) -> dt.date | None:
+    parts = re.findall(r"\d+", text)
+    if len(parts) != 3:
+        return None
+    return numerals.make_date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+# --- the reply -----------------------------------------------------------------------------
+
+_DOC = re.compile(r"(?P<d>[A-Za-z" + HAN + r"]{1,12}\s*[〔\[【﹝(]\s*(?:19|20)\d{2}\s*[〕\]】﹞)]\s*(?:第\s*)?\d{1,5}\s*号)")
+_DOC_DAMAGED = re.compile(r"[" + HAN + r"]{1,12}[〔\[【﹝](?:19|20)\d{3,}(?![〕\]】﹞\d])")
+
+
+_HAS_BRACKET = re.compile(r"[〔\[【﹝(]\s*(?:19|20)\d")
+
+
+def doc_number(letter: Letter) -> Found:
+    found: list[tuple[str, Span]] = []
+    warnings: list[str] = []
+    for line in letter.header:
+        if re.match(r"^(?:上一篇|下一篇)", line.fold) or not _HAS_BRACKET.search(line.fold):
+            continue
+        for m in _DOC.finditer(line.fold):
+            found.append((cut(line, m, "d"), span_of(line, m, "d")))
+        if not _DOC.search(line.fold):
+            bad = _DOC_DAMAGED.search(line.fold)
+            if bad:
+                warnings.append(f"doc_number: “{cut(line, bad)}” looks like a damaged 文号; left empty")
+    values = {_doc_key(v) for v, _ in found}
+    if len(values) > 1:
+        return Found(warnings=warnings + ["doc_number: the page and the letter give different 文号 ("
+                                          + "; ".join(sorted({v for v, _ in found})) + "); left empty"])
+    if not found:
+        return Found(warnings=warnings)
+    raw, span = found[-1] if len({v for v, _ in found}) == 1 else found[0]
+    value = squash(raw)
+    result = Found(value, span, warnings)
+    if value != raw:
+        result.notes.append(note("doc_number", "repair", raw, value, "文号中的空格为转换所致，已删除。"))
+    return result
+
+
+def _doc_key(value: str) -> str:
+    return re.sub(r"[\s〔\[【﹝(〕\]】﹞)第]", "", value)
+
+
+_CATEGORY = (
+    re.compile(r"^(?P<c>[A-E])$"),
+    re.compile(r"办理类型\W*(?P<c>[A-E])\W*$"),
+    re.compile(r"(?:办理类别|答复类别|办理结果|办理类型|类别|类型)\W{0,3}(?P<c>[A-E])(?![A-Za-z0-9])"),
+    re.compile(r"[(（〔【\[](?P<c>[A-E])类[)）〕】\]]"),
+    re.compile(r"^(?P<c>[A-E])类$"),
+    re.compile(r"号\s*[(（〔【\[]?\s*(?P<c>[A-E])\s*类?\s*[)）〕】\]]?$"),
+)
+
+
+def category(letter: Letter) -> Found:
+    seen: list[tuple[str, Span]] = []
+    warnings: list[str] = []
+    for line in letter.header:
+        if META_LABEL.match(line.fold):
+            continue
+        if re.search(r"类别\s*[:：]?\s*(?:提案|建议|议案)", line.fold):
+            warnings.append(f"category: “{line.text}” names the document type, not a 办理类型")
+            continue
+        for pattern in _CATEGORY:
+            m = pattern.search(line.fold)
+            if m:
+                seen.append((m["c"], span_of(line, m, "c")))
+                break
+    codes = {c for c, _ in seen}
+    if len(codes) > 1:
+        return Found(warnings=warnings + [f"category: the letter gives several categories ({', '.join(sorted(codes))}); left empty"])
+    if not seen:
+        return Found(warnings=warnings)
+    return Found(seen[0][0], seen[0][1], warnings)
+
+
+_DISCLOSURE = (
+    (re.compile(r"^(?P<v>主动公开|依申请公开|不予公开|不公开|公开)$"), None),
+    (re.compile(r"是否公开\W*(?P<v>是|否)\W*$"), {"是": "公开", "否": "不予公开"}),
+    (re.compile(r"公开(?:属性|方式|类型|选项)\s*[:：]\s*(?P<v>主动公开|依申请公开|不予公开|不公开|公开)"), None),
+    (re.compile(r"[(（〔](?P<v>此件公开发布|此件不公开|此件依申请公开)[)）〕]"), {"此件公开发布": "公开", "此件不公开": "不予公开", "此件依申请公开": "依申请公开"}),
+)
+_DISCLOSURE_VALUE = {"主动公开": "公开", "不公开": "不予公开"}
+
+
+def disclosure(letter: Letter) -> Found:
+    for line in letter.header + letter.tail:
+        if META_LABEL.match(line.fold):  # 公开方式/公开范围 of the web page, not printed on the letter
+            continue
+        for pattern, mapping in _DISCLOSURE:
+            m = pattern.search(line.fold)
+            if m:
+                raw = m["v"]
+                value = (mapping or {}).get(raw) or _DISCLOSURE_VALUE.get(raw, raw)
+                return Found(value, span_of(line, m, "v"))
+    return Found()
+
+
+def signer(letter: Letter) -> Found:
+    lines = letter.header + letter.tail
+    found = first_match(lines, re.compile(rf"签\s*发\s*人?\s*[:：]\s*(?P<v>[{HAN}]{{2,4}})(?![{HAN}])"))
+    if not found:
+        found = _next_line_value(lines, re.compile(r"^签\s*发\s*人\s*[:：]?$"), re.compile(rf"^(?P<v>[{HAN}]{{2,4}})$"))
+    if not found:
+        return Found()
+    line, m = found
+    return Found(cut(line, m, "v"), span_of(line, m, "v"))
+
+
+def _next_line_value(lines: Sequence[Line], label: re.Pattern[str],
+                     value: re.Pattern[str]) -> tuple[Line, re.Match[str]] | None:
+    """A value on the line after its label (a table cell, a page-metadata row)."""
+    for line, following in itertools.pairwise(lines):
+        if label.match(line.fold):
+            m = value.match(following.fold)
+            if m:
+                return following, m
+    return None
+
+
+_PHONE = re.compile(r"(?<![\d])(?:\(?0\d{2,3}\)?\s*-?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8})(?![\d])")
+_CONTACT = re.compile(rf"(?:联\s*系\s*人|经\s*办\s*人|联系方式)(?:及(?:联系)?电话|和电话|、电话)?\s*[:：]?\s*"
+                      rf"(?P<name>[{HAN}](?: ?[{HAN}]){{1,3}}?)(?=[\s,，;；:：、(（]|电话|联系|\d|$)")
+
+
+def contact(letter: Letter) -> tuple[Found, Found]:
+    """(contact_name, contact_phone) from the contact lines of the letter, never the site footer."""
+    lines = list(letter.tail) + list(letter.body[-2:])
+    name = Found()
+    phones: list[tuple[str, Span]] = []
+    for line in lines:
+        if not re.search(r"联\s*系|经\s*办", line.fold) and not re.match(r"^[(（]?\s*(?:电\s*话|手\s*机)", line.fold):
+            continue
+        m = _CONTACT.search(line.fold)
+        if m and name.value is None and m["name"] not in ("电话", "方式", "单位"):
+            raw = cut(line, m, "name")
+            name = Found(raw.replace(" ", ""), span_of(line, m, "name"))
+            if " " in raw:
+                name.notes.append(note("contact_name", "repair", raw, name.value, "姓名中的空格为转换所致，已删除。"))
+        for p in _PHONE.finditer(line.fold):
+            phones.append((cut(line, p).replace(" ", ""), span_of(line, p)))
+    if not phones:
+        return name, Found()
+    values = list(dict.fromkeys(v for v, _ in phones))
+    span = (phones[0][1][0], phones[-1][1][1])
+    return name, Found("、".join(values), span)
+
+
+def cc(letter: Letter) -> Found:
+    found = first_match(letter.tail, re.compile(r"^抄\s*送\s*[:：]\s*(?P<v>.+)$"))
+    if not found:
+        return Found([])
+    line, m = found
+    raw = cut(line, m, "v").strip().rstrip("。.")
+    items = [item.strip() for item in re.split(r"[,，、;；]", raw) if item.strip()]
+    return Found(list(dict.fromkeys(items)), span_of(line, m, "v"))
+
+
+_WENJIAN = re.compile(rf"^(?P<v>[{HAN}]{{4,30}}?)文件$")
+_YINFA = re.compile(rf"^(?P<v>[{HAN}]{{4,30}}?)(?:办公室|办公厅)?\s*\d{{4}}\s*年.*印发$")
+
+
+def agency(letter: Letter, title_found: Found | None = None) -> Found:
+    warnings: list[str] = []
+    for line in reversed(letter.tail):
+        text = line.fold.strip()
+        candidate = re.split(r"\s{2,}|\s(?=\d{4}\s*年)", text)[0].strip()
+        if is_spam(candidate):
+            warnings.append(f"agency: the signature line “{line.text}” is gambling spam from a hijacked mirror page; "
+                            "kept in the text, not used")
+            continue
+        if ORG_END.match(candidate) and not candidate.startswith(("抄送", "联系")) and "印发" not in text:
+            return Found(line.text[:len(candidate)], (line.start, line.start + len(candidate)), warnings)
+    for pattern in (_WENJIAN,):
+        found = first_match(letter.header, pattern)
+        if found and not is_spam(found[1]["v"]):
+            line, m = found
+            return Found(cut(line, m, "v"), span_of(line, m, "v"), warnings)
+    after_title = title_found.span[1] if title_found and title_found.span else len(letter.text)
+    for line in letter.header:
+        if line.start < after_title:
+            continue
+        if ORG_END.match(line.fold) and not META_LABEL.match(line.fold) and not is_spam(line.fold) and len(line.text) <= 25:
+            return Found(line.text, (line.start, line.end), warnings)
+    found = first_match(letter.tail, _YINFA)
+    if found:
+        line, m = found
+        value = cut(line, m, "v")
+        return Found(value, span_of(line, m, "v"), warnings)
+    return Found(warnings=warnings + ["agency: no signature or 文件 header names the replying department; left empty"])
+
+
+def region(agency_found: Found, letter: Letter, regions: Sequence[dict[str, Any]]) -> tuple[Found, list[dict[str, Any]]]:
+    """(region_code, the region chain province first) of the agency's place; None when not in the vocabulary.
+
+    When only a parent is known (昆明市五华区民政局, 五华区 not in the vocabulary), the code is None
+    but the chain of the known parents is returned, so that “市政协” can still be named.
+    """
+    name = fold(agency_found.value) if agency_found.value else None
+    if not name:
+        return Found(warnings=["region_code: no agency, so no region; left empty"]), []
+    name = re.sub(r"^(?:中共|中国共产党)", "", name)
+    by_code = {r["code"]: r for r in regions}
+    best: tuple[int, dict[str, Any]] | None = None
+    partial: tuple[int, dict[str, Any]] | None = None
+    for r in regions:
+        for form in _region_forms(r, by_code):
+            if not name.startswith(form) or (best is not None and len(form) <= best[0]):
+                continue
+            if form == r["name"] and r["level"] == "区县":
+                parent = by_code.get(r["parent"])
+                if parent and parent["name"] not in letter.text:
+                    continue
+            if _SUB_PLACE.match(name[len(form):]):
+                # 昆明市五华区民政局: a district the vocabulary does not know, not the city itself.
+                if partial is None or len(form) > partial[0]:
+                    partial = (len(form), r)
+                continue
+            best = (len(form), r)
+    if best is None:
+        warning = (f"region_code: the place of “{agency_found.value}” is not in datasets/vocab/regions.yaml; "
+                   "left empty (add the region there, never guess a code)")
+        return Found(warnings=[warning]), _chain(partial[1], by_code) if partial else []
+    return Found(best[1]["code"], agency_found.span), _chain(best[1], by_code)
+
+
+def _chain(region_: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    chain: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = region_
+    while current is not None and len(chain) < 5:
+        chain.insert(0, current)
+        current = by_code.get(current["parent"]) if current["parent"] else None
+    return chain
+
+
+_SUB_PLACE = re.compile(rf"^[{HAN}]{{1,5}}?(?:区|县|旗|镇|街道)")
+
+
+def _region_forms(r: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> list[str]:
+    forms = [r["full_name"], r["name"]]
+    if r["level"] == "区县":
+        parent = by_code.get(r["parent"])
+        if parent:
+            forms.append(parent["name"] + r["name"])
+    return forms
+
+
+_DATE_CN = re.compile(r"(?P<y>[〇○零OoＯ一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
+_DATE_NUM = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|\.|-|/)\s*(?P<m>\d{1,2})\s*(?:月|\.|-|/)\s*(?P<d>\d{1,2})\s*日?")
+
+
+def reply_date(letter: Letter, published: str | None) -> Found:
+    """The date under the signature: the last date line of the letter, not a 印发 line."""
+    for line in reversed(letter.tail):
+        text = line.fold.strip()
+        if "印发" in text or not DATE_LINE.match(text):
+            continue
+        for pattern in (_DATE_NUM, _DATE_CN):
+            m = pattern.search(text)
+            if m:
+                return _date_from(line, m, pattern is _DATE_CN)
+        m = re.search(r"(?:19|20)\d{4,6}$", text)
+        if m:
+            return _digits_date(line, m, published)
+    return Found(warnings=["reply_date: no date under the signature; left empty"])
+
+
+def _date_from(line: Line, m: re.Match[str], chinese: bool) -> Found:
+    year = numerals.cn_year(m["y"]) if chinese else int(m["y"])
+    day = numerals.make_date(year, numerals.cn_int(m["m"]), numerals.cn_int(m["d"]))
+    if day is None:
+        return Found(warnings=[f"reply_date: “{cut(line, m)}” is not a calendar date; left empty"])
+    return Found(day.isoformat(), span_of(line, m))
+
+
+def _digits_date(line: Line, m: re.Match[str], published: str | None) -> Found:
+    raw = cut(line, m)
+    readings = numerals.digit_readings(raw)
+    if published:
+        limit = dt.date.fromisoformat(published)
+        readings = [r for r in readings if r <= limit and (limit - r).days <= 366]
+    if len(readings) != 1:
+        why = "no reading is a date" if not readings else "it can be read " + " or ".join(r.isoformat() for r in readings)
+        return Found(warnings=[f"reply_date: “{raw}” has lost 年月日 and {why}; left empty"])
+    value = readings[0].isoformat()
+    reason = f"落款日期缺“年”“月”“日”，唯一合法的读法是{readings[0].year}年{readings[0].month}月{readings[0].day}日"
+    reason += f"；页面发布日期为{published}，落款早于发布，相符。" if published else "。"
+    return Found(value, span_of(line, m), notes=[note("reply_date", "repair", raw, value, reason)])
