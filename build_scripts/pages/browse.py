@@ -73,6 +73,7 @@ def _values_table(facet: Facet, groups: Groups, slugs: list[str], page_url: str)
         )
     return sortable_table(
         [(facet.title, "text"), ("答复数", "number"), ("最新答复", "date")], rows, caption=f"按{facet.title}浏览",
+        cls="values-table", sorted_by=0 if facet.slug == "year" else 1,
     )
 
 

@@ -28,13 +28,21 @@ def rel(from_url: str, to_url: str) -> str:
     return out + ("/" if to_url.endswith("/") or not to_url else "")
 
 
-def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: str = "", cls: str = "reply-table") -> str:
+_DESCENDING = ' aria-sort="descending"'
+
+
+def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: str = "", cls: str = "reply-table",
+                   sorted_by: int = 0) -> str:
     """A table reader.js can sort: each column is (header, type) with type text, number or date.
 
-    Cells may carry ``data-sort-value``; the build writes the default order, so without
-    JavaScript the table is simply in that order.
+    Cells may carry ``data-sort-value``. The build writes the rows already sorted descending by
+    column ``sorted_by`` (marked with aria-sort), so without JavaScript that order is what shows.
     """
-    head = "".join(f'<th scope="col" data-sort-type="{escape.html(kind)}">{escape.html(title)}</th>' for title, kind in columns)
+    head = "".join(
+        f'<th scope="col" data-sort-type="{escape.html(kind)}"{_DESCENDING if i == sorted_by else ""}>'
+        f"{escape.html(title)}</th>"
+        for i, (title, kind) in enumerate(columns)
+    )
     cap = f"<caption>{escape.html(caption)}</caption>" if caption else ""
     return (
         f'<div class="reply-table-wrap"><table class="{cls}" data-sortable>{cap}'

@@ -296,12 +296,13 @@ def _reply_item(other: Reply, url: str) -> str:
 def _related(reply: Reply, dataset: Dataset, url: str) -> str:
     found = related.links(dataset, reply)
     blocks = []
-    for title, items in (("主题相近", found.same_topics), ("同一答复单位", found.same_agency),
-                         ("同一提出人", found.same_proposer)):
+    for key, title, items in (("topics", "主题相近", found.same_topics), ("agency", "同一答复单位", found.same_agency),
+                              ("proposer", "同一提出人", found.same_proposer)):
         if items:
-            blocks.append(f"### {title}\n\n<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in items)}</ul>\n")
+            blocks.append(f'<h3 id="related-{key}">{title}</h3>'
+                          f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in items)}</ul>")
     if not blocks:
-        blocks.append("<p>本站暂无与本件主题、答复单位或提出人相同的其他答复。</p>\n")
+        blocks.append("<p>本站暂无与本件主题、答复单位或提出人相同的其他答复。</p>")
     pager = []
     if found.older:
         pager.append(f'<a class="pager-older" rel="prev" href="{escape.html(rel(url, reply_url(found.older.id)))}">'
@@ -310,10 +311,10 @@ def _related(reply: Reply, dataset: Dataset, url: str) -> str:
         pager.append(f'<a class="pager-newer" rel="next" href="{escape.html(rel(url, reply_url(found.newer.id)))}">'
                      f'<span class="pager-label">下一件（更新）</span>{escape.html(found.newer["title"])}</a>')
     nav = (
-        f'<nav class="agency-pager" aria-label="{escape.html(reply["agency"])}的其他答复">{"".join(pager)}</nav>\n'
+        f'<nav class="agency-pager" aria-label="{escape.html(reply["agency"])}的上一件、下一件答复">{"".join(pager)}</nav>'
         if pager else ""
     )
-    return "\n".join(blocks) + nav
+    return f'<div class="related-block">{"".join(blocks)}{nav}</div>\n'
 
 
 def _record_json(reply: Reply) -> str:

@@ -1,0 +1,113 @@
+/* 答复公开 reader tools, progressive enhancement only: every page works without this file.
+ * 1. 长者模式: a header switch for large text and high contrast, remembered in localStorage
+ *    (overrides/partials/reader-head.html applies it before the page paints).
+ * 2. Sortable tables: <table data-sortable>; each <th data-sort-type="text|number|date"> becomes a
+ *    button; cells may carry data-sort-value. The build's order is the default.
+ * 3. The print footer's permalink is made absolute.
+ */
+(function () {
+  "use strict";
+  var KEY = "dafu-gongkai.reader-mode";
+  var root = document.documentElement;
+
+  function saved() {
+    try { return localStorage.getItem(KEY) === "large"; } catch (e) { return false; }
+  }
+
+  function save(large) {
+    try {
+      if (large) { localStorage.setItem(KEY, "large"); } else { localStorage.removeItem(KEY); }
+    } catch (e) { /* private mode: the switch still works on this page */ }
+  }
+
+  function readerSwitch() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || document.getElementById("reader-mode")) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "reader-mode";
+    button.className = "md-header__button reader-mode";
+    button.title = "大字号、高对比度显示（长者模式）";
+    button.innerHTML = '<span class="reader-mode-icon" aria-hidden="true">大</span><span class="reader-mode-text">长者模式</span>';
+    function show() {
+      var on = root.classList.contains("reader-large");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      var on = !root.classList.contains("reader-large");
+      root.classList.toggle("reader-large", on);
+      save(on);
+      show();
+    });
+    root.classList.toggle("reader-large", saved());
+    show();
+    var title = header.querySelector(".md-header__title");
+    header.insertBefore(button, title ? title.nextSibling : null);
+  }
+
+  function cellValue(row, index, type) {
+    var cell = row.cells[index];
+    if (!cell) { return ""; }
+    var raw = cell.hasAttribute("data-sort-value") ? cell.getAttribute("data-sort-value") : cell.textContent.trim();
+    return type === "number" ? parseFloat(raw) || 0 : raw;
+  }
+
+  function sortTable(table, index, type, direction) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows).map(function (row, i) { return { row: row, i: i }; });
+    var sign = direction === "ascending" ? 1 : -1;
+    rows.sort(function (a, b) {
+      var x = cellValue(a.row, index, type), y = cellValue(b.row, index, type);
+      var c = type === "number" ? x - y : String(x).localeCompare(String(y), "zh-CN");
+      return c !== 0 ? sign * c : a.i - b.i;
+    });
+    rows.forEach(function (r) { body.appendChild(r.row); });
+  }
+
+  function sortable(table) {
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    table.parentNode.insertBefore(status, table.nextSibling);
+    Array.prototype.forEach.call(headers, function (th, index) {
+      var type = th.getAttribute("data-sort-type");
+      if (!type) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      button.innerHTML = th.innerHTML + '<span class="sort-arrow" aria-hidden="true"></span>';
+      button.setAttribute("aria-label", "按" + th.textContent.trim() + "排序");
+      th.innerHTML = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var current = th.getAttribute("aria-sort");
+        var next = current === "descending" ? "ascending"
+          : current === "ascending" ? "descending"
+          : (type === "text" ? "ascending" : "descending");
+        Array.prototype.forEach.call(headers, function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", next);
+        sortTable(table, index, type, next);
+        status.textContent = "已按" + th.textContent.trim() + (next === "ascending" ? "升序" : "降序") + "排列";
+      });
+    });
+  }
+
+  function permalinks() {
+    Array.prototype.forEach.call(document.querySelectorAll(".permalink-text"), function (el) {
+      el.textContent = location.origin + location.pathname;
+    });
+  }
+
+  function init() {
+    readerSwitch();
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), sortable);
+    permalinks();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
