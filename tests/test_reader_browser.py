@@ -38,6 +38,7 @@ def _open(browser: Any, url: str, *, width: int = 1280, height: int = 800, large
     page = context.new_page()
     page.goto(url)
     page.wait_for_load_state("load")
+    page.evaluate("document.getAnimations().forEach(a => a.finish())")  # Material fades the tabs in
     return page
 
 
@@ -106,7 +107,7 @@ def test_no_horizontal_scroll_or_cut_text_and_screenshot(browser: Any, site_url:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         mode = "large" if large else "normal"
         shot = ARTIFACTS / f"{kind}-{width}x{height}-{mode}.png"
-        page.screenshot(path=str(shot), full_page=True)
+        page.screenshot(path=str(shot), full_page=True, animations="disabled")
         assert shot.stat().st_size > 0
         found = page.evaluate(LAYOUT_PROBLEMS)
     finally:
@@ -198,7 +199,7 @@ def test_reply_prints_without_navigation_with_card_first_and_permalink_last(brow
     try:
         page.emulate_media(media="print")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "reply-print.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "reply-print.png"), full_page=True, animations="disabled")
         hidden = page.evaluate("""['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer',
             '.reply-toc', '.related-block', '.record-json', '#reader-mode'].filter(s => { const e = document.querySelector(s);
             return e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 0; })""")

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from build_scripts.fields import REPLY_FIELDS
 from build_scripts.pages import escape, related
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.model import (
@@ -21,13 +22,8 @@ from build_scripts.records import Dataset, Reply
 SUMMARY_SENTENCE = 60
 """Characters kept of each section's first sentence in the summary line."""
 
-EVIDENCE_FIELD_LABELS = {
-    "proposers": "提出人", "proposer_role": "提出人身份", "proposal_title": "建议标题", "assembly": "提出机构",
-    "term": "届次", "session_no": "会议次数", "proposal_number": "编号", "proposal_kind": "类型",
-    "agency": "答复单位", "reply_date": "答复日期", "published_date": "公开日期", "category": "办理类型",
-    "doc_number": "文号", "source_url": "来源网址", "signer": "签发人", "contact_name": "联系人",
-    "contact_phone": "联系电话", "cc": "抄送", "disclosure": "公开属性", "index_number": "索引号",
-}
+FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
+"""Chinese names of record fields, from the one field list (notes and evidence name fields)."""
 
 
 def render(reply: Reply, dataset: Dataset) -> str:
@@ -256,8 +252,9 @@ def _evidence_table(evidence: dict[str, list[dict[str, Any]]]) -> str:
     if not evidence:
         return ""
     rows = "".join(
-        f"<tr><td>{escape.html(EVIDENCE_FIELD_LABELS.get(name, name))}<div class=\"reply-sub\"><code>{escape.html(name)}</code></div></td>"
-        f"<td><q>{escape.html(s['quote'])}</q></td><td class=\"nowrap\">{int(s['start'])}–{int(s['end'])}</td></tr>"
+        f'<tr><td data-label="字段">{escape.html(FIELD_TITLES.get(name, name))} <code>{escape.html(name)}</code></td>'
+        f'<td data-label="原文"><q>{escape.html(s["quote"])}</q></td>'
+        f'<td data-label="位置（字）" class="nowrap">{int(s["start"])}–{int(s["end"])}</td></tr>'
         for name in sorted(evidence) for s in evidence[name]
     )
     return (
@@ -272,9 +269,9 @@ def _notes(reply: Reply) -> str:
     kinds = {"repair": "修复", "cleaning": "清洗", "decision": "判断"}
     rows = "".join(
         "<tr>"
-        f"<td>{escape.html(n['field'])}</td><td>{escape.html(kinds[n['kind']])}</td>"
-        f"<td>{escape.html(n['original'] or '—')}</td><td>{escape.html(n['value'] or '—')}</td>"
-        f"<td>{escape.html(n['reason'])}</td>"
+        f'<td data-label="字段">{escape.html(FIELD_TITLES.get(n["field"], n["field"]))} <code>{escape.html(n["field"])}</code></td><td data-label="类型">{escape.html(kinds[n["kind"]])}</td>'
+        f'<td data-label="原文">{escape.html(n["original"] or "—")}</td><td data-label="采用值">{escape.html(n["value"] or "—")}</td>'
+        f'<td data-label="理由">{escape.html(n["reason"])}</td>'
         "</tr>"
         for n in reply["notes"]
     )
