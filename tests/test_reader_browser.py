@@ -6,6 +6,7 @@ add one entry. Screenshots go to test-artifacts/ (gitignored) for people to look
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -77,7 +78,7 @@ def test_page_language_and_heading_order(browser: Any, site_url: str, kind: str)
         page.context.close()
     assert lang == "zh-CN"
     assert levels[0] == 1 and levels.count(1) == 1, levels
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"skipped heading level: {levels}"
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), f"skipped heading level: {levels}"
     assert landmarks == ["header", "main", "nav", "footer"]
 
 

@@ -9,8 +9,8 @@ by 5,000 replies costs each of them 2 · WINDOW candidates, not 5,000.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from build_scripts.pages.model import newest_first, sort_date
 from build_scripts.records import Dataset, Reply

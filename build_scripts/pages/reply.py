@@ -15,7 +15,14 @@ from build_scripts.fields import REPLY_FIELDS
 from build_scripts.pages import escape, related
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.model import (
-    agency_slug, date_zh, reply_url, scheme_code, session_label, session_text, short_hash, sort_date,
+    agency_slug,
+    date_zh,
+    reply_url,
+    scheme_code,
+    session_label,
+    session_text,
+    short_hash,
+    sort_date,
 )
 from build_scripts.records import Dataset, Reply
 
@@ -173,18 +180,22 @@ def _summary_line(reply: Reply) -> str:
 def heading_depths(reply: Reply) -> list[int | None]:
     """HTML heading level of each section (None for untitled ones), below the h2 of 答复正文.
 
-    A section's level 1/2/3 becomes h3/h4/h5 but never more than one below the heading before
-    it, so a letter whose first heading is （一） still gives headings in order (no skipped level).
+    Levels nest like an outline: a section is one heading level below the nearest earlier
+    section of a smaller level, and h3 when there is none. So a letter whose first heading is
+    （一） still gives h3, and 一、 followed by a level-3 heading gives h3 then h4: no skipped level.
     """
     depths: list[int | None] = []
-    previous = 2
+    stack: list[tuple[int, int]] = []  # (section level, heading depth) of the open outline
     for section in reply["sections"]:
         if not section["heading"]:
             depths.append(None)
             continue
-        depth = min(2 + max(section["level"], 1), previous + 1, 6)
+        level = max(section["level"], 1)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        depth = min(stack[-1][1] + 1 if stack else 3, 6)
+        stack.append((level, depth))
         depths.append(depth)
-        previous = depth
     return depths
 
 
