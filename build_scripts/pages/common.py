@@ -53,8 +53,9 @@ def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: 
 def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -> str:
     """Replies as a sortable HTML table (date, title, agency, kind), newest first: letter text escaped."""
     rows = []
+    to_replies = rel(page_url, reply_url("x"))[: -len("x/")]  # one relpath per table, not per row
     for reply in replies:
-        href = escape.html(rel(page_url, reply_url(reply.id)))
+        href = escape.html(to_replies + reply_url(reply.id).removeprefix("replies/"))
         date = escape.html(sort_date(reply))
         rows.append(
             "<tr>"

@@ -18,7 +18,7 @@ from build_scripts.records import Dataset, Reply
 RELATED = 5
 """Links shown per kind of relation (same topics, same agency, same proposer)."""
 
-WINDOW = 20
+WINDOW = 10
 """Candidates looked at on each side of a reply in one inverted list."""
 
 
@@ -55,6 +55,7 @@ def compute(replies: Iterable[Reply]) -> dict[str, Links]:
     by_agency = _invert(ordered, lambda r: [r["agency"]])
     by_topic = _invert(ordered, lambda r: list(r["topics"]))
     by_proposer = _invert(ordered, lambda r: list(dict.fromkeys(r["proposers"])))
+    topic_sets = {r.id: frozenset(r["topics"]) for r in ordered}
     out: dict[str, Links] = {}
     for reply in ordered:
         agency_list, at = by_agency[reply["agency"]][0], by_agency[reply["agency"]][1][reply.id]
@@ -62,7 +63,7 @@ def compute(replies: Iterable[Reply]) -> dict[str, Links]:
         newer = agency_list[at - 1] if at > 0 else None
         same_agency = _window(agency_list, at)[:RELATED]
         shown = {reply.id} | {r.id for r in same_agency}
-        same_topics = _by_shared_topics(reply, _candidates(reply, by_topic, reply["topics"]), shown)
+        same_topics = _by_shared_topics(reply, _candidates(reply, by_topic, reply["topics"]), shown, topic_sets)
         shown |= {r.id for r in same_topics}
         proposer_candidates = _candidates(reply, by_proposer, dict.fromkeys(reply["proposers"]))
         same_proposer = tuple(r for r in proposer_candidates if r.id not in shown)[:RELATED]
@@ -99,9 +100,10 @@ def _candidates(reply: Reply, inverted: Inverted, keys: Iterable[str]) -> list[R
     return list(seen.values())
 
 
-def _by_shared_topics(reply: Reply, candidates: list[Reply], exclude: set[str]) -> tuple[Reply, ...]:
-    mine = set(reply["topics"])
-    scored = [(len(mine & set(c["topics"])), sort_date(c), c.id, c) for c in candidates if c.id not in exclude]
+def _by_shared_topics(reply: Reply, candidates: list[Reply], exclude: set[str],
+                      topic_sets: dict[str, frozenset[str]]) -> tuple[Reply, ...]:
+    mine = topic_sets[reply.id]
+    scored = [(len(mine & topic_sets[c.id]), sort_date(c), c.id, c) for c in candidates if c.id not in exclude]
     scored.sort(key=lambda s: (-s[0], _negate(s[1]), s[2]))
     return tuple(s[3] for s in scored[:RELATED])
 
