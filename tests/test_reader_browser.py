@@ -32,8 +32,9 @@ VIEWPORTS = {"phone": (360, 800), "desktop": (1280, 800)}
 MODE_KEY = "dafu-gongkai.reader-mode"
 
 
-def _open(browser: Any, url: str, *, width: int = 1280, height: int = 800, large: bool = False) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": height})
+def _open(browser: Any, url: str, *, width: int = 1280, height: int = 800, large: bool = False,
+          dark: bool = False) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light")
     if large:
         context.add_init_script(f"localStorage.setItem('{MODE_KEY}', 'large')")
     page = context.new_page()
@@ -54,10 +55,11 @@ def _axe(page: Any) -> list[dict[str, Any]]:
     )
 
 
-@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("mode", ["normal", "large", "dark"])
 @pytest.mark.parametrize("kind", sorted(PAGES))
-def test_axe_reports_no_serious_or_critical_violation(browser: Any, site_url: str, kind: str, large: bool) -> None:
-    page = _open(browser, site_url + PAGES[kind], large=large)
+def test_axe_reports_no_serious_or_critical_violation(browser: Any, site_url: str, kind: str, mode: str) -> None:
+    """长者模式 (large) and the dark scheme too: their colours are ours, so they are checked."""
+    page = _open(browser, site_url + PAGES[kind], large=mode == "large", dark=mode == "dark")
     try:
         violations = _axe(page)
     finally:
