@@ -4,6 +4,7 @@
  * 2. Sortable tables: <table data-sortable>; each <th data-sort-type="text|number|date"> becomes a
  *    button; cells may carry data-sort-value. The build's order is the default.
  * 3. The print footer's permalink is made absolute.
+ * 4. A table that scrolls sideways inside its wrapper becomes a focusable, labelled region.
  */
 (function () {
   "use strict";
@@ -38,6 +39,7 @@
       root.classList.toggle("reader-large", on);
       save(on);
       show();
+      scrollableTables();
     });
     root.classList.toggle("reader-large", saved());
     show();
@@ -93,6 +95,22 @@
     });
   }
 
+  /* A table wider than the page scrolls inside its wrapper: keyboard users need to reach it (WCAG 2.1.1). */
+  function scrollableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".reply-table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (caption ? caption.textContent.trim() : "表格") + "（可左右滚动）");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function permalinks() {
     Array.prototype.forEach.call(document.querySelectorAll(".permalink-text"), function (el) {
       el.textContent = location.origin + location.pathname;
@@ -103,6 +121,8 @@
     readerSwitch();
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), sortable);
     permalinks();
+    scrollableTables();
+    window.addEventListener("resize", scrollableTables);
   }
 
   if (document.readyState === "loading") {
