@@ -139,18 +139,25 @@ def test_large_mode_switch_is_in_the_header_and_remembered_across_pages(browser:
         page.context.close()
 
 
-def _tab_through(page: Any, presses: int) -> list[str]:
-    seen = []
+def _tab_through(page: Any, presses: int) -> tuple[list[str], list[str]]:
+    """Names of the elements Tab reaches, and of those focused outside the viewport (invisible focus)."""
+    seen, offscreen = [], []
     for _ in range(presses):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate("""() => { const e = document.activeElement;
-            return e.id || e.getAttribute('href') || e.getAttribute('aria-label') || e.textContent.trim().slice(0, 20); }"""))
-    return seen
+        name, visible = page.evaluate("""() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+            const name = e.id || e.getAttribute('href') || e.getAttribute('aria-label') || e.textContent.trim().slice(0, 20);
+            return [name, r.right > 0 && r.left < innerWidth]; }""")
+        seen.append(name)
+        if not visible:
+            offscreen.append(name)
+    return seen, offscreen
 
 
-FOCUSABLE_VISIBLE = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), summary, select, textarea')]
+FOCUSABLE_VISIBLE = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), summary, select, textarea, [tabindex]:not([tabindex="-1"])')]
   .filter(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
-                 return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !e.closest('[hidden], .print-footer'); })
+                 const folded = e.closest('details:not([open])') && !(e.tagName === 'SUMMARY' && e.parentNode.tagName === 'DETAILS');
+                 return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !folded
+                   && !e.closest('[hidden], [inert], .print-footer'); })
   .map(e => e.id || e.getAttribute('href') || e.getAttribute('aria-label') || e.textContent.trim().slice(0, 20))"""
 
 
@@ -159,14 +166,33 @@ def test_every_visible_control_is_reachable_by_keyboard_with_visible_focus(brows
     page = _open(browser, site_url + PAGES[kind], width=360, height=800)
     try:
         wanted = set(page.evaluate(FOCUSABLE_VISIBLE))
-        reached = set(_tab_through(page, len(wanted) + 15))
+        reached, offscreen = _tab_through(page, len(wanted) + 15)
         page.keyboard.press("Tab")
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     finally:
         page.context.close()
-    assert "reader-mode" in wanted
-    assert wanted - reached == set(), f"not reachable by Tab: {sorted(wanted - reached)}"
+    assert "reader-mode" in wanted and "导航菜单" in wanted
+    assert wanted - set(reached) == set(), f"not reachable by Tab: {sorted(wanted - set(reached))}"
+    assert offscreen == [], f"focus went off screen (closed drawer?): {offscreen}"
     assert outline != "none"
+
+
+def test_phone_menu_opens_and_closes_from_the_keyboard(browser: Any, site_url: str) -> None:
+    page = _open(browser, site_url + PAGES["reply"], width=360, height=800)
+    try:
+        menu = page.locator('.md-header label[for="__drawer"]')
+        menu.focus()
+        page.keyboard.press("Enter")
+        opened = page.evaluate("document.getElementById('__drawer').checked")
+        focused = page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+        expanded = menu.get_attribute("aria-expanded")
+        page.keyboard.press("Escape")
+        closed = not page.evaluate("document.getElementById('__drawer').checked")
+        back = page.evaluate("document.activeElement.getAttribute('for')")
+    finally:
+        page.context.close()
+    assert opened and focused and expanded == "true"
+    assert closed and back == "__drawer"
 
 
 def test_home_search_box_submits_to_search_page(browser: Any, site_url: str) -> None:

@@ -5,6 +5,7 @@
  *    button; cells may carry data-sort-value. The build's order is the default.
  * 3. The print footer's permalink is made absolute.
  * 4. A table that scrolls sideways inside its wrapper becomes a focusable, labelled region.
+ * 5. The menu button on phones is reachable by keyboard; the closed drawer takes no focus.
  */
 (function () {
   "use strict";
@@ -111,6 +112,47 @@
     });
   }
 
+  /* Material's menu button is a <label> the keyboard cannot reach, and its closed off-canvas drawer
+   * still takes focus (invisible focus). Make the label a button and the closed drawer inert. */
+  function drawer() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('.md-header label[for="__drawer"]');
+    var sidebar = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !label || !sidebar) { return; }
+    var narrow = window.matchMedia("(max-width: 76.234375em)");
+    label.setAttribute("role", "button");
+    label.setAttribute("tabindex", "0");
+    label.setAttribute("aria-label", "导航菜单");
+    function update() {
+      var offCanvas = narrow.matches && !toggle.checked;
+      label.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+      if (offCanvas) { sidebar.setAttribute("inert", ""); } else { sidebar.removeAttribute("inert"); }
+    }
+    label.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        toggle.checked = !toggle.checked;
+        toggle.dispatchEvent(new Event("change", { bubbles: true }));
+        update();
+        if (toggle.checked) {
+          var first = sidebar.querySelector("a[href]");
+          if (first) { first.focus(); }
+        }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.checked) {
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change", { bubbles: true }));
+        update();
+        label.focus();
+      }
+    });
+    toggle.addEventListener("change", update);
+    if (narrow.addEventListener) { narrow.addEventListener("change", update); }
+    update();
+  }
+
   function permalinks() {
     Array.prototype.forEach.call(document.querySelectorAll(".permalink-text"), function (el) {
       el.textContent = location.origin + location.pathname;
@@ -119,6 +161,7 @@
 
   function init() {
     readerSwitch();
+    drawer();
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), sortable);
     permalinks();
     scrollableTables();
