@@ -113,39 +113,43 @@
   }
 
   /* Material's menu button is a <label> the keyboard cannot reach, and its closed off-canvas drawer
-   * still takes focus (invisible focus). Make the label a button and the closed drawer inert. */
+   * still takes focus (invisible focus). Put a real button in the label's place and make the closed
+   * drawer inert. */
   function drawer() {
     var toggle = document.getElementById("__drawer");
     var label = document.querySelector('.md-header label[for="__drawer"]');
     var sidebar = document.querySelector(".md-sidebar--primary");
     if (!toggle || !label || !sidebar) { return; }
     var narrow = window.matchMedia("(max-width: 76.234375em)");
-    label.setAttribute("role", "button");
-    label.setAttribute("tabindex", "0");
-    label.setAttribute("aria-label", "导航菜单");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "reader-menu";
+    button.className = label.className + " reader-menu";
+    button.innerHTML = label.innerHTML;
+    button.setAttribute("aria-label", "导航菜单");
+    button.setAttribute("aria-controls", "reader-drawer");
+    sidebar.id = sidebar.id || "reader-drawer";
+    label.parentNode.insertBefore(button, label);
+    label.hidden = true;
     function update() {
       var offCanvas = narrow.matches && !toggle.checked;
-      label.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+      button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
       if (offCanvas) { sidebar.setAttribute("inert", ""); } else { sidebar.removeAttribute("inert"); }
     }
-    label.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        toggle.checked = !toggle.checked;
-        toggle.dispatchEvent(new Event("change", { bubbles: true }));
-        update();
-        if (toggle.checked) {
-          var first = sidebar.querySelector("a[href]");
-          if (first) { first.focus(); }
-        }
-      }
+    function set(open) {
+      toggle.checked = open;
+      toggle.dispatchEvent(new Event("change", { bubbles: true }));
+      update();
+    }
+    button.addEventListener("click", function () {
+      set(!toggle.checked);
+      var first = toggle.checked && sidebar.querySelector("a[href]");
+      if (first) { first.focus(); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && toggle.checked) {
-        toggle.checked = false;
-        toggle.dispatchEvent(new Event("change", { bubbles: true }));
-        update();
-        label.focus();
+        set(false);
+        button.focus();
       }
     });
     toggle.addEventListener("change", update);
