@@ -23,6 +23,7 @@ PAGES: dict[str, str] = {
     "region": "browse/region/",
     "value": "browse/region/530100/",
     "data": "data/",
+    "dictionary": "data/dictionary/",
 }
 """Page type -> URL inside the site. The search page joins as ``"search": "search/?q=社区"``."""
 
@@ -94,6 +95,9 @@ LAYOUT_PROBLEMS = """() => {
     if (!['hidden', 'clip'].includes(style.overflowX) && !['hidden', 'clip'].includes(style.overflow)) continue;
     if (!el.textContent.trim() || el.clientWidth === 0) continue;
     if (el.scrollWidth > el.clientWidth + 1) clipped.push(el.tagName + '.' + el.className + ': ' + el.textContent.trim().slice(0, 40));
+  }
+  for (const wrap of document.querySelectorAll('.reply-table-wrap')) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) clipped.push('table scrolls sideways: ' + wrap.textContent.trim().slice(0, 40));
   }
   return {wide, scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth, clipped};
 }"""
@@ -241,3 +245,12 @@ def test_reply_prints_without_navigation_with_card_first_and_permalink_last(brow
     assert order["h1"] < order["card"] < order["text"] < order["footer"]
     assert site_url + PAGES["reply"] in footer
     assert "引用：" in footer and "西山区" in footer
+
+
+def test_browse_pages_outside_the_navigation_mark_the_browse_tab(browser: Any, site_url: str) -> None:
+    page = _open(browser, site_url + PAGES["value"])
+    try:
+        active = page.locator(".md-tabs__item--active").inner_text().strip()
+    finally:
+        page.context.close()
+    assert active == "浏览"

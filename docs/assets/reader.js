@@ -6,6 +6,7 @@
  * 3. The print footer's permalink is made absolute.
  * 4. A table that scrolls sideways inside its wrapper becomes a focusable, labelled region.
  * 5. The menu button on phones is reachable by keyboard; the closed drawer takes no focus.
+ * 6. Pages outside the navigation (browse values) still show which tab they belong to.
  */
 (function () {
   "use strict";
@@ -157,6 +158,21 @@
     update();
   }
 
+  /* Browse pages are not in the navigation, so Material marks no tab: mark the section's tab. */
+  function activeTab() {
+    if (document.querySelector(".md-tabs__item--active")) { return; }
+    var best = null, bestLength = 0;
+    var root = new URL(document.querySelector(".md-header__button.md-logo").href).pathname;
+    Array.prototype.forEach.call(document.querySelectorAll(".md-tabs__link"), function (link) {
+      var path = new URL(link.href).pathname;
+      if (path !== root && location.pathname.indexOf(path) === 0 && path.length > bestLength) {
+        best = link;
+        bestLength = path.length;
+      }
+    });
+    if (best) { best.parentNode.classList.add("md-tabs__item--active"); }
+  }
+
   function permalinks() {
     Array.prototype.forEach.call(document.querySelectorAll(".permalink-text"), function (el) {
       el.textContent = location.origin + location.pathname;
@@ -166,6 +182,7 @@
   function init() {
     readerSwitch();
     drawer();
+    try { activeTab(); } catch (e) { /* no tabs on this page */ }
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), sortable);
     permalinks();
     scrollableTables();
