@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test setup browser clean
+.PHONY: serve build test setup browser node clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,15 +22,22 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# axe-core for the accessibility tests, pinned by package-lock.json (Debian's npm if node is missing).
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+
 build: $(STAMP)
 	$(BIN)/portal build
 
 serve: $(STAMP)
 	$(BIN)/portal serve
 
-test: $(STAMP) browser
+test: $(STAMP) browser node
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf build site $(VENV)
+	rm -rf build site $(VENV) node_modules test-artifacts

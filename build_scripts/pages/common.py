@@ -28,24 +28,61 @@ def rel(from_url: str, to_url: str) -> str:
     return out + ("/" if to_url.endswith("/") or not to_url else "")
 
 
+_DESCENDING = ' aria-sort="descending"'
+
+
+def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: str = "", cls: str = "reply-table",
+                   sorted_by: int = 0) -> str:
+    """A table reader.js can sort: each column is (header, type) with type text, number or date.
+
+    Cells may carry ``data-sort-value``. The build writes the rows already sorted descending by
+    column ``sorted_by`` (marked with aria-sort), so without JavaScript that order is what shows.
+    """
+    head = "".join(
+        f'<th scope="col" data-sort-type="{escape.html(kind)}"{_DESCENDING if i == sorted_by else ""}>'
+        f"{escape.html(title)}</th>"
+        for i, (title, kind) in enumerate(columns)
+    )
+    cap = f"<caption>{escape.html(caption)}</caption>" if caption else ""
+    return (
+        f'<div class="reply-table-wrap"><table class="{cls}" data-sortable>{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
 def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -> str:
-    """Replies as an HTML table (date, title, agency, kind): letter text escaped."""
+    """Replies as a sortable HTML table (date, title, agency, kind), newest first: letter text escaped."""
     rows = []
+    to_replies = rel(page_url, reply_url("x"))[: -len("x/")]  # one relpath per table, not per row
     for reply in replies:
-        href = escape.html(rel(page_url, reply_url(reply.id)))
+        href = escape.html(to_replies + reply_url(reply.id).removeprefix("replies/"))
+        date = escape.html(sort_date(reply))
         rows.append(
             "<tr>"
-            f'<td class="nowrap"><time datetime="{escape.html(sort_date(reply))}">{escape.html(date_zh(sort_date(reply) or None))}</time></td>'
-            f'<td><a href="{href}">{escape.html(reply["title"])}</a>'
+            f'<td class="nowrap" data-sort-value="{date}"><time datetime="{date}">{escape.html(date_zh(sort_date(reply) or None))}</time></td>'
+            f'<td data-sort-value="{escape.html(reply["title"])}"><a href="{href}">{escape.html(reply["title"])}</a>'
             f'<div class="reply-sub">{escape.html(reply["proposal_title"] or "")}</div></td>'
             f"<td>{escape.html(reply['agency'])}</td>"
             f"<td>{escape.html(reply['proposal_kind'])}</td>"
             "</tr>"
         )
-    cap = f"<caption>{escape.html(caption)}</caption>" if caption else ""
-    return (
-        f'<div class="reply-table-wrap"><table class="reply-table">{cap}'
-        "<thead><tr><th scope=\"col\">日期</th><th scope=\"col\">答复</th><th scope=\"col\">答复单位</th>"
-        "<th scope=\"col\">类型</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    return sortable_table([("日期", "date"), ("答复", "text"), ("答复单位", "text"), ("类型", "text")], rows,
+                          caption=caption)
+
+
+def breadcrumb(page_url: str, crumbs: list[tuple[str, str]]) -> str:
+    """A breadcrumb trail of (label, site URL), linked relative to ``page_url``."""
+    links = " › ".join(f'<a href="{escape.html(rel(page_url, to))}">{escape.html(label)}</a>' for label, to in crumbs)
+    return f'<nav class="breadcrumb" aria-label="位置">{links}</nav>\n\n'
+
+
+def pager(urls: list[str], current: int, page_url: str) -> str:
+    """Links to numbered pages 1..n (``current`` is 1-based); nothing when there is one page."""
+    if len(urls) < 2:
+        return ""
+    items = "".join(
+        f'<li><a aria-current="page" href="{escape.html(rel(page_url, u))}">{n}</a></li>' if n == current
+        else f'<li><a href="{escape.html(rel(page_url, u))}">{n}</a></li>'
+        for n, u in enumerate(urls, 1)
     )
+    return f'\n<nav class="pager" aria-label="分页"><p>共 {len(urls)} 页：</p><ol>{items}</ol></nav>\n'

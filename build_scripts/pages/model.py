@@ -54,18 +54,30 @@ def _one(slug: str | None, label: str | None) -> list[tuple[str, str]]:
     return [(slug, label)] if slug and label else []
 
 
+def short_hash(text: str, n: int = 10) -> str:
+    """A stable ASCII slug for a Chinese label (names change nothing but their own hash)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def session_label(reply: Reply) -> str:
+    """Which sitting the proposal was made at: the assembly and its term and session."""
+    return f"{reply['assembly']}{session_text(reply)}"
+
+
 def facets(dataset: Dataset) -> tuple[Facet, ...]:
     vocab = dataset.vocab
     topic_names = {t["id"]: t["name"] for t in vocab.topics}
+    chains = {r["code"]: vocab.region_chain(r["code"]) for r in vocab.regions}
+    schemes = {s["scheme"]: (s, {c["code"]: c for c in s["codes"]}) for s in vocab.category_schemes}
 
     def region_values(reply: Reply) -> list[tuple[str, str]]:
-        return [(r["code"], r["full_name"]) for r in vocab.region_chain(reply["region_code"])]
+        return [(r["code"], r["full_name"]) for r in chains.get(reply["region_code"], [])]
 
     def category_values(reply: Reply) -> list[tuple[str, str]]:
         if not reply["category"]:
             return []
-        scheme = next(s for s in vocab.category_schemes if s["scheme"] == reply["category_scheme"])
-        code = next(c for c in scheme["codes"] if c["code"] == reply["category"])
+        scheme, codes = schemes[reply["category_scheme"]]
+        code = codes[reply["category"]]
         return [(f"{scheme['scheme']}-{code['code'].lower()}", f"{code['code']}类 {code['label']}（{scheme['issuer']}）")]
 
     return (
@@ -75,6 +87,8 @@ def facets(dataset: Dataset) -> tuple[Facet, ...]:
         Facet("kind", "类型", lambda r: _one(KIND_SLUGS[r["proposal_kind"]], r["proposal_kind"])),
         Facet("category", "办理类型", category_values),
         Facet("topic", "主题", lambda r: [(t, topic_names[t]) for t in r["topics"]]),
+        Facet("session", "届次", lambda r: _one(short_hash(session_label(r)), session_label(r))),
+        Facet("proposer", "提出人", lambda r: [(short_hash(p), p) for p in dict.fromkeys(r["proposers"])]),
     )
 
 

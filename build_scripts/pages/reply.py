@@ -1,88 +1,226 @@
-"""One page per reply: metadata card, the proposal, the text, provenance, the record as JSON."""
+"""One page per reply: metadata card, summary, contents, the text, provenance, related replies, the record.
+
+The card comes first and answers who asked, what, at which body and session, who replied, when,
+the 办理类型 with its meaning, the 文号 and the source. Where the record carries evidence spans
+(``evidence``: {field, start, end, quote}), each card value shows the words it was read from.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
-from build_scripts.pages import citation, escape, evidence, withdrawn
+from build_scripts.fields import REPLY_FIELDS
+from build_scripts.pages import citation, escape, related, withdrawn
 from build_scripts.pages.common import front_matter, rel
-from build_scripts.pages.model import date_zh, reply_url, scheme_code, session_text
+from build_scripts.pages.model import (
+    agency_slug,
+    date_zh,
+    reply_url,
+    scheme_code,
+    session_label,
+    session_text,
+    short_hash,
+    sort_date,
+)
 from build_scripts.records import Dataset, Reply
 
-HEADING_DEPTH = {1: "##", 2: "###", 3: "####"}
+SUMMARY_SENTENCE = 60
+"""Characters kept of each section's first sentence in the summary line."""
+
+FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
+"""Chinese names of record fields, from the one field list (notes and evidence name fields)."""
 
 
 def render(reply: Reply, dataset: Dataset) -> str:
     url = reply_url(reply.id)
+    evidence = _evidence_by_field(reply)
     parts = [
-        front_matter(reply["title"], _summary(reply)),
+        front_matter(reply["title"], _description(reply)),
         f"# {escape.md_inline(reply['title'])} {{ #reply-title }}\n",
         withdrawn.notice(reply),
-        _card(reply, dataset),
-        "## 所答复的建议 { #proposal }\n",
-        _proposal(reply),
+        _card(reply, dataset, url, evidence),
+        _summary_line(reply),
+        _toc(reply),
         "## 答复正文 { #text }\n",
         _sections(reply),
         "## 来源与核验 { #source }\n",
-        _source(reply, url),
+        _source(reply, url, evidence),
     ]
     if reply["notes"]:
         parts += ["## 修复与判断说明 { #notes }\n", _notes(reply)]
     parts.append(citation.section(reply, dataset))
-    parts += [evidence.render(reply)]
+    parts += ["## 相关答复 { #related }\n", _related(reply, dataset, url)]
     parts += ["## 记录数据 { #record }\n", _record_json(reply)]
-    return "\n".join(parts) + "\n"
+    parts += [_print_footer(reply, url)]
+    return "\n".join(p for p in parts if p) + "\n"
 
 
-def _summary(reply: Reply) -> str:
+def _description(reply: Reply) -> str:
     return f"{reply['agency']}对{reply['assembly']}{reply['proposal_number'] or ''}号{reply['proposal_kind']}的答复"
 
 
-def _row(label: str, value: str) -> str:
-    return f"<div class=\"card-row\"><dt>{escape.html(label)}</dt><dd>{value}</dd></div>"
+# --- the card -------------------------------------------------------------------------------
+
+def _row(label: str, value: str, evidence: str = "") -> str:
+    return f"<div class=\"card-row\"><dt>{escape.html(label)}</dt><dd>{value}{evidence}</dd></div>"
 
 
-def _card(reply: Reply, dataset: Dataset) -> str:
-    topic_names = {t["id"]: t["name"] for t in dataset.vocab.topics}
-    category = scheme_code(dataset, reply)
-    category_html = (
-        f"{escape.html(category['code'])}类：{escape.html(category['label'])}"
-        f"<span class=\"card-note\">（{escape.html(category['scheme']['issuer'])}的定义"
-        f"{'，待核实' if category['scheme']['verified'] != 'verified' else ''}）</span>"
-        if category else "未标注"
+def _evidence_by_field(reply: Reply) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for span in reply.data.get("evidence") or []:
+        out.setdefault(str(span["field"]), []).append(span)
+    return out
+
+
+def _quotes(label: str, fields: tuple[str, ...], evidence: dict[str, list[dict[str, Any]]]) -> str:
+    """A small 原文 disclosure with the letter's words each value of this row was read from."""
+    spans = [s for f in fields for s in evidence.get(f, [])]
+    if not spans:
+        return ""
+    items = "".join(
+        f"<li><q>{escape.html(s['quote'])}</q> <span class=\"evidence-at\">（原件第 {int(s['start'])}–{int(s['end'])} 字）</span></li>"
+        for s in spans
     )
-    rows = [
-        _row("提出人", escape.html("、".join(reply["proposers"]) or "—") + (
-            f"（{escape.html(reply['proposer_role'])}）" if reply["proposer_role"] else "")),
-        _row("建议", escape.html(f"{reply['assembly']}{session_text(reply)}第{reply['proposal_number'] or '—'}号"
-                               f"{reply['proposal_kind']}")),
-        _row("答复单位", escape.html(reply["agency"]) + f"（{escape.html(reply['region_name'])}）"),
-        _row("答复日期", escape.html(date_zh(reply["reply_date"]))),
-        _row("公开日期", escape.html(date_zh(reply["published_date"]))),
-        _row("文号", escape.html(reply["doc_number"] or "未印文号")),
-        _row("办理类型", category_html),
-        _row("主题", escape.html("、".join(topic_names[t] for t in reply["topics"]) or "—")),
-    ]
-    return f'<dl class="reply-card">{"".join(rows)}</dl>\n'
+    return (
+        f'<details class="evidence"><summary>原文<span class="visually-hidden">：{escape.html(label)}的出处</span>'
+        f"</summary><ul>{items}</ul></details>"
+    )
 
 
-def _proposal(reply: Reply) -> str:
-    rows = [
-        _row("类型", escape.html(reply["proposal_kind"])),
-        _row("提出机构", escape.html(reply["assembly"])),
-        _row("届次", escape.html(session_text(reply))),
-        _row("编号", escape.html(reply["proposal_number"] or "—")),
-        _row("提出人", escape.html("、".join(reply["proposers"]) or "—")),
-        _row("标题", escape.html(f"《{reply['proposal_title']}》" if reply["proposal_title"] else "—")),
-    ]
-    return f'<dl class="reply-card proposal-card">{"".join(rows)}</dl>\n'
+CARD_FIELDS: dict[str, tuple[str, ...]] = {
+    "提出人": ("proposers", "proposer_role"),
+    "所提建议": ("proposal_title",),
+    "提出机构与届次": ("assembly", "term", "session_no", "proposal_number", "proposal_kind"),
+    "答复单位": ("agency",),
+    "答复日期": ("reply_date", "published_date"),
+    "办理类型": ("category",),
+    "文号": ("doc_number",),
+    "来源": ("source_url",),
+}
+
+
+def _card(reply: Reply, dataset: Dataset, url: str, evidence: dict[str, list[dict[str, Any]]]) -> str:
+    def link(facet: str, slug: str, label: str) -> str:
+        return f'<a href="{escape.html(rel(url, f"browse/{facet}/{slug}/"))}">{escape.html(label)}</a>'
+
+    topic_names = {t["id"]: t["name"] for t in dataset.vocab.topics}
+    proposers = "、".join(link("proposer", short_hash(p), p) for p in reply["proposers"]) or "—"
+    role = f"（{escape.html(reply['proposer_role'])}）" if reply["proposer_role"] else ""
+    published = f"<span class=\"card-note\">（网上公开：{escape.html(date_zh(reply['published_date']))}）</span>"
+    values = {
+        "提出人": proposers + role,
+        "所提建议": escape.html(f"《{reply['proposal_title']}》" if reply["proposal_title"] else "未注明标题"),
+        "提出机构与届次": link("session", short_hash(session_label(reply)), f"{reply['assembly']}{session_text(reply)}")
+        + escape.html(f"，第{reply['proposal_number'] or '—'}号{reply['proposal_kind']}"),
+        "答复单位": link("agency", agency_slug(reply), reply["agency"]) + f"（{escape.html(reply['region_name'])}）",
+        "答复日期": escape.html(date_zh(reply["reply_date"])) + (published if reply["published_date"] else ""),
+        "办理类型": _category(reply, dataset),
+        "文号": escape.html(reply["doc_number"] or "未印文号"),
+        "来源": _source_link(reply, url),
+    }
+    rows = [_row(label, values[label], _quotes(label, fields, evidence)) for label, fields in CARD_FIELDS.items()]
+    topics = "、".join(link("topic", t, topic_names[t]) for t in reply["topics"]) or "—"
+    rows.append(_row("主题", topics))
+    return f'<dl class="reply-card" aria-label="答复信息">{"".join(rows)}</dl>\n'
+
+
+def _category(reply: Reply, dataset: Dataset) -> str:
+    category = scheme_code(dataset, reply)
+    if category is None:
+        return "未标注"
+    scheme = category["scheme"]
+    return (
+        f"<strong>{escape.html(category['code'])}类：{escape.html(category['label'])}</strong>"
+        f"<span class=\"category-meaning\">——{escape.html(category['definition'])}</span>"
+        f"<span class=\"card-note\">（按{escape.html(scheme['issuer'])}的定义"
+        f"{'，定义待核实' if scheme['verified'] != 'verified' else ''}）</span>"
+    )
+
+
+def _source_link(reply: Reply, url: str) -> str:
+    raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+    original = f'<a href="{raw_href}">原件</a>'
+    if reply["source_url"]:
+        return (
+            f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">'
+            f"{escape.html(reply['source_url'])}</a>；本站保存的{original}"
+        )
+    return f"原件不是从网页获取，或未记录网址；本站保存的{original}"
+
+
+# --- summary and contents ---------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+
+
+def first_sentence(text: str, limit: int = SUMMARY_SENTENCE) -> str:
+    """The first sentence of a text, cut to ``limit`` characters with an ellipsis."""
+    first_para = text.strip().split("\n", 1)[0].strip()
+    sentence = _SENTENCE_END.split(first_para, 1)[0].strip() if first_para else ""
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip("，、,;；：:") + "…"
+
+
+def summary_items(reply: Reply) -> list[tuple[str, str]]:
+    """(heading, first sentence) of each top-level titled section."""
+    titled = [s for s in reply["sections"] if s["heading"]]
+    top = min((s["level"] for s in titled), default=1)
+    return [(s["heading"], first_sentence(s["text"] or "")) for s in titled if s["level"] == top]
+
+
+def _summary_line(reply: Reply) -> str:
+    what = f"答复《{reply['proposal_title']}》。" if reply["proposal_title"] else ""
+    points = "".join(
+        f"<li><strong>{escape.html(heading)}</strong>{'：' + escape.html(text) if text else ''}</li>"
+        for heading, text in summary_items(reply)
+    )
+    body = f'<ul class="summary-points">{points}</ul>' if points else ""
+    return f'<div class="reply-summary"><p><strong>摘要：</strong>{escape.html(what)}</p>{body}</div>\n'
+
+
+def heading_depths(reply: Reply) -> list[int | None]:
+    """HTML heading level of each section (None for untitled ones), below the h2 of 答复正文.
+
+    Levels nest like an outline: a section is one heading level below the nearest earlier
+    section of a smaller level, and h3 when there is none. So a letter whose first heading is
+    （一） still gives h3, and 一、 followed by a level-3 heading gives h3 then h4: no skipped level.
+    """
+    depths: list[int | None] = []
+    stack: list[tuple[int, int]] = []  # (section level, heading depth) of the open outline
+    for section in reply["sections"]:
+        if not section["heading"]:
+            depths.append(None)
+            continue
+        level = max(section["level"], 1)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        depth = min(stack[-1][1] + 1 if stack else 3, 6)
+        stack.append((level, depth))
+        depths.append(depth)
+    return depths
+
+
+def _toc(reply: Reply) -> str:
+    items = ['<li><a href="#text">答复正文</a>']
+    sub = "".join(
+        f'<li class="toc-d{depth}"><a href="#s{i}">{escape.html(section["heading"])}</a></li>'
+        for i, (section, depth) in enumerate(zip(reply["sections"], heading_depths(reply)), 1)
+        if depth is not None
+    )
+    items.append(f"<ul>{sub}</ul></li>" if sub else "</li>")
+    items.append('<li><a href="#source">来源与核验</a></li>')
+    if reply["notes"]:
+        items.append('<li><a href="#notes">修复与判断说明</a></li>')
+    items.append('<li><a href="#related">相关答复</a></li><li><a href="#record">记录数据</a></li>')
+    return f'<nav class="reply-toc" aria-label="本页目录"><p class="reply-toc-title">本页目录</p><ul>{"".join(items)}</ul></nav>\n'
 
 
 def _sections(reply: Reply) -> str:
     out = []
-    for i, section in enumerate(reply["sections"], 1):
-        if section["heading"]:
-            out.append(f"{HEADING_DEPTH[section['level']]} {escape.md_inline(section['heading'])} {{ #s{i} }}\n")
+    for i, (section, depth) in enumerate(zip(reply["sections"], heading_depths(reply)), 1):
+        if depth is not None:
+            out.append(f"{'#' * depth} {escape.md_inline(section['heading'])} {{ #s{i} }}\n")
         if section["text"]:
             out.append(escape.paragraphs(section["text"]) + "\n")
     signature = [v for v in (reply["agency"], date_zh(reply["reply_date"]) if reply["reply_date"] else None) if v]
@@ -104,7 +242,9 @@ def _sections(reply: Reply) -> str:
     return "\n".join(out)
 
 
-def _source(reply: Reply, url: str) -> str:
+# --- provenance, notes, related -----------------------------------------------------------------
+
+def _source(reply: Reply, url: str, evidence: dict[str, list[dict[str, Any]]]) -> str:
     raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
     source = (
         f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">{escape.html(reply["source_url"])}</a>'
@@ -115,18 +255,36 @@ def _source(reply: Reply, url: str) -> str:
         _row("原件", f'<a href="{raw_href}">{escape.html(reply["raw_file"])}</a>（逐字节保存，格式：{escape.html(reply["raw_format"])}）'),
         _row("原件 SHA-256", f"<code>{escape.html(reply['raw_sha256'])}</code>"),
         _row("获取日期", escape.html(date_zh(reply["retrieved_date"]))),
-        _row("永久链接", f"<code>{escape.html(url)}</code>"),
+        _row("永久链接", f"<code>/{escape.html(url)}</code>"),
     ]
-    return f'<dl class="reply-card">{"".join(rows)}</dl>\n'
+    return f'<dl class="reply-card">{"".join(rows)}</dl>\n' + _evidence_table(evidence)
+
+
+def _evidence_table(evidence: dict[str, list[dict[str, Any]]]) -> str:
+    """Every evidence span, so values not on the card can be traced too."""
+    if not evidence:
+        return ""
+    rows = "".join(
+        f'<tr><td data-label="字段">{escape.html(FIELD_TITLES.get(name, name))} <code>{escape.html(name)}</code></td>'
+        f'<td data-label="原文"><q>{escape.html(s["quote"])}</q></td>'
+        f'<td data-label="位置（字）" class="nowrap">{int(s["start"])}–{int(s["end"])}</td></tr>'
+        for name in sorted(evidence) for s in evidence[name]
+    )
+    return (
+        '<details class="evidence-all"><summary>每项信息在原件中的出处</summary>'
+        '<div class="reply-table-wrap"><table class="notes-table"><thead><tr><th scope="col">字段</th>'
+        '<th scope="col">原文</th><th scope="col">位置（字）</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></details>\n"
+    )
 
 
 def _notes(reply: Reply) -> str:
     kinds = {"repair": "修复", "cleaning": "清洗", "decision": "判断"}
     rows = "".join(
         "<tr>"
-        f"<td>{escape.html(n['field'])}</td><td>{escape.html(kinds[n['kind']])}</td>"
-        f"<td>{escape.html(n['original'] or '—')}</td><td>{escape.html(n['value'] or '—')}</td>"
-        f"<td>{escape.html(n['reason'])}</td>"
+        f'<td data-label="字段">{escape.html(FIELD_TITLES.get(n["field"], n["field"]))} <code>{escape.html(n["field"])}</code></td><td data-label="类型">{escape.html(kinds[n["kind"]])}</td>'
+        f'<td data-label="原文">{escape.html(n["original"] or "—")}</td><td data-label="采用值">{escape.html(n["value"] or "—")}</td>'
+        f'<td data-label="理由">{escape.html(n["reason"])}</td>'
         "</tr>"
         for n in reply["notes"]
     )
@@ -135,6 +293,38 @@ def _notes(reply: Reply) -> str:
         '<th scope="col">类型</th><th scope="col">原文</th><th scope="col">采用值</th><th scope="col">理由</th>'
         f"</tr></thead><tbody>{rows}</tbody></table></div>\n"
     )
+
+
+def _reply_item(other: Reply, url: str) -> str:
+    href = escape.html(rel(url, reply_url(other.id)))
+    return (
+        f'<li><a href="{href}">{escape.html(other["title"])}</a>'
+        f'<div class="reply-sub">{escape.html(other["agency"])} · {escape.html(date_zh(sort_date(other) or None))}</div></li>'
+    )
+
+
+def _related(reply: Reply, dataset: Dataset, url: str) -> str:
+    found = related.links(dataset, reply)
+    blocks = []
+    for key, title, items in (("topics", "主题相近", found.same_topics), ("agency", "同一答复单位", found.same_agency),
+                              ("proposer", "同一提出人", found.same_proposer)):
+        if items:
+            blocks.append(f'<h3 id="related-{key}">{title}</h3>'
+                          f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in items)}</ul>")
+    if not blocks:
+        blocks.append("<p>本站暂无与本件主题、答复单位或提出人相同的其他答复。</p>")
+    pager = []
+    if found.older:
+        pager.append(f'<a class="pager-older" rel="prev" href="{escape.html(rel(url, reply_url(found.older.id)))}">'
+                     f'<span class="pager-label">上一件（更早）</span>{escape.html(found.older["title"])}</a>')
+    if found.newer:
+        pager.append(f'<a class="pager-newer" rel="next" href="{escape.html(rel(url, reply_url(found.newer.id)))}">'
+                     f'<span class="pager-label">下一件（更新）</span>{escape.html(found.newer["title"])}</a>')
+    nav = (
+        f'<nav class="agency-pager" aria-label="{escape.html(reply["agency"])}的上一件、下一件答复">{"".join(pager)}</nav>'
+        if pager else ""
+    )
+    return f'<div class="related-block">{"".join(blocks)}{nav}</div>\n'
 
 
 def _record_json(reply: Reply) -> str:
@@ -147,4 +337,21 @@ def _record_json(reply: Reply) -> str:
     return (
         '<details class="record-json"><summary>查看本答复的记录（JSON）</summary>'
         f"<pre><code>{escape.html(text)}</code></pre></details>\n"
+    )
+
+
+def _plain_citation(reply: Reply) -> str:
+    """A plain-text citation: agency, title, 文号, date, site."""
+    doc = f"（{reply['doc_number']}）" if reply["doc_number"] else ""
+    when = date_zh(reply["reply_date"]) if reply["reply_date"] else "日期未注明"
+    return f"{reply['agency']}：《{reply['title']}》{doc}，{when}。答复公开收录"
+
+
+def _print_footer(reply: Reply, url: str) -> str:
+    """Shown only on paper: the permalink (made absolute by reader.js) and a citation."""
+    return (
+        '<div class="print-footer">'
+        f'<p>本页网址：<a class="permalink" href="{escape.html(rel(url, url))}">'
+        f'<span class="permalink-text">/{escape.html(url)}</span></a></p>'
+        f'<p>引用：{escape.html(_plain_citation(reply))}，<span class="permalink-text">/{escape.html(url)}</span></p></div>\n'
     )

@@ -37,8 +37,11 @@ FIND_INJECTED = """() => {
     if (s.src && new URL(s.src).origin !== location.origin) bad.push(`script from ${s.src}`);
     if (/pwned/i.test(s.textContent)) bad.push('script with a payload');
   }
-  for (const sel of ['iframe', 'object', 'embed', 'form:not([data-md-component])', 'base', 'meta[http-equiv]']) {
+  for (const sel of ['iframe', 'object', 'embed', 'base', 'meta[http-equiv]']) {
     if (document.querySelector(sel)) bad.push(`<${sel}> in the page`);
+  }
+  for (const f of document.forms) {  // the site's own search forms submit to the site; nothing else may
+    if (new URL(f.getAttribute('action') || '', location.href).origin !== location.origin) bad.push(`<form action=${f.action}>`);
   }
   for (const a of document.querySelectorAll('a[href*="evil.example"], img[src*="evil.example"]')) {
     bad.push(`<${a.localName}> to another site: ${a.href || a.src}`);
