@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from build_scripts import siteurl
+from build_scripts import output, siteurl
 from build_scripts.pages.citation import data_version
 from build_scripts.pages.model import reply_url
 from build_scripts.records import Dataset, Reply
@@ -55,10 +55,7 @@ def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
 
 
 def write(dataset: Dataset, site_dir: Path) -> None:
-    for rel_path, data in files(dataset).items():
-        target = site_dir / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    output.write_files(site_dir, files(dataset))
 
 
 step = write

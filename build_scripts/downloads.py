@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from build_scripts import package
+from build_scripts import output, package
 from build_scripts.fields import TABLES, Table
 from build_scripts.problems import BuildError, Problem, Report
 from build_scripts.records import Dataset
@@ -319,14 +319,7 @@ def write(dataset: Dataset, site_dir: Path) -> Downloads:
     data_dir = site_dir / "data"
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     downloads = build(dataset, descriptor)
-    for rel_path, data in downloads.files.items():
-        target = data_dir / rel_path
-        if target.exists() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+    output.write_files(data_dir, downloads.files)
     return downloads
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from build_scripts import siteurl
+from build_scripts import output, siteurl
 from build_scripts.pages.model import agency_slug, reply_url
 from build_scripts.pages.withdrawn import is_withdrawn
 from build_scripts.records import Dataset, Reply
@@ -180,10 +180,7 @@ def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
 
 
 def write(dataset: Dataset, site_dir: Path) -> None:
-    for rel_path, data in files(dataset).items():
-        target = site_dir / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    output.write_files(site_dir, files(dataset))
 
 
 step = write

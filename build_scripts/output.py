@@ -1,0 +1,16 @@
+"""Writing generated files into the staged site: one function, used by every post-MkDocs step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+
+def write_files(root: Path, files: Mapping[str, bytes]) -> None:
+    """Write ``{relative path: bytes}`` under ``root`` (each file via a temporary name and a rename)."""
+    for rel_path, data in files.items():
+        target = root / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
