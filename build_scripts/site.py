@@ -64,7 +64,9 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
 
 def post_steps() -> list[tuple[str, Step]]:
     """Our own steps after MkDocs, in order; each writes into the staged site."""
-    return []
+    from build_scripts.search import index as search_index
+
+    return [("search index", search_index.step)]
 
 
 @contextlib.contextmanager

@@ -1,0 +1,304 @@
+"""Build the search index: Load the replies, Process them into postings, Save sharded files.
+
+Everything is written under ``<site>/search/idx/`` (format: FORMAT.md). The heavy part runs in
+numpy over one array of code points for the whole collection, so 10,000 long letters index in
+seconds and memory grows linearly (about 40 bytes per character of text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from build_scripts.pages.model import facets, newest_first, reply_url, sort_date, year
+from build_scripts.records import Dataset, Reply
+from build_scripts.search import text as text_mod
+from build_scripts.search.grams import fnv1a
+from build_scripts.search.text import BODY_BASE, Searchable
+
+FORMAT_VERSION = 1
+BLOCK = 1024            # normalised characters per text block (snippets fetch one block)
+META_SHARD = 32         # replies per metadata file
+BIG_ENTRY = 12_000      # a term's entry longer than this (characters of JSON) gets its own file
+DEFAULT_COMMON = 20_000  # a bigram with more occurrences than this is indexed as trigrams
+
+
+@dataclass(frozen=True)
+class Options:
+    common: int = DEFAULT_COMMON
+    shards: int = 0  # 0: chosen from the number of terms
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    docs: int
+    characters: int
+    terms: int
+    shards: int
+    files: int
+    bytes: int
+
+
+# ---------------------------------------------------------------- load
+
+
+def ordered(dataset: Dataset) -> list[Reply]:
+    """Replies in rank order: doc id 0 is the newest. Ties: newest_first's order."""
+    return newest_first(list(dataset.replies))
+
+
+# ---------------------------------------------------------------- process: postings
+
+
+def _codepoints(docs: list[Searchable]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code points, doc id, position) for every character, docs separated by one SEP."""
+    big = "\x00".join(d.norm for d in docs) + "\x00"
+    cp = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    lengths = np.array([len(d.norm) + 1 for d in docs], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    pos = np.arange(len(cp), dtype=np.int64) - starts[doc]
+    return cp, doc, pos
+
+
+def _doc_sets(keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Unique keys and, for each, the sorted unique doc ids containing it."""
+    combined = np.unique((keys << 20) | doc)
+    k = combined >> 20
+    d = combined & ((1 << 20) - 1)
+    uniq, first = np.unique(k, return_index=True)
+    return uniq, np.split(d, first[1:])
+
+
+def _positional(keys: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique keys and each key's flat entry [docΔ, n, p0, pΔ…, docΔ, n, …] as one int array."""
+    order = np.lexsort((pos, doc, keys))
+    k, d, p = keys[order], doc[order], pos[order]
+    same = np.concatenate(([False], (k[1:] == k[:-1]) & (d[1:] == d[:-1]) & (p[1:] == p[:-1])))
+    k, d, p = k[~same], d[~same], p[~same]
+    new_key = np.concatenate(([True], k[1:] != k[:-1]))
+    new_group = new_key | np.concatenate(([True], d[1:] != d[:-1]))
+    value = np.where(new_group, p, p - np.concatenate(([0], p[:-1])))
+    group_index = np.cumsum(new_group) - 1
+    group_rows = np.flatnonzero(new_group)
+    group_size = np.diff(np.concatenate((group_rows, [len(k)])))
+    group_doc = d[group_rows]
+    group_new_key = new_key[group_rows]
+    prev_doc = np.concatenate(([0], group_doc[:-1]))
+    doc_delta = np.where(group_new_key, group_doc, group_doc - prev_doc)
+    out = np.empty(len(k) + 2 * len(group_rows), dtype=np.int64)
+    row_out = np.arange(len(k)) + 2 * (group_index + 1)
+    out[row_out] = value
+    header = group_rows + 2 * np.arange(len(group_rows))
+    out[header] = doc_delta
+    out[header + 1] = group_size
+    key_rows = np.flatnonzero(new_key)
+    key_out = key_rows + 2 * group_index[key_rows]
+    return k[key_rows], np.split(out, key_out[1:])
+
+
+def _term(key: int) -> str:
+    chars = []
+    while key:
+        chars.append(chr(key & 0x1FFFFF))
+        key >>= 21
+    return "".join(reversed(chars))
+
+
+def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
+    """term -> entry: d (doc ids), h (head doc ids), c (common bigram), p (positions)."""
+    cp, doc, pos = _codepoints(docs)
+    valid1 = cp != 0
+    head = pos < BODY_BASE
+    entries: dict[str, dict[str, Any]] = {}
+
+    def put_sets(keys: np.ndarray, docs_of: np.ndarray, mask: np.ndarray, name: str) -> None:
+        uniq, sets = _doc_sets(keys[mask], docs_of[mask])
+        for key, ids in zip(uniq.tolist(), sets):
+            entries.setdefault(_term(key), {})[name] = ids
+
+    put_sets(cp, doc, valid1, "d")
+    put_sets(cp, doc, valid1 & head, "h")
+    key2 = (cp[:-1] << 21) | cp[1:]
+    valid2 = valid1[:-1] & valid1[1:]
+    doc2, pos2 = doc[:-1], pos[:-1]
+    put_sets(key2, doc2, valid2, "d")
+    put_sets(key2, doc2, valid2 & head[:-1], "h")
+    uniq2, counts = np.unique(key2[valid2], return_counts=True)
+    common_keys = uniq2[counts > common]
+    is_common = np.isin(key2, common_keys) & valid2
+    for key in common_keys.tolist():
+        entries[_term(key)]["c"] = 1
+    rare = valid2 & ~is_common
+    right = is_common[:-1] & valid1[2:]           # trigram cp[p..p+2] at p
+    left = is_common[1:] & valid1[:-2]             # trigram cp[p..p+2] at p, extending bigram at p+1
+    tri = (key2[:-1] << 21) | cp[2:]
+    tri_mask = right | left
+    all_keys = np.concatenate((key2[rare], tri[tri_mask]))
+    all_doc = np.concatenate((doc2[rare], doc[:-2][tri_mask]))
+    all_pos = np.concatenate((pos2[rare], pos[:-2][tri_mask]))
+    del cp, doc, pos, key2, tri
+    keys, flats = _positional(all_keys, all_doc, all_pos)
+    for key, flat in zip(keys.tolist(), flats):
+        entries.setdefault(_term(key), {})["p"] = flat
+    return entries
+
+
+# ---------------------------------------------------------------- process: metadata, text
+
+
+def _deltas(ids: np.ndarray) -> list[int]:
+    return np.diff(ids, prepend=0).tolist()
+
+
+def meta_record(reply: Reply, dataset: Dataset) -> dict[str, Any]:
+    labels = {f.slug: [label for _, label in f.values(reply)] for f in facets(dataset)}
+    return {
+        "id": reply.id, "url": reply_url(reply.id), "title": reply["title"],
+        "proposal_title": reply["proposal_title"], "agency": reply["agency"],
+        "doc_number": reply["doc_number"], "date": sort_date(reply) or None, "kind": reply["proposal_kind"],
+        "category": labels["category"][0] if labels["category"] else None,
+        "region": reply["region_name"], "year": year(reply), "topics": labels["topic"],
+    }
+
+
+def facet_table(replies: list[Reply], dataset: Dataset) -> dict[str, Any]:
+    """Each facet's values and, per reply, the indexes of its values (deduplicated as tuples)."""
+    fs = facets(dataset)
+    values: dict[str, list[str]] = {f.slug: [] for f in fs}
+    index: dict[str, dict[str, int]] = {f.slug: {} for f in fs}
+    rows = []
+    for reply in replies:
+        row = []
+        for f in fs:
+            ids = []
+            for _slug, label in f.values(reply):
+                if label not in index[f.slug]:
+                    index[f.slug][label] = len(values[f.slug])
+                    values[f.slug].append(label)
+                ids.append(index[f.slug][label])
+            row.append(ids)
+        rows.append(row)
+    tuples: dict[str, int] = {}
+    doc_tuple = []
+    for row in rows:
+        key = json.dumps(row)
+        doc_tuple.append(tuples.setdefault(key, len(tuples)))
+    return {"facets": [{"slug": f.slug, "title": f.title, "values": values[f.slug]} for f in fs],
+            "tuples": [json.loads(k) for k in tuples], "docs": doc_tuple}
+
+
+def blocks(doc: Searchable) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(block number, {n: normalised text, o: original text, b: [[n, o], …] breakpoints})."""
+    for k in range(0, (len(doc.norm) + BLOCK - 1) // BLOCK):
+        lo, hi = k * BLOCK, min(len(doc.norm), (k + 1) * BLOCK)
+        norm = doc.norm[lo:hi]
+        if not norm.strip("\x00"):
+            continue
+        o_lo = doc.origin[lo]
+        o_hi = doc.origin[hi - 1] + 1
+        breaks = []
+        for i in range(lo, hi):
+            if i == lo or doc.origin[i] != doc.origin[i - 1] + 1:
+                breaks.append([i - lo, doc.origin[i] - o_lo])
+        yield k, {"n": norm, "o": doc.orig[o_lo:o_hi], "b": breaks}
+
+
+# ---------------------------------------------------------------- save
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write(path: Path, content: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return len(data)
+
+
+def _entry_json(entry: dict[str, Any]) -> str:
+    parts = []
+    for name in ("d", "h"):
+        if name in entry:
+            parts.append(f'"{name}":[{",".join(map(str, _deltas(entry[name])))}]')
+    if "c" in entry:
+        parts.append('"c":1')
+    if "p" in entry:
+        parts.append(f'"p":[{",".join(map(str, entry["p"].tolist()))}]')
+    return "{" + ",".join(parts) + "}"
+
+
+def shard_count(terms: int) -> int:
+    count = 64
+    while count < 4096 and count * 256 < terms:
+        count *= 2
+    return count
+
+
+def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexStats:
+    out = site / "search" / "idx"
+    replies = ordered(dataset)
+    docs = [text_mod.searchable(r) for r in replies]
+    entries = postings(docs, options.common)
+    terms = len(entries)
+    shards = options.shards or shard_count(len(entries))
+    files = 0
+    size = 0
+    by_shard: dict[int, list[str]] = {}
+    for term in sorted(entries):
+        body = _entry_json(entries[term])
+        h = fnv1a(term)
+        if len(body) > BIG_ENTRY:
+            name = f"{h:08x}-{len(term)}-{len(by_shard.get(h % shards, []))}.json"
+            size += _write(out / "x" / name, body)
+            files += 1
+            body = _dump({"x": name})
+        by_shard.setdefault(h % shards, []).append(f"{_dump(term)}:{body}")
+    for shard, items in sorted(by_shard.items()):
+        size += _write(out / "s" / f"{shard}.json", "{" + ",".join(items) + "}")
+        files += 1
+    del entries
+    metas = [meta_record(r, dataset) for r in replies]
+    for start in range(0, len(metas), META_SHARD):
+        size += _write(out / "m" / f"{start // META_SHARD}.json", _dump(metas[start:start + META_SHARD]))
+        files += 1
+    for doc_id, doc in enumerate(docs):
+        for k, block in blocks(doc):
+            size += _write(out / "t" / str(doc_id) / f"{k}.json", _dump(block))
+            files += 1
+    size += _write(out / "facets.json", _dump(facet_table(replies, dataset)))
+    size += _write(out / "t2s.json", _dump(t2s_table()))
+    manifest = {"version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "block": BLOCK,
+                "bodyBase": BODY_BASE, "metaShard": META_SHARD, "common": options.common}
+    size += _write(out / "manifest.json", _dump(manifest))
+    files += 3
+    return IndexStats(len(docs), sum(len(d.norm) for d in docs), terms, shards, files, size)
+
+
+def t2s_table() -> dict[str, str]:
+    """Traditional→simplified, character by character, for the browser to normalise queries."""
+    from build_scripts.textnorm import _t2s
+
+    conv = _t2s()
+    table = {}
+    for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        for cp in range(start, end + 1):
+            ch = chr(cp)
+            out = conv.convert(ch)
+            if out != ch and len(out) == 1:
+                table[ch] = out
+    return table
+
+
+def step(dataset: Dataset, site: Path) -> None:
+    """The post-MkDocs build step (registered in ``site.post_steps``)."""
+    write(dataset, site)
