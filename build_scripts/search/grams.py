@@ -12,8 +12,8 @@ start position satisfies them all, which is exactly "the query occurs in the rep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 SEP = "\x00"
 

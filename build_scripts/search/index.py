@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,7 @@ def _doc_sets(keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, list[np.nd
     return uniq, np.split(d, first[1:])
 
 
-def _positional(keys: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _positional(keys: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Unique keys and each key's flat entry [docΔ, n, p0, pΔ…, docΔ, n, …] as one int array."""
     order = np.lexsort((pos, doc, keys))
     k, d, p = keys[order], doc[order], pos[order]
@@ -195,7 +196,7 @@ def facet_table(replies: list[Reply], dataset: Dataset) -> dict[str, Any]:
 
 def blocks(doc: Searchable) -> Iterator[tuple[int, dict[str, Any]]]:
     """(block number, {n: normalised text, o: original text, b: [[n, o], …] breakpoints})."""
-    for k in range(0, (len(doc.norm) + BLOCK - 1) // BLOCK):
+    for k in range((len(doc.norm) + BLOCK - 1) // BLOCK):
         lo, hi = k * BLOCK, min(len(doc.norm), (k + 1) * BLOCK)
         norm = doc.norm[lo:hi]
         if not norm.strip("\x00"):
@@ -237,9 +238,10 @@ def _entry_json(entry: dict[str, Any]) -> str:
     return "{" + ",".join(parts) + "}"
 
 
-def shard_count(terms: int) -> int:
+def shard_count(total_chars: int) -> int:
+    """64 to 4,096 shards, about 4,000 characters of JSON each."""
     count = 64
-    while count < 4096 and count * 256 < terms:
+    while count < 4096 and count * 4000 < total_chars:
         count *= 2
     return count
 
@@ -250,19 +252,21 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     docs = [text_mod.searchable(r) for r in replies]
     entries = postings(docs, options.common)
     terms = len(entries)
-    shards = options.shards or shard_count(len(entries))
+    bodies: list[tuple[str, str]] = []
     files = 0
     size = 0
-    by_shard: dict[int, list[str]] = {}
     for term in sorted(entries):
         body = _entry_json(entries[term])
-        h = fnv1a(term)
         if len(body) > BIG_ENTRY:
-            name = f"{h:08x}-{len(term)}-{len(by_shard.get(h % shards, []))}.json"
+            name = f"{fnv1a(term):08x}-{len(bodies)}.json"
             size += _write(out / "x" / name, body)
             files += 1
             body = _dump({"x": name})
-        by_shard.setdefault(h % shards, []).append(f"{_dump(term)}:{body}")
+        bodies.append((term, body))
+    shards = options.shards or shard_count(sum(len(b) for _, b in bodies))
+    by_shard: dict[int, list[str]] = {}
+    for term, body in bodies:
+        by_shard.setdefault(fnv1a(term) % shards, []).append(f"{_dump(term)}:{body}")
     for shard, items in sorted(by_shard.items()):
         size += _write(out / "s" / f"{shard}.json", "{" + ",".join(items) + "}")
         files += 1

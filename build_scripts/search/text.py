@@ -100,8 +100,8 @@ def normalise_with_origin(text: str) -> tuple[str, list[int]]:
 
     Width and case are folded character by character (so the origin of each output character is
     known), white space is dropped, then traditional→simplified runs on the whole string as in
-    ``normalise`` (OpenCC's t2s keeps the length, which is checked). If the result differs from
-    ``normalise(text)`` (NFKC composing across characters), the exact normalisation is kept and
+    ``normalise`` (OpenCC's t2s keeps the length). If character-wise folding differs from NFKC of
+    the whole text (NFKC composing across characters), the exact normalisation is kept and
     origins are spread proportionally: a snippet may then be off by a character, never a match.
     """
     table = {ord(ch): _fold_char(ch) for ch in set(text)}
@@ -120,9 +120,10 @@ def normalise_with_origin(text: str) -> tuple[str, list[int]]:
                 origin.append(i)
         folded_text = "".join(chars)
     simplified = _t2s().convert(folded_text)
+    nfkc = unicodedata.normalize("NFKC", text).lower()
+    if folded_text == "".join(nfkc.split()):
+        return simplified, origin
     exact = normalise(text)
-    if simplified == exact:
-        return exact, origin
     if len(exact) == 0:
         return exact, []
     scale = len(text) / len(exact)
