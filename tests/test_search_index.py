@@ -82,7 +82,7 @@ def test_lu_lin_finds_the_xishan_reply(built_index: tuple[query.Index, list[str]
 def test_plan_covers_every_bigram() -> None:
     for q, common in (("社区减负", {"社区"}), ("智慧社区", {"社区"}), ("社区治理", {"社区", "区治", "治理"}),
                       ("abcdef", set()), ("abc", {"ab", "bc"})):
-        cons = plan(q, lambda b: b in common)
+        cons = plan(q, lambda b, common=common: b in common)  # type: ignore[misc]
         covered = set()
         for c in cons:
             assert q[c.offset:c.offset + len(c.gram)] == c.gram
