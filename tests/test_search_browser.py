@@ -43,7 +43,7 @@ def search(page: Any, base: str, q: str) -> list[str]:
     page.wait_for_selector("#dg-search[data-state=done]")
     while page.is_visible(".dg-more"):
         page.click(".dg-more")
-        page.wait_for_timeout(50)
+        page.wait_for_selector("#dg-search[data-state=done]")
     hrefs = page.eval_on_selector_all(".dg-result h3 a", "els => els.map(e => e.getAttribute('href'))")
     return [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
 

@@ -69,11 +69,23 @@ def _codepoints(docs: list[Searchable]) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def _doc_sets(keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Unique keys and, for each, the sorted unique doc ids containing it."""
-    combined = np.unique((keys << 20) | doc)
+    combined = _sorted_unique((keys << 20) | doc)
     k = combined >> 20
     d = combined & ((1 << 20) - 1)
-    uniq, first = np.unique(k, return_index=True)
-    return uniq, np.split(d, first[1:])
+    first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    return k[first], np.split(d, first[1:])
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy 2's hash-based unique is several times slower here)."""
+    v = np.sort(values)
+    return v[np.concatenate(([True], v[1:] != v[:-1]))] if len(v) else v
+
+
+def _counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    v = np.sort(values)
+    first = np.flatnonzero(np.concatenate(([True], v[1:] != v[:-1]))) if len(v) else np.zeros(0, dtype=np.int64)
+    return v[first], np.diff(np.append(first, len(v)))
 
 
 def _positional(keys: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -130,7 +142,7 @@ def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
     doc2, pos2 = doc[:-1], pos[:-1]
     put_sets(key2, doc2, valid2, "d")
     put_sets(key2, doc2, valid2 & head[:-1], "h")
-    uniq2, counts = np.unique(key2[valid2], return_counts=True)
+    uniq2, counts = _counts(key2[valid2])
     common_keys = uniq2[counts > common]
     is_common = np.isin(key2, common_keys) & valid2
     for key in common_keys.tolist():
@@ -201,12 +213,11 @@ def blocks(doc: Searchable) -> Iterator[tuple[int, dict[str, Any]]]:
         norm = doc.norm[lo:hi]
         if not norm.strip("\x00"):
             continue
-        o_lo = doc.origin[lo]
-        o_hi = doc.origin[hi - 1] + 1
-        breaks = []
-        for i in range(lo, hi):
-            if i == lo or doc.origin[i] != doc.origin[i - 1] + 1:
-                breaks.append([i - lo, doc.origin[i] - o_lo])
+        o_lo = int(doc.origin[lo])
+        o_hi = int(doc.origin[hi - 1]) + 1
+        o = doc.origin[lo:hi]
+        starts = np.flatnonzero(np.concatenate(([True], o[1:] != o[:-1] + 1)))
+        breaks = [[int(i), int(o[i]) - o_lo] for i in starts]
         yield k, {"n": norm, "o": doc.orig[o_lo:o_hi], "b": breaks}
 
 
@@ -276,9 +287,8 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
         size += _write(out / "m" / f"{start // META_SHARD}.json", _dump(metas[start:start + META_SHARD]))
         files += 1
     for doc_id, doc in enumerate(docs):
-        for k, block in blocks(doc):
-            size += _write(out / "t" / str(doc_id) / f"{k}.json", _dump(block))
-            files += 1
+        size += _write(out / "t" / f"{doc_id}.json", _dump([{"k": k, **block} for k, block in blocks(doc)]))
+        files += 1
     size += _write(out / "facets.json", _dump(facet_table(replies, dataset)))
     size += _write(out / "t2s.json", _dump(t2s_table()))
     manifest = {"version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "block": BLOCK,

@@ -9,8 +9,9 @@ alone says whether a match is in the head (ranked first) or the body.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
+
+import numpy as np
 from dataclasses import dataclass
 
 from build_scripts.records import Reply
@@ -36,7 +37,7 @@ class Searchable:
 
     norm: str
     orig: str
-    origin: list[int]
+    origin: np.ndarray
     head_length: int
 
 
@@ -64,67 +65,82 @@ class HeadTooLong(ValueError):
 def searchable(reply: Reply) -> Searchable:
     norm: list[str] = []
     orig: list[str] = []
-    origin: list[int] = []
+    origin: list[np.ndarray] = []
     base = 0
+    length = 0
 
     def add(fields: list[Field]) -> None:
-        nonlocal base
+        nonlocal base, length
         for f in fields:
             n, o = normalise_with_origin(f.text)
             norm.append(n + SEP)
-            origin.extend(base + i for i in o)
-            origin.append(base + len(f.text))
+            origin.append(np.append(o + base, base + len(f.text)))
             orig.append(f.text + SEP)
             base += len(f.text) + 1
+            length += len(n) + 1
 
     add(head_fields(reply))
-    head_length = len(origin)
+    head_length = length
     if head_length > BODY_BASE:
         raise HeadTooLong(f"{reply.id}: title, proposal title, agency, 文号 and proposers are {head_length} "
                           f"characters together; the search index allows {BODY_BASE}")
     pad = BODY_BASE - head_length
     norm.append(SEP * pad)
-    origin.extend([base] * pad)
+    origin.append(np.full(pad, base, dtype=np.int64))
     add(body_fields(reply))
-    return Searchable("".join(norm), "".join(orig), origin, head_length)
+    return Searchable("".join(norm), "".join(orig), np.concatenate(origin), head_length)
 
 
-@functools.lru_cache(maxsize=200_000)
-def _fold_char(ch: str) -> str:
-    """NFKC, then case: one character's normalisation before traditional→simplified."""
-    return unicodedata.normalize("NFKC", ch).lower()
+_FOLD: dict[int, str] = {}
+_DROP: set[int] = set()
+_EXPANDS: set[int] = set()
+_KNOWN: set[str] = set()
 
 
-def normalise_with_origin(text: str) -> tuple[str, list[int]]:
+def _learn(text: str) -> set[str]:
+    chars = set(text)
+    for ch in chars.difference(_KNOWN):
+        _KNOWN.add(ch)
+        folded = "".join(c for c in unicodedata.normalize("NFKC", ch).lower() if not c.isspace())
+        _FOLD[ord(ch)] = folded
+        if not folded:
+            _DROP.add(ord(ch))
+        elif len(folded) > 1:
+            _EXPANDS.add(ord(ch))
+    return chars
+
+
+def normalise_with_origin(text: str) -> tuple[str, np.ndarray]:
     """``textnorm.normalise(text)`` and, for each of its characters, the index it came from.
 
     Width and case are folded character by character (so the origin of each output character is
-    known), white space is dropped, then traditional→simplified runs on the whole string as in
+    known), white space is dropped, then traditional→simplified runs on the result as in
     ``normalise`` (OpenCC's t2s keeps the length). If character-wise folding differs from NFKC of
     the whole text (NFKC composing across characters), the exact normalisation is kept and
     origins are spread proportionally: a snippet may then be off by a character, never a match.
     """
-    table = {ord(ch): _fold_char(ch) for ch in set(text)}
-    for ch in set(text):
-        if ch.isspace() or any(c.isspace() for c in table[ord(ch)]):
-            table[ord(ch)] = "".join(c for c in table[ord(ch)] if not c.isspace())
-    if all(len(v) <= 1 for v in table.values()):
-        folded_text = text.translate(table)
-        origin = [i for i, ch in enumerate(text) if table[ord(ch)]]
+    chars_used = _learn(text)
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if _EXPANDS.isdisjoint(map(ord, chars_used)):
+        folded_text = text.translate(_FOLD)
+        drop = [c for c in map(ord, chars_used) if c in _DROP]
+        keep = ~np.isin(cps, np.array(drop, dtype=np.uint32)) if drop else np.ones(len(cps), dtype=bool)
+        origin = np.flatnonzero(keep).astype(np.int64)
     else:
         chars: list[str] = []
-        origin = []
+        idx: list[int] = []
         for i, ch in enumerate(text):
-            for out in table[ord(ch)]:
+            for out in _FOLD[ord(ch)]:
                 chars.append(out)
-                origin.append(i)
+                idx.append(i)
         folded_text = "".join(chars)
+        origin = np.array(idx, dtype=np.int64)
     simplified = _t2s().convert(folded_text)
     nfkc = unicodedata.normalize("NFKC", text).lower()
-    if folded_text == "".join(nfkc.split()):
+    if folded_text == "".join(nfkc.split()) and len(simplified) == len(folded_text):
         return simplified, origin
     exact = normalise(text)
     if len(exact) == 0:
-        return exact, []
+        return exact, np.zeros(0, dtype=np.int64)
     scale = len(text) / len(exact)
-    return exact, [min(len(text) - 1, int(i * scale)) for i in range(len(exact))]
+    return exact, np.minimum(len(text) - 1, (np.arange(len(exact)) * scale).astype(np.int64))

@@ -5,7 +5,7 @@
   var script = document.currentScript;
   var BASE = new URL("../../search/idx/", script ? script.src : location.href);
   var SITE = new URL("../../", script ? script.src : location.href);
-  var PAGE = 20;
+  var PAGE = 10;
   var cache = new Map();
   var bytes = 0;
 
@@ -148,17 +148,20 @@
     var pos = first ? (first.body !== null ? first.body : first.any) : null;
     if (pos !== null) {
       var k = Math.floor(pos / man.block);
-      return get("t/" + d + "/" + k + ".json").then(function (b) { return snippetFrom(b, pos - k * man.block, q.length); });
+      return get("t/" + d + ".json").then(function (bs) {
+        var b = bs.find(function (x) { return x.k === k; });
+        return b ? snippetFrom(b, pos - k * man.block, q.length) : null;
+      });
     }
-    var tries = [man.bodyBase / man.block, man.bodyBase / man.block + 1, man.bodyBase / man.block + 2, 0];
-    var attempt = function (i) {
-      if (i >= tries.length) { return Promise.resolve(null); }
-      return get("t/" + d + "/" + tries[i] + ".json").then(function (b) {
-        var at = b.n.indexOf(q);
-        return at >= 0 ? snippetFrom(b, at, q.length) : attempt(i + 1);
-      }, function () { return attempt(i + 1); });
-    };
-    return attempt(0);
+    return get("t/" + d + ".json").then(function (bs) {
+      var body = bs.filter(function (b) { return b.k * man.block >= man.bodyBase; });
+      var order = body.concat(bs.filter(function (b) { return b.k * man.block < man.bodyBase; }));
+      for (var i = 0; i < order.length; i++) {
+        var at = order[i].n.indexOf(q);
+        if (at >= 0) { return snippetFrom(order[i], at, q.length); }
+      }
+      return null;
+    });
   }
 
   /* ------------------------------------------------------------------ page */
@@ -183,7 +186,10 @@
     this.shown = 0;
     var self = this;
     this.form.addEventListener("submit", function (ev) { ev.preventDefault(); self.filters = {}; self.go(true); });
-    this.more.addEventListener("click", function () { self.showMore(); });
+    this.more.addEventListener("click", function () {
+      self.root.setAttribute("data-state", "searching");
+      self.showMore().all.then(function () { self.root.setAttribute("data-state", "done"); });
+    });
     window.addEventListener("popstate", function () { self.fromUrl(); });
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "/" && document.activeElement !== self.input && !/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) {
@@ -252,9 +258,14 @@
     }
     document.title = (raw ? raw + " - " : "") + "检索 - 答复公开";
     this.renderFacets();
-    return this.showMore().then(function () {
+    var page = this.showMore();
+    return page.titles.then(function () {
+      window.dgSearchTiming = { first: performance.now() - started, bytes: bytes };
+      return page.all;
+    }).then(function () {
       self.root.setAttribute("data-state", "done");
-      window.dgSearchTiming = { ms: performance.now() - started, bytes: bytes };
+      window.dgSearchTiming.ms = performance.now() - started;
+      window.dgSearchTiming.bytes = bytes;
     });
   };
 
@@ -296,10 +307,11 @@
     var self = this, man = this.man, page = this.docs.slice(this.shown, this.shown + PAGE);
     this.shown += page.length;
     this.more.hidden = this.shown >= this.docs.length;
+    var titles = [];
     var items = page.map(function (d) {
       var li = el("li", "dg-result");
       self.list.appendChild(li);
-      return get("m/" + Math.floor(d / man.metaShard) + ".json").then(function (shard) {
+      var meta = get("m/" + Math.floor(d / man.metaShard) + ".json").then(function (shard) {
         var m = shard[d % man.metaShard];
         var h = el("h3", "dg-title");
         var a = el("a", null, m.title);
@@ -307,20 +319,23 @@
         h.appendChild(a);
         li.appendChild(h);
         if (self.result.head.has(d)) { li.appendChild(el("span", "dg-badge", "标题或文号命中")); }
-        var meta = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
-        li.appendChild(el("p", "dg-meta", meta));
+        var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
+        li.appendChild(el("p", "dg-meta", line));
         if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
-        return snippet(man, d, self.result.first.get(d), self.q).then(function (s) {
-          if (!s) { return; }
-          var p = el("p", "dg-snippet");
-          p.appendChild(document.createTextNode(s.before));
-          p.appendChild(el("mark", null, s.match));
-          p.appendChild(document.createTextNode(s.after));
-          li.appendChild(p);
-        });
+      });
+      titles.push(meta);
+      var snip = snippet(man, d, self.result.first.get(d), self.q);
+      return Promise.all([meta, snip]).then(function (r) {
+        var s = r[1];
+        if (!s) { return; }
+        var p = el("p", "dg-snippet");
+        p.appendChild(document.createTextNode(s.before));
+        p.appendChild(el("mark", null, s.match));
+        p.appendChild(document.createTextNode(s.after));
+        li.appendChild(p);
       });
     });
-    return Promise.all(items);
+    return { titles: Promise.all(titles), all: Promise.all(items) };
   };
 
   document.addEventListener("DOMContentLoaded", function () {
