@@ -86,8 +86,10 @@ def run(n: int) -> None:
     work = REPO_ROOT / "build" / "bench" / f"n{n}"
     repo = work / "repo"
     t = time.perf_counter()
-    synthetic.generate(n, repo)
-    print(f"\n== N = {n}: corpus generated in {time.perf_counter() - t:.1f} s")
+    replies = repo / "datasets" / "replies"
+    if not replies.is_dir() or sum(1 for _ in replies.iterdir()) != n:
+        synthetic.generate(n, repo)
+    print(f"\n== N = {n}: corpus ready in {time.perf_counter() - t:.1f} s")
     seed_site = REPO_ROOT / "site"
     if not (seed_site / "search" / "index.html").exists():
         sys.exit("build the seed site first: portal build")

@@ -2,12 +2,13 @@
 
 The index keeps, for every character and every bigram, the set of replies that contain it
 (exact answers for one- and two-character queries). For phrase queries it keeps positions:
-of every *rare* bigram (at most ``common`` occurrences in the collection), and, where a bigram
-is common, of the trigrams that extend it one character to the right and to the left (the
-CommonGrams idea from Lucene: a frequent pair is indexed together with its neighbour, so no
-query has to download the positions of 社区 or 工作). ``plan`` picks, for a query, a set of
-(gram, offset) constraints that covers every bigram of the query; a reply matches when one
-start position satisfies them all, which is exactly "the query occurs in the reply".
+of every *rare* bigram (at most ``common`` occurrences in the collection); where a bigram is
+common, of the trigrams that extend it one character to the right and to the left; where such
+a trigram is common too, of the 4-grams that extend it (the CommonGrams idea from Lucene: a
+frequent pair is indexed together with its neighbours, so no query downloads the positions of
+社区 or 社区治). Common bigrams and trigrams keep their doc sets. ``plan`` picks, for a query, a
+set of (gram, offset) constraints that covers every bigram of the query; a reply matches when
+one start position satisfies them all, which is exactly "the query occurs in the reply".
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ class Constraint:
     offset: int
 
 
-def plan(query: str, is_common: Callable[[str], bool]) -> list[Constraint]:
-    """Constraints for a normalised query of three or more characters.
+MAX_GRAM = 4
 
-    Left to right, each bigram not yet covered is covered by itself when rare, else by the
-    trigram starting with it (covers this bigram and the next), else, at the query's end, by
-    the trigram ending with it.
+
+def plan(query: str, is_common: Callable[[str], bool]) -> list[Constraint] | None:
+    """Constraints for a normalised query of three or more characters; None: use the query's doc set.
+
+    Left to right, each bigram offset not yet covered starts a gram; while the gram is common it
+    grows one character to the right (or, at the query's end, to the left), up to ``MAX_GRAM``
+    characters, which are always positional. If the gram becomes the whole query and is still
+    common, the query is itself a common gram and its doc set is the exact answer (None).
     """
     n = len(query)
     out: list[Constraint] = []
@@ -50,13 +55,14 @@ def plan(query: str, is_common: Callable[[str], bool]) -> list[Constraint]:
     for i in range(n - 1):
         if i <= covered:
             continue
-        if not is_common(query[i:i + 2]):
-            out.append(Constraint(query[i:i + 2], i))
-            covered = i
-        elif i + 2 < n:
-            out.append(Constraint(query[i:i + 3], i))
-            covered = i + 1
-        else:
-            out.append(Constraint(query[i - 1:i + 2], i - 1))
-            covered = i
+        start, end = i, i + 2
+        while end - start < MAX_GRAM and is_common(query[start:end]):
+            if end < n:
+                end += 1
+            elif start > 0:
+                start -= 1
+            else:
+                return None
+        out.append(Constraint(query[start:end], start))
+        covered = end - 2
     return out

@@ -69,9 +69,17 @@ def _codepoints(docs: list[Searchable]) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def _doc_sets(keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     """Unique keys and, for each, the sorted unique doc ids containing it."""
-    combined = _sorted_unique((keys << 20) | doc)
-    k = combined >> 20
-    d = combined & ((1 << 20) - 1)
+    if len(keys) == 0:
+        return keys, []
+    if len(keys) and int(keys.max()) < (1 << 43):
+        combined = _sorted_unique((keys << 20) | doc)
+        k = combined >> 20
+        d = combined & ((1 << 20) - 1)
+    else:
+        order = np.lexsort((doc, keys))
+        k, d = keys[order], doc[order]
+        keep = np.concatenate(([True], (k[1:] != k[:-1]) | (d[1:] != d[:-1])))
+        k, d = k[keep], d[keep]
     first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
     return k[first], np.split(d, first[1:])
 
@@ -148,18 +156,54 @@ def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
     for key in common_keys.tolist():
         entries[_term(key)]["c"] = 1
     rare = valid2 & ~is_common
-    right = is_common[:-1] & valid1[2:]           # trigram cp[p..p+2] at p
-    left = is_common[1:] & valid1[:-2]             # trigram cp[p..p+2] at p, extending bigram at p+1
+    # Trigrams extending a common bigram to the right (at p) or to the left (bigram at p+1).
+    tri_mask = (is_common[:-1] & valid1[2:]) | (is_common[1:] & valid1[:-2])
     tri = (key2[:-1] << 21) | cp[2:]
-    tri_mask = right | left
-    all_keys = np.concatenate((key2[rare], tri[tri_mask]))
-    all_doc = np.concatenate((doc2[rare], doc[:-2][tri_mask]))
-    all_pos = np.concatenate((pos2[rare], pos[:-2][tri_mask]))
-    del cp, doc, pos, key2, tri
+    tri_keys = tri[tri_mask]
+    uniq3, counts3 = _counts(tri_keys)
+    common3 = uniq3[counts3 > common]
+    is_common3 = np.zeros(len(cp), dtype=bool)
+    is_common3[np.flatnonzero(tri_mask)[np.isin(tri_keys, common3)]] = True
+    c3 = is_common3[:-2]
+    for key, ids in zip(*_doc_sets(tri[c3], doc[:-2][c3])):
+        entries.setdefault(_term(int(key)), {}).update({"c": 1, "d": ids, "h": np.zeros(0, dtype=np.int64)})
+    for key, ids in zip(*_doc_sets(tri[c3 & head[:-2]], doc[:-2][c3 & head[:-2]])):
+        entries[_term(int(key))]["h"] = ids
+    rare3 = tri_mask & ~is_common3[:-2]
+    all_keys = np.concatenate((key2[rare], tri[rare3]))
+    all_doc = np.concatenate((doc2[rare], doc[:-2][rare3]))
+    all_pos = np.concatenate((pos2[rare], pos[:-2][rare3]))
     keys, flats = _positional(all_keys, all_doc, all_pos)
     for key, flat in zip(keys.tolist(), flats):
         entries.setdefault(_term(key), {})["p"] = flat
+    del all_keys, all_doc, all_pos, keys, flats, tri, key2
+    # 4-grams extending a common trigram; always positional (the longest gram, MAX_GRAM).
+    quad_mask = (is_common3[:-3] & valid1[3:]) | (is_common3[1:-2] & valid1[:-3])
+    starts = np.flatnonzero(quad_mask)
+    if len(starts):
+        h1, h2 = _quad_hashes(cp, starts)
+        keys4, flats4 = _positional(h1, doc[starts], pos[starts])
+        order = np.argsort(h1, kind="stable")
+        first = np.flatnonzero(np.concatenate(([True], h1[order][1:] != h1[order][:-1])))
+        group = np.cumsum(np.concatenate(([True], h1[order][1:] != h1[order][:-1]))) - 1
+        if not np.array_equal(h2[order], h2[order][first][group]):
+            raise RuntimeError("search index: 4-gram hash collision; change the hash constants")
+        reps = starts[order][first]
+        for rep, flat in zip(reps.tolist(), flats4):
+            entries.setdefault("".join(map(chr, cp[rep:rep + 4].tolist())), {})["p"] = flat
     return entries
+
+
+def _quad_hashes(cp: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent 64-bit hashes of the 4-grams at ``starts`` (sorted order of h1 = key order)."""
+    c = [cp[starts + i].astype(np.uint64) for i in range(4)]
+    out = []
+    for k in (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)):
+        h = np.zeros(len(starts), dtype=np.uint64)
+        for ci in c:
+            h = h * k + ci + np.uint64(1)
+        out.append(h.view(np.int64))
+    return out[0], out[1]
 
 
 # ---------------------------------------------------------------- process: metadata, text

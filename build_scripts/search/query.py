@@ -51,17 +51,37 @@ class Index:
             head = set(undelta(e.get("h", [])))
             first = first_positions(e["p"]) if "p" in e else {}
             return Result(rank(docs, head), head, first, fetched)
-        bigram = {}
-        for i in range(len(q) - 1):
-            e = self.entry(q[i:i + 2], fetched)
-            if e is None:
-                return Result([], set(), fetched=fetched)
-            bigram[q[i:i + 2]] = e
-        candidates = set.intersection(*(set(undelta(e["d"])) for e in bigram.values()))
-        constraints = plan(q, lambda b: "c" in bigram[b])
+        grams: dict[str, dict[str, Any] | None] = {}
+
+        def get(g: str) -> dict[str, Any] | None:
+            if g not in grams:
+                grams[g] = self.entry(g, fetched)
+            return grams[g]
+
+        bigram_entries = [get(q[i:i + 2]) for i in range(len(q) - 1)]
+        if any(e is None for e in bigram_entries):
+            return Result([], set(), fetched=fetched)
+        candidates = set.intersection(*(set(undelta(e["d"])) for e in bigram_entries if e))
+        missing = False
+
+        def is_common(g: str) -> bool:
+            nonlocal missing
+            e = get(g)
+            missing = missing or e is None
+            return e is not None and "c" in e
+
+        constraints = plan(q, is_common)
+        if missing:
+            return Result([], set(), fetched=fetched)
+        if constraints is None:  # the whole query is a common trigram: its doc sets are exact
+            e = get(q)
+            assert e is not None
+            docs = undelta(e["d"])
+            head = set(undelta(e.get("h", [])))
+            return Result(rank(docs, head), head, {}, fetched)
         lists = {}
         for c in constraints:
-            e = bigram.get(c.gram) if len(c.gram) == 2 else self.entry(c.gram, fetched)
+            e = get(c.gram)
             if e is None or "p" not in e:
                 return Result([], set(), fetched=fetched)
             lists[c] = positions(e["p"], candidates)

@@ -51,14 +51,19 @@
     return out;
   }
 
-  /* Same rule as grams.plan: cover every bigram of the query. */
-  function plan(q, isCommon) {
+  var MAX_GRAM = 4;
+
+  /* Same rule as grams.plan: cover every bigram offset; grow a common gram right, then left. */
+  async function plan(q, isCommon) {
     var out = [], covered = -1, n = q.length;
     for (var i = 0; i < n - 1; i++) {
       if (i <= covered) { continue; }
-      if (!isCommon(q.substr(i, 2))) { out.push({ gram: q.substr(i, 2), offset: i }); covered = i; }
-      else if (i + 2 < n) { out.push({ gram: q.substr(i, 3), offset: i }); covered = i + 1; }
-      else { out.push({ gram: q.substr(i - 1, 3), offset: i - 1 }); covered = i; }
+      var start = i, end = i + 2;
+      while (end - start < MAX_GRAM && await isCommon(q.slice(start, end))) {
+        if (end < n) { end += 1; } else if (start > 0) { start -= 1; } else { return null; }
+      }
+      out.push({ gram: q.slice(start, end), offset: start });
+      covered = end - 2;
     }
     return out;
   }
@@ -72,55 +77,57 @@
     return first;
   }
 
+  function docsResult(e) {
+    var head = new Set(undelta(e.h || []));
+    var first = e.p ? firsts(positions(e.p), MANIFEST.bodyBase) : new Map();
+    return { docs: rank(undelta(e.d), head), head: head, first: first };
+  }
+
+  var MANIFEST = null;
+
   /* -> {docs: ranked doc ids, head: Set, first: Map doc -> {any, body}} */
-  function run(man, q) {
+  async function run(man, q) {
+    MANIFEST = man;
     var empty = { docs: [], head: new Set(), first: new Map() };
-    if (!q) { return Promise.resolve(empty); }
-    var chars = Array.from(q);
-    if (chars.length !== q.length) { return Promise.resolve(empty); } // outside the BMP: not indexed as grams
+    if (!q || Array.from(q).length !== q.length) { return empty; } // outside the BMP: not indexed
     if (q.length <= 2) {
-      return entry(man, q).then(function (e) {
-        if (!e) { return empty; }
-        var head = new Set(undelta(e.h || []));
-        var first = e.p ? firsts(positions(e.p), man.bodyBase) : new Map();
-        return { docs: rank(undelta(e.d), head), head: head, first: first };
-      });
+      var e1 = await entry(man, q);
+      return e1 ? docsResult(e1) : empty;
     }
-    var grams = [];
-    for (var i = 0; i < q.length - 1; i++) { grams.push(q.substr(i, 2)); }
-    return Promise.all(grams.map(function (g) { return entry(man, g); })).then(function (es) {
-      if (es.some(function (e) { return !e; })) { return empty; }
-      var byGram = new Map();
-      grams.forEach(function (g, k) { byGram.set(g, es[k]); });
-      var cand = null;
-      es.forEach(function (e) {
-        var s = new Set(undelta(e.d));
-        cand = cand === null ? s : new Set(Array.from(cand).filter(function (d) { return s.has(d); }));
-      });
-      if (cand.size === 0) { return empty; }
-      var cons = plan(q, function (b) { return !!byGram.get(b).c; });
-      return Promise.all(cons.map(function (c) {
-        return c.gram.length === 2 ? byGram.get(c.gram) : entry(man, c.gram);
-      })).then(function (ces) {
-        if (ces.some(function (e) { return !e || !e.p; })) { return empty; }
-        var lists = ces.map(function (e) { return positions(e.p, cand); });
-        var anchor = 0, best = Infinity;
-        lists.forEach(function (l, k) { var n = 0; l.forEach(function (v) { n += v.length; }); if (n < best) { best = n; anchor = k; } });
-        var sets = lists.map(function (l) { var m = new Map(); l.forEach(function (v, d) { m.set(d, new Set(v)); }); return m; });
-        var found = new Map();
-        Array.from(cand).sort(function (a, b) { return a - b; }).forEach(function (d) {
-          var starts = [];
-          (lists[anchor].get(d) || []).forEach(function (p) {
-            var s = p - cons[anchor].offset;
-            if (cons.every(function (c, k) { var set = sets[k].get(d); return set && set.has(s + c.offset); })) { starts.push(s); }
-          });
-          if (starts.length) { found.set(d, starts); }
-        });
-        var first = firsts(found, man.bodyBase), head = new Set();
-        first.forEach(function (f, d) { if (f.any < man.bodyBase) { head.add(d); } });
-        return { docs: rank(Array.from(found.keys()), head), head: head, first: first };
-      });
+    var grams = new Map();
+    var get = function (g) { if (!grams.has(g)) { grams.set(g, entry(man, g)); } return grams.get(g); };
+    var bis = [];
+    for (var i = 0; i < q.length - 1; i++) { bis.push(get(q.slice(i, i + 2))); }
+    var es = await Promise.all(bis);
+    if (es.some(function (e) { return !e; })) { return empty; }
+    var cand = null;
+    es.forEach(function (e) {
+      var s = new Set(undelta(e.d));
+      cand = cand === null ? s : new Set(Array.from(cand).filter(function (d) { return s.has(d); }));
     });
+    if (cand.size === 0) { return empty; }
+    var missing = false;
+    var cons = await plan(q, async function (g) { var e = await get(g); if (!e) { missing = true; } return !!(e && e.c); });
+    if (missing) { return empty; }
+    if (cons === null) { return docsResult(await get(q)); } // the query is itself a common gram
+    var ces = await Promise.all(cons.map(function (c) { return get(c.gram); }));
+    if (ces.some(function (e) { return !e || !e.p; })) { return empty; }
+    var lists = ces.map(function (e) { return positions(e.p, cand); });
+    var anchor = 0, best = Infinity;
+    lists.forEach(function (l, k) { var n = 0; l.forEach(function (v) { n += v.length; }); if (n < best) { best = n; anchor = k; } });
+    var sets = lists.map(function (l) { var m = new Map(); l.forEach(function (v, d) { m.set(d, new Set(v)); }); return m; });
+    var found = new Map();
+    Array.from(cand).sort(function (a, b) { return a - b; }).forEach(function (d) {
+      var starts = [];
+      (lists[anchor].get(d) || []).forEach(function (p) {
+        var s = p - cons[anchor].offset;
+        if (cons.every(function (c, k) { var set = sets[k].get(d); return set && set.has(s + c.offset); })) { starts.push(s); }
+      });
+      if (starts.length) { found.set(d, starts); }
+    });
+    var first = firsts(found, man.bodyBase), head = new Set();
+    first.forEach(function (f, d) { if (f.any < man.bodyBase) { head.add(d); } });
+    return { docs: rank(Array.from(found.keys()), head), head: head, first: first };
   }
 
   function rank(docs, head) {
