@@ -19,9 +19,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 from benchmarks.bench_search import QUERIES, oracle_sets
 from build_scripts import records
@@ -105,7 +102,7 @@ def pagefind(n: int, truth: dict[str, set[str]]) -> None:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(site_dir, out, ignore=shutil.ignore_patterns("idx", "data", "letters"))
-    wall, rss, log = rss_child([str(PAGEFIND), "--site", str(out), "--output-subdir", "pagefind"])
+    wall, rss, _log = rss_child([str(PAGEFIND), "--site", str(out), "--output-subdir", "pagefind"])
     files = list((out / "pagefind").rglob("*"))
     size = sum(f.stat().st_size for f in files if f.is_file())
     print(f"\nPagefind 1.5.2 extended at {n}: index {wall:.0f} s, peak RSS {rss:.0f} MB, {size / 1e6:.1f} MB in "
@@ -121,7 +118,7 @@ def pagefind(n: int, truth: dict[str, set[str]]) -> None:
             ctx = b.new_context()
             page = ctx.new_page()
             fetched: list[str] = []
-            page.on("request", lambda r: fetched.append(r.url))
+            page.on("request", lambda r, fetched=fetched: fetched.append(r.url))
             page.goto(url)
             start = len(fetched)
             urls = page.evaluate("""async (q) => { const pf = await import('./pagefind/pagefind.js');

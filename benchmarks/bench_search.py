@@ -12,8 +12,8 @@ Ctrl+F oracle, and the time to first results in headless Chromium on localhost.
 from __future__ import annotations
 
 import gzip
-import os
 import json
+import os
 import shutil
 import statistics
 import subprocess

@@ -182,7 +182,7 @@ def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
     starts = np.flatnonzero(quad_mask)
     if len(starts):
         h1, h2 = _quad_hashes(cp, starts)
-        keys4, flats4 = _positional(h1, doc[starts], pos[starts])
+        _keys4, flats4 = _positional(h1, doc[starts], pos[starts])
         order = np.argsort(h1, kind="stable")
         first = np.flatnonzero(np.concatenate(([True], h1[order][1:] != h1[order][:-1])))
         group = np.cumsum(np.concatenate(([True], h1[order][1:] != h1[order][:-1]))) - 1

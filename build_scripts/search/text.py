@@ -10,9 +10,9 @@ alone says whether a match is in the head (ranked first) or the body.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
-from dataclasses import dataclass
 
 from build_scripts.records import Reply
 from build_scripts.textnorm import _t2s, normalise
