@@ -125,7 +125,7 @@ def pagefind(n: int, truth: dict[str, set[str]]) -> None:
                 const r = await pf.search(q); const ds = await Promise.all(r.results.map(x => x.data()));
                 return ds.map(d => d.url); }""", q)
             found[q] = set(ID.findall(" ".join(urls)))
-            per_query[q] = sum((out / u.split("/", 3)[3]).stat().st_size for u in set(fetched[start:])
+            per_query[q] = sum((out / u.split("/", 3)[3].split("?")[0]).stat().st_size for u in set(fetched[start:])
                                if "/pagefind/" in u and "fragment" not in u)
             ctx.close()
         b.close()
