@@ -57,13 +57,21 @@ def ordered(dataset: Dataset) -> list[Reply]:
 
 
 def _codepoints(docs: list[Searchable]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(code points, doc id, position) for every character, docs separated by one SEP."""
-    big = "\x00".join(d.norm for d in docs) + "\x00"
+    """(code points, doc id, position) for every character, docs separated by one SEP.
+
+    The head's padding up to BODY_BASE is not materialised: body positions are shifted instead,
+    so memory follows the text, not BODY_BASE × letters.
+    """
+    big = "\x00".join(d.norm[:d.head_length] + d.norm[BODY_BASE:] for d in docs) + "\x00"
     cp = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    lengths = np.array([len(d.norm) + 1 for d in docs], dtype=np.int64)
+    del big
+    lengths = np.array([len(d.norm) - BODY_BASE + d.head_length + 1 for d in docs], dtype=np.int64)
+    heads = np.array([d.head_length for d in docs], dtype=np.int32)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    pos = np.arange(len(cp), dtype=np.int64) - starts[doc]
+    doc = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
+    pos = (np.arange(len(cp), dtype=np.int64) - starts[doc]).astype(np.int32)
+    shift = BODY_BASE - heads[doc]
+    pos += np.where(pos >= heads[doc], shift, 0).astype(np.int32)
     return cp, doc, pos
 
 
@@ -72,7 +80,7 @@ def _doc_sets(keys: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, list[np.nd
     if len(keys) == 0:
         return keys, []
     if len(keys) and int(keys.max()) < (1 << 43):
-        combined = _sorted_unique((keys << 20) | doc)
+        combined = _sorted_unique((keys << 20) | doc.astype(np.int64))
         k = combined >> 20
         d = combined & ((1 << 20) - 1)
     else:

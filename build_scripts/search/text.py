@@ -88,7 +88,7 @@ def searchable(reply: Reply) -> Searchable:
     norm.append(SEP * pad)
     origin.append(np.full(pad, base, dtype=np.int64))
     add(body_fields(reply))
-    return Searchable("".join(norm), "".join(orig), np.concatenate(origin), head_length)
+    return Searchable("".join(norm), "".join(orig), np.concatenate(origin).astype(np.int32), head_length)
 
 
 _FOLD: dict[int, str] = {}
