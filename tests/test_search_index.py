@@ -143,3 +143,16 @@ def test_rebuild_is_byte_identical(tmp_path: Path, dataset: records.Dataset) -> 
     assert a and a == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.json"))
     for rel in a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+
+
+def test_batches_give_the_same_index(tmp_path: Path, dataset: records.Dataset,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Letters are indexed in batches (memory); one letter per batch must write the same files."""
+    index.write(dataset, tmp_path / "one", index.Options(common=20))
+    monkeypatch.setattr(index, "BATCH_CHARS", 1)
+    assert len(index._batches([searchable(r) for r in dataset.replies])) == len(dataset.replies)
+    index.write(dataset, tmp_path / "many", index.Options(common=20))
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.json"))
+    assert one == sorted(p.relative_to(tmp_path / "many") for p in (tmp_path / "many").rglob("*.json"))
+    for rel in one:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "many" / rel).read_bytes(), rel

@@ -56,7 +56,7 @@ def ordered(dataset: Dataset) -> list[Reply]:
 # ---------------------------------------------------------------- process: postings
 
 
-def _codepoints(docs: list[Searchable]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _codepoints(docs: list[Searchable], offset: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(code points, doc id, position) for every character, docs separated by one SEP.
 
     The head's padding up to BODY_BASE is not materialised: body positions are shifted instead,
@@ -68,10 +68,10 @@ def _codepoints(docs: list[Searchable]) -> tuple[np.ndarray, np.ndarray, np.ndar
     lengths = np.array([len(d.norm) - BODY_BASE + d.head_length + 1 for d in docs], dtype=np.int64)
     heads = np.array([d.head_length for d in docs], dtype=np.int32)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    doc = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
-    pos = (np.arange(len(cp), dtype=np.int64) - starts[doc]).astype(np.int32)
-    shift = BODY_BASE - heads[doc]
-    pos += np.where(pos >= heads[doc], shift, 0).astype(np.int32)
+    local = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
+    pos = (np.arange(len(cp), dtype=np.int64) - starts[local]).astype(np.int32)
+    pos += np.where(pos >= heads[local], BODY_BASE - heads[local], 0).astype(np.int32)
+    doc = local + np.int32(offset)
     return cp, doc, pos
 
 
@@ -104,8 +104,10 @@ def _counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return v[first], np.diff(np.append(first, len(v)))
 
 
-def _positional(keys: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Unique keys and each key's flat entry [docΔ, n, p0, pΔ…, docΔ, n, …] as one int array."""
+def _positional(keys: np.ndarray, doc: np.ndarray,
+                pos: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """Unique keys, each key's flat entry [docΔ, n, p0, pΔ…, docΔ, n, …] (first docΔ absolute),
+    and each key's last doc id (to chain the entries of consecutive batches)."""
     order = np.lexsort((pos, doc, keys))
     k, d, p = keys[order], doc[order], pos[order]
     same = np.concatenate(([False], (k[1:] == k[:-1]) & (d[1:] == d[:-1]) & (p[1:] == p[:-1])))
@@ -128,7 +130,8 @@ def _positional(keys: np.ndarray, doc: np.ndarray, pos: np.ndarray) -> tuple[np.
     out[header + 1] = group_size
     key_rows = np.flatnonzero(new_key)
     key_out = key_rows + 2 * group_index[key_rows]
-    return k[key_rows], np.split(out, key_out[1:])
+    last_group = np.append(group_index[key_rows[1:]] - 1, len(group_rows) - 1)
+    return k[key_rows], np.split(out, key_out[1:]), group_doc[last_group]
 
 
 def _term(key: int) -> str:
@@ -139,67 +142,127 @@ def _term(key: int) -> str:
     return "".join(reversed(chars))
 
 
-def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
-    """term -> entry: d (doc ids), h (head doc ids), c (common bigram), p (positions)."""
-    cp, doc, pos = _codepoints(docs)
+BATCH_CHARS = 8_000_000  # characters per batch: bounds the memory of the numpy passes
+
+
+def _batches(docs: list[Searchable]) -> list[tuple[int, int]]:
+    out, start, size = [], 0, 0
+    for i, d in enumerate(docs):
+        size += len(d.norm) - BODY_BASE + d.head_length
+        if size >= BATCH_CHARS:
+            out.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(docs):
+        out.append((start, len(docs)))
+    return out
+
+
+def _merge_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    keys = np.concatenate([k for k, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else first_empty()
+    return keys[first], np.add.reduceat(counts, first) if len(keys) else counts
+
+
+def first_empty() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _grams(cp: np.ndarray, common2: np.ndarray | None) -> dict[str, np.ndarray]:
     valid1 = cp != 0
-    head = pos < BODY_BASE
-    entries: dict[str, dict[str, Any]] = {}
-
-    def put_sets(keys: np.ndarray, docs_of: np.ndarray, mask: np.ndarray, name: str) -> None:
-        uniq, sets = _doc_sets(keys[mask], docs_of[mask])
-        for key, ids in zip(uniq.tolist(), sets):
-            entries.setdefault(_term(key), {})[name] = ids
-
-    put_sets(cp, doc, valid1, "d")
-    put_sets(cp, doc, valid1 & head, "h")
     key2 = (cp[:-1] << 21) | cp[1:]
     valid2 = valid1[:-1] & valid1[1:]
-    doc2, pos2 = doc[:-1], pos[:-1]
-    put_sets(key2, doc2, valid2, "d")
-    put_sets(key2, doc2, valid2 & head[:-1], "h")
-    uniq2, counts = _counts(key2[valid2])
-    common_keys = uniq2[counts > common]
-    is_common = np.isin(key2, common_keys) & valid2
-    for key in common_keys.tolist():
+    out = {"valid1": valid1, "key2": key2, "valid2": valid2}
+    if common2 is not None:
+        is_common = np.isin(key2, common2) & valid2
+        out["is_common"] = is_common
+        out["tri_mask"] = (is_common[:-1] & valid1[2:]) | (is_common[1:] & valid1[:-2])
+        out["tri"] = (key2[:-1] << 21) | cp[2:]
+    return out
+
+
+def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
+    """term -> entry: d (doc ids), h (head doc ids), c (common), p (positions, in batch parts).
+
+    Two passes over batches of letters: the first counts bigrams, then the trigrams extending
+    common bigrams, over the whole collection (what is common is a global fact); the second
+    writes each batch's postings. Memory is bounded by the batch, not the collection.
+    """
+    batches = _batches(docs)
+    counts2 = []
+    for lo, hi in batches:
+        cp, _doc, _pos = _codepoints(docs[lo:hi], lo)
+        g = _grams(cp, None)
+        counts2.append(_counts(g["key2"][g["valid2"]]))
+    uniq2, c2 = _merge_counts(counts2)
+    common2 = uniq2[c2 > common]
+    counts3 = []
+    for lo, hi in batches:
+        cp, _doc, _pos = _codepoints(docs[lo:hi], lo)
+        g = _grams(cp, common2)
+        counts3.append(_counts(g["tri"][g["tri_mask"]]))
+    uniq3, c3 = _merge_counts(counts3)
+    common3 = uniq3[c3 > common]
+    entries: dict[str, dict[str, Any]] = {}
+    for lo, hi in batches:
+        _batch_postings(docs[lo:hi], lo, common2, common3, entries)
+    for key in common2.tolist():
         entries[_term(key)]["c"] = 1
+    return entries
+
+
+def _batch_postings(docs: list[Searchable], offset: int, common2: np.ndarray, common3: np.ndarray,
+                    entries: dict[str, dict[str, Any]]) -> None:
+    cp, doc, pos = _codepoints(docs, offset)
+    g = _grams(cp, common2)
+    valid1, key2, valid2, is_common = g["valid1"], g["key2"], g["valid2"], g["is_common"]
+    head = pos < BODY_BASE
+
+    def put_sets(keys: np.ndarray, docs_of: np.ndarray, mask: np.ndarray, name: str, extra: dict[str, Any]) -> None:
+        uniq, sets = _doc_sets(keys[mask], docs_of[mask])
+        for key, ids in zip(uniq.tolist(), sets):
+            e = entries.setdefault(_term(key), {})
+            e.setdefault(name, []).append(ids)
+            e.update(extra)
+
+    put_sets(cp, doc, valid1, "d", {})
+    put_sets(cp, doc, valid1 & head, "h", {})
+    doc2, pos2 = doc[:-1], pos[:-1]
+    put_sets(key2, doc2, valid2, "d", {})
+    put_sets(key2, doc2, valid2 & head[:-1], "h", {})
     rare = valid2 & ~is_common
-    # Trigrams extending a common bigram to the right (at p) or to the left (bigram at p+1).
-    tri_mask = (is_common[:-1] & valid1[2:]) | (is_common[1:] & valid1[:-2])
-    tri = (key2[:-1] << 21) | cp[2:]
-    tri_keys = tri[tri_mask]
-    uniq3, counts3 = _counts(tri_keys)
-    common3 = uniq3[counts3 > common]
+    tri_mask, tri = g["tri_mask"], g["tri"]
     is_common3 = np.zeros(len(cp), dtype=bool)
-    is_common3[np.flatnonzero(tri_mask)[np.isin(tri_keys, common3)]] = True
+    is_common3[np.flatnonzero(tri_mask)[np.isin(tri[tri_mask], common3)]] = True
     c3 = is_common3[:-2]
-    for key, ids in zip(*_doc_sets(tri[c3], doc[:-2][c3])):
-        entries.setdefault(_term(int(key)), {}).update({"c": 1, "d": ids, "h": np.zeros(0, dtype=np.int64)})
-    for key, ids in zip(*_doc_sets(tri[c3 & head[:-2]], doc[:-2][c3 & head[:-2]])):
-        entries[_term(int(key))]["h"] = ids
-    rare3 = tri_mask & ~is_common3[:-2]
-    all_keys = np.concatenate((key2[rare], tri[rare3]))
-    all_doc = np.concatenate((doc2[rare], doc[:-2][rare3]))
-    all_pos = np.concatenate((pos2[rare], pos[:-2][rare3]))
-    keys, flats = _positional(all_keys, all_doc, all_pos)
-    for key, flat in zip(keys.tolist(), flats):
-        entries.setdefault(_term(key), {})["p"] = flat
-    del all_keys, all_doc, all_pos, keys, flats, tri, key2
+    put_sets(tri, doc[:-2], c3, "d", {"c": 1})
+    put_sets(tri, doc[:-2], c3 & head[:-2], "h", {})
+    rare3 = tri_mask & ~c3
+    keys, flats, last = _positional(np.concatenate((key2[rare], tri[rare3])),
+                                    np.concatenate((doc2[rare], doc[:-2][rare3])),
+                                    np.concatenate((pos2[rare], pos[:-2][rare3])))
+    for key, flat, end in zip(keys.tolist(), flats, last.tolist()):
+        entries.setdefault(_term(key), {}).setdefault("p", []).append((flat, end))
+    del keys, flats, last, tri, key2
     # 4-grams extending a common trigram; always positional (the longest gram, MAX_GRAM).
     quad_mask = (is_common3[:-3] & valid1[3:]) | (is_common3[1:-2] & valid1[:-3])
     starts = np.flatnonzero(quad_mask)
     if len(starts):
         h1, h2 = _quad_hashes(cp, starts)
-        _keys4, flats4 = _positional(h1, doc[starts], pos[starts])
+        _keys4, flats4, last4 = _positional(h1, doc[starts], pos[starts])
         order = np.argsort(h1, kind="stable")
-        first = np.flatnonzero(np.concatenate(([True], h1[order][1:] != h1[order][:-1])))
-        group = np.cumsum(np.concatenate(([True], h1[order][1:] != h1[order][:-1]))) - 1
-        if not np.array_equal(h2[order], h2[order][first][group]):
+        new = np.concatenate(([True], h1[order][1:] != h1[order][:-1]))
+        first = np.flatnonzero(new)
+        if not np.array_equal(h2[order], h2[order][first][np.cumsum(new) - 1]):
             raise RuntimeError("search index: 4-gram hash collision; change the hash constants")
         reps = starts[order][first]
-        for rep, flat in zip(reps.tolist(), flats4):
-            entries.setdefault("".join(map(chr, cp[rep:rep + 4].tolist())), {})["p"] = flat
-    return entries
+        for rep, flat, end in zip(reps.tolist(), flats4, last4.tolist()):
+            term = "".join(map(chr, cp[rep:rep + 4].tolist()))
+            entries.setdefault(term, {}).setdefault("p", []).append((flat, end))
 
 
 def _quad_hashes(cp: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -293,11 +356,18 @@ def _entry_json(entry: dict[str, Any]) -> str:
     parts = []
     for name in ("d", "h"):
         if name in entry:
-            parts.append(f'"{name}":[{",".join(map(str, _deltas(entry[name])))}]')
+            ids = np.concatenate(entry[name]) if entry[name] else np.zeros(0, dtype=np.int64)
+            parts.append(f'"{name}":[{",".join(map(str, _deltas(ids)))}]')
     if "c" in entry:
         parts.append('"c":1')
     if "p" in entry:
-        parts.append(f'"p":[{",".join(map(str, entry["p"].tolist()))}]')
+        chained, previous = [], 0
+        for flat, last in entry["p"]:
+            flat = flat.copy()
+            flat[0] -= previous
+            chained.append(flat)
+            previous = last
+        parts.append(f'"p":[{",".join(map(str, np.concatenate(chained).tolist()))}]')
     return "{" + ",".join(parts) + "}"
 
 
