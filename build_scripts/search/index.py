@@ -142,7 +142,7 @@ def _term(key: int) -> str:
     return "".join(reversed(chars))
 
 
-BATCH_CHARS = 8_000_000  # characters per batch: bounds the memory of the numpy passes
+BATCH_CHARS = 2_000_000  # characters per batch: bounds the memory of the numpy passes
 
 
 def _batches(docs: list[Searchable]) -> list[tuple[int, int]]:
