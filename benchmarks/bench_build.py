@@ -26,7 +26,7 @@ from pathlib import Path
 from build_scripts import site
 from build_scripts.paths import Paths
 t = time.perf_counter()
-r = site.build(Paths(Path(sys.argv[1])))
+r = site.build(Paths(Path(sys.argv[1])), log=lambda m: print(m, file=sys.stderr, flush=True))
 u = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"total": time.perf_counter() - t, "timings": r.timings, "rss_mb": u.ru_maxrss / 1024,
                   "cpu_s": u.ru_utime + u.ru_stime, "pages": r.pages}))
@@ -43,10 +43,9 @@ def repo_for(n: int) -> Path:
 
 def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     repo = repo_for(n)
-    out = subprocess.run([sys.executable, "-c", CHILD, str(repo)], check=False, capture_output=True, text=True,
-                         cwd=REPO_ROOT)
+    out = subprocess.run([sys.executable, "-c", CHILD, str(repo)], check=False, stdout=subprocess.PIPE, text=True,
+                         cwd=REPO_ROOT)  # stage progress goes to stderr as it happens
     if out.returncode:
-        print(out.stderr[-3000:])
         raise SystemExit(f"build of {n} letters failed")
     r = json.loads(out.stdout.strip().splitlines()[-1])
     pages = sorted((repo / "site" / "replies").glob("*/index.html"))
