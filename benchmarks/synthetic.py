@@ -57,7 +57,7 @@ def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Ra
     number = f"{i:05d}"
     region_prefix = t["agency"].split("民政")[0]
     agency = region_prefix + AGENCIES[rng.randrange(len(AGENCIES))]
-    proposers = [name(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))]
+    proposers = list(dict.fromkeys(name(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))))
     body = [rng.choice(paras) for _ in range(rng.randrange(14, 23))]
     salutation = f"{proposers[0]}{'委员' if kind == 'tian' else '代表'}：\n\n您提出的《{t['proposal_title']}》收悉，现答复如下："
     sections = [{"heading": None, "level": 0, "text": salutation}]
