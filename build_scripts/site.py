@@ -66,8 +66,10 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
 def post_steps() -> list[tuple[str, Step]]:
     """Our own steps after MkDocs, in order; each writes into the staged site."""
     from build_scripts import api, downloads, feeds, releases
+    from build_scripts.search import index as search_index
 
     return [("downloads", downloads.step), ("api", api.step), ("feeds", feeds.step), ("changelog", releases.step),
+            ("search index", search_index.step),
             ("check-links", linkcheck.check)]  # keep last: it checks what the other steps wrote
 
 

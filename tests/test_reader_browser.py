@@ -24,8 +24,9 @@ PAGES: dict[str, str] = {
     "value": "browse/region/530100/",
     "data": "data/",
     "dictionary": "data/dictionary/",
+    "search": "search/?q=社区",
 }
-"""Page type -> URL inside the site. The search page joins as ``"search": "search/?q=社区"``."""
+"""Page type -> URL inside the site."""
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "reader"
@@ -89,7 +90,7 @@ LAYOUT_PROBLEMS = """() => {
   const wide = document.scrollingElement.scrollWidth > window.innerWidth;
   const clipped = [];
   for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('.md-header__title, .visually-hidden, .md-sidebar, .md-tabs')) continue;
+    if (el.closest('.md-header__title, .visually-hidden, .dg-visually-hidden, .md-sidebar, .md-tabs')) continue;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     if (!['hidden', 'clip'].includes(style.overflowX) && !['hidden', 'clip'].includes(style.overflow)) continue;

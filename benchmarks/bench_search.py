@@ -1,0 +1,144 @@
+"""Benchmark our search index on the synthetic corpus: build, size, bytes per query, browser time, recall.
+
+    python -m benchmarks.bench_search 1000 10000
+
+For each N: generate the corpus (benchmarks/synthetic.py) into build/bench/n<N>/, build the index
+in a child process (seconds, peak RSS), then for every query of tests/search_queries.yaml: the
+index files the query reads (reference engine, plus the first page of metadata and snippet
+blocks), their gzip size as a static host would serve them, recall and precision against the
+Ctrl+F oracle, and the time to first results in headless Chromium on localhost.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+from benchmarks import synthetic
+from build_scripts import records
+from build_scripts.paths import REPO_ROOT, Paths
+from build_scripts.search import index, query
+from build_scripts.search import text as text_mod
+from build_scripts.textnorm import normalise
+
+PY = sys.executable
+PAGE = 10  # results on the first page (search.js)
+QUERIES = [q["q"] for q in yaml.safe_load((REPO_ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))["queries"]]
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from build_scripts import records
+from build_scripts.paths import Paths
+from build_scripts.search import index
+t = time.perf_counter(); ds = records.load(Paths(Path(sys.argv[1]))); load = time.perf_counter() - t
+t = time.perf_counter(); s = index.write(ds, Path(sys.argv[2])); build = time.perf_counter() - t
+print(json.dumps({"load_s": load, "index_s": build, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "cpu_s": resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
+                  "terms": s.terms, "shards": s.shards, "files": s.files, "bytes": s.bytes, "chars": s.characters}))
+"""
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6))
+
+
+def oracle_sets(ds: records.Dataset) -> dict[str, set[str]]:
+    fields = {r.id: [normalise(f.text) for f in text_mod.head_fields(r) + text_mod.body_fields(r)] for r in ds.replies}
+    out = {}
+    for q in QUERIES:
+        nq = normalise(q)
+        out[q] = {rid for rid, fs in fields.items() if nq and any(nq in f for f in fs)}
+    return out
+
+
+def browser_times(site: Path) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve
+
+    server, url = serve(site)
+    out = {}
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for q in QUERIES:  # a fresh page per query: nothing cached
+            ctx = b.new_context()
+            page = ctx.new_page()
+            page.goto(f"{url}search/?q={quote(q)}")
+            page.wait_for_selector("#dg-search[data-state=done]", timeout=60_000)
+            out[q] = page.evaluate("window.dgSearchTiming.first")
+            ctx.close()
+        b.close()
+    server.shutdown()
+    return out
+
+
+def run(n: int) -> None:
+    work = REPO_ROOT / "build" / "bench" / f"n{n}"
+    repo = work / "repo"
+    t = time.perf_counter()
+    replies = repo / "datasets" / "replies"
+    if not replies.is_dir() or sum(1 for _ in replies.iterdir()) != n:
+        synthetic.generate(n, repo)
+    print(f"\n== N = {n}: corpus ready in {time.perf_counter() - t:.1f} s")
+    seed_site = REPO_ROOT / "site"
+    if not (seed_site / "search" / "index.html").exists():
+        sys.exit("build the seed site first: portal build")
+    site = work / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(seed_site, site, ignore=shutil.ignore_patterns("idx"))
+    out = subprocess.run([PY, "-c", CHILD, str(repo), str(site)], check=True, capture_output=True, text=True,
+                         cwd=REPO_ROOT)
+    stats = json.loads(out.stdout)
+    idx = site / "search" / "idx"
+    total_gz = sum(gz(p) for p in idx.rglob("*.json"))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"index build: {stats['index_s']:.1f} s wall, {stats['cpu_s']:.1f} s CPU incl. load, peak RSS {stats['rss_mb']:.0f} MB (records load {stats['load_s']:.1f} s "
+          f"in the same process); {stats['chars']:,} normalised characters, {stats['terms']:,} terms, "
+          f"{stats['shards']} shards, {stats['files']:,} files, {stats['bytes'] / 1e6:.1f} MB raw, {total_gz / 1e6:.1f} MB gzip")
+    ds = records.load(Paths(repo))
+    ids = [r.id for r in index.ordered(ds)]
+    truth = oracle_sets(ds)
+    ix = query.Index(idx)
+    man = ix.manifest
+    fixed = sum(gz(idx / f) for f in ("manifest.json", "t2s.json", "facets.json"))
+    times = browser_times(site)
+    print(f"once per visit: manifest + t2s + facets = {fixed / 1024:.1f} KB gzip")
+    print(f"{'query':<22}{'found':>7}{'truth':>7}{'recall':>8}{'prec':>7}{'KB gz':>8}{'+page1':>8}{'ms':>7}")
+    sizes, recalls, precs = [], [], []
+    for q in QUERIES:
+        r = ix.search(q)
+        files = set(r.fetched)
+        lookup = set(files)
+        for d in r.docs[:PAGE]:
+            lookup.add(f"m/{d // man['metaShard']}.json")
+            lookup.add(f"t/{d}.json")
+        q_bytes = sum(gz(idx / f) for f in files)
+        all_bytes = sum(gz(idx / f) for f in lookup if (idx / f).exists())
+        got = {ids[d] for d in r.docs}
+        want = truth[q]
+        recall = len(got & want) / len(want) if want else 1.0
+        prec = len(got & want) / len(got) if got else 1.0
+        sizes.append(all_bytes + fixed)
+        recalls.append(recall)
+        precs.append(prec)
+        print(f"{q:<22}{len(got):>7}{len(want):>7}{recall:>8.0%}{prec:>7.0%}{q_bytes / 1024:>8.1f}"
+              f"{all_bytes / 1024:>8.1f}{times[q]:>7.0f}")
+    print(f"per query incl. first page and the once-per-visit files: max {max(sizes) / 1024:.0f} KB, "
+          f"median {statistics.median(sizes) / 1024:.0f} KB gzip; time to first results: max {max(times.values()):.0f} ms, "
+          f"median {statistics.median(times.values()):.0f} ms; recall min {min(recalls):.0%}, precision min {min(precs):.0%}")
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:] or ["1000", "10000"]:
+        run(int(arg))

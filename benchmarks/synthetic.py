@@ -1,0 +1,109 @@
+"""Deterministic synthetic corpus: N long letters built from the seed records' structure and text.
+
+Each letter copies a seed's assembly, region and category scheme (so it validates), and gets its
+own id, proposal number, agency, proposers, dates and 文号; its body is 14–22 paragraphs drawn
+from all seed paragraphs (so the character and bigram vocabulary is the seeds'), with names and
+numbers varied. Output: a scratch repo (records + raw letters + vocab + docs + mkdocs.yml).
+
+    python -m benchmarks.synthetic 1000 build/bench/n1000
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from build_scripts import records, yamlio
+from build_scripts.paths import REPO_ROOT, Paths
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红林建国志文斌辉鹏宇浩凯飞雪梅琳晨阳海波"
+AGENCIES = ("民政局", "住房和城乡建设局", "财政局", "人力资源和社会保障局", "卫生健康局", "教育体育局",
+            "城市管理局", "司法局", "公安分局", "残疾人联合会")
+
+
+def seed_records() -> list[dict[str, Any]]:
+    ds = records.load(Paths())
+    out = []
+    for r in ds.replies:
+        data = yamlio.load(r.folder.joinpath("reply.yaml").read_text("utf-8")).data
+        out.append(data)
+    return out
+
+
+def paragraphs(seeds: list[dict[str, Any]]) -> list[str]:
+    paras = []
+    for s in seeds:
+        for section in s["sections"]:
+            paras += [p for p in section["text"].split("\n\n") if len(p) > 20]
+    return paras
+
+
+def name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Random) -> dict[str, Any]:
+    t = dict(seeds[i % len(seeds)])
+    year = 2018 + rng.randrange(8)
+    month, day = rng.randrange(1, 13), rng.randrange(1, 29)
+    kind = {"建议": "jianyi", "议案": "yian", "提案": "tian"}[t["proposal_kind"]]
+    number = f"{i:05d}"
+    region_prefix = t["agency"].split("民政")[0]
+    agency = region_prefix + AGENCIES[rng.randrange(len(AGENCIES))]
+    proposers = list(dict.fromkeys(name(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))))
+    body = [rng.choice(paras) for _ in range(rng.randrange(14, 23))]
+    salutation = f"{proposers[0]}{'委员' if kind == 'tian' else '代表'}：\n\n您提出的《{t['proposal_title']}》收悉，现答复如下："
+    sections = [{"heading": None, "level": 0, "text": salutation}]
+    heads = [s["heading"] for s in t["sections"] if s["heading"]] or ["一、基本情况"]
+    per = max(1, len(body) // len(heads))
+    for k, heading in enumerate(heads):
+        chunk = body[k * per:(k + 1) * per] if k < len(heads) - 1 else body[k * per:]
+        if chunk:
+            level = next(s["level"] for s in t["sections"] if s["heading"] == heading) if t["sections"] else 1
+            sections.append({"heading": heading, "level": level, "text": "\n\n".join(chunk)})
+    prefix = t["doc_number"].split("〔")[0] if t["doc_number"] else "民函"
+    rec = dict(t)
+    rec.update({
+        "id": f"{t['region_code']}-{year}-{kind}-{number}", "proposal_number": number,
+        "title": f"关于{t['assembly']}第{number}号{t['proposal_kind']}答复的函", "agency": agency,
+        "proposers": proposers, "doc_number": f"{prefix}〔{year}〕{rng.randrange(1, 400)}号",
+        "reply_date": f"{year}-{month:02d}-{day:02d}", "published_date": None, "sections": sections,
+        "contact_name": name(rng), "notes": [], "source_url": None,
+    })
+    return rec
+
+
+def generate(n: int, dest: Path) -> Paths:
+    """Write a scratch repo with n synthetic letters (and nothing else) under dest."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    for item in ("datasets", "docs", "overrides", "mkdocs.yml"):
+        src = REPO_ROOT / item
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / item)
+    shutil.rmtree(dest / "datasets" / "replies")
+    seeds = seed_records()
+    paras = paragraphs(seeds)
+    rng = random.Random(20260423)
+    for i in range(n):
+        rec = letter(i, seeds, paras, rng)
+        folder = dest / "datasets" / "replies" / rec["id"]
+        folder.mkdir(parents=True)
+        raw = (rec["title"] + "\n\n" + "\n\n".join((s["heading"] + "\n" if s["heading"] else "") + s["text"]
+                                                   for s in rec["sections"]) + "\n").encode("utf-8")
+        (folder / "letter.txt").write_bytes(raw)
+        rec["raw_file"] = "letter.txt"
+        rec["raw_sha256"] = hashlib.sha256(raw).hexdigest()
+        (folder / "reply.yaml").write_text(yaml.safe_dump(rec, allow_unicode=True, sort_keys=False, width=10**6),
+                                           "utf-8")
+    return Paths(dest)
+
+
+if __name__ == "__main__":
+    generate(int(sys.argv[1]), Path(sys.argv[2]))

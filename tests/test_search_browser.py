@@ -1,0 +1,169 @@
+"""Search in a real browser on the built seed site: the query set against the oracle (issue #4)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import yaml
+
+from build_scripts import records, site
+from build_scripts.paths import REPO_ROOT, Paths
+from build_scripts.search import index, oracle
+from tests.conftest import serve
+
+pytestmark = pytest.mark.browser
+QUERIES = [q["q"] for q in yaml.safe_load((REPO_ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))["queries"]]
+XSS = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def dataset() -> records.Dataset:
+    return records.load(Paths())
+
+
+@pytest.fixture(scope="module")
+def common_grams_url(built: Paths, tmp_path_factory: pytest.TempPathFactory,
+                     dataset: records.Dataset) -> Iterator[str]:
+    """The seed site with an index where frequent bigrams are indexed as trigrams (as at 10,000)."""
+    copy = tmp_path_factory.mktemp("common") / "site"
+    shutil.copytree(built.site, copy)
+    shutil.rmtree(copy / "search" / "idx")
+    index.write(dataset, copy, index.Options(common=20))
+    server, url = serve(copy)
+    yield url
+    server.shutdown()
+
+
+def search(page: Any, base: str, q: str, *, link: bool = True) -> list[str]:
+    """Run a query: by opening its ?q= link, or (link=False) by typing it into the page's box."""
+    if link or not page.url.startswith(f"{base}search/"):
+        page.goto(f"{base}search/?q={quote(q)}")
+    else:
+        page.fill("#dg-q", q)
+        page.press("#dg-q", "Enter")
+    page.wait_for_selector("#dg-search[data-state=done]")
+    while page.is_visible(".dg-more"):
+        page.click(".dg-more")
+        page.wait_for_selector("#dg-search[data-state=done]")
+    hrefs = page.eval_on_selector_all(".dg-result h3 a", "els => els.map(e => e.getAttribute('href'))")
+    return [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
+
+
+@pytest.mark.parametrize("variant", ["default", "common-grams"])
+def test_query_set_matches_oracle(page: Any, site_url: str, common_grams_url: str,
+                                  dataset: records.Dataset, variant: str) -> None:
+    base = site_url if variant == "default" else common_grams_url
+    assert len(QUERIES) >= 30
+    wrong = {}
+    for q in QUERIES:
+        got = search(page, base, q, link=False)
+        want = oracle.search(dataset, q)
+        if set(got) != want or len(got) != len(set(got)):
+            wrong[q] = (sorted(got), sorted(want))
+    assert wrong == {}
+
+
+def test_lu_lin_finds_the_xishan_reply(page: Any, site_url: str) -> None:
+    assert search(page, site_url, "陆林") == ["530112-2020-yian-001"]
+    mark = page.inner_text(".dg-result .dg-snippet mark")
+    assert mark == "陆林"
+
+
+def test_ranking_head_first_then_newest(page: Any, site_url: str, dataset: records.Dataset) -> None:
+    got = search(page, site_url, "社区治理")
+    head = oracle.head_matches(dataset, "社区治理")
+    flags = [g in head for g in got]
+    assert flags == sorted(flags, reverse=True)
+    by_id = {r.id: r for r in dataset.replies}
+    for group in (True, False):
+        dates = [str(by_id[g]["reply_date"] or by_id[g]["published_date"]) for g in got if (g in head) == group]
+        assert dates == sorted(dates, reverse=True)
+
+
+def test_result_shows_title_agency_date_category_and_highlighted_snippet(page: Any, site_url: str) -> None:
+    search(page, site_url, "社区减负")
+    first = page.locator(".dg-result").first
+    assert first.locator("h3 a").inner_text()
+    meta = first.locator(".dg-meta").inner_text()
+    assert "民政" in meta and "20" in meta
+    assert first.locator(".dg-snippet mark").inner_text().replace(" ", "") == "社区减负"
+
+
+def test_header_box_opens_search_with_q(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.fill("header .dg-header-search input[name=q]", "三社联动")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#dg-search[data-state=done]")
+    assert "/search/?q=" in page.url
+    assert page.input_value("#dg-q") == "三社联动"
+    assert page.locator(".dg-result").count() == 2
+
+
+def test_q_link_and_facet_are_in_the_url(page: Any, site_url: str) -> None:
+    got = search(page, site_url, "民政局")
+    assert len(got) == 4
+    page.select_option("#dg-facet-year", "2023年")
+    page.wait_for_selector("#dg-search[data-state=done]")
+    assert "year=2023" in page.url
+    linked = page.url
+    page.goto("about:blank")
+    page.goto(linked)
+    page.wait_for_selector("#dg-search[data-state=done]")
+    years = page.eval_on_selector_all(".dg-meta", "els => els.map(e => e.textContent)")
+    assert years and all("2023-" in y for y in years)
+
+
+def test_keyboard_only(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}search/")
+    page.wait_for_selector("#dg-search[data-state=done]")
+    page.keyboard.press("Tab")  # whatever has focus, "/" returns to the box
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "dg-q"
+    page.keyboard.type("网格化")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('q=')")
+    page.wait_for_selector("#dg-search[data-state=done]")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.dg-result') !== null"):
+            break
+    assert page.evaluate("document.activeElement.tagName") == "A"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/replies/**")
+
+
+def test_phone_width_has_no_horizontal_scroll(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    pg = context.new_page()
+    search(pg, site_url, "社区")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 360
+    assert pg.is_visible("header .dg-header-search button")  # on phones the header keeps the button; the page has the box
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def xss_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A record whose text carries markup: it must show as text and never run."""
+    from tests.conftest import copy_inputs
+
+    paths = copy_inputs(tmp_path_factory.mktemp("xss") / "repo")
+    record = paths.reply_record("530112-2020-yian-001")
+    text = record.read_text("utf-8").replace("陆林代表：", f"陆林代表：{XSS}", 1)
+    assert XSS in text
+    record.write_text(text, "utf-8")
+    site.build(paths)
+    server, url = serve(paths.site)
+    yield url
+    server.shutdown()
+
+
+def test_snippet_escapes_letter_text(page: Any, xss_url: str) -> None:
+    search(page, xss_url, "陆林代表")
+    snippet = page.locator(".dg-result .dg-snippet").first
+    assert XSS in snippet.inner_text()
+    assert page.locator(".dg-result img").count() == 0
+    assert page.evaluate("window.__pwned") is None
