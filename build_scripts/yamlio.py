@@ -55,6 +55,17 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
 
 
+_CBase: Any = getattr(yaml, "CSafeLoader", None)
+
+
+class FastStrictLoader(_CBase or yaml.SafeLoader):  # type: ignore[misc]
+    """The same rules on libyaml's C parser (about 25 times faster); aliases are caught in ``_walk``."""
+
+
+FastStrictLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
+FastStrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
 @dataclass(frozen=True)
 class Loaded:
     data: Any
@@ -70,9 +81,16 @@ class YamlProblem(Exception):
 
 def load(text: str) -> Loaded:
     """Parse ``text`` strictly; raise ``YamlProblem`` with a line number when it is not YAML."""
+    lines: dict[str, int] = {}
     try:
-        node = yaml.compose(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
-        data = yaml.load(text, Loader=StrictLoader)  # noqa: S506
+        loader = FastStrictLoader(text)  # a SafeLoader: no object construction from tags
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _walk(node, "", lines, set())
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except DuplicateKey as exc:
         raise YamlProblem(str(exc), exc.line, exc.key) from None
     except RecursionError:
@@ -86,23 +104,23 @@ def load(text: str) -> Loaded:
         raise YamlProblem(f"not valid YAML: {context}{exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", 0) from None
-    lines: dict[str, int] = {}
-    if node is not None:
-        _collect_lines(node, "", lines)
     return Loaded(data, lines)
 
 
-def _collect_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+def _walk(node: yaml.Node, prefix: str, out: dict[str, int], seen: set[int]) -> None:
+    """Record each key's line; refuse aliases (*name): the parser hands them over as a node seen twice."""
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            out.setdefault(path, key_node.start_mark.line + 1)
-            _collect_lines(value_node, path, out)
+        children = [(f"{prefix}.{k.value}" if prefix else str(k.value), k.start_mark, v) for k, v in node.value]
     elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            path = f"{prefix}[{i}]"
-            out.setdefault(path, item.start_mark.line + 1)
-            _collect_lines(item, path, out)
+        children = [(f"{prefix}[{i}]", v.start_mark, v) for i, v in enumerate(node.value)]
+    else:
+        return
+    for path, mark, child in children:
+        out.setdefault(path, mark.line + 1)
+        if id(child) in seen:
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
+        _walk(child, path, out, seen)
 
 
 # --- writing -------------------------------------------------------------------------------
