@@ -88,6 +88,7 @@ def generate(n: int, dest: Path) -> Paths:
         src = REPO_ROOT / item
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / item)
     shutil.rmtree(dest / "datasets" / "replies")
+    shutil.rmtree(dest / "datasets" / "releases", ignore_errors=True)  # a synthetic corpus has no release history
     seeds = seed_records()
     paras = paragraphs(seeds)
     rng = random.Random(20260423)
