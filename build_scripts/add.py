@@ -14,42 +14,41 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from build_scripts import dates, yamlio
 from build_scripts import vocab as vocab_mod
 from build_scripts.extract import draft, readers
 from build_scripts.fields import REPLY_FIELDS, by_name
 from build_scripts.paths import Paths, relative
-from build_scripts.records import RECORD_NAME
+from build_scripts.records import DUPLICATE_KEY, RECORD_NAME
 
 RECORD_HEADER = "# Reply record: the source of truth. Drafted by `portal add`: check every field against the letter.\n"
-DUPLICATE_KEY = ("assembly", "term", "session_no", "proposal_number", "agency")
 
 
 def extract_files(paths: Paths, files: list[Path]) -> list[dict[str, Any]]:
     """One JSON-ready object per file, in order; an unreadable file gives ``{file, error}``."""
-    vocabularies, _ = vocab_mod.load(paths)
-    out: list[dict[str, Any]] = []
-    for file in files:
-        try:
-            data = _read(file)
-            out.append(draft.extract_bytes(data, file.name, vocabularies.regions).as_json(str(file)))
-        except readers.ReadError as exc:
-            out.append({"file": str(file), "error": str(exc)})
-    return out
+    return _each_file(paths, files, lambda file, data, vocab: draft.extract_bytes(
+        data, file.name, vocab.regions).as_json(str(file)))
 
 
 def draft_records(paths: Paths, files: list[Path]) -> list[dict[str, Any]]:
     """The draft record each file would be saved as; ``{file, error}`` for an unreadable one."""
+    def one(file: Path, data: bytes, vocab: vocab_mod.Vocabularies) -> dict[str, Any]:
+        extraction = draft.extract_bytes(data, file.name, vocab.regions)
+        return draft.record(extraction, raw=data, raw_file="letter" + draft.raw_suffix(file, data),
+                            topic_vocab=vocab.topics)
+
+    return _each_file(paths, files, one)
+
+
+def _each_file(paths: Paths, files: list[Path],
+               fn: Callable[[Path, bytes, vocab_mod.Vocabularies], dict[str, Any]]) -> list[dict[str, Any]]:
     vocabularies, _ = vocab_mod.load(paths)
     out: list[dict[str, Any]] = []
     for file in files:
         try:
-            data = _read(file)
-            extraction = draft.extract_bytes(data, file.name, vocabularies.regions)
-            out.append(draft.record(extraction, raw=data, raw_file="letter" + draft.raw_suffix(file, data),
-                                    topic_vocab=vocabularies.topics))
+            out.append(fn(file, _read(file), vocabularies))
         except readers.ReadError as exc:
             out.append({"file": str(file), "error": str(exc)})
     return out

@@ -21,6 +21,8 @@ from build_scripts.problems import Problem, Report
 from build_scripts.vocab import Vocabularies
 
 RECORD_NAME = "reply.yaml"
+DUPLICATE_KEY = ("assembly", "term", "session_no", "proposal_number", "agency")
+"""Two records with these values equal answer the same proposal from the same agency."""
 
 # Size limits, checked before a file is read (README, "Publishing"). A record is text: the
 # longest seed is 22 KB. A raw letter is a web page, Word file or PDF as received.
@@ -233,7 +235,7 @@ def _check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:
                           f"id {reply.id!r} is also used by {relative(seen[reply.id].folder / RECORD_NAME, root)}",
                           "every reply needs its own id")
         seen[reply.id] = reply
-        key = (reply["assembly"], reply["term"], reply["session_no"], reply["proposal_number"], reply["agency"])
+        key = tuple(reply[k] for k in DUPLICATE_KEY)
         if reply["proposal_number"] is not None and key in keys:
             yield Problem(file, 1, "proposal_number", "duplicate-reply",
                           f"same assembly, session, proposal number and agency as {keys[key].id}",

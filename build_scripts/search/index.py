@@ -193,26 +193,25 @@ def postings(docs: list[Searchable], common: int) -> dict[str, dict[str, Any]]:
     writes each batch's postings. Memory is bounded by the batch, not the collection.
     """
     batches = _batches(docs)
-    counts2 = []
-    for lo, hi in batches:
-        cp, _doc, _pos = _codepoints(docs[lo:hi], lo)
-        g = _grams(cp, None)
-        counts2.append(_counts(g["key2"][g["valid2"]]))
-    uniq2, c2 = _merge_counts(counts2)
-    common2 = uniq2[c2 > common]
-    counts3 = []
-    for lo, hi in batches:
-        cp, _doc, _pos = _codepoints(docs[lo:hi], lo)
-        g = _grams(cp, common2)
-        counts3.append(_counts(g["tri"][g["tri_mask"]]))
-    uniq3, c3 = _merge_counts(counts3)
-    common3 = uniq3[c3 > common]
+    common2 = _common_grams(docs, batches, common, None, "key2", "valid2")
+    common3 = _common_grams(docs, batches, common, common2, "tri", "tri_mask")
     entries: dict[str, dict[str, Any]] = {}
     for lo, hi in batches:
         _batch_postings(docs[lo:hi], lo, common2, common3, entries)
     for key in common2.tolist():
         entries[_term(key)]["c"] = 1
     return entries
+
+
+def _common_grams(docs: Any, batches: Any, common: int, common2: Any, key: str, mask: str) -> Any:
+    """Grams (``key`` where ``mask``) that occur more than ``common`` times over the whole collection."""
+    counts = []
+    for lo, hi in batches:
+        cp, _doc, _pos = _codepoints(docs[lo:hi], lo)
+        g = _grams(cp, common2)
+        counts.append(_counts(g[key][g[mask]]))
+    uniq, c = _merge_counts(counts)
+    return uniq[c > common]
 
 
 def _batch_postings(docs: list[Searchable], offset: int, common2: np.ndarray, common3: np.ndarray,
