@@ -4,8 +4,13 @@
 
 For each N: the synthetic repo (benchmarks/synthetic.py, reused when already generated), then
 `site.build` in a child process: seconds per stage (validate, package, pages, mkdocs, search
-index, …), CPU seconds and peak RSS of the whole build, per-letter cost, and the size of the
+index, …), CPU seconds and peak memory of the whole build, per-letter cost, and the size of the
 largest reply page's HTML. Prints the load average: the machine is shared.
+
+Memory: the build forks child processes (downloads, search index) that share the loaded dataset.
+A sampler reads /proc every 0.2 s and reports the peak of the whole process tree two ways: the sum
+of RSS (counts every shared page once per process: an upper bound) and the sum of PSS (shared
+pages divided among the processes sharing them: what the tree really holds).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,9 +34,49 @@ from build_scripts.paths import Paths
 t = time.perf_counter()
 r = site.build(Paths(Path(sys.argv[1])), log=lambda m: print(m, file=sys.stderr, flush=True))
 u = resource.getrusage(resource.RUSAGE_SELF)
+c = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"total": time.perf_counter() - t, "timings": r.timings, "rss_mb": u.ru_maxrss / 1024,
-                  "cpu_s": u.ru_utime + u.ru_stime, "pages": r.pages}))
+                  "cpu_s": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "pages": r.pages}))
 """
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children)
+    return out
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB of one process, 0 when it has gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    values = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:] if line.endswith("kB")}
+    return values.get("Rss", 0), values.get("Pss", 0)
+
+
+class TreeMemory(threading.Thread):
+    """Peak summed RSS and PSS of a process tree, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_rss, self.peak_pss, self.done = pid, 0, 0, False
+
+    def run(self) -> None:
+        while not self.done:
+            sums = [_memory_kb(p) for p in _tree(self.pid)]
+            self.peak_rss = max(self.peak_rss, sum(r for r, _ in sums))
+            self.peak_pss = max(self.peak_pss, sum(p for _, p in sums))
+            time.sleep(0.2)
 
 
 def repo_for(n: int) -> Path:
@@ -43,20 +89,27 @@ def repo_for(n: int) -> Path:
 
 def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     repo = repo_for(n)
-    out = subprocess.run([sys.executable, "-c", CHILD, str(repo)], check=False, stdout=subprocess.PIPE, text=True,
-                         cwd=REPO_ROOT)  # stage progress goes to stderr as it happens
-    if out.returncode:
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(repo)], stdout=subprocess.PIPE, text=True,
+                            cwd=REPO_ROOT)  # stage progress goes to stderr as it happens
+    memory = TreeMemory(proc.pid)
+    memory.start()
+    stdout, _ = proc.communicate()
+    memory.done = True
+    if proc.returncode:
         raise SystemExit(f"build of {n} letters failed")
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r = json.loads(stdout.strip().splitlines()[-1])
     pages = sorted((repo / "site" / "replies").glob("*/index.html"))
     biggest = max(pages, key=lambda p: p.stat().st_size)
     print(f"\n== N = {n} letters, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'stage':<16}{'seconds':>9}{'ms/letter':>11}{'× vs prev':>11}")
+    print(f"{'stage':<28}{'seconds':>9}{'ms/letter':>11}{'× vs prev':>11}")
     for stage, secs in r["timings"].items():
         growth = f"{secs / previous[stage]:.1f}" if previous and previous.get(stage) else ""
-        print(f"{stage:<16}{secs:>9.1f}{1000 * secs / n:>11.2f}{growth:>11}")
-    print(f"{'total':<16}{r['total']:>9.1f}{1000 * r['total'] / n:>11.2f}")
-    print(f"peak RSS {r['rss_mb']:.0f} MB, CPU {r['cpu_s']:.0f} s, {r['pages']} pages; largest reply page "
+        print(f"{stage:<28}{secs:>9.1f}{1000 * secs / n:>11.2f}{growth:>11}")
+    print(f"{'total':<28}{r['total']:>9.1f}{1000 * r['total'] / n:>11.2f}")
+    print("(stages marked 'in parallel' ran in a child process beside the others: the column does not sum)")
+    print(f"peak memory of the build's process tree: RSS summed {memory.peak_rss / 1024:.0f} MB, "
+          f"PSS summed {memory.peak_pss / 1024:.0f} MB (main process alone: RSS {r['rss_mb']:.0f} MB)")
+    print(f"CPU {r['cpu_s']:.0f} s (all processes), {r['pages']} pages; largest reply page "
           f"{biggest.stat().st_size / 1024:.1f} KB ({biggest.parent.name}), median "
           f"{sorted(p.stat().st_size for p in pages)[len(pages) // 2] / 1024:.1f} KB")
     return {**r["timings"], "total": r["total"]}

@@ -14,17 +14,13 @@ from typing import Any
 
 from build_scripts import output, siteurl
 from build_scripts.pages.citation import data_version
-from build_scripts.pages.model import reply_url
+from build_scripts.pages.model import record_path, reply_url
 from build_scripts.records import Dataset, Reply
 
 INDEX = "api/replies.json"
 INDEX_FIELDS = ("id", "title", "proposal_kind", "assembly", "term", "session_no", "proposal_number",
                 "proposal_title", "agency", "region_code", "region_name", "doc_number", "reply_date",
                 "published_date", "category", "category_scheme", "topics", "withdrawn_date")
-
-
-def record_path(reply_id: str) -> str:
-    return f"api/replies/{reply_id}.json"
 
 
 def dumps(data: Any) -> bytes:

@@ -100,6 +100,10 @@ def check_value(value: Any, f: Field, *, file: str, path: str, line: int,
     yield from _check_text(value, f, file=file, path=path, line=line)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+"""Control characters other than newline and tab: extraction damage."""
+
+
 def _check_text(value: str, f: Field, *, file: str, path: str, line: int) -> Iterator[Problem]:
     if not value.strip():
         yield Problem(file, line, path, "empty-value", f"{f.name} is empty text",
@@ -108,7 +112,7 @@ def _check_text(value: str, f: Field, *, file: str, path: str, line: int) -> Ite
     if value != value.strip():
         yield Problem(file, line, path, "bad-value", f"{f.name} has spaces at its start or end",
                       "remove the leading/trailing spaces")
-    if "\x00" in value or any(ord(c) < 32 and c not in "\n\t" for c in value):
+    if _CONTROL.search(value):
         yield Problem(file, line, path, "bad-value", f"{f.name} contains control characters",
                       "remove them; they are extraction damage")
     if f.enum is not None and value not in f.enum:

@@ -22,8 +22,12 @@ from build_scripts.problems import BuildError, Problem, Report
 
 # MkDocs, Material and our pages write attributes with double quotes; a regex reads them in a
 # fraction of the time an HTML parser takes (10,000 pages must check in seconds).
-_LINK = re.compile(r'<(?!base\b)[a-zA-Z][^>]*?\s(?:href|src)="([^"]*)"')
+# One pass finds links and ids (letter text is escaped: a quote in it is &quot;, never an attribute).
+_ATTR = re.compile(r'\s(href|src|id|name)="([^"]*)"')
+_LINK_NOT_BASE = re.compile(r'<(?!base\b)[a-zA-Z][^>]*?\s(?:href|src)="([^"]*)"')  # pages with a <base>
 _ID = re.compile(r'\s(?:id|name)="([^"]*)"')
+PARALLEL_FROM = 2000
+"""Pages from which the check runs in two processes (the other steps are done by then)."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,17 @@ class _Page:
 
 def _read(path: Path) -> _Page:
     text = path.read_text(encoding="utf-8", errors="replace")
-    links = tuple((m.start(), html.unescape(m[1])) for m in _LINK.finditer(text))
-    return _Page(links, frozenset(html.unescape(i) for i in _ID.findall(text)))
+    if "<base" in text:
+        links = tuple((m.start(), html.unescape(m[1])) for m in _LINK_NOT_BASE.finditer(text))
+        return _Page(links, frozenset(html.unescape(i) for i in _ID.findall(text)))
+    found, ids = [], set()
+    for m in _ATTR.finditer(text):
+        value = html.unescape(m[2]) if "&" in m[2] else m[2]
+        if m[1] in ("href", "src"):
+            found.append((m.start(), value))
+        else:
+            ids.add(value)
+    return _Page(tuple(found), frozenset(ids))
 
 
 def _line(path: Path, offset: int) -> int:
@@ -58,12 +71,37 @@ class _Site:
 
 
 def broken_links(site_dir: Path) -> list[Problem]:
-    """Every internal link of every page under ``site_dir`` whose target or fragment is missing."""
+    """Every internal link of every page under ``site_dir`` whose target or fragment is missing.
+
+    A large site is checked in two processes, each taking every other page.
+    """
     site = _Site(site_dir)
+    pages = sorted(f for f in site.files if f.endswith(".html"))
+    if len(pages) < PARALLEL_FROM:
+        return _broken(site, pages)
+    from build_scripts.background import Background
+
+    other = Background("check-links", _broken, site, pages[1::2])
+    try:
+        mine = _broken(site, pages[0::2])
+        return sorted(mine + other.result(), key=lambda p: (p.file, p.line, p.message))
+    finally:
+        other.cancel()
+
+
+def _broken(site: _Site, pages: list[str]) -> list[Problem]:
+    site_dir = site.root
     problems: list[Problem] = []
-    for page_url in sorted(f for f in site.files if f.endswith(".html")):
+    known: dict[tuple[str, str], str] = {}  # (where the link is resolved from, link) -> reason
+    for page_url in pages:
+        base = posixpath.dirname(page_url)
+        up = "../" * (base.count("/") + 1) if base else ""
         for offset, link in site.page(page_url).links:
-            reason = _check(site, page_url, link)
+            # a link that climbs to the site root resolves the same from every page as deep as this one
+            key = (up if link.startswith(up) and not link.startswith("#") else page_url, link)
+            reason = known.get(key)
+            if reason is None:
+                reason = known[key] = _check(site, page_url, link)
             if reason:
                 line = _line(site_dir / page_url, offset)
                 problems.append(Problem(relative(site_dir / page_url), line, "href", "broken-link",

@@ -67,3 +67,7 @@ class BuildError(Exception):
     def __init__(self, report: Report | str):
         self.report = report if isinstance(report, Report) else None
         super().__init__(report.render() if isinstance(report, Report) else report)
+
+    def __reduce__(self) -> tuple[type, tuple[Report | str]]:
+        # raised in a build step's child process (build_scripts.background) and re-raised here
+        return (BuildError, (self.report or str(self),))

@@ -7,6 +7,7 @@ records are the source of truth and no build ever writes to them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -55,6 +56,11 @@ class Dataset:
     vocab: Vocabularies
     report: Report
 
+    @functools.cached_property
+    def newest_date(self) -> str:
+        """The newest reply or publication date in the collection ('' when none): the data date."""
+        return max((str(r["published_date"] or r["reply_date"] or "") for r in self.replies), default="")
+
 
 def load(paths: Paths) -> Dataset:
     """Load and check everything; invalid records are reported and left out of ``replies``."""
@@ -62,8 +68,7 @@ def load(paths: Paths) -> Dataset:
     replies: list[Reply] = []
     parsed: list[Reply] = []
     folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
-    for folder in folders:
-        reply, found = load_one(folder, vocabularies, paths.root)
+    for reply, found in _load_all(folders, vocabularies, paths.root):
         problems.extend(found)
         if reply is not None:
             parsed.append(reply)
@@ -79,6 +84,31 @@ def load(paths: Paths) -> Dataset:
                                 "add one with `portal add LETTER`"))
     replies.sort(key=lambda r: r.id)
     return Dataset(tuple(replies), vocabularies, Report.of(problems))
+
+
+PARALLEL_FROM = 2000
+"""Records from which loading runs in two processes (each reads and checks half the folders)."""
+
+LoadedRecords = list[tuple["Reply | None", list[Problem]]]
+
+
+def _load_some(folders: list[Path], vocabularies: Vocabularies, root: Path) -> LoadedRecords:
+    return [load_one(folder, vocabularies, root) for folder in folders]
+
+
+def _load_all(folders: list[Path], vocabularies: Vocabularies, root: Path) -> LoadedRecords:
+    """``load_one`` for every folder, in order; a large collection in two processes."""
+    if len(folders) < PARALLEL_FROM:
+        return _load_some(folders, vocabularies, root)
+    from build_scripts.background import Background
+
+    half = len(folders) // 2
+    other = Background("validate", _load_some, folders[half:], vocabularies, root)
+    try:
+        first = _load_some(folders[:half], vocabularies, root)
+        return first + other.result()
+    finally:
+        other.cancel()
 
 
 def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Reply | None, list[Problem]]:

@@ -285,15 +285,26 @@ def datasets_dir(dataset: Dataset) -> Path:
 
 
 def build_history(dataset: Dataset, descriptor: dict[str, Any]) -> list[Diff]:
-    """The changelog of this build; raise BuildError when the version breaks the rules."""
+    """The changelog of this build; raise BuildError when the version breaks the rules.
+
+    The changelog page and the changelog.json step both need it: the last result is kept for the
+    same dataset and descriptor (rebuilding the canonical tables costs seconds at 10,000 letters).
+    """
     from build_scripts.downloads import canonical_files
 
+    key = json.dumps(descriptor, sort_keys=True)
+    if _last_history and _last_history[0] is dataset and _last_history[1] == key:
+        return list(_last_history[2])
     current = snapshot(descriptor, canonical_files(dataset, descriptor))
     root = datasets_dir(dataset)
     diffs, report = history(root / "releases", current, relative(root / "package.yaml"))
     if not report.ok:
         raise BuildError(report)
+    _last_history[:] = [dataset, key, list(diffs)]
     return diffs
+
+
+_last_history: list[Any] = []
 
 
 def step(dataset: Dataset, site_dir: Path) -> None:

@@ -12,14 +12,17 @@ import datetime as dt
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from build_scripts import linkcheck, package, pages, records
-from build_scripts.pages import escape
+from build_scripts import background, linkcheck, package, pages, records
+from build_scripts.background import Background
+from build_scripts.pages import escape, shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.records import Dataset
@@ -36,7 +39,12 @@ class BuildResult:
 
 
 def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lambda _: None) -> BuildResult:
-    """Build the portal into ``paths.site``; raise BuildError (site untouched) on any failure."""
+    """Build the portal into ``paths.site``; raise BuildError (site untouched) on any failure.
+
+    The download files and the search index need only the dataset: they run in child processes
+    (``background``) beside the page stages, and their files are moved into the staged site before
+    the link check. ``timings`` has each stage's own seconds; the children's overlap the others.
+    """
     timings: dict[str, float] = {}
     with _timed(timings, "validate", log):
         dataset = records.load(paths)
@@ -44,32 +52,68 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             raise BuildError(dataset.report)
     paths.build.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="work-", dir=paths.build))
+    children: dict[str, Background] = {}
     try:
         with _timed(timings, "package", log):
             descriptor = package.write(dataset, paths, work / "data")
+        staged = work / "site"
+        for name, run in background_steps():
+            (work / name).mkdir()
+            children[name] = Background(name, run, dataset, descriptor, work / name)
         with _timed(timings, "pages", log):
-            count = pages.write(dataset, descriptor, paths.docs, work / "docs")
+            bulk = pages.bulk(dataset)
+            with _timed(timings, "wait for manifest", log):
+                manifest = children["downloads"].result()  # the data page lists the files
+            count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk)
         with _timed(timings, "mkdocs", log):
-            run_mkdocs(paths, work / "docs", work / "site", strict=strict, epoch=source_date_epoch(dataset))
+            config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=source_date_epoch(dataset))
+        with _timed(timings, "bulk pages", log):
+            shells = shell.Shells.load(staged, config, bulk.keys())
+            shells.write(bulk.items())
+            shells.remove()
         with _timed(timings, "publish-files", log):
-            shutil.copytree(work / "data", work / "site" / "data", dirs_exist_ok=True)
-            copy_letters(dataset, work / "site" / "letters")
+            shutil.copytree(work / "data", staged / "data", dirs_exist_ok=True)
+            copy_letters(dataset, staged / "letters")
+        for child in children.values():
+            with _timed(timings, f"{child.name} (wait)", log):
+                child.result()
+            timings[f"{child.name} (in parallel)"] = child.seconds
+            background.merge_into(work / child.name, staged)
         for name, step in post_steps():
             with _timed(timings, name, log):
-                step(dataset, work / "site")
-        publish(work / "site", paths.site)
+                step(dataset, staged)
+        publish(staged, paths.site, trash_dir=paths.build)
     finally:
+        for child in children.values():
+            child.cancel()
         shutil.rmtree(work, ignore_errors=True)
     return BuildResult(len(dataset.replies), count, paths.site, timings)
 
 
-def post_steps() -> list[tuple[str, Step]]:
-    """Our own steps after MkDocs, in order; each writes into the staged site."""
-    from build_scripts import api, downloads, feeds, releases
+BackgroundStep = Callable[[Dataset, dict, Path], object]
+
+
+def background_steps() -> list[tuple[str, BackgroundStep]]:
+    """Steps that need only the dataset and descriptor, run in child processes; each writes into the
+    folder it is given as if it were the site (downloads first: the data page waits for its manifest)."""
     from build_scripts.search import index as search_index
 
-    return [("downloads", downloads.step), ("api", api.step), ("feeds", feeds.step), ("changelog", releases.step),
-            ("search index", search_index.step),
+    return [("downloads", _downloads), ("search index", lambda dataset, _, out: search_index.step(dataset, out))]
+
+
+def _downloads(dataset: Dataset, descriptor: dict, out: Path) -> dict:
+    from build_scripts import downloads, output
+
+    files = downloads.build(dataset, descriptor)
+    output.write_files(out / "data", files.files)
+    return files.manifest
+
+
+def post_steps() -> list[tuple[str, Step]]:
+    """Our own steps after MkDocs, in order, in this process; each writes into the staged site."""
+    from build_scripts import api, feeds, releases
+
+    return [("api", api.step), ("feeds", feeds.step), ("changelog", releases.step),
             ("check-links", linkcheck.check)]  # keep last: it checks what the other steps wrote
 
 
@@ -84,7 +128,7 @@ def _timed(timings: dict[str, float], name: str, log: Callable[[str], None]) -> 
 
 def source_date_epoch(dataset: Dataset) -> int:
     """A build time that comes from the data (the newest date), so rebuilds are byte-identical."""
-    newest = max((str(r["published_date"] or r["reply_date"] or "") for r in dataset.replies), default="")
+    newest = dataset.newest_date
     day = dt.date.fromisoformat(newest) if newest else dt.date(2020, 1, 1)
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
@@ -98,7 +142,8 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(paths: Paths, docs: Path, site_dir: Path, *, strict: bool, epoch: int) -> None:
+def run_mkdocs(paths: Paths, docs: Path, site_dir: Path, *, strict: bool, epoch: int) -> Any:
+    """Render ``docs`` into ``site_dir``; return the loaded MkDocs config (the shells need its theme)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -112,6 +157,7 @@ def run_mkdocs(paths: Paths, docs: Path, site_dir: Path, *, strict: bool, epoch:
         config = load_config(config_file=str(paths.mkdocs_yml), docs_dir=str(docs), site_dir=str(site_dir),
                              strict=strict)
         mkdocs_build(config)
+        return config
     except (MkDocsException, SystemExit) as exc:
         detail = "\n".join(handler.messages) or str(exc)
         raise BuildError(f"mkdocs: the site did not build:\n{detail}") from None
@@ -131,11 +177,13 @@ def copy_letters(dataset: Dataset, out: Path) -> None:
         shutil.copyfile(reply.raw_path, target / escape.letter_name(reply["raw_file"]))
 
 
-def publish(staged: Path, site: Path) -> None:
+def publish(staged: Path, site: Path, trash_dir: Path | None = None) -> None:
     """Swap the staged site into place; the old one is removed only after the swap.
 
     Between the two renames site/ is briefly absent: if the second rename fails the old site is
-    put back, and a swap cut short (power loss) is repaired by the next publish.
+    put back, and a swap cut short (power loss) is repaired by the next publish. The replaced site
+    is renamed aside and deleted by a detached process: at 10,000 letters it is 100,000 files, and
+    the new site is already in place.
     """
     old = site.with_name(site.name + ".old")
     if old.exists() and not site.exists():
@@ -151,4 +199,21 @@ def publish(staged: Path, site: Path) -> None:
             old.rename(site)
         raise
     if old.exists():
+        _remove_later(old, trash_dir or old.parent)
+
+
+TRASH = "trash-"
+"""Prefix of a replaced site waiting to be deleted, in build/ (a later build sweeps leftovers)."""
+
+
+def _remove_later(old: Path, trash_dir: Path) -> None:
+    trash_dir.mkdir(parents=True, exist_ok=True)
+    trash = Path(tempfile.mkdtemp(prefix=TRASH, dir=trash_dir))
+    try:
+        old.rename(trash / old.name)
+    except OSError:  # another file system: delete it now
         shutil.rmtree(old)
+    for leftover in trash_dir.glob(TRASH + "*"):
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(leftover)], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

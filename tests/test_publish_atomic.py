@@ -45,6 +45,18 @@ def _post_step_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
     mp.setattr(site, "post_steps", lambda: [("written-by-a-test", step)])
 
 
+def _background_step_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
+    """A step in a child process (search index, downloads) writes half its files, then fails."""
+    real = site.background_steps
+
+    def step(dataset: Any, descriptor: Any, out: Path) -> None:
+        (out / "search").mkdir()
+        (out / "search" / "half-written.json").write_text("{", encoding="utf-8")
+        raise exc
+
+    mp.setattr(site, "background_steps", lambda: [*real(), ("written-by-a-test", step)])
+
+
 def _pages_writer_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
     mp.setattr(reply_page, "render", _fail_after(2, exc, reply_page.render))
 
@@ -85,6 +97,7 @@ def _swap_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
 
 FAILURES = {
     "post-step": _post_step_fails,
+    "background-step": _background_step_fails,
     "pages-writer": _pages_writer_fails,
     "mkdocs": _mkdocs_fails,
     "letters-copy": _letters_copy_fails,

@@ -1,50 +1,92 @@
-"""Stage 3, pages: the Markdown MkDocs renders, generated into the build's docs directory.
+"""Stage 3, pages: the Markdown the site is made from, generated into the build's docs directory.
 
-Load: the checked dataset and the package descriptor. Process: one page per reply, the browse
-indexes, the home page, the data page and data dictionary. Save: Markdown files beside a copy
-of the hand-written docs/. Letter text is escaped on the way into every page (see ``escape``).
+Load: the checked dataset, the package descriptor and the downloads manifest. Process: the pages in
+the navigation (home, data, dictionary, statistics, …, the browse overview), which MkDocs renders;
+and the bulk pages, one per reply and one per browse value, which are poured into shells MkDocs
+rendered (``shell``: at 10,000 letters they are over 20,000 pages). Save: the navigation pages and
+the shells beside a copy of the hand-written docs/; the bulk pages after MkDocs, straight into the
+staged site. Letter text is escaped on the way into every page (see ``escape``).
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from tqdm import tqdm
 
-from build_scripts import downloads, releases
-from build_scripts.pages import apidoc, browse, changelog, data, home, quality, reply, stats
+from build_scripts import releases
+from build_scripts.pages import apidoc, browse, changelog, data, home, quality, reply, shell, stats
 from build_scripts.records import Dataset
 
+BROWSE_OVERVIEW = "browse/index.md"
+"""The one browse page in the navigation; every other browse page is a bulk page."""
+BULK_FOLDERS = ("replies", "browse")
+"""Where the bulk pages go: docs/ must not have hand-written pages there."""
 
-def generate(dataset: Dataset, package: dict[str, Any]) -> Iterable[tuple[str, str]]:
-    """(path inside docs, Markdown) for every generated page."""
+
+def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    """(path inside docs, Markdown) for every generated page MkDocs renders itself."""
     yield "index.md", home.render(dataset)
-    yield "data/index.md", data.downloads(package, downloads.build(dataset, package).manifest, dataset)
+    yield "data/index.md", data.downloads(package, manifest, dataset)
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
     yield "changelog.md", changelog.render(releases.build_history(dataset, package))
     yield "data/quality.md", quality.render(dataset)
-    yield from browse.pages(dataset).items()
-    for r in tqdm(dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
-        yield f"replies/{r.id}.md", reply.render(r, dataset)
 
 
-def write(dataset: Dataset, package: dict[str, Any], hand_written: Path, out_docs: Path) -> int:
-    """Copy docs/ and write the generated pages into ``out_docs``; return the page count."""
+@dataclass
+class Bulk:
+    """The pages written after MkDocs, into shells: browse pages rendered, reply pages on demand."""
+
+    dataset: Dataset
+    overview: str  # the browse overview: in the navigation, so MkDocs renders it
+    browse: dict[str, str]
+
+    def keys(self) -> set[tuple[int, bool]]:
+        """The shells these pages need: (directory depth, has its own feeds)."""
+        found = {shell.shell_key(path, markdown) for path, markdown in self.browse.items()}
+        if self.dataset.replies:
+            first = self.dataset.replies[0]
+            found.add(shell.shell_key(f"replies/{first.id}.md", reply.render(first, self.dataset)))
+        return found
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        yield from self.browse.items()
+        for r in tqdm(self.dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
+            yield f"replies/{r.id}.md", reply.render(r, self.dataset)
+
+    def __len__(self) -> int:
+        return len(self.browse) + len(self.dataset.replies)
+
+
+def bulk(dataset: Dataset) -> Bulk:
+    pages = browse.pages(dataset)
+    return Bulk(dataset, pages.pop(BROWSE_OVERVIEW), pages)
+
+
+def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], hand_written: Path, out_docs: Path,
+          pages: Bulk) -> int:
+    """Copy docs/ and write the navigation pages and the shells into ``out_docs``; return the page count."""
+    for folder in BULK_FOLDERS:
+        if (hand_written / folder).exists():
+            raise FileExistsError(f"docs/{folder} would be overwritten: its pages are generated")
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
-    count = 0
-    for rel_path, text in generate(dataset, package):
-        target = out_docs / rel_path
-        if target.exists() and not _generated(target, out_docs, hand_written):
-            raise FileExistsError(f"generated page {rel_path} would overwrite docs/{rel_path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        count += 1
-    return count
+    nav = dict(generate(dataset, package, manifest))
+    nav[BROWSE_OVERVIEW] = pages.overview
+    for rel_path, text in nav.items():
+        _write(out_docs, hand_written, rel_path, text)
+    for rel_path, text in shell.sources(pages.keys()).items():
+        _write(out_docs, hand_written, rel_path, text)
+    return len(nav) + len(pages)
 
 
-def _generated(target: Path, out_docs: Path, hand_written: Path) -> bool:
-    return not (hand_written / target.relative_to(out_docs)).exists()
+def _write(out_docs: Path, hand_written: Path, rel_path: str, text: str) -> None:
+    target = out_docs / rel_path
+    if (hand_written / rel_path).exists():
+        raise FileExistsError(f"generated page {rel_path} would overwrite docs/{rel_path}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")

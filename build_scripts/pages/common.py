@@ -17,11 +17,23 @@ def front_matter(title: str, description: str = "", **extra: object) -> str:
     if description:
         meta["description"] = escape.meta(description)
     meta.update(extra)
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**9) + "---\n\n"
+    return "---\n" + yaml.dump(meta, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10**9) + "---\n\n"
 
 
 def rel(from_url: str, to_url: str) -> str:
     """Relative link between two directory-style site URLs ('' is the home page)."""
+    base = [p for p in from_url.split("/") if p]
+    target = [p for p in to_url.split("/") if p]
+    if ".." in base or "." in base or ".." in target or "." in target:
+        return _rel_general(from_url, to_url)
+    common = 0
+    while common < min(len(base), len(target)) and base[common] == target[common]:
+        common += 1
+    out = "/".join([".."] * (len(base) - common) + target[common:]) or "."
+    return out + ("/" if to_url.endswith("/") or not to_url else "")
+
+
+def _rel_general(from_url: str, to_url: str) -> str:
     base = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url else "."
     target = to_url or "./"
     out = posixpath.relpath(target.rstrip("/") or ".", base or ".")

@@ -17,6 +17,11 @@ def reply_url(reply_id: str) -> str:
     return f"replies/{reply_id}/"
 
 
+def record_path(reply_id: str) -> str:
+    """Site-relative path of a reply's whole record as JSON (the static API)."""
+    return f"api/replies/{reply_id}.json"
+
+
 def sort_date(reply: Reply) -> str:
     """The date a reply is listed by: signed date, else publication date, else empty."""
     return str(reply["reply_date"] or reply["published_date"] or "")

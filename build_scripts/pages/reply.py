@@ -7,7 +7,6 @@ the 办理类型 with its meaning, the 文号 and the source. Where the record c
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -16,6 +15,7 @@ from build_scripts.pages import citation, escape, related, withdrawn
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.model import (
     agency_slug,
+    record_path,
     date_zh,
     reply_url,
     scheme_code,
@@ -52,7 +52,7 @@ def render(reply: Reply, dataset: Dataset) -> str:
         parts += ["## 修复与判断说明 { #notes }\n", _notes(reply)]
     parts.append(citation.section(reply, dataset))
     parts += ["## 相关答复 { #related }\n", _related(reply, dataset, url)]
-    parts += ["## 记录数据 { #record }\n", _record_json(reply)]
+    parts += ["## 记录数据 { #record }\n", _record_json(reply, url)]
     parts += [_print_footer(reply, url)]
     return "\n".join(p for p in parts if p) + "\n"
 
@@ -327,16 +327,13 @@ def _related(reply: Reply, dataset: Dataset, url: str) -> str:
     return f'<div class="related-block">{"".join(blocks)}{nav}</div>\n'
 
 
-def _record_json(reply: Reply) -> str:
-    """The record as JSON, its sections shortened to headings: the text is on the page above,
-    and repeating it would double the page (the whole record is in the data package)."""
-    data = dict(reply.data)
-    data["sections"] = [{"heading": s["heading"], "level": s["level"], "text": f"（正文{len(s['text'])}字，见上文）"}
-                        for s in reply.data["sections"]]
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+def _record_json(reply: Reply, url: str) -> str:
+    """Where the whole record is: the reply's JSON in the API (the page itself stays small)."""
+    href = escape.html(rel(url, record_path(reply.id)))
     return (
-        '<details class="record-json"><summary>查看本答复的记录（JSON）</summary>'
-        f"<pre><code>{escape.html(text)}</code></pre></details>\n"
+        '<div class="record-json"><p>本答复的完整记录（全部字段，含分节正文、修复与判断说明、每项信息的出处）：'
+        f'<a href="{href}" type="application/json">JSON 格式</a>（<code>/{escape.html(record_path(reply.id))}</code>）。'
+        f'全部答复的表格与数据库见<a href="{escape.html(rel(url, "data/"))}">数据下载</a>。</p></div>\n'
     )
 
 

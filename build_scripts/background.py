@@ -1,0 +1,88 @@
+"""Build steps that run in a forked child process while the build goes on in the main one.
+
+The search index and the download files need only the checked dataset, take tens of seconds at
+10,000 letters, and do not depend on MkDocs: on a machine with two cores they run beside the page
+stages. A child is forked (it shares the loaded dataset, nothing is pickled on the way in), writes
+into a folder of its own (MkDocs empties the staged site before it renders), and sends back its
+result, or the exception it raised, through a pipe. ``merge_into`` then moves that folder's files
+into the staged site by renaming them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Callable
+
+from build_scripts.problems import BuildError
+
+
+def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    start = time.perf_counter()
+    try:
+        result: tuple[str, Any] = ("ok", fn(*args))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        result = ("error", exc)
+    try:
+        send.send((*result, time.perf_counter() - start))
+    except Exception as exc:  # an exception or result that does not pickle: say what it was
+        send.send(("error", BuildError(f"{getattr(fn, '__name__', fn)}: {result[1]!r} ({exc})"), time.perf_counter() - start))
+    finally:
+        send.close()
+
+
+class Background:
+    """One step running in a forked child; ``result()`` waits for it and returns or raises."""
+
+    def __init__(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self.name = name
+        self.seconds = 0.0
+        self._outcome: tuple[str, Any] | None = None
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(send, fn, args), name=f"portal build: {name}",
+                                        daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        """Wait for the child (once) and return its result or raise its exception."""
+        if self._outcome is None:
+            try:
+                kind, value, self.seconds = self._receive.recv()
+            except EOFError:
+                self._process.join()
+                kind, value = "error", BuildError(f"{self.name}: the step's process ended without a result "
+                                                  f"(exit code {self._process.exitcode}; out of memory?)")
+            finally:
+                self._receive.close()
+                self._process.join()
+            self._outcome = (kind, value)
+        kind, value = self._outcome
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the build failed elsewhere)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def merge_into(source: Path, target: Path) -> None:
+    """Move every file under ``source`` to the same place under ``target``; folders are merged."""
+    for entry in sorted(os.scandir(source), key=lambda e: e.name):
+        destination = target / entry.name
+        if entry.is_dir(follow_symlinks=False) and destination.is_dir():
+            merge_into(Path(entry.path), destination)
+        else:
+            if destination.is_dir():
+                shutil.rmtree(destination)
+            os.replace(entry.path, destination)
+    shutil.rmtree(source)

@@ -1,0 +1,246 @@
+"""Bulk pages (one per reply, one per browse value) poured into shells that MkDocs rendered.
+
+Why: MkDocs with Material costs about 28 ms a page (Python-Markdown about 16 ms of it, the theme's
+templates most of the rest). At 10,000 letters the reply and browse pages are over 20,000 pages:
+ten minutes of a three-minute budget. These pages are generated, all alike, and outside the
+navigation, so rendering each through the whole theme buys nothing.
+
+How: ``sources`` gives one shell page per (directory depth, with or without own feeds) that the
+bulk pages need. MkDocs renders each shell with the full theme: header, tabs, footer, feeds in the
+head, and links to assets relative to that depth, which is all a page's URL changes in the chrome.
+After MkDocs, ``Shells.load`` splits each rendered shell at its markers and ``Shells.write`` writes
+every bulk page: title, description, feed links, skip link, table of contents (rendered by the
+theme's own ``partials/toc.html``) and the article body. The shells are then removed.
+
+The bulk pages are still written as the same generated Markdown as the other pages, in a strict
+subset: front matter (title, description, feed, feed_title), ATX headings with an explicit
+``{ #id }`` (the page's h1 may omit it), and raw HTML blocks. ``convert`` turns that subset into
+HTML and refuses anything else, so a page that needs real Markdown fails the build loudly instead
+of rendering wrongly. The site generator stays replaceable: a shell is one ordinary page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterable
+
+import yaml
+
+from build_scripts.pages import escape
+
+SHELL_DIR = "_shell"
+"""Where the shells live in docs/ and the staged site; removed once the pages are written."""
+
+META_KEYS = ("title", "description", "feed", "feed_title")
+MARK = {key: f"QQSHELL{key.upper().replace('_', '')}QQ" for key in META_KEYS}
+_MARKS = re.compile("|".join(MARK.values()))
+SKIP_ID = "qqshellskip"
+BODY = "QQSHELLBODYQQ"
+_ARTICLE = re.compile(rf'<h1 id="{SKIP_ID}">QQSHELLH1QQ</h1>\s*<p>{BODY}</p>')
+_TOC_NAV = re.compile(r'<nav class="md-nav md-nav--secondary"[^>]*>.*?</nav>', re.S)
+_HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{ ?#([A-Za-z][A-Za-z0-9_-]*) ?\})?\s*$")
+_MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+
+
+class NotShellMarkdown(ValueError):
+    """A generated page uses Markdown the shell converter does not handle (a build bug)."""
+
+
+# --- the generated-Markdown subset -------------------------------------------------------------
+
+@dataclass
+class Converted:
+    meta: dict[str, str]
+    body: str
+    toc: list[dict[str, Any]] = field(default_factory=list)  # Python-Markdown toc tokens, nested
+
+
+def convert(markdown: str, path: str) -> Converted:
+    """Front matter + headings + raw HTML blocks → (meta, HTML body, toc tokens), as MkDocs would."""
+    if not markdown.startswith("---\n") or "\n---\n" not in markdown[3:]:
+        raise NotShellMarkdown(f"{path}: a generated page must start with front matter")
+    end = markdown.index("\n---\n", 3)
+    meta = yaml.load(markdown[4:end], Loader=yaml.CSafeLoader) or {}
+    unknown = sorted(set(meta) - set(META_KEYS))
+    if unknown or not meta.get("title"):
+        raise NotShellMarkdown(f"{path}: front matter needs a title and only {', '.join(META_KEYS)} (has {unknown})")
+    blocks: list[str] = []
+    flat: list[dict[str, Any]] = []
+    in_block = False
+    for number, line in enumerate(markdown[end + 5:].split("\n"), 1):
+        if not line.strip():
+            in_block = False
+            continue
+        heading = _HEADING.match(line) if not in_block else None
+        if heading:
+            level, text = len(heading[1]), _MD_ESCAPED.sub(r"\1", heading[2].strip())
+            ident = heading[3] or (_slug(text) if level == 1 else None)
+            if ident is None:
+                raise NotShellMarkdown(f"{path}: line {number}: a heading below h1 needs an explicit {{ #id }}")
+            blocks.append(f'<h{level} id="{ident}">{text}</h{level}>')
+            flat.append({"level": level, "id": ident, "name": text, "children": []})
+        elif in_block or line.startswith("<"):
+            blocks.append(line)
+            in_block = True
+        else:
+            raise NotShellMarkdown(f"{path}: line {number}: neither a heading nor an HTML block: {line[:60]!r}")
+    return Converted({k: str(v) for k, v in meta.items()}, "\n".join(blocks), _nest(flat))
+
+
+def _slug(heading_html: str) -> str:
+    """The id Python-Markdown's toc extension gives a heading without one (the first on its page)."""
+    from markdown.extensions.toc import slugify, unique
+
+    return unique(slugify(html.unescape(heading_html), "-"), set())
+
+
+def _nest(flat: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flat headings → the nested toc tokens Python-Markdown's toc extension gives."""
+    top: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for token in flat:
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else top).append(token)
+        stack.append(token)
+    return top
+
+
+# --- which shells, and where ---------------------------------------------------------------------
+
+def site_path(md_path: str) -> str:
+    """``replies/x.md`` → ``replies/x/index.html``; ``browse/agency/index.md`` → ``browse/agency/index.html``."""
+    stem = md_path.removesuffix(".md")
+    return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
+
+def _key(md_path: str, meta: dict[str, str]) -> tuple[int, bool]:
+    return site_path(md_path).count("/"), "feed" in meta
+
+
+def shell_key(md_path: str, markdown: str) -> tuple[int, bool]:
+    """The shell a generated page goes into: (directory depth, has its own feeds)."""
+    front = markdown[:markdown.find("\n---\n", 3)]
+    return site_path(md_path).count("/"), "\nfeed: " in front
+
+
+def _shell_md_path(depth: int, feed: bool) -> str:
+    """A shell page at ``depth`` directories below the site root."""
+    name = f"d{depth}{'-feed' if feed else ''}"
+    return "/".join([SHELL_DIR, *["x"] * (depth - 2), name]) + ".md" if depth >= 2 else f"{SHELL_DIR}-{name}.md"
+
+
+def sources(keys: Iterable[tuple[int, bool]]) -> dict[str, str]:
+    """Shell Markdown for each (depth, has feeds) the bulk pages need: path in docs → text."""
+    out = {}
+    for depth, feed in sorted(set(keys)):
+        meta = {"title": MARK["title"], "description": MARK["description"]}
+        if feed:
+            meta |= {"feed": MARK["feed"], "feed_title": MARK["feed_title"]}
+        front = "".join(f"{k}: {v}\n" for k, v in meta.items())
+        out[_shell_md_path(depth, feed)] = f"---\n{front}---\n\n# QQSHELLH1QQ {{ #{SKIP_ID} }}\n\n<p>{BODY}</p>\n"
+    return out
+
+
+# --- after MkDocs: fill them ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shell:
+    head: str  # up to the skip link's href value
+    chrome: str  # from after it up to the table of contents
+    middle: str  # from after the table of contents up to the article body
+    tail: str  # after the article body
+
+
+def _split(html: str, where: Path) -> Shell:
+    skip = html.find(f'href="#{SKIP_ID}"')
+    toc = _TOC_NAV.search(html)
+    article = _ARTICLE.search(html)
+    if skip < 0 or toc is None or article is None or not skip < toc.start() < article.start():
+        raise NotShellMarkdown(f"{where}: the rendered shell lacks its markers (did the theme change?)")
+    start = skip + len('href="')
+    parts = (html[:start], html[start + len(SKIP_ID) + 1:toc.start()], html[toc.end():article.start()],
+             html[article.end():])
+    return Shell(*(squeeze(part) for part in parts))
+
+
+_INDENT = re.compile(r"\s*\n\s*")
+
+
+def squeeze(theme_html: str) -> str:
+    """The theme's indentation and blank lines as one newline each (a third of the chrome's bytes).
+
+    Only for the theme's own markup (no <pre> in it): a run of white space that holds a newline
+    renders as one space either way.
+    """
+    return _INDENT.sub("\n", theme_html)
+
+
+class Shells:
+    """The rendered shells of one build, and the theme's table-of-contents partial."""
+
+    def __init__(self, site_dir: Path, config: Any) -> None:
+        self.site_dir = site_dir
+        self.shells: dict[tuple[int, bool], Shell] = {}
+        self._toc = config.theme.get_env().from_string(
+            '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}')
+        self._config = config
+
+    @classmethod
+    def load(cls, site_dir: Path, config: Any, keys: Iterable[tuple[int, bool]]) -> "Shells":
+        shells = cls(site_dir, config)
+        for key in sorted(set(keys)):
+            rendered = site_dir / site_path(_shell_md_path(*key))
+            shells.shells[key] = _split(rendered.read_text(encoding="utf-8"), rendered)
+        return shells
+
+    def render(self, md_path: str, converted: Converted) -> str:
+        """The finished page: the shell's parts with this page's meta, toc and body between them.
+
+        Markers are replaced in the shell's own parts only, never in the body or the toc: a letter
+        that happens to contain a marker's text shows it as it is.
+        """
+        from mkdocs.structure.toc import get_toc
+
+        meta = converted.meta
+        shell = self.shells[_key(md_path, meta)]
+        values = {MARK[k]: escape.html(meta[k]) if k.startswith("feed") else meta[k] for k in META_KEYS if k in meta}
+
+        def fill(part: str) -> str:  # one pass: a value is never scanned for markers again
+            return _MARKS.sub(lambda m: values.get(m[0], m[0]), part)
+
+        toc = get_toc(converted.toc)  # type: ignore[arg-type]
+        nav = self._toc.render(page=SimpleNamespace(toc=toc, meta=meta), config=self._config)
+        first = next(iter(toc), None)
+        return "".join([fill(shell.head), f"#{first.id}" if first else "#", fill(shell.chrome), squeeze(nav.strip()),
+                        fill(shell.middle), converted.body, fill(shell.tail)])
+
+    def write(self, pages: Iterable[tuple[str, str]]) -> int:
+        """Write each (docs path, generated Markdown) as a finished page; return how many."""
+        count = 0
+        for md_path, markdown in pages:
+            target = self.site_dir / site_path(md_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.render(md_path, convert(markdown, md_path)), encoding="utf-8")
+            count += 1
+        return count
+
+    def remove(self) -> None:
+        """Take the shells out of the site (and out of MkDocs' sitemap, which lists them if site_url is set)."""
+        for key in self.shells:
+            shell_page = self.site_dir / site_path(_shell_md_path(*key))
+            shutil.rmtree(shell_page.parent)
+        for leftover in self.site_dir.glob(f"{SHELL_DIR}*"):
+            shutil.rmtree(leftover)
+        sitemap = self.site_dir / "sitemap.xml"
+        if sitemap.exists():
+            text = sitemap.read_text(encoding="utf-8")
+            cleaned = re.sub(rf"\s*<url>\s*<loc>[^<]*/{SHELL_DIR}[^<]*</loc>.*?</url>", "", text, flags=re.S)
+            if cleaned != text:
+                sitemap.write_text(cleaned, encoding="utf-8")
+                (self.site_dir / "sitemap.xml.gz").unlink(missing_ok=True)

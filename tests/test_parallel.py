@@ -1,0 +1,78 @@
+"""Issue 4, the build on two cores: the parts that run in child processes give exactly what the
+same work gives in one process, and a child's failure reaches the build as its own error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from build_scripts import linkcheck, records
+from build_scripts.background import Background, merge_into
+from build_scripts.paths import Paths
+from build_scripts.problems import BuildError, Problem, Report
+
+
+def test_records_load_in_two_processes_like_one(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = scratch.replies / "530000-2021-tian-0079" / "reply.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("reply_date: ", "reply_date: 2023-02-30 #", 1),
+                      encoding="utf-8")
+    serial = records.load(scratch)
+    monkeypatch.setattr(records, "PARALLEL_FROM", 2)
+    parallel = records.load(scratch)
+    assert [r.data for r in parallel.replies] == [r.data for r in serial.replies]
+    assert [r.folder for r in parallel.replies] == [r.folder for r in serial.replies]
+    assert parallel.report == serial.report
+    assert any(p.code == "bad-date" for p in parallel.report.problems)
+    assert len(parallel.replies) == 4
+
+
+def test_link_check_in_two_processes_like_one(built: Paths, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = built.site.parent / "site-broken"
+    shutil.copytree(built.site, site)
+    for page in ("about/index.html", "replies/530112-2020-yian-001/index.html"):
+        path = site / page
+        path.write_text(path.read_text(encoding="utf-8").replace("</article>", '<a href="../nowhere/">x</a></article>'),
+                        encoding="utf-8")
+    serial = linkcheck.broken_links(site)
+    monkeypatch.setattr(linkcheck, "PARALLEL_FROM", 2)
+    parallel = linkcheck.broken_links(site)
+    assert len(serial) == 2
+    assert parallel == sorted(serial, key=lambda p: (p.file, p.line, p.message))
+
+
+def _fails_with_report() -> None:
+    raise BuildError(Report.of([Problem("datasets/x.yaml", 3, "title", "bad-value", "wrong", "fix it")]))
+
+
+def _exits() -> None:
+    os._exit(3)  # the child dies without a word (as when the kernel kills it for memory)
+
+
+def test_a_childs_build_error_keeps_its_report() -> None:
+    with pytest.raises(BuildError) as caught:
+        Background("test", _fails_with_report).result()
+    assert caught.value.report is not None
+    assert [p.code for p in caught.value.report.problems] == ["bad-value"]
+
+
+def test_a_child_that_dies_is_a_build_error_naming_the_step() -> None:
+    with pytest.raises(BuildError, match=r"search index: the step's process ended without a result \(exit code 3"):
+        Background("search index", _exits).result()
+
+
+def test_merge_moves_files_and_merges_folders(tmp_path: object) -> None:
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    (root / "child" / "search" / "idx").mkdir(parents=True)
+    (root / "child" / "search" / "idx" / "0.json").write_text("{}", encoding="utf-8")
+    (root / "child" / "data").mkdir()
+    (root / "child" / "data" / "x.sqlite").write_bytes(b"db")
+    (root / "site" / "search").mkdir(parents=True)
+    (root / "site" / "search" / "index.html").write_text("<p>", encoding="utf-8")
+    merge_into(root / "child", root / "site")
+    assert sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*") if p.is_file()) == [
+        "data/x.sqlite", "search/idx/0.json", "search/index.html"]
+    assert not (root / "child").exists()

@@ -1,0 +1,120 @@
+"""Issue 4, bulk pages in shells: a reply or browse page written into a shell is the page MkDocs
+would have rendered from the same Markdown, and letter text never reaches the shell's markers."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+
+from build_scripts import package, pages, records, site
+from build_scripts.pages import shell
+from build_scripts.paths import Paths
+
+_NEWLINE_SPACE = re.compile(r"\s*\n\s*")
+_HREF = re.compile(r'(href|src)="([^"#:]*)(#[^"]*)?"')
+
+
+# --- the converter ------------------------------------------------------------------------------
+
+def test_convert_gives_headings_ids_nested_toc_and_html_blocks() -> None:
+    md = ('---\ntitle: 标题\ndescription: 说明\n---\n\n# 标题 \\[一\\] { #top }\n\n<p>甲</p>\n\n'
+          "## 答复正文 { #text }\n\n### 一、情况 { #s1 }\n\n<div>乙\n丙</div>\n\n## 来源 { #source }\n")
+    out = shell.convert(md, "replies/x.md")
+    assert out.meta == {"title": "标题", "description": "说明"}
+    assert out.body.split("\n") == ['<h1 id="top">标题 [一]</h1>', "<p>甲</p>", '<h2 id="text">答复正文</h2>',
+                                    '<h3 id="s1">一、情况</h3>', "<div>乙", "丙</div>", '<h2 id="source">来源</h2>']
+    [top] = out.toc
+    assert [(t["id"], [c["id"] for c in t["children"]]) for t in top["children"]] == [("text", ["s1"]), ("source", [])]
+
+
+@pytest.mark.parametrize("body, why", [
+    ("Plain **Markdown** text\n", "neither a heading nor an HTML block"),
+    ("## 没有 id 的标题\n", "explicit { #id }"),
+    ("- a list item\n", "neither a heading nor an HTML block"),
+])
+def test_convert_refuses_markdown_it_does_not_render(body: str, why: str) -> None:
+    with pytest.raises(shell.NotShellMarkdown, match=re.escape(why)):
+        shell.convert(f"---\ntitle: t\n---\n\n# t\n\n{body}", "browse/x.md")
+
+
+def test_convert_refuses_unknown_front_matter() -> None:
+    with pytest.raises(shell.NotShellMarkdown, match="hide"):
+        shell.convert("---\ntitle: t\nhide: [toc]\n---\n\n# t\n", "browse/x.md")
+
+
+@pytest.mark.parametrize("md_path, site_path", [
+    ("replies/530112-2020-yian-001.md", "replies/530112-2020-yian-001/index.html"),
+    ("browse/agency/index.md", "browse/agency/index.html"),
+    ("browse/topic/shegong-zhan/2.md", "browse/topic/shegong-zhan/2/index.html"),
+    ("browse/proposer/page-2.md", "browse/proposer/page-2/index.html"),
+])
+def test_site_path_matches_mkdocs_directory_urls(md_path: str, site_path: str) -> None:
+    assert shell.site_path(md_path) == site_path
+
+
+# --- the filled pages against MkDocs ------------------------------------------------------------
+
+def _normalise(text: str, page: str) -> str:
+    """White space holding a newline dropped (shells squeeze it), every relative link resolved from
+    the page's own URL (a shell lives elsewhere: its links are spelled differently, same target)."""
+    base = posixpath.dirname(page)
+
+    def absolute(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(base, html.unescape(m[2]))) if m[2] else page
+        return f'{m[1]}="/{target}{m[3] or ""}"'
+
+    return _HREF.sub(absolute, _NEWLINE_SPACE.sub("", text))
+
+
+def _mkdocs_reference(tmp: Path, paths: Paths) -> Path:
+    """The same pages rendered the old way: every bulk page through MkDocs itself."""
+    dataset = records.load(paths)
+    descriptor = package.write(dataset, paths, tmp / "data")
+    bulk = pages.bulk(dataset)
+    pages.write(dataset, descriptor, {"files": []} | _manifest_stub(descriptor), paths.docs, tmp / "docs", bulk)
+    for md_path, markdown in bulk.items():
+        target = tmp / "docs" / md_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+    site.run_mkdocs(paths, tmp / "docs", tmp / "site", strict=False, epoch=site.source_date_epoch(dataset))
+    return tmp / "site"
+
+
+def _manifest_stub(descriptor: dict[str, object]) -> dict[str, object]:
+    return {k: descriptor[k] for k in ("name", "version", "licenses", "sources")} | {"rights": ""}
+
+
+def test_every_bulk_page_is_what_mkdocs_renders(built: Paths, tmp_path: Path) -> None:
+    reference = _mkdocs_reference(tmp_path, built)
+    bulk = sorted(p.relative_to(built.site).as_posix() for folder in ("replies", "browse")
+                  for p in (built.site / folder).rglob("index.html"))
+    assert len(bulk) >= 50, "the seed site has reply and browse pages"
+    assert "browse/index.html" in bulk  # the overview: rendered by MkDocs both ways
+    for page in bulk:
+        ours = _normalise((built.site / page).read_text(encoding="utf-8"), page)
+        theirs = _normalise((reference / page).read_text(encoding="utf-8"), page)
+        assert ours == theirs, f"{page} differs from MkDocs' rendering"
+
+
+def test_no_shell_is_left_in_the_site(built: Paths) -> None:
+    assert not list(built.site.glob(f"{shell.SHELL_DIR}*"))
+    assert "QQSHELL" not in "".join(p.read_text(encoding="utf-8") for p in built.site.rglob("*.html"))
+
+
+def test_marker_text_in_a_letter_stays_as_it_is(scratch: Paths) -> None:
+    """A record whose title and text carry the shells' marker strings: shown literally, no swap."""
+    record = scratch.replies / "530112-2020-yian-001" / "reply.yaml"
+    text = record.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", text, re.M)
+    assert title
+    marked = text.replace(title[0], "title: 关于QQSHELLDESCRIPTIONQQ的函QQSHELLBODYQQ", 1)
+    record.write_text(marked, encoding="utf-8")
+    site.build(scratch)
+    page = (scratch.site / "replies" / "530112-2020-yian-001" / "index.html").read_text(encoding="utf-8")
+    assert "<title>关于QQSHELLDESCRIPTIONQQ的函QQSHELLBODYQQ - 答复公开</title>" in page
+    assert '<h1 id="reply-title">关于QQSHELLDESCRIPTIONQQ的函QQSHELLBODYQQ</h1>' in page
+    assert page.count("<article") == 1
