@@ -126,13 +126,15 @@ def test_evidence_spans_show_the_quote_beside_the_card_value_escaped(dataset: Da
     assert '<details class="evidence"><summary>原文' in doc_row
     assert "<q>西民函〔2020〕21号</q>" in doc_row and "原件第 10–21 字" in doc_row
     assert "<script>x</script>" not in text and "&lt;script&gt;x&lt;/script&gt;" in text
-    assert "每项信息在原件中的出处" in text  # the signer is not on the card: it is in the full table
+    assert "其余各项信息在原件中的出处" in text  # the signer is not on the card: it is in the table of the rest
+    rest = text.split("其余各项信息在原件中的出处", 1)[1].split("</table>", 1)[0]
+    assert "签发人" in rest and "西民函〔2020〕21号" not in rest  # the card shows the 文号 quote; the table does not repeat it
 
 
 def test_no_evidence_no_disclosure(dataset: Dataset) -> None:
     seed = _reply(dataset, "530112-2020-yian-001")
     text = reply.render(type(seed)({**seed.data, "evidence": []}, seed.folder), dataset)
-    assert 'class="evidence"' not in text and "每项信息在原件中的出处" not in text
+    assert 'class="evidence"' not in text and "其余各项信息在原件中的出处" not in text
 
 
 def test_print_footer_has_permalink_and_citation(dataset: Dataset) -> None:

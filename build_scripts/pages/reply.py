@@ -260,18 +260,23 @@ def _source(reply: Reply, url: str, evidence: dict[str, list[dict[str, Any]]]) -
     return f'<dl class="reply-card">{"".join(rows)}</dl>\n' + _evidence_table(evidence)
 
 
+ON_CARD = frozenset(f for fields in CARD_FIELDS.values() for f in fields)
+"""Fields whose evidence the card shows beside the value."""
+
+
 def _evidence_table(evidence: dict[str, list[dict[str, Any]]]) -> str:
-    """Every evidence span, so values not on the card can be traced too."""
-    if not evidence:
+    """The evidence of the fields not on the card (the card shows its own beside each value)."""
+    rest = {name: spans for name, spans in evidence.items() if name not in ON_CARD}
+    if not rest:
         return ""
     rows = "".join(
         f'<tr><td data-label="字段">{escape.html(FIELD_TITLES.get(name, name))} <code>{escape.html(name)}</code></td>'
         f'<td data-label="原文"><q>{escape.html(s["quote"])}</q></td>'
         f'<td data-label="位置（字）" class="nowrap">{int(s["start"])}–{int(s["end"])}</td></tr>'
-        for name in sorted(evidence) for s in evidence[name]
+        for name in sorted(rest) for s in rest[name]
     )
     return (
-        '<details class="evidence-all"><summary>每项信息在原件中的出处</summary>'
+        '<details class="evidence-all"><summary>其余各项信息在原件中的出处</summary>'
         '<div class="reply-table-wrap"><table class="notes-table"><thead><tr><th scope="col">字段</th>'
         '<th scope="col">原文</th><th scope="col">位置（字）</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div></details>\n"
