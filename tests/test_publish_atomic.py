@@ -184,3 +184,18 @@ def test_successful_build_replaces_site_and_cleans_up(published: Paths) -> None:
     assert not (published.site / "stale.html").exists()
     assert (published.site / "index.html").is_file()
     assert not list(published.build.glob("work-*"))
+    assert not published.site.with_name("site.old").exists()
+
+
+def test_replaced_site_is_deleted_after_the_build_returns(published: Paths) -> None:
+    """The old site is renamed into build/trash-* at once and deleted by a detached process."""
+    import time
+
+    marker = published.site / "from-the-old-build.txt"
+    marker.write_text("old", encoding="utf-8")
+    site.build(published)
+    assert not marker.exists() and not published.site.with_name("site.old").exists()
+    deadline = time.monotonic() + 60
+    while list(published.build.glob(site.TRASH + "*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not list(published.build.glob(site.TRASH + "*")), "the replaced site was never deleted"
