@@ -35,7 +35,7 @@ t = time.perf_counter()
 r = site.build(Paths(Path(sys.argv[1])), log=lambda m: print(m, file=sys.stderr, flush=True))
 u = resource.getrusage(resource.RUSAGE_SELF)
 c = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"total": time.perf_counter() - t, "timings": r.timings, "rss_mb": u.ru_maxrss / 1024,
+print(json.dumps({"total": time.perf_counter() - t, "timings": r.timings, "cpu": r.cpu, "rss_mb": u.ru_maxrss / 1024,
                   "cpu_s": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "pages": r.pages}))
 """
 
@@ -101,10 +101,10 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     pages = sorted((repo / "site" / "replies").glob("*/index.html"))
     biggest = max(pages, key=lambda p: p.stat().st_size)
     print(f"\n== N = {n} letters, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'stage':<28}{'seconds':>9}{'ms/letter':>11}{'× vs prev':>11}")
+    print(f"{'stage':<28}{'seconds':>9}{'CPU s':>8}{'ms/letter':>11}{'× vs prev':>11}")
     for stage, secs in r["timings"].items():
         growth = f"{secs / previous[stage]:.1f}" if previous and previous.get(stage) else ""
-        print(f"{stage:<28}{secs:>9.1f}{1000 * secs / n:>11.2f}{growth:>11}")
+        print(f"{stage:<28}{secs:>9.1f}{r['cpu'].get(stage, 0):>8.1f}{1000 * secs / n:>11.2f}{growth:>11}")
     print(f"{'total':<28}{r['total']:>9.1f}{1000 * r['total'] / n:>11.2f}")
     print("(stages marked 'in parallel' ran in a child process beside the others: the column does not sum)")
     print(f"peak memory of the build's process tree: RSS summed {memory.peak_rss / 1024:.0f} MB, "

@@ -22,15 +22,16 @@ from build_scripts.problems import BuildError
 
 
 def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         result: tuple[str, Any] = ("ok", fn(*args))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
         result = ("error", exc)
+    spent = (time.perf_counter() - start, time.process_time() - cpu)
     try:
-        send.send((*result, time.perf_counter() - start))
+        send.send((*result, spent))
     except Exception as exc:  # an exception or result that does not pickle: say what it was
-        send.send(("error", BuildError(f"{getattr(fn, '__name__', fn)}: {result[1]!r} ({exc})"), time.perf_counter() - start))
+        send.send(("error", BuildError(f"{getattr(fn, '__name__', fn)}: {result[1]!r} ({exc})"), spent))
     finally:
         send.close()
 
@@ -41,7 +42,8 @@ class Background:
     def __init__(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
         context = multiprocessing.get_context("fork")
         self.name = name
-        self.seconds = 0.0
+        self.seconds = 0.0  # wall-clock seconds the step took in its process
+        self.cpu_seconds = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(send, fn, args), name=f"portal build: {name}",
@@ -53,7 +55,7 @@ class Background:
         """Wait for the child (once) and return its result or raise its exception."""
         if self._outcome is None:
             try:
-                kind, value, self.seconds = self._receive.recv()
+                kind, value, (self.seconds, self.cpu_seconds) = self._receive.recv()
             except EOFError:
                 self._process.join()
                 kind, value = "error", BuildError(f"{self.name}: the step's process ended without a result "

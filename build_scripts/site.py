@@ -35,7 +35,8 @@ class BuildResult:
     replies: int
     pages: int
     site: Path
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds per stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage (its own process)
 
 
 def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lambda _: None) -> BuildResult:
@@ -45,8 +46,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     (``background``) beside the page stages, and their files are moved into the staged site before
     the link check. ``timings`` has each stage's own seconds; the children's overlap the others.
     """
-    timings: dict[str, float] = {}
-    with _timed(timings, "validate", log):
+    timer = _Timer(log)
+    with timer.stage("validate"):
         dataset = records.load(paths)
         if not dataset.report.ok:
             raise BuildError(dataset.report)
@@ -54,40 +55,41 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     work = Path(tempfile.mkdtemp(prefix="work-", dir=paths.build))
     children: dict[str, Background] = {}
     try:
-        with _timed(timings, "package", log):
+        with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data")
         staged = work / "site"
         for name, run in background_steps():
             (work / name).mkdir()
             children[name] = Background(name, run, dataset, descriptor, work / name)
-        with _timed(timings, "pages", log):
+        with timer.stage("pages"):
             bulk = pages.bulk(dataset)
-            with _timed(timings, "wait for manifest", log):
+            with timer.stage("wait for manifest"):
                 manifest = children["downloads"].result()  # the data page lists the files
             count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk)
-        with _timed(timings, "mkdocs", log):
+        with timer.stage("mkdocs"):
             config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=source_date_epoch(dataset))
-        with _timed(timings, "bulk pages", log):
+        with timer.stage("bulk pages"):
             shells = shell.Shells.load(staged, config, bulk.keys())
             shells.write(bulk.items())
             shells.remove()
-        with _timed(timings, "publish-files", log):
+        with timer.stage("publish-files"):
             shutil.copytree(work / "data", staged / "data", dirs_exist_ok=True)
             copy_letters(dataset, staged / "letters")
         for child in children.values():
-            with _timed(timings, f"{child.name} (wait)", log):
+            with timer.stage(f"{child.name} (wait)"):
                 child.result()
-            timings[f"{child.name} (in parallel)"] = child.seconds
+            timer.wall[f"{child.name} (in parallel)"] = child.seconds
+            timer.cpu[f"{child.name} (in parallel)"] = child.cpu_seconds
             background.merge_into(work / child.name, staged)
         for name, step in post_steps():
-            with _timed(timings, name, log):
+            with timer.stage(name):
                 step(dataset, staged)
         publish(staged, paths.site, trash_dir=paths.build)
     finally:
         for child in children.values():
             child.cancel()
         shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(len(dataset.replies), count, paths.site, timings)
+    return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu)
 
 
 BackgroundStep = Callable[[Dataset, dict, Path], object]
@@ -117,13 +119,22 @@ def post_steps() -> list[tuple[str, Step]]:
             ("check-links", linkcheck.check)]  # keep last: it checks what the other steps wrote
 
 
-@contextlib.contextmanager
-def _timed(timings: dict[str, float], name: str, log: Callable[[str], None]) -> Iterator[None]:
-    log(f"{name} …")
-    start = time.perf_counter()
-    yield
-    timings[name] = time.perf_counter() - start
-    log(f"{name} done in {timings[name]:.2f} s")
+class _Timer:
+    """Wall-clock and CPU seconds per stage (CPU of this process; a child reports its own)."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.log = log
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.log(f"{name} …")
+        start, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.wall[name] = time.perf_counter() - start
+        self.cpu[name] = time.process_time() - cpu
+        self.log(f"{name} done in {self.wall[name]:.2f} s")
 
 
 def source_date_epoch(dataset: Dataset) -> int:
