@@ -1,6 +1,7 @@
 """Letter text is data: every way it can reach a page goes through one of these functions.
 
-- ``html``: text inside raw HTML blocks (Markdown leaves those alone).
+- ``html``: text inside raw HTML blocks (Markdown leaves those alone; line breaks become character
+  references so no value can end the block). ``lines``: the same with each line break a <br>.
 - ``md_inline``: text inside a Markdown heading: HTML-escaped, then Markdown's own
   punctuation backslash-escaped so nothing in a letter becomes a link, emphasis or attribute.
 - ``meta``: text that MkDocs/Material print *unescaped* into templates (page.meta.title goes
@@ -22,8 +23,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _META_MAP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "{": "｛", "}": "｝", "\n": " ", "\r": " "})
 
 
+_LINE_BREAKS = str.maketrans({"\n": "&#10;", "\r": "&#13;"})
+
+
 def html(text: object) -> str:
-    return _html.escape(_CONTROL.sub("", str(text)), quote=True)
+    """Escaped for HTML, line breaks as character references: a blank line in a value can never
+    end the raw HTML block it sits in, so Markdown never sees letter text (``***``, ``# x``)."""
+    return _html.escape(_CONTROL.sub("", str(text)), quote=True).translate(_LINE_BREAKS)
+
+
+def lines(text: str) -> str:
+    """Escaped, each line break shown as <br>."""
+    return "<br>".join(html(line) for line in text.split("\n"))
 
 
 def md_inline(text: str) -> str:
@@ -37,7 +48,7 @@ def meta(text: str) -> str:
 
 def paragraphs(text: str, cls: str = "letter-text") -> str:
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    body = "".join(f"<p>{html(p).replace(chr(10), '<br>')}</p>" for p in paras)
+    body = "".join(f"<p>{lines(p)}</p>" for p in paras)
     return f'<div class="{cls}">{body}</div>'
 
 

@@ -16,7 +16,7 @@ def render(reply: Reply) -> str:
     rows = "".join(
         "<tr>"
         f"<td>{escape.html(_TITLES.get(e['field'], e['field']))}</td>"
-        f"<td>{escape.html(e['quote']).replace(chr(10), '<br>')}</td>"
+        f"<td>{escape.lines(e['quote'])}</td>"
         f"<td class=\"nowrap\">{e['start']}–{e['end']}</td>"
         "</tr>"
         for e in reply["evidence"]
