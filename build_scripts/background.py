@@ -40,6 +40,9 @@ class Background:
     """One step running in a forked child; ``result()`` waits for it and returns or raises."""
 
     def __init__(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
+        from tqdm import tqdm
+
+        tqdm.monitor_interval = 0  # no progress-bar monitor thread that a fork could copy mid-lock
         context = multiprocessing.get_context("fork")
         self.name = name
         self.seconds = 0.0  # wall-clock seconds the step took in its process
