@@ -10,6 +10,7 @@ into the staged site by renaming them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -43,6 +44,7 @@ class Background:
         from tqdm import tqdm
 
         tqdm.monitor_interval = 0  # no progress-bar monitor thread that a fork could copy mid-lock
+        gc.freeze()  # the collector never walks the shared objects, so their pages stay shared (`thaw`)
         context = multiprocessing.get_context("fork")
         self.name = name
         self.seconds = 0.0  # wall-clock seconds the step took in its process
@@ -78,6 +80,11 @@ class Background:
             self._process.terminate()
         self._process.join()
         self._receive.close()
+
+
+def thaw() -> None:
+    """Let the collector see the objects frozen before the forks again (the build is over)."""
+    gc.unfreeze()
 
 
 def merge_into(source: Path, target: Path) -> None:

@@ -88,6 +88,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     finally:
         for child in children.values():
             child.cancel()
+        background.thaw()
         shutil.rmtree(work, ignore_errors=True)
     return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu)
 
