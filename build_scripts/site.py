@@ -39,12 +39,15 @@ class BuildResult:
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage (its own process)
 
 
-def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lambda _: None) -> BuildResult:
+def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lambda _: None,
+          shells: bool = True) -> BuildResult:
     """Build the portal into ``paths.site``; raise BuildError (site untouched) on any failure.
 
     The download files and the search index need only the dataset: they run in child processes
     (``background``) beside the page stages, and their files are moved into the staged site before
     the link check. ``timings`` has each stage's own seconds; the children's overlap the others.
+    ``shells=False`` renders every page through MkDocs itself (slow; for comparisons, such as the
+    benchmark that measures Material's own search over every page).
     """
     timer = _Timer(log)
     with timer.stage("validate"):
@@ -65,13 +68,14 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             bulk = pages.bulk(dataset)
             with timer.stage("wait for manifest"):
                 manifest = children["downloads"].result()  # the data page lists the files
-            count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk)
+            count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk, shells=shells)
         with timer.stage("mkdocs"):
             config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=source_date_epoch(dataset))
-        with timer.stage("bulk pages"):
-            shells = shell.Shells.load(staged, config, bulk.keys())
-            shells.write(bulk.items())
-            shells.remove()
+        if shells:
+            with timer.stage("bulk pages"):
+                filled = shell.Shells.load(staged, config, bulk.keys())
+                filled.write(bulk.items())
+                filled.remove()
         with timer.stage("publish-files"):
             shutil.copytree(work / "data", staged / "data", dirs_exist_ok=True)
             copy_letters(dataset, staged / "letters")

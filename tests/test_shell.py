@@ -6,11 +6,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from build_scripts import package, pages, records, site
+from build_scripts import site
 from build_scripts.pages import shell
 from build_scripts.paths import Paths
 
@@ -72,20 +73,12 @@ def _normalise(text: str, page: str) -> str:
 
 def _mkdocs_reference(tmp: Path, paths: Paths) -> Path:
     """The same pages rendered the old way: every bulk page through MkDocs itself."""
-    dataset = records.load(paths)
-    descriptor = package.write(dataset, paths, tmp / "data")
-    bulk = pages.bulk(dataset)
-    pages.write(dataset, descriptor, {"files": []} | _manifest_stub(descriptor), paths.docs, tmp / "docs", bulk)
-    for md_path, markdown in bulk.items():
-        target = tmp / "docs" / md_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
-    site.run_mkdocs(paths, tmp / "docs", tmp / "site", strict=False, epoch=site.source_date_epoch(dataset))
-    return tmp / "site"
-
-
-def _manifest_stub(descriptor: dict[str, object]) -> dict[str, object]:
-    return {k: descriptor[k] for k in ("name", "version", "licenses", "sources")} | {"rights": ""}
+    reference = Paths(tmp / "repo")
+    for name in ("datasets", "docs", "overrides"):
+        shutil.copytree(paths.root / name, reference.root / name)
+    shutil.copyfile(paths.mkdocs_yml, reference.mkdocs_yml)
+    site.build(reference, shells=False)
+    return reference.site
 
 
 def test_every_bulk_page_is_what_mkdocs_renders(built: Paths, tmp_path: Path) -> None:

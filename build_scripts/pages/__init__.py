@@ -69,8 +69,11 @@ def bulk(dataset: Dataset) -> Bulk:
 
 
 def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], hand_written: Path, out_docs: Path,
-          pages: Bulk) -> int:
-    """Copy docs/ and write the navigation pages and the shells into ``out_docs``; return the page count."""
+          pages: Bulk, *, shells: bool = True) -> int:
+    """Copy docs/ and write the navigation pages and the shells into ``out_docs``; return the page count.
+
+    With ``shells=False`` the bulk pages are written as ordinary pages for MkDocs to render.
+    """
     for folder in BULK_FOLDERS:
         if (hand_written / folder).exists():
             raise FileExistsError(f"docs/{folder} would be overwritten: its pages are generated")
@@ -79,7 +82,7 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
     nav[BROWSE_OVERVIEW] = pages.overview
     for rel_path, text in nav.items():
         _write(out_docs, hand_written, rel_path, text)
-    for rel_path, text in shell.sources(pages.keys()).items():
+    for rel_path, text in (shell.sources(pages.keys()).items() if shells else pages.items()):
         _write(out_docs, hand_written, rel_path, text)
     return len(nav) + len(pages)
 
