@@ -16,8 +16,8 @@ import csv
 import hashlib
 import io
 import json
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from build_scripts import yamlio
