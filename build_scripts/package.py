@@ -16,7 +16,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,21 +102,35 @@ def field_schema(f: Field) -> dict[str, Any]:
     return out
 
 
-def csv_bytes(table: Table, rows: list[Row]) -> bytes:
-    """The canonical CSV: header, then every row; quoted only where needed, ``\\n`` line ends."""
+def csv_rows(table: Table, rows: list[Row]) -> Iterator[list[str]]:
+    """The canonical CSV's rows as cells: the header, then every row."""
     columns = [f.name for f in table.fields]
+    yield columns
+    for row in rows:
+        yield [cell(row.get(c)) for c in columns]
+
+
+def csv_bytes(table: Table, rows: list[Row]) -> bytes:
+    """The canonical CSV: quoted only where needed, ``\\n`` line ends, UTF-8 without BOM."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([cell(row.get(c)) for c in columns] for row in rows)
+    csv.writer(out, lineterminator="\n").writerows(csv_rows(table, rows))
     return out.getvalue().encode("utf-8")
 
 
-def descriptor(paths: Paths, files: dict[str, bytes]) -> dict[str, Any]:
+def write_csv(table: Table, rows: list[Row], path: Path) -> tuple[int, str]:
+    """Stream the canonical CSV (the bytes ``csv_bytes`` gives) to ``path``; return its size and sha256."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(csv_rows(table, rows))
+    with open(path, "rb") as f:
+        return path.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def descriptor(paths: Paths, files: dict[str, tuple[int, str]]) -> dict[str, Any]:
+    """datapackage.json; ``files`` gives each CSV's size and sha256."""
     meta = yamlio.load(paths.package_meta.read_text(encoding="utf-8-sig")).data
     resources = []
     for table in TABLES:
-        data = files[f"{table.name}.csv"]
+        size, sha256 = files[f"{table.name}.csv"]
         resources.append({
             "name": table.name,
             "title": table.title,
@@ -126,8 +140,8 @@ def descriptor(paths: Paths, files: dict[str, bytes]) -> dict[str, Any]:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": size,
+            "hash": "sha256:" + sha256,
             "schema": table_schema(table),
         })
     return {
@@ -145,10 +159,8 @@ def descriptor(paths: Paths, files: dict[str, bytes]) -> dict[str, Any]:
 def write(dataset: Dataset, paths: Paths, out_dir: Path, *, check: bool = True) -> dict[str, Any]:
     """Write the package into ``out_dir`` and (with ``check``) validate it; return the descriptor."""
     rows = table_rows(dataset)
-    files = {f"{t.name}.csv": csv_bytes(t, rows[t.name]) for t in TABLES}
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out_dir / name).write_bytes(data)
+    files = {f"{t.name}.csv": write_csv(t, rows.pop(t.name), out_dir / f"{t.name}.csv") for t in TABLES}
     package = descriptor(paths, files)
     (out_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
     if check:
