@@ -133,7 +133,7 @@ def run(n: int) -> None:
         row("    of which parse + XLSX alone", m, n)
         m, _ = in_child(lambda: sqlite_only(data, stage / "y.sqlite", version))
         row("    of which parse + SQLite alone", m, n)
-        m, _ = in_child(lambda: (stage / "replies.json").write_bytes(downloads.replies_json(dataset)))
+        m, _ = in_child(lambda: downloads.write_replies_json(dataset, stage / "replies.json"))
         row("  replies.json", m, n)
         m, _ = in_child(lambda: downloads.write_package_zip(data, stage / "x.zip", f"{name}-{version}", when))
         row("  package zip", m, n)

@@ -210,12 +210,18 @@ def finish_database(conn: sqlite3.Connection, version: str) -> list[Problem]:
 
 # --- process: the other files -----------------------------------------------------------------
 
-def replies_json(dataset: Dataset) -> bytes:
+def write_replies_json(dataset: Dataset, path: Path) -> None:
     """Every record, as the records say it (plus region_name and category_scheme), sorted by id.
 
-    The same bytes as ``package.dumps`` (two-space indent, UTF-8, a final newline), made by orjson.
+    The bytes of ``package.dumps`` (a list, two-space indent, UTF-8, a final newline), made one record
+    at a time by orjson: each record's lines are indented once more to sit inside the list.
     """
-    return orjson.dumps([r.data for r in dataset.replies], option=orjson.OPT_INDENT_2) + b"\n"
+    with open(path, "wb") as out:
+        out.write(b"[")
+        for i, reply in enumerate(dataset.replies):
+            out.write(b",\n  " if i else b"\n  ")
+            out.write(orjson.dumps(reply.data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  "))
+        out.write(b"\n]\n" if dataset.replies else b"]\n")
 
 
 def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.datetime) -> None:
@@ -299,7 +305,7 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path) -> dict[
         derived[f"{name}.sqlite"] = stage / f"{name}.sqlite"
         derived[f"{name}.zip"] = stage / f"{name}.zip"
         rows = write_tables(data_dir, derived, descriptor, when)
-        derived["replies.json"].write_bytes(replies_json(dataset))
+        write_replies_json(dataset, derived["replies.json"])
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
         canonical = {p: data_dir / p for p in ["datapackage.json"] + [f"{t.name}.csv" for t in TABLES]}
         manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies))

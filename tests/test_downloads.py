@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -237,6 +238,15 @@ def test_replies_json_has_every_record(built: Paths) -> None:
     folders = sorted(p.name for p in (built.replies).iterdir() if p.is_dir())
     assert folders and [r["id"] for r in replies] == folders
     assert all(r["sections"] for r in replies)
+
+
+def test_replies_json_is_what_the_standard_json_module_writes(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset = seed_package[0]
+    for name, replies in (("all", dataset.replies), ("one", dataset.replies[:1]), ("none", ())):
+        subset = dataclasses.replace(dataset, replies=tuple(replies))
+        downloads.write_replies_json(subset, tmp_path / f"{name}.json")
+        expected = package.dumps([r.data for r in replies]).encode("utf-8")
+        assert (tmp_path / f"{name}.json").read_bytes() == expected, name
 
 
 def test_zip_holds_the_canonical_package(built: Paths) -> None:
