@@ -14,6 +14,7 @@ the data (the newest reply or publication date), zip entries carry that date, ro
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import hashlib
@@ -365,6 +366,7 @@ class Downloads:
 
 
 _cache: list[Any] = []  # [key, Downloads]: the pages stage builds, the post step moves the files
+atexit.register(lambda: _drop_cache())  # a build that failed between the two leaves no folder behind
 
 
 def _key(dataset: Dataset, descriptor: dict[str, Any]) -> str:
