@@ -140,7 +140,7 @@ def run(n: int) -> None:
         m, _ = in_child(lambda: [downloads.sha256_of(p) for p in list(data.iterdir()) + list(stage.iterdir())])
         row("  sha256 of every file (manifest)", m, n)
     for f in manifest["files"]:
-        print(f"  {f['path']:<52}{f['bytes'] / 2**20:>10.1f} MB  rows {f['rows']}")
+        print(f"  {f['path']:<52}{f['bytes'] / 1e6:>10.1f} MB  rows {f['rows']}")
 
 
 if __name__ == "__main__":
