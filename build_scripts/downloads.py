@@ -1,10 +1,12 @@
 """Post-MkDocs step, downloads: every other form of the data package, and a manifest of all files.
 
-Load: the checked dataset and the package descriptor (the canonical CSVs are regenerated from the
-dataset and must hash to what ``datapackage.json`` says). Process: from the canonical tables, the
-Excel 版 (one XLSX with every table a sheet, and UTF-8-with-BOM CSVs), ``replies.json`` with every
-record, a SQLite database with keys and an FTS5 full-text index, a zip of the package, and
-``manifest.json`` listing every file with bytes, rows and sha256. Save: into ``site/data/``.
+Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
+directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
+(each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs and one XLSX
+with every table a sheet), a SQLite database with keys and an FTS5 full-text index, then
+``replies.json`` with every record, a zip of the package, and ``manifest.json`` listing every
+file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
+directory and is renamed into place only when all are written; nothing is held in memory whole.
 
 Every file is byte-identical across builds of the same records: the only dates in them come from
 the data (the newest reply or publication date), zip entries carry that date, rows are sorted.
@@ -12,19 +14,24 @@ the data (the newest reply or publication date), zip entries carry that date, ro
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
+import os
+import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from build_scripts import output, package
+import orjson
+
+from build_scripts import package, xlsx
 from build_scripts.fields import TABLES, Table
 from build_scripts.problems import BuildError, Problem, Report
 from build_scripts.records import Dataset
@@ -34,11 +41,19 @@ RIGHTS = ("数据整理部分采用 CC BY 4.0；答复函本身是国家机关�
           "引用请注明答复单位、文号、日期和来源（source_url、raw_sha256）。"
           "Curated data CC BY 4.0; the letters are official documents, free to reuse with attribution of the issuer.")
 EXCEL_DIR = "excel"
-XLSX_CELL_LIMIT = 32767  # Excel truncates longer cells
+XLSX_CELL_LIMIT = xlsx.CELL_LIMIT
 FTS_TABLE = "replies_fts"
+FTS_VIEW = "replies_text"  # what replies_fts indexes: one row per reply, its sections joined into `text`
 FTS_EXAMPLE = f"select id, title from {FTS_TABLE} where {FTS_TABLE} match '社工站' order by id;"
-
-Tables = dict[str, list[list[str]]]  # table name -> rows of cells (header first), as in the canonical CSV
+FTS_REBUILD = f"insert into {FTS_TABLE}({FTS_TABLE}) values('rebuild');"
+ZIP_LEVEL = 6  # the package zip: deflate's default
+XLSX_LEVEL = 1  # the workbook: deflating takes a third of level 6's time; 27 % larger (5.6 vs 4.4 MB at 1,000)
+SQLITE_PAGE_SIZE = 16384
+# While the index is built: buffer 64 MB of it in memory before writing a segment (default 1 MB), and
+# never merge segments (merging rewrote the index ~4 times: 44 s instead of 10 at 10,000 letters, and
+# left 56 MB of free pages); a few unmerged segments cost a query a few milliseconds.
+FTS_BULK_CONFIG = {"hashsize": 64 << 20, "automerge": 0, "crisismerge": 64}
+FTS_DEFAULT_CONFIG = {"hashsize": 1 << 20, "automerge": 4, "crisismerge": 16}
 
 
 @dataclass(frozen=True)
@@ -55,117 +70,70 @@ class FileInfo:
                 "bytes": self.bytes, "sha256": self.sha256}
 
 
-@dataclass(frozen=True)
-class Downloads:
-    files: dict[str, bytes]  # path under data/ -> bytes, manifest.json included
-    manifest: dict[str, Any]
-
-    @property
-    def infos(self) -> list[dict[str, Any]]:
-        return list(self.manifest["files"])
-
-
 # --- load -----------------------------------------------------------------------------------
 
 def canonical_files(dataset: Dataset, descriptor: dict[str, Any]) -> dict[str, bytes]:
-    """datapackage.json and the canonical CSVs, exactly as ``package.write`` wrote them."""
+    """datapackage.json and the canonical CSVs, regenerated from the records as ``package.write`` wrote them."""
     rows = package.table_rows(dataset)
     files = {f"{t.name}.csv": package.csv_bytes(t, rows[t.name]) for t in TABLES}
-    problems = []
-    for resource in descriptor["resources"]:
-        data = files.get(resource["path"], b"")
-        if "sha256:" + hashlib.sha256(data).hexdigest() != resource["hash"]:
-            problems.append(Problem(f"site/data/{resource['path']}", 0, "", "download-mismatch",
-                                    "the canonical CSV differs from what datapackage.json records",
-                                    "a build bug: downloads must be made from the validated package"))
-    if problems:
-        raise BuildError(Report.of(problems))
+    _check_hashes(descriptor, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
     return {"datapackage.json": package.dumps(descriptor).encode("utf-8"), **files}
 
 
-def parse_csv(data: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+def check_canonical(descriptor: dict[str, Any], data_dir: Path) -> None:
+    """The canonical CSVs in ``data_dir`` are the ones ``datapackage.json`` records (bytes and sha256)."""
+    digests = {}
+    for resource in descriptor["resources"]:
+        path = data_dir / resource["path"]
+        if path.is_file():
+            digests[resource["path"]] = sha256_of(path)
+    _check_hashes(descriptor, digests)
 
 
-# --- process --------------------------------------------------------------------------------
-
-def excel_csv(canonical: bytes) -> bytes:
-    """The Excel 版 CSV: the canonical bytes with a UTF-8 BOM in front, nothing else changed."""
-    return BOM + canonical
-
-
-def _integer_columns(table: Table) -> set[int]:
-    return {i for i, f in enumerate(table.fields) if f.kind == "integer"}
-
-
-def xlsx_bytes(tables: Tables, *, title: str, version: str, when: dt.datetime, rights: str = RIGHTS) -> bytes:
-    """One workbook, one sheet per table, every cell as the CSV has it (integers as numbers)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.writer.excel import ExcelWriter
-
-    too_long = [Problem(f"site/data/{name}.csv", r, rows[0][c], "xlsx-cell-too-long",
-                        f"a cell has {len(v)} characters; Excel keeps at most {XLSX_CELL_LIMIT}",
-                        "split the section in the record")
-                for name, rows in tables.items() for r, row in enumerate(rows, 1) for c, v in enumerate(row)
-                if len(v) > XLSX_CELL_LIMIT]
-    if too_long:
-        raise BuildError(Report.of(too_long))
-    wb = Workbook()
-    wb.remove(wb.active)
-    for table in TABLES:
-        ws = wb.create_sheet(table.name)
-        ints = _integer_columns(table)
-        for r, row in enumerate(tables[table.name], 1):
-            for c, value in enumerate(row, 1):
-                if value == "":
-                    continue
-                cell = ws.cell(row=r, column=c, value=int(value) if r > 1 and c - 1 in ints else value)
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, even when letter text starts with "="
-                if r == 1:
-                    cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    props = wb.properties
-    props.title, props.creator, props.lastModifiedBy = title, "答复公开", "答复公开"
-    props.version, props.language = version, "zh-CN"
-    props.description = rights
-    props.created = props.modified = when
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:  # compressed once, by normalise_zip
-        ExcelWriter(wb, archive).write_data()  # not save_workbook: it stamps the current time
-    return normalise_zip(raw.getvalue(), when)
+def _check_hashes(descriptor: dict[str, Any], digests: dict[str, str]) -> None:
+    problems = [Problem(f"site/data/{resource['path']}", 0, "", "download-mismatch",
+                        "the canonical CSV differs from what datapackage.json records",
+                        "a build bug: downloads must be made from the validated package")
+                for resource in descriptor["resources"]
+                if "sha256:" + digests.get(resource["path"], "") != resource["hash"]]
+    if problems:
+        raise BuildError(Report.of(problems))
 
 
-def normalise_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a zip with one fixed date and fixed attributes on every entry, order kept."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(_entry(info.filename, when), src.read(info))
-    return out.getvalue()
+def read_table(data_dir: Path, table: Table) -> list[list[str]]:
+    """A canonical CSV's rows (header first), every cell a string as the CSV has it."""
+    with open(data_dir / f"{table.name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
 
 
-def _entry(name: str, when: dt.datetime) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 3
-    return info
+def sha256_of(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def package_zip(canonical: dict[str, bytes], folder: str, when: dt.datetime) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in ["datapackage.json"] + sorted(n for n in canonical if n != "datapackage.json"):
-            archive.writestr(_entry(f"{folder}/{name}", when), canonical[name])
-    return out.getvalue()
+# --- process: checks --------------------------------------------------------------------------
+
+def xlsx_problems(table: Table, rows: list[list[str]], *, suspicious: bool) -> Iterator[Problem]:
+    """Cells Excel cannot hold: longer than 32,767 characters, or with a character XML forbids.
+
+    ``suspicious``: the file has such a character somewhere (one scan of its bytes), so every cell is looked at.
+    """
+    for r, row in enumerate(rows, 1):
+        if not suspicious and len(max(row, key=len, default="")) <= XLSX_CELL_LIMIT:
+            continue
+        for c, value in enumerate(row):
+            bad = xlsx.ILLEGAL.search(value)
+            if len(value) > XLSX_CELL_LIMIT:
+                yield Problem(f"site/data/{table.name}.csv", r, rows[0][c], "xlsx-cell-too-long",
+                              f"a cell has {len(value)} characters; Excel keeps at most {XLSX_CELL_LIMIT}",
+                              "split the section in the record")
+            elif bad:
+                yield Problem(f"site/data/{table.name}.csv", r, rows[0][c], "xlsx-illegal-character",
+                              f"a cell has the control character {bad.group()!r}, which a workbook cannot hold",
+                              "remove it from the record")
 
 
-def replies_json(dataset: Dataset) -> bytes:
-    """Every record, as the records say it (plus region_name and category_scheme), sorted by id."""
-    return package.dumps([r.data for r in dataset.replies]).encode("utf-8")
-
+# --- process: SQLite --------------------------------------------------------------------------
 
 def _sql_type(kind: str) -> str:
     return "INTEGER" if kind == "integer" else "TEXT"
@@ -173,6 +141,10 @@ def _sql_type(kind: str) -> str:
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _integer_columns(table: Table) -> set[int]:
+    return {i for i, f in enumerate(table.fields) if f.kind == "integer"}
 
 
 def create_table_sql(table: Table) -> str:
@@ -185,56 +157,82 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE {_quote(table.name)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
-def sqlite_bytes(tables: Tables, *, version: str) -> bytes:
-    """Tables with primary and foreign keys, and a trigram FTS5 index over titles and text."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "db.sqlite"
-        conn = sqlite3.connect(path)
-        try:
-            _fill(conn, tables, version)
-            conn.commit()
-            conn.execute("VACUUM")
-        finally:
-            conn.close()
-        return path.read_bytes()
+FTS_VIEW_SQL = (
+    f"CREATE VIEW {FTS_VIEW} AS SELECT r.rowid AS rowid, r.id AS id, r.title AS title, "
+    "coalesce(r.proposal_title, '') AS proposal_title, "
+    "coalesce((SELECT group_concat(coalesce(s.heading || char(10), '') || coalesce(s.text, ''), char(10)) "
+    "FROM (SELECT * FROM sections WHERE reply_id = r.id ORDER BY position) s), '') AS text FROM replies r")
+FTS_SQL = (f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(id UNINDEXED, title, proposal_title, text, "
+           f"content = '{FTS_VIEW}', content_rowid = 'rowid', tokenize = 'trigram')")
 
 
-def _fill(conn: sqlite3.Connection, tables: Tables, version: str) -> None:
-    conn.execute("PRAGMA foreign_keys = ON")
+def open_database(path: Path) -> sqlite3.Connection:
+    """A new database with every table created, inside one transaction, tuned for one bulk load."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in (f"page_size = {SQLITE_PAGE_SIZE}", "journal_mode = OFF", "synchronous = OFF",
+                   "cache_size = -65536", "temp_store = MEMORY"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute("BEGIN")
     for table in TABLES:
         conn.execute(create_table_sql(table))
-    for table in _insert_order():
-        ints = _integer_columns(table)
-        rows = [[None if v == "" else int(v) if i in ints else v for i, v in enumerate(row)]
-                for row in tables[table.name][1:]]
-        marks = ", ".join("?" for _ in table.fields)
-        conn.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", rows)
-    conn.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(id UNINDEXED, title, proposal_title, text, "
-                 "tokenize = 'trigram')")
-    conn.execute(
-        f"INSERT INTO {FTS_TABLE} (id, title, proposal_title, text) "
-        "SELECT r.id, r.title, coalesce(r.proposal_title, ''), "
-        "coalesce((SELECT group_concat(coalesce(s.heading || char(10), '') || coalesce(s.text, ''), char(10)) "
-        "FROM (SELECT * FROM sections WHERE reply_id = r.id ORDER BY position) s), '') "
-        "FROM replies r ORDER BY r.id")
+    return conn
+
+
+def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[list[str]]) -> None:
+    """A table's CSV rows (header first): "" is NULL, integer columns are integers."""
+    ints = _integer_columns(table)
+    values = ([None if v == "" else int(v) if i in ints else v for i, v in enumerate(row)] for row in rows[1:])
+    marks = ", ".join("?" for _ in table.fields)
+    conn.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", values)
+
+
+def finish_database(conn: sqlite3.Connection, version: str) -> list[Problem]:
+    """Check the foreign keys, build the full-text index, record the version; commit and close."""
+    problems = [Problem(f"site/data/{table}.csv", 0, "", "download-foreign-key",
+                        f"row {rowid} refers to a missing row of {parent}",
+                        "a build bug: the validated package has no dangling keys")
+                for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
+    conn.execute(FTS_VIEW_SQL)
+    conn.execute(FTS_SQL)
+    config = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES(?, ?)"
+    for key, value in FTS_BULK_CONFIG.items():
+        conn.execute(config, (key, value))
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    for key, value in FTS_DEFAULT_CONFIG.items():  # back to the defaults for whoever edits the database later
+        conn.execute(config, (key, value))
     conn.execute("CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     conn.executemany("INSERT INTO _package VALUES (?, ?)",
-                     [("version", version), ("rights", RIGHTS), ("fts_example", FTS_EXAMPLE)])
+                     [("version", version), ("rights", RIGHTS), ("fts_example", FTS_EXAMPLE),
+                      ("fts_rebuild", FTS_REBUILD)])
+    conn.execute("COMMIT")
+    conn.close()
+    return problems
 
 
-def _insert_order() -> list[Table]:
-    """Referenced tables first, so foreign keys hold while rows go in."""
-    done: list[Table] = []
-    pending = list(TABLES)
-    while pending:
-        for table in pending:
-            if all(fk.table in {t.name for t in done} or fk.table == table.name for fk in table.foreign_keys):
-                done.append(table)
-                pending.remove(table)
-                break
-        else:
-            raise BuildError("downloads: the tables' foreign keys form a cycle")
-    return done
+# --- process: the other files -----------------------------------------------------------------
+
+def write_replies_json(dataset: Dataset, path: Path) -> None:
+    """Every record, as the records say it (plus region_name and category_scheme), sorted by id.
+
+    The bytes of ``package.dumps`` (a list, two-space indent, UTF-8, a final newline), made one record
+    at a time by orjson: each record's lines are indented once more to sit inside the list.
+    """
+    with open(path, "wb") as out:
+        out.write(b"[")
+        for i, reply in enumerate(dataset.replies):
+            out.write(b",\n  " if i else b"\n  ")
+            out.write(orjson.dumps(reply.data, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  "))
+        out.write(b"\n]\n" if dataset.replies else b"]\n")
+
+
+def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.datetime) -> None:
+    """datapackage.json and the canonical CSVs, under ``folder/``, streamed from ``data_dir``."""
+    names = ["datapackage.json"] + sorted(f"{t.name}.csv" for t in TABLES)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+        for name in names:
+            with open(data_dir / name, "rb") as src, archive.open(xlsx.entry(f"{folder}/{name}", when, ZIP_LEVEL),
+                                                                  "w") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
 
 
 def data_time(dataset: Dataset) -> dt.datetime:
@@ -243,51 +241,29 @@ def data_time(dataset: Dataset) -> dt.datetime:
     return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.UTC).replace(tzinfo=None)
 
 
-def build(dataset: Dataset, descriptor: dict[str, Any]) -> Downloads:
-    """Every download's bytes and the manifest; a pure function of the records and descriptor."""
-    key = package.dumps(descriptor) + "".join(r.id for r in dataset.replies)
-    if _cache and _cache[0] == key:
-        return _cache[1]
-    canonical = canonical_files(dataset, descriptor)
-    tables = {t.name: parse_csv(canonical[f"{t.name}.csv"]) for t in TABLES}
-    name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
-    stem = name
-    derived: dict[str, bytes] = {f"{EXCEL_DIR}/{t.name}.csv": excel_csv(canonical[f"{t.name}.csv"]) for t in TABLES}
-    derived[f"{EXCEL_DIR}/{stem}.xlsx"] = xlsx_bytes(tables, title=descriptor["title"], version=version, when=when)
-    derived["replies.json"] = replies_json(dataset)
-    derived[f"{stem}.sqlite"] = sqlite_bytes(tables, version=version)
-    derived[f"{stem}.zip"] = package_zip(canonical, f"{name}-{version}", when)
-    files = {**canonical, **derived}
-    manifest = make_manifest(descriptor, files, tables, len(dataset.replies))
-    result = Downloads({**files, "manifest.json": package.dumps(manifest).encode("utf-8")}, manifest)
-    _cache[:] = [key, result]
-    return result
-
-
-_cache: list[Any] = []  # the last build: the pages stage and the post step share it
-
-
-def make_manifest(descriptor: dict[str, Any], files: dict[str, bytes], tables: Tables, records: int) -> dict[str, Any]:
+def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict[str, int],
+                  records: int) -> dict[str, Any]:
+    """Every file (path under data/ → where it is now) with kind, title, rows, bytes and sha256."""
     titles = {t.name: t.title for t in TABLES}
-    total = sum(len(rows) - 1 for rows in tables.values())
+    total = sum(rows.values())
     infos = []
     for path in sorted(files, key=_file_order):
         stem = Path(path).stem
         if path == "datapackage.json":
-            kind, title, rows = "descriptor", "数据包描述（表结构、许可、来源、哈希）", None
+            kind, title, count = "descriptor", "数据包描述（表结构、许可、来源、哈希）", None
         elif path.endswith(".csv") and path.startswith(f"{EXCEL_DIR}/"):
-            kind, title, rows = "excel", f"{titles[stem]}（Excel 版 CSV，带 BOM）", len(tables[stem]) - 1
+            kind, title, count = "excel", f"{titles[stem]}（Excel 版 CSV，带 BOM）", rows[stem]
         elif path.endswith(".csv"):
-            kind, title, rows = "canonical", f"{titles[stem]}（标准 CSV）", len(tables[stem]) - 1
+            kind, title, count = "canonical", f"{titles[stem]}（标准 CSV）", rows[stem]
         elif path.endswith(".xlsx"):
-            kind, title, rows = "excel", "全部表格（Excel 工作簿，每表一个工作表）", total
+            kind, title, count = "excel", "全部表格（Excel 工作簿，每表一个工作表）", total
         elif path.endswith(".sqlite"):
-            kind, title, rows = "sqlite", "SQLite 数据库（含主外键与全文索引）", total
+            kind, title, count = "sqlite", "SQLite 数据库（含主外键与全文索引）", total
         elif path.endswith(".zip"):
-            kind, title, rows = "zip", "完整数据包压缩文件（datapackage.json 与标准 CSV）", total
+            kind, title, count = "zip", "完整数据包压缩文件（datapackage.json 与标准 CSV）", total
         else:
-            kind, title, rows = "json", "全部答复记录（JSON，含分节正文与修复说明）", records
-        infos.append(FileInfo(path, kind, title, rows, len(files[path]), hashlib.sha256(files[path]).hexdigest()))
+            kind, title, count = "json", "全部答复记录（JSON，含分节正文与修复说明）", records
+        infos.append(FileInfo(path, kind, title, count, files[path].stat().st_size, sha256_of(files[path])))
     return {
         "name": descriptor["name"],
         "version": descriptor["version"],
@@ -296,7 +272,6 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, bytes], tables: T
         "sources": descriptor["sources"],
         "files": [i.as_dict() for i in infos],
     }
-
 
 
 def _file_order(path: str) -> tuple[int, int, str]:
@@ -314,14 +289,122 @@ def _file_order(path: str) -> tuple[int, int, str]:
 
 # --- save -----------------------------------------------------------------------------------
 
-def write(dataset: Dataset, site_dir: Path) -> Downloads:
-    """Write every derived file beside the canonical package in ``site_dir/data``."""
-    data_dir = site_dir / "data"
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    downloads = build(dataset, descriptor)
-    output.write_files(data_dir, downloads.files)
-    return downloads
+def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+    """Write every download and manifest.json into ``data_dir``; return the manifest.
+
+    ``data_dir`` already holds ``datapackage.json`` and the canonical CSVs (``package.write``).
+    Reads only those, the dataset and the descriptor; writes only under ``data_dir`` (so it can
+    run in a child process beside MkDocs). Raises BuildError, leaving ``data_dir`` as it was.
+    """
+    check_canonical(descriptor, data_dir)
+    name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
+    stage = Path(tempfile.mkdtemp(prefix=".downloads-", dir=data_dir))
+    try:
+        derived = {f"{EXCEL_DIR}/{t.name}.csv": stage / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
+        derived[f"{EXCEL_DIR}/{name}.xlsx"] = stage / EXCEL_DIR / f"{name}.xlsx"
+        derived["replies.json"] = stage / "replies.json"
+        derived[f"{name}.sqlite"] = stage / f"{name}.sqlite"
+        derived[f"{name}.zip"] = stage / f"{name}.zip"
+        rows = write_tables(data_dir, derived, descriptor, when)
+        write_replies_json(dataset, derived["replies.json"])
+        write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
+        canonical = {p: data_dir / p for p in ["datapackage.json"] + [f"{t.name}.csv" for t in TABLES]}
+        manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies))
+        derived["manifest.json"] = stage / "manifest.json"
+        derived["manifest.json"].write_text(package.dumps(manifest), encoding="utf-8")
+        for rel_path, staged in derived.items():  # manifest.json last
+            target = data_dir / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return manifest
+
+
+def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any], when: dt.datetime) -> dict[str, int]:
+    """The Excel 版 CSVs, the workbook and the database, one table at a time; rows per table."""
+    name, version = descriptor["name"], descriptor["version"]
+    out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    conn = open_database(out[f"{name}.sqlite"])
+    try:
+        with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
+                           creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
+                           level=XLSX_LEVEL) as book:
+            for table in TABLES:
+                data = (data_dir / f"{table.name}.csv").read_bytes()
+                with open(out[f"{EXCEL_DIR}/{table.name}.csv"], "wb") as dst:
+                    dst.write(BOM)  # the Excel 版 CSV: the canonical bytes after a UTF-8 BOM
+                    dst.write(data)
+                suspicious = xlsx.has_illegal(data)
+                del data
+                rows = read_table(data_dir, table)
+                problems.extend(xlsx_problems(table, rows, suspicious=suspicious))
+                book.add_sheet(table.name, rows, _integer_columns(table))
+                insert_rows(conn, table, rows)
+                counts[table.name] = len(rows) - 1
+                del rows
+        problems.extend(finish_database(conn, version))
+    finally:
+        conn.close()
+    if problems:
+        raise BuildError(Report.of(problems))
+    return counts
+
+
+# --- the build's view until site.py calls write() itself ---------------------------------------
+
+@dataclass(frozen=True)
+class Downloads:
+    dir: Path  # a private folder holding every derived file, manifest.json included
+    manifest: dict[str, Any]
+
+    @property
+    def infos(self) -> list[dict[str, Any]]:
+        return list(self.manifest["files"])
+
+
+_cache: list[Any] = []  # [key, Downloads]: the pages stage builds, the post step moves the files
+atexit.register(lambda: _drop_cache())  # a build that failed between the two leaves no folder behind
+
+
+def _key(dataset: Dataset, descriptor: dict[str, Any]) -> str:
+    return package.dumps(descriptor) + "".join(r.id for r in dataset.replies)
+
+
+def build(dataset: Dataset, descriptor: dict[str, Any]) -> Downloads:
+    """Every download written into a private folder, and the manifest (for the data page)."""
+    key = _key(dataset, descriptor)
+    if _cache and _cache[0] == key and _cache[1].dir.is_dir():
+        return _cache[1]
+    _drop_cache()
+    folder = Path(tempfile.mkdtemp(prefix="dafu-downloads-"))
+    for rel_path, data in canonical_files(dataset, descriptor).items():
+        (folder / rel_path).write_bytes(data)
+    result = Downloads(folder, write(dataset, descriptor, folder))
+    _cache[:] = [key, result]
+    return result
+
+
+def _drop_cache() -> None:
+    if _cache:
+        shutil.rmtree(_cache[1].dir, ignore_errors=True)
+    _cache.clear()
 
 
 def step(dataset: Dataset, site_dir: Path) -> None:
-    write(dataset, site_dir)
+    """Post-MkDocs: put every download beside the canonical package in ``site_dir/data``."""
+    data_dir = site_dir / "data"
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    if not (_cache and _cache[0] == _key(dataset, descriptor) and _cache[1].dir.is_dir()):
+        write(dataset, descriptor, data_dir)
+        return
+    built: Downloads = _cache[1]
+    check_canonical(descriptor, data_dir)
+    derived = [f["path"] for f in built.manifest["files"] if f["kind"] not in ("canonical", "descriptor")]
+    for rel_path in derived + ["manifest.json"]:
+        target = data_dir / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(built.dir / rel_path, target)
+    _drop_cache()

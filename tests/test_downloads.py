@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
-from build_scripts import downloads, site
+from build_scripts import downloads, package, records, site, xlsx
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
+from build_scripts.problems import BuildError
 from tests.conftest import copy_inputs
 
 STEM = "dafu-gongkai-community-governance"
@@ -48,12 +53,119 @@ def test_xlsx_keeps_chinese_and_never_makes_formulas(built: Paths) -> None:
     assert all(c.data_type in ("s", "n") for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def test_xlsx_text_starting_with_equals_stays_text() -> None:
-    tables = {t.name: [[f.name for f in t.fields]] for t in TABLES}
-    tables["topics"].append(["x", "=HYPERLINK(\"http://evil\")", "d", "t", "1"])
-    data = downloads.xlsx_bytes(tables, title="t", version="0.0.1", when=downloads.dt.datetime(2021, 1, 1))
-    ws = openpyxl.load_workbook(io.BytesIO(data))["topics"]
+WHEN = dt.datetime(2021, 1, 1)
+
+
+def _workbook(path: Path, rows: list[list[str]], ints: set[int] = set()) -> openpyxl.Workbook:  # noqa: B006
+    with xlsx.Workbook(path, ["t"], title="t", creator="c", description="d", version="0.0.1", language="zh-CN",
+                       when=WHEN, level=1) as book:
+        book.add_sheet("t", rows, ints)
+    return openpyxl.load_workbook(path)
+
+
+def test_xlsx_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
+    ws = _workbook(tmp_path / "x.xlsx", [["id", "title"], ["x", "=HYPERLINK(\"http://evil\")"]])["t"]
     assert ws["B2"].data_type == "s" and ws["B2"].value == "=HYPERLINK(\"http://evil\")"
+
+
+def test_xlsx_keeps_markup_spaces_and_line_breaks_as_text(tmp_path: Path) -> None:
+    tricky = ["<b>&amp;</b> & 1 < 2 > 0", "  两端空格  ", "第一行\n第二行", "a\r\nb", "]]>", "_x000D_"]
+    rows = [["text", "n"]] + [[v, str(i)] for i, v in enumerate(tricky)]
+    ws = _workbook(tmp_path / "x.xlsx", rows, {1})["t"]
+    assert [c.value for c in ws["A"][1:]] == tricky
+    assert [c.value for c in ws["B"][1:]] == list(range(len(tricky)))
+    assert ws["A1"].font.b and not ws["A2"].font.b and ws.freeze_panes == "A2"
+
+
+def test_xlsx_leaves_empty_cells_empty(tmp_path: Path) -> None:
+    ws = _workbook(tmp_path / "x.xlsx", [["a", "b", "c"], ["", "x", ""], ["1", "", "2"]], {0, 2})["t"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [["a", "b", "c"], [None, "x", None], [1, None, 2]]
+
+
+def test_xlsx_is_byte_identical_for_the_same_rows(tmp_path: Path) -> None:
+    rows = [["id", "text"], ["1", "社工站"]]
+    _workbook(tmp_path / "a.xlsx", rows)
+    _workbook(tmp_path / "b.xlsx", rows)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as z:
+        assert z.namelist()[0] == "[Content_Types].xml"
+        assert {i.date_time for i in z.infolist()} == {(2021, 1, 1, 0, 0, 0)}
+
+
+# --- downloads.write: the interface the build calls -------------------------------------------
+
+SeedPackage = tuple[records.Dataset, dict[str, Any], Path]
+
+
+@pytest.fixture(scope="module")
+def seed_package(tmp_path_factory: pytest.TempPathFactory) -> SeedPackage:
+    """The seeds' canonical package, as package.write leaves it for downloads.write."""
+    paths = copy_inputs(tmp_path_factory.mktemp("pkg") / "repo")
+    dataset = records.load(paths)
+    data_dir = paths.root / "data"
+    return dataset, package.write(dataset, paths, data_dir), data_dir
+
+
+def _fresh(seed_package: SeedPackage, target: Path) -> Path:
+    """A copy of the canonical package (datapackage.json and the CSVs, no downloads yet)."""
+    shutil.copytree(seed_package[2], target)
+    return target
+
+
+def test_write_puts_every_file_in_the_data_dir_and_returns_the_manifest(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset, descriptor, _ = seed_package
+    data_dir = _fresh(seed_package, tmp_path / "data")
+    manifest = downloads.write(dataset, descriptor, data_dir)
+    assert json.loads((data_dir / "manifest.json").read_text(encoding="utf-8")) == manifest
+    on_disk = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
+    assert on_disk == sorted([f["path"] for f in manifest["files"]] + ["manifest.json"])
+    assert len(manifest["files"]) == 2 * len(TABLES) + 5
+
+
+def test_write_twice_gives_the_same_bytes(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset, descriptor, _ = seed_package
+    first = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "a"))
+    second = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "b"))
+    assert first == second
+    for f in first["files"] + [{"path": "manifest.json"}]:
+        assert (tmp_path / "a" / f["path"]).read_bytes() == (tmp_path / "b" / f["path"]).read_bytes(), f["path"]
+
+
+def test_write_refuses_a_canonical_csv_that_differs_from_the_descriptor(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset, descriptor, _ = seed_package
+    data_dir = _fresh(seed_package, tmp_path / "data")
+    with open(data_dir / "topics.csv", "a", encoding="utf-8") as f:
+        f.write("extra,row\n")
+    before = sorted(p.name for p in data_dir.iterdir())
+    with pytest.raises(BuildError) as caught:
+        downloads.write(dataset, descriptor, data_dir)
+    assert caught.value.report and [p.code for p in caught.value.report.problems] == ["download-mismatch"]
+    assert caught.value.report.problems[0].file == "site/data/topics.csv"
+    assert sorted(p.name for p in data_dir.iterdir()) == before  # nothing written, no staging folder left
+
+
+def test_write_reports_every_cell_a_workbook_cannot_hold_and_writes_nothing(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset, descriptor, _ = seed_package
+    data_dir = _fresh(seed_package, tmp_path / "data")
+    sections = (data_dir / "sections.csv").read_text(encoding="utf-8")
+    first_text = next(csv.DictReader(io.StringIO(sections)))["text"]
+    broken = sections.replace(first_text, first_text[:5] + "\x07" + first_text[5:], 1)
+    (data_dir / "sections.csv").write_text(broken, encoding="utf-8")
+    topics = list(csv.reader(io.StringIO((data_dir / "topics.csv").read_text(encoding="utf-8"), newline="")))
+    topics[1][2] = "长" * (downloads.XLSX_CELL_LIMIT + 1)
+    with open(data_dir / "topics.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(topics)
+    descriptor = json.loads(json.dumps(descriptor))
+    for resource in descriptor["resources"]:  # as if the package itself had been written this way
+        resource["hash"] = "sha256:" + hashlib.sha256((data_dir / resource["path"]).read_bytes()).hexdigest()
+    before = sorted(p.name for p in data_dir.iterdir())
+    with pytest.raises(BuildError) as caught:
+        downloads.write(dataset, descriptor, data_dir)
+    assert caught.value.report
+    found = {(p.file, p.line, p.field, p.code) for p in caught.value.report.problems}
+    assert found == {("site/data/sections.csv", 2, "text", "xlsx-illegal-character"),
+                     ("site/data/topics.csv", 2, "description", "xlsx-cell-too-long")}
+    assert sorted(p.name for p in data_dir.iterdir()) == before
 
 
 @pytest.mark.parametrize("table", [t.name for t in TABLES])
@@ -75,6 +187,40 @@ def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths) 
     assert conn.execute(f"select count(*) from {downloads.FTS_TABLE} where {downloads.FTS_TABLE} match '不存在的词语'").fetchone() == (0,)
 
 
+def test_sqlite_fulltext_matches_phrases_exactly(built: Paths) -> None:
+    """Queries longer than three characters are phrases of trigrams: only the exact substring matches."""
+    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
+    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+    for query in ("社区减负", "三社联动", "民政局", "社会工作服务站"):
+        expected = sorted(r["id"] for r in replies if query in r["title"] or query in (r["proposal_title"] or "")
+                          or any(query in (s["heading"] or "") + "\n" + (s["text"] or "") for s in r["sections"]))
+        found = [row[0] for row in conn.execute(f"select id from {downloads.FTS_TABLE} where {downloads.FTS_TABLE} "
+                                                "match ? order by id", (f'"{query}"',))]
+        assert found == expected, query
+
+
+def test_sqlite_stores_the_text_once(built: Paths) -> None:
+    """replies_fts is an external-content index over the replies_text view: no copy of the text."""
+    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+    names = {r[0] for r in conn.execute("select name from sqlite_master")}
+    assert f"{downloads.FTS_TABLE}_content" not in names and downloads.FTS_VIEW in names
+    assert conn.execute(f"insert into {downloads.FTS_TABLE}({downloads.FTS_TABLE}, rank) "
+                        "values('integrity-check', 1)").fetchall() == []
+
+
+def test_sqlite_fulltext_survives_vacuum_and_rebuild(built: Paths, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(_data(built) / f"{STEM}.sqlite", copy)
+    conn = sqlite3.connect(copy)
+    before = conn.execute(downloads.FTS_EXAMPLE).fetchall()
+    assert before
+    conn.execute("VACUUM")
+    assert conn.execute(downloads.FTS_EXAMPLE).fetchall() == before
+    conn.execute(downloads.FTS_REBUILD)
+    assert conn.execute(downloads.FTS_EXAMPLE).fetchall() == before
+    assert dict(conn.execute("select key, value from _package"))["fts_rebuild"] == downloads.FTS_REBUILD
+
+
 def test_sqlite_has_keys_and_all_rows(built: Paths) -> None:
     conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
     for table in TABLES:
@@ -92,6 +238,15 @@ def test_replies_json_has_every_record(built: Paths) -> None:
     folders = sorted(p.name for p in (built.replies).iterdir() if p.is_dir())
     assert folders and [r["id"] for r in replies] == folders
     assert all(r["sections"] for r in replies)
+
+
+def test_replies_json_is_what_the_standard_json_module_writes(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset = seed_package[0]
+    for name, replies in (("all", dataset.replies), ("one", dataset.replies[:1]), ("none", ())):
+        subset = dataclasses.replace(dataset, replies=tuple(replies))
+        downloads.write_replies_json(subset, tmp_path / f"{name}.json")
+        expected = package.dumps([r.data for r in replies]).encode("utf-8")
+        assert (tmp_path / f"{name}.json").read_bytes() == expected, name
 
 
 def test_zip_holds_the_canonical_package(built: Paths) -> None:

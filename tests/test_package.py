@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from build_scripts import package, records
-from build_scripts.fields import REPLY_FIELDS, TABLES, record_fields
+from build_scripts.fields import REPLY_FIELDS, TABLES, Table, record_fields
 from build_scripts.paths import Paths
 from tests.conftest import copy_inputs
 
@@ -143,3 +143,46 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert trees[0].keys() == trees[1].keys()
     different = [k for k in trees[0] if trees[0][k] != trees[1][k]]
     assert different == []
+
+
+def _pandas_csv(table: Table, rows: list[dict]) -> bytes:
+    """How the canonical CSV was written before issue #4 (pandas): released packages hash these bytes."""
+    import pandas as pd
+
+    columns = [f.name for f in table.fields]
+    frame = pd.DataFrame([[package.cell(r.get(c)) for c in columns] for r in rows], columns=columns, dtype="string")
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def test_csv_bytes_are_what_pandas_wrote_for_the_seeds(built: Paths) -> None:
+    rows = package.table_rows(records.load(built))
+    for table in TABLES:
+        assert package.csv_bytes(table, rows[table.name]) == _pandas_csv(table, rows[table.name]), table.name
+
+
+def test_csv_bytes_quote_like_pandas_on_awkward_cells() -> None:
+    table = next(t for t in TABLES if t.name == "topics")
+    awkward = ['a,b', 'say "hi"', "two\nlines", "cr\r\nlf", " padded ", "", "、", "=1+1", "'quote", "tab\there", "#"]
+    rows: list[dict[str, object]] = [{f.name: awkward[(i + j) % len(awkward)] for j, f in enumerate(table.fields)}
+                                     for i in range(len(awkward))]
+    rows.append({f.name: None for f in table.fields})
+    rows.append({f.name: ["x", "y"] for f in table.fields})
+    assert package.csv_bytes(table, rows) == _pandas_csv(table, rows)
+
+
+def test_write_without_check_leaves_validation_to_the_caller(scratch: Paths, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_scripts.problems import BuildError
+
+    dataset = records.load(scratch)
+    checked = package.write(dataset, scratch, tmp_path / "checked")
+
+    def refuse(*_: object) -> None:
+        raise BuildError("validated")
+
+    monkeypatch.setattr(package, "validate", refuse)
+    assert package.write(dataset, scratch, tmp_path / "unchecked", check=False) == checked
+    for name in [r["path"] for r in checked["resources"]] + ["datapackage.json"]:
+        assert (tmp_path / "unchecked" / name).read_bytes() == (tmp_path / "checked" / name).read_bytes()
+    with pytest.raises(BuildError, match="validated"):
+        package.write(dataset, scratch, tmp_path / "again")
