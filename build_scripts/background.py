@@ -89,6 +89,7 @@ def thaw() -> None:
 
 def merge_into(source: Path, target: Path) -> None:
     """Move every file under ``source`` to the same place under ``target``; folders are merged."""
+    target.mkdir(parents=True, exist_ok=True)
     for entry in sorted(os.scandir(source), key=lambda e: e.name):
         destination = target / entry.name
         if entry.is_dir(follow_symlinks=False) and destination.is_dir():

@@ -1,4 +1,4 @@
-"""Post-MkDocs step, downloads: every other form of the data package, and a manifest of all files.
+"""Downloads (a build step run in a child process beside the pages): every other form of the data package, and a manifest of all files.
 
 Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
 directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
@@ -14,11 +14,9 @@ the data (the newest reply or publication date), zip entries carry that date, ro
 
 from __future__ import annotations
 
-import atexit
 import csv
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -351,60 +349,3 @@ def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any
     if problems:
         raise BuildError(Report.of(problems))
     return counts
-
-
-# --- the build's view until site.py calls write() itself ---------------------------------------
-
-@dataclass(frozen=True)
-class Downloads:
-    dir: Path  # a private folder holding every derived file, manifest.json included
-    manifest: dict[str, Any]
-
-    @property
-    def infos(self) -> list[dict[str, Any]]:
-        return list(self.manifest["files"])
-
-
-_cache: list[Any] = []  # [key, Downloads]: the pages stage builds, the post step moves the files
-atexit.register(lambda: _drop_cache())  # a build that failed between the two leaves no folder behind
-
-
-def _key(dataset: Dataset, descriptor: dict[str, Any]) -> str:
-    return package.dumps(descriptor) + "".join(r.id for r in dataset.replies)
-
-
-def build(dataset: Dataset, descriptor: dict[str, Any]) -> Downloads:
-    """Every download written into a private folder, and the manifest (for the data page)."""
-    key = _key(dataset, descriptor)
-    if _cache and _cache[0] == key and _cache[1].dir.is_dir():
-        return _cache[1]
-    _drop_cache()
-    folder = Path(tempfile.mkdtemp(prefix="dafu-downloads-"))
-    for rel_path, data in canonical_files(dataset, descriptor).items():
-        (folder / rel_path).write_bytes(data)
-    result = Downloads(folder, write(dataset, descriptor, folder))
-    _cache[:] = [key, result]
-    return result
-
-
-def _drop_cache() -> None:
-    if _cache:
-        shutil.rmtree(_cache[1].dir, ignore_errors=True)
-    _cache.clear()
-
-
-def step(dataset: Dataset, site_dir: Path) -> None:
-    """Post-MkDocs: put every download beside the canonical package in ``site_dir/data``."""
-    data_dir = site_dir / "data"
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    if not (_cache and _cache[0] == _key(dataset, descriptor) and _cache[1].dir.is_dir()):
-        write(dataset, descriptor, data_dir)
-        return
-    built: Downloads = _cache[1]
-    check_canonical(descriptor, data_dir)
-    derived = [f["path"] for f in built.manifest["files"] if f["kind"] not in ("canonical", "descriptor")]
-    for rel_path in derived + ["manifest.json"]:
-        target = data_dir / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(built.dir / rel_path, target)
-    _drop_cache()

@@ -59,11 +59,11 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     children: dict[str, Background] = {}
     try:
         with timer.stage("package"):
-            descriptor = package.write(dataset, paths, work / "data")
+            descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
         staged = work / "site"
-        for name, run in background_steps():
+        for name, run in background_steps(paths):
             (work / name).mkdir()
-            children[name] = Background(name, run, dataset, descriptor, work / name)
+            children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
             with timer.stage("wait for manifest"):
@@ -77,7 +77,6 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 filled.write(bulk.items())
                 filled.remove()
         with timer.stage("publish-files"):
-            shutil.copytree(work / "data", staged / "data", dirs_exist_ok=True)
             copy_letters(dataset, staged / "letters")
         for child in children.values():
             with timer.stage(f"{child.name} (wait)"):
@@ -85,6 +84,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             timer.wall[f"{child.name} (in parallel)"] = child.seconds
             timer.cpu[f"{child.name} (in parallel)"] = child.cpu_seconds
             background.merge_into(work / child.name, staged)
+        background.merge_into(work / "data", staged / "data")  # moved, not copied: 1 GB at 10,000 letters
         for name, step in post_steps():
             with timer.stage(name):
                 step(dataset, staged)
@@ -97,23 +97,25 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu)
 
 
-BackgroundStep = Callable[[Dataset, dict, Path], object]
+BackgroundStep = Callable[[Dataset, dict, Path, Path], object]
+"""(dataset, package descriptor, the package folder, a folder of its own laid out like the site)."""
 
 
-def background_steps() -> list[tuple[str, BackgroundStep]]:
-    """Steps that need only the dataset and descriptor, run in child processes; each writes into the
-    folder it is given as if it were the site (downloads first: the data page waits for its manifest)."""
+def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
+    """Steps that need only the records and the package, each run in a child process.
+
+    ``downloads`` adds its files to the package folder and returns the manifest the data page
+    shows; ``package check`` validates the package with frictionless (the site is published only
+    if it passes); ``search index`` writes site/search/idx/ into its own folder.
+    """
+    from build_scripts import downloads
     from build_scripts.search import index as search_index
 
-    return [("downloads", _downloads), ("search index", lambda dataset, _, out: search_index.step(dataset, out))]
-
-
-def _downloads(dataset: Dataset, descriptor: dict, out: Path) -> dict:
-    from build_scripts import downloads, output
-
-    files = downloads.build(dataset, descriptor)
-    output.write_files(out / "data", files.files)
-    return files.manifest
+    return [
+        ("downloads", lambda dataset, descriptor, data, _: downloads.write(dataset, descriptor, data)),
+        ("package check", lambda dataset, descriptor, data, _: package.validate(data / "datapackage.json", paths.root)),
+        ("search index", lambda dataset, descriptor, data, out: search_index.step(dataset, out)),
+    ]
 
 
 def post_steps() -> list[tuple[str, Step]]:

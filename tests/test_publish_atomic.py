@@ -49,12 +49,12 @@ def _background_step_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
     """A step in a child process (search index, downloads) writes half its files, then fails."""
     real = site.background_steps
 
-    def step(dataset: Any, descriptor: Any, out: Path) -> None:
+    def step(dataset: Any, descriptor: Any, data: Path, out: Path) -> None:
         (out / "search").mkdir()
         (out / "search" / "half-written.json").write_text("{", encoding="utf-8")
         raise exc
 
-    mp.setattr(site, "background_steps", lambda: [*real(), ("written-by-a-test", step)])
+    mp.setattr(site, "background_steps", lambda paths: [*real(paths), ("written-by-a-test", step)])
 
 
 def _pages_writer_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
