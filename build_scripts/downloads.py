@@ -78,6 +78,13 @@ def canonical_files(dataset: Dataset, descriptor: dict[str, Any]) -> dict[str, b
     return {"datapackage.json": package.dumps(descriptor).encode("utf-8"), **files}
 
 
+def read_canonical(descriptor: dict[str, Any], data_dir: Path) -> dict[str, bytes]:
+    """datapackage.json and the canonical CSVs as ``package.write`` left them in ``data_dir`` (hashes checked)."""
+    files = {r["path"]: (data_dir / r["path"]).read_bytes() for r in descriptor["resources"]}
+    _check_hashes(descriptor, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+    return {"datapackage.json": package.dumps(descriptor).encode("utf-8"), **files}
+
+
 def check_canonical(descriptor: dict[str, Any], data_dir: Path) -> None:
     """The canonical CSVs in ``data_dir`` are the ones ``datapackage.json`` records (bytes and sha256)."""
     digests = {}

@@ -68,7 +68,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             bulk = pages.bulk(dataset)
             with timer.stage("wait for manifest"):
                 manifest = children["downloads"].result()  # the data page lists the files
-            count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk, shells=shells)
+            count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk, shells=shells,
+                                data_dir=work / "data")
         with timer.stage("mkdocs"):
             config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=source_date_epoch(dataset))
         if shells:

@@ -27,14 +27,15 @@ BULK_FOLDERS = ("replies", "browse")
 """Where the bulk pages go: docs/ must not have hand-written pages there."""
 
 
-def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any]) -> Iterable[tuple[str, str]]:
+def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any],
+             data_dir: Path | None = None) -> Iterable[tuple[str, str]]:
     """(path inside docs, Markdown) for every generated page MkDocs renders itself."""
     yield "index.md", home.render(dataset)
     yield "data/index.md", data.downloads(package, manifest, dataset)
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
-    yield "changelog.md", changelog.render(releases.build_history(dataset, package))
+    yield "changelog.md", changelog.render(releases.build_history(dataset, package, data_dir))
     yield "data/quality.md", quality.render(dataset)
 
 
@@ -69,7 +70,7 @@ def bulk(dataset: Dataset) -> Bulk:
 
 
 def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], hand_written: Path, out_docs: Path,
-          pages: Bulk, *, shells: bool = True) -> int:
+          pages: Bulk, *, shells: bool = True, data_dir: Path | None = None) -> int:
     """Copy docs/ and write the navigation pages and the shells into ``out_docs``; return the page count.
 
     With ``shells=False`` the bulk pages are written as ordinary pages for MkDocs to render.
@@ -78,7 +79,7 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
         if (hand_written / folder).exists():
             raise FileExistsError(f"docs/{folder} would be overwritten: its pages are generated")
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
-    nav = dict(generate(dataset, package, manifest))
+    nav = dict(generate(dataset, package, manifest, data_dir))
     nav[BROWSE_OVERVIEW] = pages.overview
     for rel_path, text in nav.items():
         _write(out_docs, hand_written, rel_path, text)

@@ -29,7 +29,11 @@ _LINE_BREAKS = str.maketrans({"\n": "&#10;", "\r": "&#13;"})
 def html(text: object) -> str:
     """Escaped for HTML, line breaks as character references: a blank line in a value can never
     end the raw HTML block it sits in, so Markdown never sees letter text (``***``, ``# x``)."""
-    return _html.escape(_CONTROL.sub("", str(text)), quote=True).translate(_LINE_BREAKS)
+    value = str(text)
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    value = _html.escape(value, quote=True)
+    return value.translate(_LINE_BREAKS) if "\n" in value or "\r" in value else value
 
 
 def lines(text: str) -> str:
