@@ -86,9 +86,7 @@ def load(text: str) -> Loaded:
         loader = FastStrictLoader(text)  # a SafeLoader: no object construction from tags
         try:
             node = loader.get_single_node()
-            if node is not None:
-                _walk(node, "", lines, set())
-            data = loader.construct_document(node) if node is not None else None
+            data = _build(loader, node, "", lines, {id(node)}) if node is not None else None
         finally:
             loader.dispose()
     except DuplicateKey as exc:
@@ -107,20 +105,49 @@ def load(text: str) -> Loaded:
     return Loaded(data, lines)
 
 
-def _walk(node: yaml.Node, prefix: str, out: dict[str, int], seen: set[int]) -> None:
-    """Record each key's line; refuse aliases (*name): the parser hands them over as a node seen twice."""
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        children = [(f"{prefix}.{k.value}" if prefix else str(k.value), k.start_mark, v) for k, v in node.value]
-    elif isinstance(node, yaml.SequenceNode):
-        children = [(f"{prefix}[{i}]", v.start_mark, v) for i, v in enumerate(node.value)]
-    else:
-        return
-    for path, mark, child in children:
-        out.setdefault(path, mark.line + 1)
-        if id(child) in seen:
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
-        _walk(child, path, out, seen)
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _build(loader: Any, node: yaml.Node, prefix: str, out: dict[str, int], seen: set[int]) -> Any:
+    """The node as Python data, in one pass that also records each key's line (``out``).
+
+    Refuses aliases (*name: the parser hands them over as a node seen twice), duplicate keys,
+    keys that are not plain values, merge keys and tags other than the standard ones. Text, the
+    bulk of a record, is taken as it is; other scalars go to PyYAML's safe constructor.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        items = []
+        for i, child in enumerate(node.value):
+            path = f"{prefix}[{i}]"
+            items.append(_build(loader, child, path, out, _enter(seen, child, path, out, child.start_mark)))
+        return items
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, child in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text, not a list, mapping "
+                                                        "or merge (<<)", key_node.start_mark)
+            key = _build(loader, key_node, prefix, out, seen)
+            if not isinstance(key, (str, int, float, bool, type(None))):
+                raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
+            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            out.setdefault(path, key_node.start_mark.line + 1)
+            if key in mapping:
+                raise DuplicateKey(str(key), key_node.start_mark.line + 1)
+            mapping[key] = _build(loader, child, path, out, _enter(seen, child, path, out, key_node.start_mark))
+        return mapping
+    raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} is not allowed here", node.start_mark)
+
+
+def _enter(seen: set[int], child: yaml.Node, path: str, out: dict[str, int], mark: Any) -> set[int]:
+    """Note the line of ``path`` (its key's, or the item's) and refuse a node met before (an alias)."""
+    out.setdefault(path, mark.line + 1)
+    if id(child) in seen:
+        raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
+    seen.add(id(child))
+    return seen
 
 
 # --- writing -------------------------------------------------------------------------------
