@@ -25,6 +25,12 @@ class Corpus:
     head: np.ndarray    # int64 per reply: length of its head part (fields and their separators)
 
     @property
+    def stride(self) -> int:
+        """A power of two above every position: a coordinate doc · stride + position is unique."""
+        longest = int((np.diff(self.starts) - self.head).max(initial=0)) + BODY_BASE
+        return 1 << max(longest, 1).bit_length()
+
+    @property
     def docs(self) -> int:
         return len(self.head)
 

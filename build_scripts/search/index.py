@@ -10,6 +10,9 @@ integer. The step reads only the dataset and writes only under ``site/search/``.
 from __future__ import annotations
 
 import json
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,49 +61,42 @@ def ordered(dataset: Dataset) -> list[Reply]:
 # ---------------------------------------------------------------- process: entries as JSON text
 
 
-def _chained(parts: list[tuple[np.ndarray, int]]) -> np.ndarray:
-    out, previous = [], 0
-    for flat, last in parts:
-        if previous:
-            flat = flat.copy()
-            flat[0] -= previous
-        out.append(flat)
-        previous = last
-    return np.concatenate(out)
+def entry_texts(entries: dict[str, postings_mod.Entry]) -> Iterator[tuple[str, str, str, bool]]:
+    """Sorted terms with (term, doc sets as JSON members, positions as a JSON array or "", common).
 
-
-def entry_texts(entries: dict[str, postings_mod.Entry]) -> list[tuple[str, str, str, bool]]:
-    """Sorted terms with (term, doc sets JSON members, positions JSON array or "", common)."""
-    out: list[tuple[str, str, str, bool]] = []
+    Terms are encoded a chunk at a time and each term's arrays are dropped once encoded, so
+    memory holds the postings or their text, not both.
+    """
     terms = sorted(entries)
     i = 0
     while i < len(terms):
         arrays: list[np.ndarray] = []
         delta: list[bool] = []
-        chunk: list[tuple[str, int, int, int]] = []  # term, index of d, h, p arrays (-1: none)
+        chunk: list[tuple[str, int, int, int, bool]] = []  # term, index of d, h, p arrays (-1: none)
         size = 0
         while i < len(terms) and (size < ENCODE_CHUNK or not chunk):
-            e = entries[terms[i]]
+            e = entries.pop(terms[i])
             slots = []
             for kind in ("d", "h", "p"):
                 if getattr(e, kind):
-                    arrays.append(_chained(e.p) if kind == "p" else np.concatenate(getattr(e, kind)))
-                    delta.append(kind != "p")
+                    parts = getattr(e, kind)
+                    arrays.append(np.concatenate(parts) if len(parts) > 1 else parts[0])
+                    delta.append(True)
                     size += len(arrays[-1])
                     slots.append(len(arrays) - 1)
                 else:
                     slots.append(-1)
-            chunk.append((terms[i], slots[0], slots[1], slots[2]))
+            chunk.append((terms[i], slots[0], slots[1], slots[2], e.common))
             i += 1
         texts = csv_many(arrays, delta)
-        for term, d, h, p in chunk:
+        del arrays
+        for term, d, h, p, common in chunk:
             members = []
             if d >= 0:
                 members.append(f'"d":[{texts[d]}]')
             if h >= 0:
                 members.append(f'"h":[{texts[h]}]')
-            out.append((term, ",".join(members), f"[{texts[p]}]" if p >= 0 else "", entries[term].common))
-    return out
+            yield term, ",".join(members), f"[{texts[p]}]" if p >= 0 else "", common
 
 
 # ---------------------------------------------------------------- process: metadata, facets
@@ -153,11 +149,15 @@ def _dump(value: Any) -> str:
 
 
 class _Writer:
-    def __init__(self, root: Path) -> None:
+    """Writes files on a few threads: creating tens of thousands of small files is I/O-bound."""
+
+    def __init__(self, root: Path, threads: int = 4) -> None:
         self.root = root
         self.files = 0
         self.bytes = 0
         self.dirs: set[Path] = set()
+        self.pool = ThreadPoolExecutor(threads)
+        self.pending: deque[Future[None]] = deque()
 
     def __call__(self, rel: str, content: str) -> None:
         path = self.root / rel
@@ -165,10 +165,16 @@ class _Writer:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.dirs.add(path.parent)
         data = content.encode("utf-8")
-        with open(path, "wb") as f:
-            f.write(data)
+        self.pending.append(self.pool.submit(path.write_bytes, data))  # type: ignore[arg-type]
+        while len(self.pending) > 512:
+            self.pending.popleft().result()
         self.files += 1
         self.bytes += len(data)
+
+    def close(self) -> None:
+        while self.pending:
+            self.pending.popleft().result()
+        self.pool.shutdown()
 
 
 def shard_count(total_chars: int) -> int:
@@ -179,7 +185,8 @@ def shard_count(total_chars: int) -> int:
     return count
 
 
-def _save_dictionary(put: _Writer, items: list[tuple[str, str, str, bool]], shards_wanted: int) -> int:
+def _save_dictionary(put: _Writer, items: Iterator[tuple[str, str, str, bool]], shards_wanted: int) -> int:
+    """Big entries' doc sets and positions go to ``x/`` as they come; shards are written last."""
     bodies: list[tuple[str, str]] = []
     for n, (term, sets, positions, common) in enumerate(items):
         flag = ',"c":1' if common else ""
@@ -210,35 +217,39 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     put = _Writer(site / "search" / "idx")
     replies = ordered(dataset)
     corpus = corpus_mod.build(replies)
-    entries, levels = postings_mod.build(corpus, options.common)
+    characters = len(corpus.cp)
+    entries, levels, grams = postings_mod.build(corpus, options.common)
+    stride = corpus.stride
+    present = grams.chars
+    del corpus, grams
     terms = len(entries)
-    items = entry_texts(entries)
-    del entries
-    shards = _save_dictionary(put, items, options.shards)
-    del items
+    shards = _save_dictionary(put, entry_texts(entries), options.shards)
     fs = facets(dataset)
     for doc_id, reply in enumerate(replies):
         put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))
     put("facets.json", _dump(facet_table(replies, dataset)))
-    put("t2s.json", _dump(t2s_table(corpus.cp)))
+    put("t2s.json", _dump(t2s_table(present)))
     manifest = {"version": FORMAT_VERSION, "docs": len(replies), "shards": shards, "bodyBase": BODY_BASE,
-                "common": options.common, "levels": levels.last}
+                "stride": stride, "common": options.common, "levels": levels.last}
     put("manifest.json", _dump(manifest))
-    characters = len(corpus.cp)
+    put.close()
     return IndexStats(len(replies), characters, terms, shards, put.files, put.bytes, levels.last)
 
 
-def t2s_table(cp: np.ndarray | None = None) -> dict[str, str]:
+def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:
     """Traditional→simplified, character by character, for the browser to normalise queries.
 
-    With the collection's code points, only pairs where either character occurs in it are kept:
+    Given the collection's characters (code points), only pairs where either occurs are kept:
     a query character whose pair is left out cannot match either way (the build's text holds
     neither), so the answers do not change and the once-per-visit file is smaller.
     """
     from build_scripts.textnorm import _t2s
 
     conv = _t2s()
-    present = None if cp is None else np.bincount(cp, minlength=0x10000) > 0
+    present = None
+    if chars is not None:
+        present = np.zeros(max(0x10000, int(chars.max(initial=0)) + 1), dtype=bool)
+        present[chars] = True
     table = {}
     for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
         for c in range(start, end + 1):

@@ -33,7 +33,7 @@ H2 = np.uint64(0xC2B2AE3D27D4EB4F)
 class Entry:
     d: list[np.ndarray] = field(default_factory=list)   # doc ids, per batch
     h: list[np.ndarray] = field(default_factory=list)   # doc ids with a head match, per batch
-    p: list[tuple[np.ndarray, int]] = field(default_factory=list)  # flat positions per batch, last doc
+    p: list[np.ndarray] = field(default_factory=list)   # coordinates doc·stride + position, per batch
     common: bool = False
 
 
@@ -56,20 +56,24 @@ def batches(corpus: Corpus) -> list[tuple[int, int]]:
 class Grams:
     """How grams are numbered for one collection."""
 
-    ids: np.ndarray   # code point -> dense character id (1 … V); 0 for U+0000
+    chars: np.ndarray  # character id -> code point (id 0: U+0000)
+    cid: np.ndarray    # the corpus as character ids (int32)
     v: int
 
     @classmethod
     def of(cls, corpus: Corpus) -> Grams:
         present = np.flatnonzero(np.bincount(corpus.cp, minlength=1))
-        ids = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int64)
-        ids[present] = np.arange(len(present))
-        return cls(ids, max(len(present), 2))
+        ids = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int32)
+        ids[present] = np.arange(len(present), dtype=np.int32)
+        return cls(present.astype(np.uint32), ids[corpus.cp], max(len(present), 2))
+
+    def batch(self, corpus: Corpus, lo: int, hi: int) -> np.ndarray:
+        return self.cid[corpus.starts[lo]:corpus.starts[hi]]
 
     def keys(self, cid: np.ndarray, starts: np.ndarray, level: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Each gram's number (exact) or (hash, second hash)."""
         if self.v ** level < EXACT:
-            k = cid[starts].copy()
+            k = cid[starts].astype(np.int64)
             for i in range(1, level):
                 k = k * self.v + cid[starts + i]
             return k, None
@@ -166,7 +170,7 @@ def find_levels(corpus: Corpus, grams: Grams, common: int) -> Levels:
     while level <= MAX_GRAM:
         parts = []
         for b, (lo, hi) in enumerate(spans):
-            cid = grams.ids[corpus.cp[corpus.starts[lo]:corpus.starts[hi]]]
+            cid = grams.batch(corpus, lo, hi)
             st = _starts(cid != 0, level, prev[b])
             parts.append(_counts(grams.keys(cid, st, level)[0]))
         uniq, counts = _merge(parts)
@@ -175,7 +179,7 @@ def find_levels(corpus: Corpus, grams: Grams, common: int) -> Levels:
         if not len(common_keys):
             break
         for b, (lo, hi) in enumerate(spans):
-            cid = grams.ids[corpus.cp[corpus.starts[lo]:corpus.starts[hi]]]
+            cid = grams.batch(corpus, lo, hi)
             st = _starts(cid != 0, level, prev[b])
             prev[b] = st[_isin(grams.keys(cid, st, level)[0], common_keys)]
         level += 1
@@ -192,50 +196,33 @@ def _emit_sets(entries: dict[str, Entry], names: list[str], k: np.ndarray, d: np
         getattr(entries.setdefault(name, Entry()), attr).append(ids)
 
 
-def _flat(k: np.ndarray, d: np.ndarray, p: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Per key (sorted by key, doc, position): [docΔ, n, p0, pΔ…, …] (first docΔ absolute), last doc."""
-    new_key = np.concatenate(([True], k[1:] != k[:-1]))
-    new_group = new_key | np.concatenate(([True], d[1:] != d[:-1]))
-    value = np.where(new_group, p, p - np.concatenate(([0], p[:-1])))
-    group_index = np.cumsum(new_group) - 1
-    group_rows = np.flatnonzero(new_group)
-    group_size = np.diff(np.concatenate((group_rows, [len(k)])))
-    group_doc = d[group_rows]
-    prev_doc = np.concatenate(([0], group_doc[:-1]))
-    doc_delta = np.where(new_key[group_rows], group_doc, group_doc - prev_doc)
-    out = np.empty(len(k) + 2 * len(group_rows), dtype=np.int64)
-    out[np.arange(len(k)) + 2 * (group_index + 1)] = value
-    header = group_rows + 2 * np.arange(len(group_rows))
-    out[header] = doc_delta
-    out[header + 1] = group_size
-    key_rows = np.flatnonzero(new_key)
-    key_out = key_rows + 2 * group_index[key_rows]
-    last_group = np.append(group_index[key_rows[1:]] - 1, len(group_rows) - 1)
-    return np.split(out, key_out[1:]), group_doc[last_group]
-
-
-def _names(cp: np.ndarray, starts: np.ndarray, level: int) -> list[str]:
+def _names(chars_of: np.ndarray, cid: np.ndarray, starts: np.ndarray, level: int) -> list[str]:
     if not len(starts):
         return []
-    chars = np.stack([cp[starts + i] for i in range(level)], axis=1).astype("<u4")
+    chars = np.stack([chars_of[cid[starts + i]] for i in range(level)], axis=1).astype("<u4")
     text = chars.tobytes().decode("utf-32-le")
     return [text[i:i + level] for i in range(0, len(text), level)]
 
 
-def build(corpus: Corpus, common: int) -> tuple[dict[str, Entry], Levels]:
+def build(corpus: Corpus, common: int) -> tuple[dict[str, Entry], Levels, Grams]:
     grams = Grams.of(corpus)
     levels = find_levels(corpus, grams, common)
     entries: dict[str, Entry] = {}
     for lo, hi in batches(corpus):
         _batch(corpus, grams, levels, lo, hi, entries)
-    return entries, levels
+    return entries, levels, grams
+
+
+def _first(keys: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
 
 
 def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int, entries: dict[str, Entry]) -> None:
-    cp = corpus.cp[corpus.starts[lo]:corpus.starts[hi]]
-    cid = grams.ids[cp]
+    """One batch's postings: doc sets of characters and common grams, coordinates of the rest."""
+    cid = grams.batch(corpus, lo, hi)
     doc, pos = corpus.positions(lo, hi)
     head = pos < BODY_BASE
+    coord = doc.astype(np.int64) * corpus.stride + pos
     prev: np.ndarray | None = None
     for level in range(1, levels.last + 1):
         st = _starts(cid != 0, level, prev)
@@ -243,26 +230,19 @@ def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int, entri
         order = _order(keys, check)
         st, keys = st[order], keys[order]
         is_common = _isin(keys, levels.common[level]) if level >= 2 else np.ones(len(keys), dtype=bool)
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
-        # doc sets: characters, bigrams, and common grams of any level
-        sets = np.ones(len(keys), dtype=bool) if level <= 2 else is_common
-        if sets.any():
-            k, s = keys[sets], st[sets]
-            f = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
-            names = _names(cp, s[f], level)
-            _emit_sets(entries, names, k, doc[s], "d")
+        if is_common.any():
+            k, s = keys[is_common], st[is_common]
+            _emit_sets(entries, _names(grams.chars, cid, s[_first(k)], level), k, doc[s], "d")
             hk = head[s]
             kh, sh = k[hk], s[hk]
-            fh = np.flatnonzero(np.concatenate(([True], kh[1:] != kh[:-1]))) if len(kh) else kh
-            _emit_sets(entries, _names(cp, sh[fh], level), kh, doc[sh], "h")
-            for name in _names(cp, st[first][is_common[first]], level) if level >= 2 else []:
-                entries[name].common = True
+            _emit_sets(entries, _names(grams.chars, cid, sh[_first(kh)], level), kh, doc[sh], "h")
+            if level >= 2:
+                for name in _names(grams.chars, cid, s[_first(k)], level):
+                    entries[name].common = True
         if level >= 2:
             rare = ~is_common
             k, s = keys[rare], st[rare]
-            if len(k):
-                flats, last = _flat(k, doc[s].astype(np.int64), pos[s].astype(np.int64))
-                f = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
-                for name, flat, end in zip(_names(cp, s[f], level), flats, last.tolist()):
-                    entries.setdefault(name, Entry()).p.append((flat, end))
+            f = _first(k)
+            for name, c in zip(_names(grams.chars, cid, s[f], level), np.split(coord[s], f[1:]) if len(f) else []):
+                entries.setdefault(name, Entry()).p.append(c)
             prev = np.sort(st[is_common])

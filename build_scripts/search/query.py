@@ -40,9 +40,14 @@ class Index:
         sets = self._read(f"x/{entry['dx']}.json", fetched) if "dx" in entry else entry
         return undelta(sets.get("d", [])), set(undelta(sets.get("h", [])))
 
-    def positions(self, entry: dict[str, Any], fetched: list[str]) -> list[int]:
-        flat: list[int] = self._read(f"x/{entry['px']}.json", fetched) if "px" in entry else entry.get("p", [])
-        return flat
+    def positions(self, entry: dict[str, Any], fetched: list[str]) -> dict[int, list[int]]:
+        """doc -> sorted positions, from the delta-coded coordinates doc · stride + position."""
+        deltas: list[int] = self._read(f"x/{entry['px']}.json", fetched) if "px" in entry else entry.get("p", [])
+        stride = self.manifest["stride"]
+        out: dict[int, list[int]] = {}
+        for c in undelta(deltas):
+            out.setdefault(c // stride, []).append(c % stride)
+        return out
 
     def search(self, query: str) -> Result:
         q = normalise(query).replace("\x00", "")
@@ -60,8 +65,12 @@ class Index:
             e = get(q)
             if e is None:
                 return Result([], set(), fetched)
-            docs, head = self.doc_sets(e, fetched)
-            return Result(rank(docs, head), head, fetched)
+            if "d" in e or "dx" in e:
+                docs, head = self.doc_sets(e, fetched)
+                return Result(rank(docs, head), head, fetched)
+            first = {d: ps[0] for d, ps in self.positions(e, fetched).items()}  # a rare bigram
+            head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
+            return Result(rank(list(first), head), head, fetched)
         missing = False
 
         def is_common(g: str) -> bool:
@@ -83,7 +92,7 @@ class Index:
             e = get(c.gram)
             if e is None:
                 return Result([], set(), fetched)
-            lists[c] = positions(self.positions(e, fetched))
+            lists[c] = self.positions(e, fetched)
         first = match(constraints, lists)
         head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
         return Result(rank(list(first), head), head, fetched)
@@ -94,17 +103,6 @@ def undelta(values: list[int]) -> list[int]:
     for v in values:
         total += v
         out.append(total)
-    return out
-
-
-def positions(flat: list[int]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    i, doc = 0, 0
-    while i < len(flat):
-        doc += flat[i]
-        n = flat[i + 1]
-        out[doc] = undelta(flat[i + 2:i + 2 + n])
-        i += 2 + n
     return out
 
 

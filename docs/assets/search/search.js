@@ -43,14 +43,14 @@
 
   function undelta(v) { var out = [], t = 0; for (var i = 0; i < v.length; i++) { t += v[i]; out.push(t); } return out; }
 
-  /* flat [docΔ, n, p0, pΔ…, …] -> Map doc -> positions */
-  function positions(flat) {
-    var out = new Map(), i = 0, doc = 0;
-    while (i < flat.length) {
-      doc += flat[i]; var n = flat[i + 1], ps = new Array(n), t = 0;
-      for (var k = 0; k < n; k++) { t += flat[i + 2 + k]; ps[k] = t; }
-      out.set(doc, ps);
-      i += 2 + n;
+  /* delta-coded coordinates doc · stride + position -> Map doc -> sorted positions */
+  function positions(deltas, stride) {
+    var out = new Map(), c = 0, doc = -1, ps = null;
+    for (var i = 0; i < deltas.length; i++) {
+      c += deltas[i];
+      var d = Math.floor(c / stride);
+      if (d !== doc) { doc = d; ps = []; out.set(d, ps); }
+      ps.push(c - d * stride);
     }
     return out;
   }
@@ -69,9 +69,14 @@
     return out;
   }
 
-  async function setsResult(e) {
-    var s = await docSets(e), head = new Set(undelta(s.h || []));
-    return { docs: rank(undelta(s.d || []), head), head: head };
+  async function setsResult(man, e) {
+    if (!e.d && !e.dx) { // a rare bigram: its positions give its doc set
+      var head = new Set(), ps = positions(await flatPositions(e), man.stride);
+      ps.forEach(function (p, d) { if (p[0] < man.bodyBase) { head.add(d); } });
+      return { docs: rank(Array.from(ps.keys()), head), head: head };
+    }
+    var s = await docSets(e), h = new Set(undelta(s.h || []));
+    return { docs: rank(undelta(s.d || []), h), head: h };
   }
 
   /* -> {docs: ranked doc ids, head: Set of docs matching in a head field} */
@@ -82,17 +87,17 @@
     var get1 = function (g) { if (!grams.has(g)) { grams.set(g, entry(man, g)); } return grams.get(g); };
     if (q.length <= 2) {
       var e1 = await get1(q);
-      return e1 ? setsResult(e1) : empty;
+      return e1 ? setsResult(man, e1) : empty;
     }
     for (var i = 0; i < q.length - 1; i++) { get1(q.slice(i, i + 2)); } // fetch every bigram's shard at once
     var missing = false;
     var cons = await plan(q, async function (g) { var e = await get1(g); if (!e) { missing = true; } return !!(e && e.c); });
     if (missing) { return empty; }
-    if (cons === null) { return setsResult(await get1(q)); } // the query is itself a common gram
+    if (cons === null) { return setsResult(man, await get1(q)); } // the query is itself a common gram
     var ces = await Promise.all(cons.map(function (c) { return get1(c.gram); }));
     if (ces.some(function (e) { return !e; })) { return empty; }
     var flats = await Promise.all(ces.map(flatPositions));
-    var lists = flats.map(positions);
+    var lists = flats.map(function (f) { return positions(f, man.stride); });
     var anchor = 0;
     lists.forEach(function (l, k) { if (l.size < lists[anchor].size) { anchor = k; } });
     var found = new Map();
@@ -139,18 +144,29 @@
     return { n: n.join(""), o: o };
   }
 
-  function snippet(doc, q, t2s, preferBody) {
+  function cut(text, start, end) {
+    var from = Math.max(0, start - 40), to = Math.min(text.length, end + 80);
+    var clean = function (s) { return s.replace(/\s+/g, " "); };
+    return { before: (from > 0 ? "…" : "") + clean(text.slice(from, start)), match: clean(text.slice(start, end)),
+             after: clean(text.slice(end, to)) + (to < text.length ? "…" : "") };
+  }
+
+  /* The first match, body first: the original text as written (most letters are), else each
+   * field normalised with its map back to the original. */
+  function snippet(doc, q, t2s) {
     var head = [doc.title, doc.proposal_title, doc.agency, doc.doc_number].concat(doc.proposers || []).filter(Boolean);
-    var fields = preferBody ? (doc.body || []).concat(head) : head.concat(doc.body || []);
-    for (var f = 0; f < fields.length; f++) {
-      var text = fields[f], m = normMap(text, t2s), at = m.n.indexOf(q);
+    var fields = (doc.body || []).concat(head), f, at;
+    for (f = 0; f < fields.length; f++) {
+      at = fields[f].indexOf(q);
+      if (at >= 0) { return cut(fields[f], at, at + q.length); }
+    }
+    for (f = 0; f < fields.length; f++) {
+      var text = fields[f], m = normMap(text, t2s);
+      at = m.n.indexOf(q);
       if (at < 0) { continue; }
-      var start = m.o[at], end = m.o[at + q.length - 1] + 1;
+      var end = m.o[at + q.length - 1] + 1;
       while (end < text.length && /[\udc00-\udfff]/.test(text[end])) { end++; }
-      var from = Math.max(0, start - 40), to = Math.min(text.length, end + 80);
-      var clean = function (s) { return s.replace(/\s+/g, " "); };
-      return { before: (from > 0 ? "…" : "") + clean(text.slice(from, start)), match: clean(text.slice(start, end)),
-               after: clean(text.slice(end, to)) + (to < text.length ? "…" : "") };
+      return cut(text, m.o[at], end);
     }
     return null;
   }
@@ -249,8 +265,9 @@
         (docs.length !== this.result.docs.length ? "（共 " + this.result.docs.length + " 件，已按条件筛选）" : "");
     }
     document.title = (raw ? raw + " - " : "") + "检索 - 答复公开";
+    var page = this.showMore();  // fetch page 1 first, count facets while it loads
     this.renderFacets();
-    return this.showMore().then(function () {  // page 1 shown: titles, metadata and snippets
+    return page.then(function () {  // page 1 shown: titles, metadata and snippets
       self.root.setAttribute("data-state", "done");
       window.dgSearchTiming = { first: performance.now() - started, bytes: bytes };
     });
@@ -308,7 +325,7 @@
         var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
         li.appendChild(el("p", "dg-meta", line));
         if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
-        var s = snippet(m, self.q, self.t2s, true);
+        var s = snippet(m, self.q, self.t2s);
         if (!s) { return; }
         var p = el("p", "dg-snippet");
         p.appendChild(document.createTextNode(s.before));
