@@ -14,6 +14,7 @@ values that pack (gram, index in batch), which numpy does with SIMD instructions
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,6 +67,14 @@ class Grams:
         ids = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int32)
         ids[present] = np.arange(len(present), dtype=np.int32)
         return cls(present.astype(np.uint32), ids[corpus.cp], max(len(present), 2))
+
+    def member(self, level: int, sorted_keys: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """A test for membership in a set of gram numbers: a dense table for bigrams, else a search."""
+        if self.v ** level <= 1 << 26:
+            table = np.zeros(self.v ** level, dtype=bool)
+            table[sorted_keys] = True
+            return lambda keys: table[keys]
+        return lambda keys: _isin(keys, sorted_keys)
 
     def batch(self, corpus: Corpus, lo: int, hi: int) -> np.ndarray:
         return self.cid[corpus.starts[lo]:corpus.starts[hi]]
@@ -168,20 +177,27 @@ def find_levels(corpus: Corpus, grams: Grams, common: int) -> Levels:
     prev: list[np.ndarray | None] = [None] * len(spans)
     level = 2
     while level <= MAX_GRAM:
-        parts = []
+        parts, kept = [], []
         for b, (lo, hi) in enumerate(spans):
             cid = grams.batch(corpus, lo, hi)
             st = _starts(cid != 0, level, prev[b])
-            parts.append(_counts(grams.keys(cid, st, level)[0]))
+            keys = grams.keys(cid, st, level)[0]
+            parts.append(_counts(keys))
+            kept.append((st, keys) if level > 2 else None)  # level 2 is every bigram: recomputed, not kept
         uniq, counts = _merge(parts)
         common_keys = uniq[counts > common] if level < MAX_GRAM else uniq[:0]
         found.append(common_keys)
         if not len(common_keys):
             break
+        member = grams.member(level, common_keys)
         for b, (lo, hi) in enumerate(spans):
-            cid = grams.batch(corpus, lo, hi)
-            st = _starts(cid != 0, level, prev[b])
-            prev[b] = st[_isin(grams.keys(cid, st, level)[0], common_keys)]
+            pair = kept[b]
+            if pair is None:
+                cid = grams.batch(corpus, lo, hi)
+                st = _starts(cid != 0, level, prev[b])
+                pair = (st, grams.keys(cid, st, level)[0])
+            prev[b] = pair[0][member(pair[1])]
+            kept[b] = None
         level += 1
     return Levels(found)
 
@@ -229,7 +245,7 @@ def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int, entri
         keys, check = grams.keys(cid, st, level)
         order = _order(keys, check)
         st, keys = st[order], keys[order]
-        is_common = _isin(keys, levels.common[level]) if level >= 2 else np.ones(len(keys), dtype=bool)
+        is_common = grams.member(level, levels.common[level])(keys) if level >= 2 else np.ones(len(keys), dtype=bool)
         if is_common.any():
             k, s = keys[is_common], st[is_common]
             _emit_sets(entries, _names(grams.chars, cid, s[_first(k)], level), k, doc[s], "d")

@@ -71,6 +71,12 @@ class Index:
             first = {d: ps[0] for d, ps in self.positions(e, fetched).items()}  # a rare bigram
             head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
             return Result(rank(list(first), head), head, fetched)
+        explore = [(i, i + 2) for i in range(len(q) - 1)]  # what search.js prefetches, in the same files
+        while explore:
+            start, end = explore.pop()
+            e = get(q[start:end])
+            if e is not None and "c" in e:
+                explore += ([(start, end + 1)] if end < len(q) else []) + ([(start - 1, end)] if start > 0 else [])
         missing = False
 
         def is_common(g: str) -> bool:

@@ -89,7 +89,16 @@
       var e1 = await get1(q);
       return e1 ? setsResult(man, e1) : empty;
     }
-    for (var i = 0; i < q.length - 1; i++) { get1(q.slice(i, i + 2)); } // fetch every bigram's shard at once
+    /* Fetch every bigram's shard at once and, as soon as a gram proves common, the grams that
+     * extend it within the query (what plan will ask for), so the levels load in parallel. */
+    var explore = function (start, end) {
+      get1(q.slice(start, end)).then(function (e) {
+        if (!e || !e.c) { return; }
+        if (end < q.length) { explore(start, end + 1); }
+        if (start > 0) { explore(start - 1, end); }
+      });
+    };
+    for (var i = 0; i < q.length - 1; i++) { explore(i, i + 2); }
     var missing = false;
     var cons = await plan(q, async function (g) { var e = await get1(g); if (!e) { missing = true; } return !!(e && e.c); });
     if (missing) { return empty; }
