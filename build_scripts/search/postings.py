@@ -239,26 +239,37 @@ def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int, entri
     doc, pos = corpus.positions(lo, hi)
     head = pos < BODY_BASE
     coord = doc.astype(np.int64) * corpus.stride + pos
+    _character_sets(grams, cid, doc - lo, head, lo, hi - lo, entries)
     prev: np.ndarray | None = None
-    for level in range(1, levels.last + 1):
+    for level in range(2, levels.last + 1):
         st = _starts(cid != 0, level, prev)
         keys, check = grams.keys(cid, st, level)
         order = _order(keys, check)
         st, keys = st[order], keys[order]
-        is_common = grams.member(level, levels.common[level])(keys) if level >= 2 else np.ones(len(keys), dtype=bool)
+        is_common = grams.member(level, levels.common[level])(keys)
         if is_common.any():
             k, s = keys[is_common], st[is_common]
             _emit_sets(entries, _names(grams.chars, cid, s[_first(k)], level), k, doc[s], "d")
             hk = head[s]
             kh, sh = k[hk], s[hk]
             _emit_sets(entries, _names(grams.chars, cid, sh[_first(kh)], level), kh, doc[sh], "h")
-            if level >= 2:
-                for name in _names(grams.chars, cid, s[_first(k)], level):
-                    entries[name].common = True
-        if level >= 2:
-            rare = ~is_common
-            k, s = keys[rare], st[rare]
-            f = _first(k)
-            for name, c in zip(_names(grams.chars, cid, s[f], level), np.split(coord[s], f[1:]) if len(f) else []):
-                entries.setdefault(name, Entry()).p.append(c)
-            prev = np.sort(st[is_common])
+            for name in _names(grams.chars, cid, s[_first(k)], level):
+                entries[name].common = True
+        rare = ~is_common
+        k, s = keys[rare], st[rare]
+        f = _first(k)
+        for name, c in zip(_names(grams.chars, cid, s[f], level), np.split(coord[s], f[1:]) if len(f) else []):
+            entries.setdefault(name, Entry()).p.append(c)
+        prev = np.sort(st[is_common])
+
+
+def _character_sets(grams: Grams, cid: np.ndarray, local: np.ndarray, head: np.ndarray, lo: int, docs: int,
+                    entries: dict[str, Entry]) -> None:
+    """Doc sets of every character: a (character × reply) presence table by bincount, not a sort."""
+    for attr, mask in (("d", cid != 0), ("h", (cid != 0) & head)):
+        present = np.bincount(cid[mask].astype(np.int64) * docs + local[mask], minlength=grams.v * docs) > 0
+        c, d = np.nonzero(present.reshape(grams.v, docs))
+        first = _first(c)
+        names = grams.chars[c[first]].astype("<u4").tobytes().decode("utf-32-le")
+        for name, ids in zip(names, np.split(d + lo, first[1:])):
+            getattr(entries.setdefault(name, Entry()), attr).append(ids.astype(np.int32))
