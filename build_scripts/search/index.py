@@ -13,7 +13,7 @@ import json
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -224,9 +224,10 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     put = _Writer(site / "search" / "idx")
     replies = ordered(dataset)
     corpus = corpus_mod.build(replies)
-    characters = len(corpus.cp)
-    entries, levels, grams = postings_mod.build(corpus, options.common)
-    stride = corpus.stride
+    characters, stride = len(corpus.cp), corpus.stride
+    grams = postings_mod.Grams.of(corpus)
+    corpus = replace(corpus, cp=corpus.cp[:0])  # the character ids replace the code points
+    entries, levels = postings_mod.build(corpus, grams, options.common)
     present = grams.chars
     del corpus, grams
     terms = len(entries)

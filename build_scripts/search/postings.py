@@ -58,14 +58,15 @@ class Grams:
     """How grams are numbered for one collection."""
 
     chars: np.ndarray  # character id -> code point (id 0: U+0000)
-    cid: np.ndarray    # the corpus as character ids (int32)
+    cid: np.ndarray    # the corpus as character ids (uint16 unless there are more than 65,536)
     v: int
 
     @classmethod
     def of(cls, corpus: Corpus) -> Grams:
         present = np.flatnonzero(np.bincount(corpus.cp, minlength=1))
-        ids = np.zeros(int(present.max(initial=0)) + 1, dtype=np.int32)
-        ids[present] = np.arange(len(present), dtype=np.int32)
+        dtype = np.uint16 if len(present) <= 1 << 16 else np.int32  # 2 bytes a character
+        ids = np.zeros(int(present.max(initial=0)) + 1, dtype=dtype)
+        ids[present] = np.arange(len(present), dtype=dtype)
         return cls(present.astype(np.uint32), ids[corpus.cp], max(len(present), 2))
 
     def member(self, level: int, sorted_keys: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -220,13 +221,13 @@ def _names(chars_of: np.ndarray, cid: np.ndarray, starts: np.ndarray, level: int
     return [text[i:i + level] for i in range(0, len(text), level)]
 
 
-def build(corpus: Corpus, common: int) -> tuple[dict[str, Entry], Levels, Grams]:
-    grams = Grams.of(corpus)
+def build(corpus: Corpus, grams: Grams, common: int) -> tuple[dict[str, Entry], Levels]:
+    """Postings of every indexed gram (``corpus.cp`` is not used: ``grams.cid`` replaces it)."""
     levels = find_levels(corpus, grams, common)
     entries: dict[str, Entry] = {}
     for lo, hi in batches(corpus):
         _batch(corpus, grams, levels, lo, hi, entries)
-    return entries, levels, grams
+    return entries, levels
 
 
 def _first(keys: np.ndarray) -> np.ndarray:
