@@ -14,8 +14,9 @@ def _four_digits() -> np.ndarray:
     return np.stack([(v // 10 ** (3 - i)) % 10 + 48 for i in range(4)], axis=1).astype(np.uint8)
 
 
-def csv_many(arrays: list[np.ndarray], delta: list[bool] | None = None) -> list[str]:
-    """``",".join(map(str, a))`` for every array (its successive differences where ``delta``).
+def csv_many(arrays: list[np.ndarray], delta: list[bool] | None = None, bases: list[int] | None = None) -> list[str]:
+    """``",".join(map(str, a))`` for every array (its successive differences where ``delta``,
+    the first taken from ``bases[i]``, else from 0).
 
     Each value is written as three zero-padded groups of four digits; a mask then keeps its
     significant digits and one comma. Values are non-negative and below 10¹².
@@ -29,8 +30,9 @@ def csv_many(arrays: list[np.ndarray], delta: list[bool] | None = None) -> list[
     values = np.concatenate([a.astype(np.int64, copy=False) for a in arrays])
     if delta is not None and any(delta):
         diffs = np.diff(values, prepend=0)
-        starts = bounds[:-1][(sizes > 0) & np.array(delta)]
-        diffs[starts] = values[starts]
+        chosen = (sizes > 0) & np.array(delta)
+        starts = bounds[:-1][chosen]
+        diffs[starts] = values[starts] - (np.array(bases, dtype=np.int64)[chosen] if bases is not None else 0)
         rows = np.repeat(np.array(delta), sizes)
         values = np.where(rows, diffs, values)
     if int(values.min()) < 0 or int(values.max()) >= 10 ** 12:

@@ -23,14 +23,13 @@ from build_scripts.pages.model import facets, newest_first, reply_url, sort_date
 from build_scripts.records import Dataset, Reply
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
-from build_scripts.search.encode import csv_many
 from build_scripts.search.grams import fnv1a
+from build_scripts.search.spill import Spill
 from build_scripts.search.text import BODY_BASE, body_fields
 
 FORMAT_VERSION = 2
 INLINE = 3_000           # a term's entry longer than this (characters of JSON) moves out of its shard
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
-ENCODE_CHUNK = 4_000_000  # integers turned into text at once (bounds memory)
 
 
 @dataclass(frozen=True)
@@ -59,44 +58,6 @@ def ordered(dataset: Dataset) -> list[Reply]:
 
 
 # ---------------------------------------------------------------- process: entries as JSON text
-
-
-def entry_texts(entries: dict[str, postings_mod.Entry]) -> Iterator[tuple[str, str, str, bool]]:
-    """Sorted terms with (term, doc sets as JSON members, positions as a JSON array or "", common).
-
-    Terms are encoded a chunk at a time and each term's arrays are dropped once encoded, so
-    memory holds the postings or their text, not both.
-    """
-    terms = sorted(entries)
-    i = 0
-    while i < len(terms):
-        arrays: list[np.ndarray] = []
-        delta: list[bool] = []
-        chunk: list[tuple[str, int, int, int, bool]] = []  # term, index of d, h, p arrays (-1: none)
-        size = 0
-        while i < len(terms) and (size < ENCODE_CHUNK or not chunk):
-            e = entries.pop(terms[i])
-            slots = []
-            for kind in ("d", "h", "p"):
-                if getattr(e, kind):
-                    parts = getattr(e, kind)
-                    arrays.append(np.concatenate(parts) if len(parts) > 1 else parts[0])
-                    delta.append(True)
-                    size += len(arrays[-1])
-                    slots.append(len(arrays) - 1)
-                else:
-                    slots.append(-1)
-            chunk.append((terms[i], slots[0], slots[1], slots[2], e.common))
-            i += 1
-        texts = csv_many(arrays, delta)
-        del arrays
-        for term, d, h, p, common in chunk:
-            members = []
-            if d >= 0:
-                members.append(f'"d":[{texts[d]}]')
-            if h >= 0:
-                members.append(f'"h":[{texts[h]}]')
-            yield term, ",".join(members), f"[{texts[p]}]" if p >= 0 else "", common
 
 
 # ---------------------------------------------------------------- process: metadata, facets
@@ -227,11 +188,13 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     characters, stride = len(corpus.cp), corpus.stride
     grams = postings_mod.Grams.of(corpus)
     corpus = replace(corpus, cp=corpus.cp[:0])  # the character ids replace the code points
-    entries, levels = postings_mod.build(corpus, grams, options.common)
+    spill = Spill(site / "search" / ".spill")  # removed below; the site only gets search/idx
+    levels = postings_mod.build(corpus, grams, options.common, spill.add)
     present = grams.chars
     del corpus, grams
-    terms = len(entries)
-    shards = _save_dictionary(put, entry_texts(entries), options.shards)
+    terms = len(spill.ids)
+    shards = _save_dictionary(put, spill.items(), options.shards)
+    spill.remove()
     fs = facets(dataset)
     for doc_id, reply in enumerate(replies):
         put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))

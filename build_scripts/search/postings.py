@@ -221,13 +221,17 @@ def _names(chars_of: np.ndarray, cid: np.ndarray, starts: np.ndarray, level: int
     return [text[i:i + level] for i in range(0, len(text), level)]
 
 
-def build(corpus: Corpus, grams: Grams, common: int) -> tuple[dict[str, Entry], Levels]:
-    """Postings of every indexed gram (``corpus.cp`` is not used: ``grams.cid`` replaces it)."""
+def build(corpus: Corpus, grams: Grams, common: int, sink: Callable[[dict[str, Entry]], None]) -> Levels:
+    """Postings of every indexed gram, handed to ``sink`` one batch at a time (in doc order).
+
+    ``corpus.cp`` is not used: ``grams.cid`` replaces it.
+    """
     levels = find_levels(corpus, grams, common)
-    entries: dict[str, Entry] = {}
     for lo, hi in batches(corpus):
+        entries: dict[str, Entry] = {}
         _batch(corpus, grams, levels, lo, hi, entries)
-    return entries, levels
+        sink(entries)
+    return levels
 
 
 def _first(keys: np.ndarray) -> np.ndarray:
