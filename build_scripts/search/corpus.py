@@ -3,7 +3,8 @@
 Layout: for each reply in rank order, each head field followed by U+0000, each body field
 followed by U+0000, then one more U+0000. Nothing is padded: a character's position in its reply
 is its offset from the reply's start, moved up to ``BODY_BASE`` and beyond for body fields
-(``positions``). Four bytes per character: 10,000 long letters are ≈ 240 MB.
+(``positions``). Two bytes per character (four if any is outside the BMP): 10,000 long
+letters are ≈ 120 MB.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ CHUNK = 400  # replies normalised together
 
 @dataclass(frozen=True)
 class Corpus:
-    cp: np.ndarray      # uint32 code points, 0 between fields and after each reply
+    cp: np.ndarray      # code points (uint16 while all are in the BMP), 0 between fields and after each reply
     starts: np.ndarray  # int64, len docs + 1: where each reply begins in ``cp``
     head: np.ndarray    # int64 per reply: length of its head part (fields and their separators)
 
@@ -70,7 +71,8 @@ def build(replies: list[Reply]) -> Corpus:
             docs.append(head + body + "\x00")
             heads.append(len(head))
             lengths.append(len(docs[-1]))
-        parts.append(np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32))
-    cp = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+        part = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32)
+        parts.append(part.astype(np.uint16) if int(part.max(initial=0)) < 0x10000 else part)  # 2 bytes a character
+    cp = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint16)
     starts = np.concatenate(([0], np.cumsum(np.array(lengths, dtype=np.int64))))
     return Corpus(cp, starts, np.array(heads, dtype=np.int64))

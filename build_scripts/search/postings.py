@@ -63,7 +63,12 @@ class Grams:
 
     @classmethod
     def of(cls, corpus: Corpus) -> Grams:
-        present = np.flatnonzero(np.bincount(corpus.cp, minlength=1))
+        counts = np.zeros(1, dtype=np.int64)
+        for at in range(0, len(corpus.cp), 1 << 23):  # bincount copies to int64: a slice at a time
+            part = np.bincount(corpus.cp[at:at + (1 << 23)])
+            counts = np.pad(counts, (0, max(0, len(part) - len(counts))))
+            counts[:len(part)] += part
+        present = np.flatnonzero(counts)
         dtype = np.uint16 if len(present) <= 1 << 16 else np.int32  # 2 bytes a character
         ids = np.zeros(int(present.max(initial=0)) + 1, dtype=dtype)
         ids[present] = np.arange(len(present), dtype=dtype)
