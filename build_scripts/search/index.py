@@ -188,13 +188,15 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     characters, stride = len(corpus.cp), corpus.stride
     grams = postings_mod.Grams.of(corpus)
     corpus = replace(corpus, cp=corpus.cp[:0])  # the character ids replace the code points
-    spill = Spill(site / "search" / ".spill")  # removed below; the site only gets search/idx
-    levels = postings_mod.build(corpus, grams, options.common, spill.add)
-    present = grams.chars
-    del corpus, grams
-    terms = len(spill.ids)
-    shards = _save_dictionary(put, spill.items(), options.shards)
-    spill.remove()
+    spill = Spill(site / "search" / ".spill")  # removed below, even on failure: the site only gets search/idx
+    try:
+        levels = postings_mod.build(corpus, grams, options.common, spill.add)
+        present = grams.chars
+        del corpus, grams
+        terms = len(spill.ids)
+        shards = _save_dictionary(put, spill.items(), options.shards)
+    finally:
+        spill.remove()
     fs = facets(dataset)
     for doc_id, reply in enumerate(replies):
         put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))
