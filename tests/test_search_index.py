@@ -174,3 +174,11 @@ def test_batches_give_the_same_index(tmp_path: Path, dataset: records.Dataset,
     assert one == sorted(p.relative_to(tmp_path / "many") for p in (tmp_path / "many").rglob("*.json"))
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "many" / rel).read_bytes(), rel
+
+
+def test_step_writes_only_the_index_folder(tmp_path: Path, dataset: records.Dataset) -> None:
+    """The step may run in its own process beside MkDocs: it writes site/search/idx and nothing else."""
+    index.step(dataset, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["search"]
+    assert [p.name for p in (tmp_path / "search").iterdir()] == ["idx"]
+    assert (tmp_path / "search" / "idx" / "manifest.json").is_file()
