@@ -41,9 +41,11 @@ from build_scripts import records
 from build_scripts.paths import Paths
 from build_scripts.search import index
 t = time.perf_counter(); ds = records.load(Paths(Path(sys.argv[1]))); load = time.perf_counter() - t
+def cpu(): r = resource.getrusage(resource.RUSAGE_SELF); return r.ru_utime + r.ru_stime
+load_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; c = cpu()
 t = time.perf_counter(); s = index.write(ds, Path(sys.argv[2])); build = time.perf_counter() - t
 print(json.dumps({"load_s": load, "index_s": build, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "cpu_s": resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
+                  "load_rss_mb": load_rss, "load_cpu_s": c, "index_cpu_s": cpu() - c, "levels": s.levels,
                   "terms": s.terms, "shards": s.shards, "files": s.files, "bytes": s.bytes, "chars": s.characters}))
 """
 
@@ -75,7 +77,7 @@ def browser_times(site: Path) -> dict[str, float]:
             page = ctx.new_page()
             page.goto(f"{url}search/?q={quote(q)}")
             page.wait_for_selector("#dg-search[data-state=done]", timeout=60_000)
-            out[q] = page.evaluate("window.dgSearchTiming.first")
+            out[q] = page.evaluate("window.dgSearchTiming.first")  # page 1 rendered: titles, metadata, snippets
             ctx.close()
         b.close()
     server.shutdown()
@@ -103,17 +105,21 @@ def run(n: int) -> None:
     idx = site / "search" / "idx"
     total_gz = sum(gz(p) for p in idx.rglob("*.json"))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"index build: {stats['index_s']:.1f} s wall, {stats['cpu_s']:.1f} s CPU incl. load, peak RSS {stats['rss_mb']:.0f} MB (records load {stats['load_s']:.1f} s "
-          f"in the same process); {stats['chars']:,} normalised characters, {stats['terms']:,} terms, "
-          f"{stats['shards']} shards, {stats['files']:,} files, {stats['bytes'] / 1e6:.1f} MB raw, {total_gz / 1e6:.1f} MB gzip")
+    print(f"records load: {stats['load_s']:.1f} s wall, {stats['load_cpu_s']:.1f} s CPU, RSS {stats['load_rss_mb']:.0f} MB "
+          f"after loading")
+    print(f"index build: {stats['index_s']:.1f} s wall, {stats['index_cpu_s']:.1f} s CPU, peak RSS {stats['rss_mb']:.0f} MB "
+          f"(+{stats['rss_mb'] - stats['load_rss_mb']:.0f} MB above the loaded dataset); {stats['chars']:,} normalised "
+          f"characters, {stats['levels']} gram levels, {stats['terms']:,} terms, {stats['shards']} shards, "
+          f"{stats['files']:,} files, {stats['bytes'] / 1e6:.1f} MB raw, {total_gz / 1e6:.1f} MB gzip")
     ds = records.load(Paths(repo))
     ids = [r.id for r in index.ordered(ds)]
     truth = oracle_sets(ds)
     ix = query.Index(idx)
-    man = ix.manifest
     fixed = sum(gz(idx / f) for f in ("manifest.json", "t2s.json", "facets.json"))
+    fixed_parts = {f: gz(idx / f) for f in ("manifest.json", "t2s.json", "facets.json")}
     times = browser_times(site)
-    print(f"once per visit: manifest + t2s + facets = {fixed / 1024:.1f} KB gzip")
+    print(f"once per visit: manifest + t2s + facets = {fixed / 1024:.1f} KB gzip "
+          f"({', '.join(f'{k} {v / 1024:.1f}' for k, v in fixed_parts.items())})")
     print(f"{'query':<22}{'found':>7}{'truth':>7}{'recall':>8}{'prec':>7}{'KB gz':>8}{'+page1':>8}{'ms':>7}")
     sizes, recalls, precs = [], [], []
     for q in QUERIES:
@@ -121,8 +127,7 @@ def run(n: int) -> None:
         files = set(r.fetched)
         lookup = set(files)
         for d in r.docs[:PAGE]:
-            lookup.add(f"m/{d // man['metaShard']}.json")
-            lookup.add(f"t/{d}.json")
+            lookup.add(f"d/{d}.json")
         q_bytes = sum(gz(idx / f) for f in files)
         all_bytes = sum(gz(idx / f) for f in lookup if (idx / f).exists())
         got = {ids[d] for d in r.docs}

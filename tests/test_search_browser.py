@@ -167,3 +167,12 @@ def test_snippet_escapes_letter_text(page: Any, xss_url: str) -> None:
     assert XSS in snippet.inner_text()
     assert page.locator(".dg-result img").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def test_snippet_found_through_normalisation(page: Any, site_url: str, dataset: records.Dataset) -> None:
+    """The letter has 代表： and a line break before 您提出; the snippet still marks the match."""
+    got = search(page, site_url, "代表：您提出")
+    assert got and set(got) == oracle.search(dataset, "代表：您提出")
+    marks = page.eval_on_selector_all(".dg-snippet mark", "els => els.map(e => e.textContent)")
+    assert len(marks) == len(got)
+    assert all("".join(m.split()).replace(":", "：") == "代表：您提出" for m in marks), marks

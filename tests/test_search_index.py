@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from build_scripts import records
 from build_scripts.paths import REPO_ROOT, Paths
-from build_scripts.search import index, oracle, query
+from build_scripts.search import index, oracle, postings, query
+from build_scripts.search.encode import csv_many
 from build_scripts.search.grams import fnv1a, plan
-from build_scripts.search.text import BODY_BASE, normalise_with_origin, searchable
+from build_scripts.search.text import body_fields, head_fields, normalise_many
 from build_scripts.textnorm import normalise
 
 QUERIES = [q["q"] for q in yaml.safe_load((REPO_ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))["queries"]]
@@ -65,17 +66,29 @@ def test_ranking_head_matches_first_then_newest(built_index: tuple[query.Index, 
         assert dates == sorted(dates, reverse=True)
 
 
-def test_common_bigrams_have_no_positions(tmp_path: Path, dataset: records.Dataset) -> None:
+def test_common_grams_have_doc_sets_and_no_positions(tmp_path: Path, dataset: records.Dataset) -> None:
     index.write(dataset, tmp_path, index.Options(common=20))
     ix = query.Index(tmp_path / "search" / "idx")
     entry = ix.entry("社区", [])
-    assert entry is not None and entry.get("c") == 1 and "p" not in entry
+    assert entry is not None and entry.get("c") == 1 and "p" not in entry and "px" not in entry
+    assert ix.doc_sets(entry, [])[0]
     tri = ix.entry("社区减", [])
-    assert tri is not None and "p" in tri
+    assert tri is not None and "c" not in tri and ix.positions(tri, [])
     common_tri = ix.entry("社区治", [])
-    assert common_tri is not None and common_tri.get("c") == 1 and "p" not in common_tri and common_tri["d"]
-    quad = ix.entry("社区治理", [])
-    assert quad is not None and "p" in quad
+    assert common_tri is not None and common_tri.get("c") == 1 and ix.doc_sets(common_tri, [])[0]
+    assert "p" not in common_tri and "px" not in common_tri
+    quad = ix.entry("社区治理", [])  # indexed because 社区治 is common
+    assert quad is not None and ((quad.get("c") == 1 and ix.doc_sets(quad, [])[0]) or ix.positions(quad, []))
+
+
+def test_whole_query_common_gram_reads_no_positions(tmp_path: Path, dataset: records.Dataset) -> None:
+    """社区治理 occurs ≈ 15 times per letter: its doc set answers it, never its positions (issue #4, 300 KB)."""
+    index.write(dataset, tmp_path, index.Options(common=5))
+    ix = query.Index(tmp_path / "search" / "idx")
+    result = ix.search("社区治理")
+    assert not any(f.endswith("p.json") for f in result.fetched)
+    ids = [r.id for r in index.ordered(dataset)]
+    assert {ids[d] for d in result.docs} == oracle.search(dataset, "社区治理")
 
 
 @pytest.mark.parametrize("q", ["社区治", "区治理", "社区治理工作", "的社区"])
@@ -91,16 +104,21 @@ def test_lu_lin_finds_the_xishan_reply(built_index: tuple[query.Index, list[str]
     assert [ids[d] for d in ix.search("陆林").docs] == ["530112-2020-yian-001"]
 
 
-def test_plan_covers_every_bigram() -> None:
+def test_plan_covers_every_character_with_indexed_grams() -> None:
     for q, common in (("社区减负", {"社区"}), ("智慧社区", {"社区"}), ("社区治理", {"社区", "区治", "治理"}),
-                      ("abcdef", set()), ("abc", {"ab", "bc"})):
+                      ("abcdef", set()), ("abc", {"ab", "bc"}), ("abcde", set()),
+                      ("社区治理工作", {"社区", "社区治", "社区治理"})):
         cons = plan(q, lambda b, common=common: b in common)  # type: ignore[misc]
+        assert cons is not None
         covered = set()
         for c in cons:
             assert q[c.offset:c.offset + len(c.gram)] == c.gram
             assert c.gram not in common
-            covered |= set(range(c.offset, c.offset + len(c.gram) - 1))
-        assert covered == set(range(len(q) - 1))
+            assert len(c.gram) == 2 or c.gram[:-1] in common or c.gram[1:] in common  # an indexed extension
+            covered |= set(range(c.offset, c.offset + len(c.gram)))
+        assert covered == set(range(len(q)))
+    assert len(plan("abcdef", lambda g: False) or []) == 3  # characters, not bigrams: ⌈n/2⌉ grams
+    assert plan("社区治", lambda g: g in {"社区", "社区治"}) is None
 
 
 def test_fnv1a_matches_known_values() -> None:
@@ -109,31 +127,29 @@ def test_fnv1a_matches_known_values() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("社區ＡＢab 　\n\t（一）〔〕2０陸林İﬁ")), max_size=40))
-def test_normalise_with_origin_agrees_with_normalise(text: str) -> None:
-    norm, origin_array = normalise_with_origin(text)
-    origin = origin_array.tolist()
-    assert norm == normalise(text)
-    assert len(origin) == len(norm)
-    assert origin == sorted(origin)
-    assert all(0 <= i < len(text) for i in origin)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("社區ＡＢabΣς 　\n\t（一）〔〕2０陸林İﬁ乾燥e\u0301ㅏ한\ue000𠀀")),
+                        max_size=30), max_size=8))
+def test_normalise_many_agrees_with_normalise(texts: list[str]) -> None:
+    assert normalise_many(texts) == [normalise(t) for t in texts]
 
 
-def test_origin_points_back_to_the_original(dataset: records.Dataset) -> None:
-    reply = next(r for r in dataset.replies if r.id == "530112-2020-yian-001")
-    doc = searchable(reply)
-    at = doc.norm.index("陆林代表", BODY_BASE)
-    assert doc.orig[doc.origin[at]:doc.origin[at + 3] + 1] == "陆林代表"
-    assert doc.norm[:BODY_BASE].rstrip("\x00").count("\x00") >= 3
+def test_normalise_many_on_every_seed_field(dataset: records.Dataset) -> None:
+    texts = [f.text for r in dataset.replies for f in head_fields(r) + body_fields(r)]
+    assert texts
+    assert normalise_many(texts) == [normalise(t) for t in texts]
 
 
-def test_block_breakpoints_reconstruct_the_map(dataset: records.Dataset) -> None:
-    doc = searchable(dataset.replies[0])
-    for k, block in index.blocks(doc):
-        for rel in range(0, len(block["n"]), 97):
-            bp = [b for b in block["b"] if b[0] <= rel][-1]
-            o = bp[1] + rel - bp[0]
-            assert block["o"][o] == doc.orig[doc.origin[k * index.BLOCK + rel]]
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=10 ** 12 - 1), max_size=20), max_size=10))
+def test_csv_many_writes_what_str_writes(arrays: list[list[int]]) -> None:
+    import numpy as np
+
+    values = [np.array(a, dtype=np.int64) for a in arrays]
+    assert csv_many(values) == [",".join(map(str, a)) for a in arrays]
+    sorted_values = [np.sort(v) for v in values]
+    flags = [i % 2 == 0 for i in range(len(values))]
+    want = [",".join(map(str, np.diff(v, prepend=0).tolist() if f else v.tolist())) for v, f in zip(sorted_values, flags)]
+    assert csv_many(sorted_values, flags) == want
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path, dataset: records.Dataset) -> None:
@@ -149,10 +165,20 @@ def test_batches_give_the_same_index(tmp_path: Path, dataset: records.Dataset,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Letters are indexed in batches (memory); one letter per batch must write the same files."""
     index.write(dataset, tmp_path / "one", index.Options(common=20))
-    monkeypatch.setattr(index, "BATCH_CHARS", 1)
-    assert len(index._batches([searchable(r) for r in dataset.replies])) == len(dataset.replies)
+    monkeypatch.setattr(postings, "BATCH_CHARS", 1)
+    from build_scripts.search import corpus
+
+    assert len(postings.batches(corpus.build(index.ordered(dataset)))) == len(dataset.replies)
     index.write(dataset, tmp_path / "many", index.Options(common=20))
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.json"))
     assert one == sorted(p.relative_to(tmp_path / "many") for p in (tmp_path / "many").rglob("*.json"))
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "many" / rel).read_bytes(), rel
+
+
+def test_step_writes_only_the_index_folder(tmp_path: Path, dataset: records.Dataset) -> None:
+    """The step may run in its own process beside MkDocs: it writes site/search/idx and nothing else."""
+    index.step(dataset, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["search"]
+    assert [p.name for p in (tmp_path / "search").iterdir()] == ["idx"]
+    assert (tmp_path / "search" / "idx" / "manifest.json").is_file()

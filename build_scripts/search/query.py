@@ -1,6 +1,6 @@
 """The reference query engine over the written index files; search.js does the same steps.
 
-Used by the tests (against the oracle) and by the benchmark (bytes a query fetches).
+Used by the tests (against the oracle) and by the benchmark (which files a query reads).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from build_scripts.textnorm import normalise
 class Result:
     docs: list[int]                      # ranked: head matches first, then newest first
     head: set[int]
-    first: dict[int, int] = field(default_factory=dict)  # doc -> first match position, when known
     fetched: list[str] = field(default_factory=list)     # index files read
 
 
@@ -28,40 +27,56 @@ class Index:
         self.manifest = json.loads((root / "manifest.json").read_text("utf-8"))
 
     def _read(self, rel: str, fetched: list[str]) -> Any:
-        fetched.append(rel)
+        if rel not in fetched:
+            fetched.append(rel)
         return json.loads((self.root / rel).read_text("utf-8"))
 
     def entry(self, term: str, fetched: list[str]) -> dict[str, Any] | None:
         shard = self._read(f"s/{fnv1a(term) % self.manifest['shards']}.json", fetched)
-        entry = shard.get(term)
-        if entry is not None and "x" in entry:
-            entry = self._read(f"x/{entry['x']}", fetched)
+        entry: dict[str, Any] | None = shard.get(term)
         return entry
+
+    def doc_sets(self, entry: dict[str, Any], fetched: list[str]) -> tuple[list[int], set[int]]:
+        sets = self._read(f"x/{entry['dx']}.json", fetched) if "dx" in entry else entry
+        return undelta(sets.get("d", [])), set(undelta(sets.get("h", [])))
+
+    def positions(self, entry: dict[str, Any], fetched: list[str]) -> dict[int, list[int]]:
+        """doc -> sorted positions, from the delta-coded coordinates doc · stride + position."""
+        deltas: list[int] = self._read(f"x/{entry['px']}.json", fetched) if "px" in entry else entry.get("p", [])
+        stride = self.manifest["stride"]
+        out: dict[int, list[int]] = {}
+        for c in undelta(deltas):
+            out.setdefault(c // stride, []).append(c % stride)
+        return out
 
     def search(self, query: str) -> Result:
         q = normalise(query).replace("\x00", "")
         fetched: list[str] = []
         if not q:
-            return Result([], set(), fetched=fetched)
-        if len(q) <= 2:
-            e = self.entry(q, fetched)
-            if e is None:
-                return Result([], set(), fetched=fetched)
-            docs = undelta(e["d"])
-            head = set(undelta(e.get("h", [])))
-            first = first_positions(e["p"]) if "p" in e else {}
-            return Result(rank(docs, head), head, first, fetched)
-        grams: dict[str, dict[str, Any] | None] = {}
+            return Result([], set(), fetched)
+        entries: dict[str, dict[str, Any] | None] = {}
 
         def get(g: str) -> dict[str, Any] | None:
-            if g not in grams:
-                grams[g] = self.entry(g, fetched)
-            return grams[g]
+            if g not in entries:
+                entries[g] = self.entry(g, fetched)
+            return entries[g]
 
-        bigram_entries = [get(q[i:i + 2]) for i in range(len(q) - 1)]
-        if any(e is None for e in bigram_entries):
-            return Result([], set(), fetched=fetched)
-        candidates = set.intersection(*(set(undelta(e["d"])) for e in bigram_entries if e))
+        if len(q) <= 2:
+            e = get(q)
+            if e is None:
+                return Result([], set(), fetched)
+            if "d" in e or "dx" in e:
+                docs, head = self.doc_sets(e, fetched)
+                return Result(rank(docs, head), head, fetched)
+            first = {d: ps[0] for d, ps in self.positions(e, fetched).items()}  # a rare bigram
+            head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
+            return Result(rank(list(first), head), head, fetched)
+        explore = [(i, i + 2) for i in range(len(q) - 1)]  # what search.js prefetches, in the same files
+        while explore:
+            start, end = explore.pop()
+            e = get(q[start:end])
+            if e is not None and "c" in e:
+                explore += ([(start, end + 1)] if end < len(q) else []) + ([(start - 1, end)] if start > 0 else [])
         missing = False
 
         def is_common(g: str) -> bool:
@@ -72,22 +87,21 @@ class Index:
 
         constraints = plan(q, is_common)
         if missing:
-            return Result([], set(), fetched=fetched)
-        if constraints is None:  # the whole query is a common trigram: its doc sets are exact
+            return Result([], set(), fetched)
+        if constraints is None:  # the whole query is a common gram: its doc sets are exact
             e = get(q)
             assert e is not None
-            docs = undelta(e["d"])
-            head = set(undelta(e.get("h", [])))
-            return Result(rank(docs, head), head, {}, fetched)
+            docs, head = self.doc_sets(e, fetched)
+            return Result(rank(docs, head), head, fetched)
         lists = {}
         for c in constraints:
             e = get(c.gram)
-            if e is None or "p" not in e:
-                return Result([], set(), fetched=fetched)
-            lists[c] = positions(e["p"], candidates)
-        first = match(constraints, lists, candidates)
+            if e is None:
+                return Result([], set(), fetched)
+            lists[c] = self.positions(e, fetched)
+        first = match(constraints, lists)
         head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
-        return Result(rank(list(first), head), head, first, fetched)
+        return Result(rank(list(first), head), head, fetched)
 
 
 def undelta(values: list[int]) -> list[int]:
@@ -98,31 +112,16 @@ def undelta(values: list[int]) -> list[int]:
     return out
 
 
-def positions(flat: list[int], keep: set[int] | None = None) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    i, doc = 0, 0
-    while i < len(flat):
-        doc += flat[i]
-        n = flat[i + 1]
-        deltas = flat[i + 2:i + 2 + n]
-        if keep is None or doc in keep:
-            out[doc] = undelta(deltas)
-        i += 2 + n
-    return out
-
-
-def first_positions(flat: list[int]) -> dict[int, int]:
-    return {d: ps[0] for d, ps in positions(flat).items()}
-
-
-def match(constraints: list[Constraint], lists: dict[Constraint, dict[int, list[int]]],
-          candidates: set[int]) -> dict[int, int]:
+def match(constraints: list[Constraint], lists: dict[Constraint, dict[int, list[int]]]) -> dict[int, int]:
     """doc -> first start position at which every constraint holds."""
-    anchor = min(constraints, key=lambda c: sum(len(v) for v in lists[c].values()))
+    anchor = min(constraints, key=lambda c: len(lists[c]))
+    docs = set(lists[anchor])
+    for c in constraints:
+        docs &= set(lists[c])
     out = {}
-    for doc in sorted(candidates):
-        sets = [(c.offset, set(lists[c].get(doc, ()))) for c in constraints]
-        for p in lists[anchor].get(doc, ()):
+    for doc in sorted(docs):
+        sets = [(c.offset, set(lists[c][doc])) for c in constraints]
+        for p in lists[anchor][doc]:
             start = p - anchor.offset
             if all(start + off in s for off, s in sets):
                 out[doc] = start

@@ -1,16 +1,21 @@
-"""What is searchable in a reply, normalised exactly as ``textnorm.normalise``, with a map back.
+"""What is searchable in a reply, and its normalisation (exactly ``textnorm.normalise``) in bulk.
 
 A reply's searchable text is a list of fields: the head (title, proposal title, agency, 文号,
-proposers) and the body (each section's heading and text). Each field is normalised on its own
-and the fields are joined with a separator character that no gram may contain, so a match never
-spans two fields. Head fields come first; the body starts at ``BODY_BASE`` so that a position
-alone says whether a match is in the head (ranked first) or the body.
+proposers) and the body (each section's heading and text). Each field is normalised on its own;
+the index joins the fields with a separator character that no gram may contain, so a match never
+spans two fields. Head fields come first; body positions start at ``BODY_BASE`` so that a
+position alone says whether a match is in the head (ranked first) or the body.
+
+The browser recomputes the normalisation of a result's original text to place its snippet, so
+nothing here needs to map normalised positions back to the original.
 """
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,20 +30,6 @@ BODY_BASE = 4096
 class Field:
     name: str
     text: str
-
-
-@dataclass(frozen=True)
-class Searchable:
-    """The normalised concatenation of a reply's fields and the original text it came from.
-
-    ``norm[i]`` came from ``orig[origin[i]]``; separators map to separators. Positions below
-    ``BODY_BASE`` are head fields; the gap up to ``BODY_BASE`` is filled with separators.
-    """
-
-    norm: str
-    orig: str
-    origin: np.ndarray
-    head_length: int
 
 
 def head_fields(reply: Reply) -> list[Field]:
@@ -62,85 +53,80 @@ class HeadTooLong(ValueError):
     pass
 
 
-def searchable(reply: Reply) -> Searchable:
-    norm: list[str] = []
-    orig: list[str] = []
-    origin: list[np.ndarray] = []
-    base = 0
-    length = 0
-
-    def add(fields: list[Field]) -> None:
-        nonlocal base, length
-        for f in fields:
-            n, o = normalise_with_origin(f.text)
-            norm.append(n + SEP)
-            origin.append(np.append(o + base, base + len(f.text)))
-            orig.append(f.text + SEP)
-            base += len(f.text) + 1
-            length += len(n) + 1
-
-    add(head_fields(reply))
-    head_length = length
-    if head_length > BODY_BASE:
-        raise HeadTooLong(f"{reply.id}: title, proposal title, agency, 文号 and proposers are {head_length} "
-                          f"characters together; the search index allows {BODY_BASE}")
-    pad = BODY_BASE - head_length
-    norm.append(SEP * pad)
-    origin.append(np.full(pad, base, dtype=np.int64))
-    add(body_fields(reply))
-    return Searchable("".join(norm), "".join(orig), np.concatenate(origin).astype(np.int32), head_length)
+_SEP_RAW = "\ue000"  # joins fields for the batch passes: a private-use starter no phrase or composition crosses
 
 
-_FOLD: dict[int, str] = {}
-_DROP: set[int] = set()
-_EXPANDS: set[int] = set()
-_KNOWN: set[str] = set()
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per BMP code point: NFKC (offset, length into a flat array) and lower-case-without-space (same)."""
+    def table(fn: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        flat: list[int] = []
+        off = np.zeros(0x10000, dtype=np.int64)
+        length = np.zeros(0x10000, dtype=np.int64)
+        for cp in range(0x10000):
+            out = fn(chr(cp)) if not 0xD800 <= cp < 0xE000 else chr(cp)
+            off[cp] = len(flat)
+            length[cp] = len(out)
+            flat.extend(map(ord, out))
+        return off, length, np.array(flat, dtype=np.uint32)
+
+    nfkc = table(lambda c: unicodedata.normalize("NFKC", c))
+    low = table(lambda c: "" if c.isspace() else c.lower())
+    return nfkc + low
 
 
-def _learn(text: str) -> set[str]:
-    chars = set(text)
-    for ch in chars.difference(_KNOWN):
-        _KNOWN.add(ch)
-        folded = "".join(c for c in unicodedata.normalize("NFKC", ch).lower() if not c.isspace())
-        _FOLD[ord(ch)] = folded
-        if not folded:
-            _DROP.add(ord(ch))
-        elif len(folded) > 1:
-            _EXPANDS.add(ord(ch))
-    return chars
+def _apply(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """Map every code point through a per-character table whose outputs may be 0, 1 or more characters."""
+    lens = length[cps]
+    if (lens == 1).all():
+        return flat[off[cps]]
+    total = int(lens.sum())
+    starts = np.cumsum(lens) - lens
+    intra = np.arange(total, dtype=np.int64) - np.repeat(starts, lens)
+    return flat[np.repeat(off[cps], lens) + intra]
 
 
-def normalise_with_origin(text: str) -> tuple[str, np.ndarray]:
-    """``textnorm.normalise(text)`` and, for each of its characters, the index it came from.
+def _utf32(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
-    Width and case are folded character by character (so the origin of each output character is
-    known), white space is dropped, then traditional→simplified runs on the result as in
-    ``normalise`` (OpenCC's t2s keeps the length). If character-wise folding differs from NFKC of
-    the whole text (NFKC composing across characters), the exact normalisation is kept and
-    origins are spread proportionally: a snippet may then be off by a character, never a match.
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """``[textnorm.normalise(t) for t in texts]``, computed over all texts at once.
+
+    NFKC is applied character by character through a table, OpenCC t2s once over the joined
+    texts, then lower case and white space through a second table. That equals ``normalise``
+    whenever per-character NFKC is already normalised as a whole (no composition across
+    characters) and no Σ is present (final-sigma lower-casing depends on context); texts where
+    that fails, or with characters outside the BMP, go through ``normalise`` itself.
     """
-    chars_used = _learn(text)
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if _EXPANDS.isdisjoint(map(ord, chars_used)):
-        folded_text = text.translate(_FOLD)
-        drop = [c for c in map(ord, chars_used) if c in _DROP]
-        keep = ~np.isin(cps, np.array(drop, dtype=np.uint32)) if drop else np.ones(len(cps), dtype=bool)
-        origin = np.flatnonzero(keep).astype(np.int64)
-    else:
-        chars: list[str] = []
-        idx: list[int] = []
-        for i, ch in enumerate(text):
-            for out in _FOLD[ord(ch)]:
-                chars.append(out)
-                idx.append(i)
-        folded_text = "".join(chars)
-        origin = np.array(idx, dtype=np.int64)
-    simplified = _t2s().convert(folded_text)
-    nfkc = unicodedata.normalize("NFKC", text).lower()
-    if folded_text == "".join(nfkc.split()) and len(simplified) == len(folded_text):
-        return simplified, origin
-    exact = normalise(text)
-    if len(exact) == 0:
-        return exact, np.zeros(0, dtype=np.int64)
-    scale = len(text) / len(exact)
-    return exact, np.minimum(len(text) - 1, (np.arange(len(exact)) * scale).astype(np.int64))
+    if not texts:
+        return []
+    slow = {i for i, t in enumerate(texts) if _SEP_RAW in t}
+    fast = [("" if i in slow else t) for i, t in enumerate(texts)] if slow else texts
+    joined = _SEP_RAW.join(fast)
+    cps = _utf32(joined)
+    n_off, n_len, n_flat, l_off, l_len, l_flat = _tables()
+    if int(cps.max(initial=0)) >= 0x10000:
+        return [normalise(t) for t in texts]
+    step1 = _apply(cps, n_off, n_len, n_flat).tobytes().decode("utf-32-le")
+    if not unicodedata.is_normalized("NFKC", step1) or "Σ" in step1:
+        bad = {i for i, t in enumerate(fast) if not _simple(t)}
+        return _splice(texts, bad | slow) if bad else [normalise(t) for t in texts]
+    step2 = _t2s().convert(step1)
+    if len(step2) != len(step1):
+        return [normalise(t) for t in texts]
+    out = _apply(_utf32(step2), l_off, l_len, l_flat).tobytes().decode("utf-32-le").split(_SEP_RAW)
+    for i in slow:
+        out[i] = normalise(texts[i])
+    return out
+
+
+def _simple(text: str) -> bool:
+    """Per-character NFKC of ``text`` is its NFKC and it holds no Σ."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "Σ" not in folded and folded == "".join(unicodedata.normalize("NFKC", c) for c in text)
+
+
+def _splice(texts: list[str], bad: set[int]) -> list[str]:
+    good = normalise_many(["" if i in bad else t for i, t in enumerate(texts)])
+    return [normalise(t) if i in bad else good[i] for i, t in enumerate(texts)]

@@ -34,100 +34,98 @@
 
   function entry(man, term) {
     return get("s/" + (fnv1a(term) % man.shards) + ".json").then(function (shard) {
-      var e = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
-      return e && e.x ? get("x/" + e.x) : e;
+      return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
     });
   }
+
+  function docSets(e) { return e.dx ? get("x/" + e.dx + ".json") : Promise.resolve(e); }
+  function flatPositions(e) { return e.px ? get("x/" + e.px + ".json") : Promise.resolve(e.p || []); }
 
   function undelta(v) { var out = [], t = 0; for (var i = 0; i < v.length; i++) { t += v[i]; out.push(t); } return out; }
 
-  function positions(flat, keep) {
-    var out = new Map(), i = 0, doc = 0;
-    while (i < flat.length) {
-      doc += flat[i]; var n = flat[i + 1];
-      if (!keep || keep.has(doc)) { out.set(doc, undelta(flat.slice(i + 2, i + 2 + n))); }
-      i += 2 + n;
+  /* delta-coded coordinates doc · stride + position -> Map doc -> sorted positions */
+  function positions(deltas, stride) {
+    var out = new Map(), c = 0, doc = -1, ps = null;
+    for (var i = 0; i < deltas.length; i++) {
+      c += deltas[i];
+      var d = Math.floor(c / stride);
+      if (d !== doc) { doc = d; ps = []; out.set(d, ps); }
+      ps.push(c - d * stride);
     }
     return out;
   }
 
-  var MAX_GRAM = 4;
-
-  /* Same rule as grams.plan: cover every bigram offset; grow a common gram right, then left. */
+  /* Same rule as grams.plan: cover every character; grow a common gram right, then left. */
   async function plan(q, isCommon) {
-    var out = [], covered = -1, n = q.length;
-    for (var i = 0; i < n - 1; i++) {
-      if (i <= covered) { continue; }
-      var start = i, end = i + 2;
-      while (end - start < MAX_GRAM && await isCommon(q.slice(start, end))) {
+    var out = [], n = q.length, i = 0;
+    while (i < n) {
+      var start = Math.min(i, n - 2), end = start + 2;
+      while (await isCommon(q.slice(start, end))) {
         if (end < n) { end += 1; } else if (start > 0) { start -= 1; } else { return null; }
       }
       out.push({ gram: q.slice(start, end), offset: start });
-      covered = end - 2;
+      i = end;
     }
     return out;
   }
 
-  function firsts(posMap, bodyBase) {
-    var first = new Map();
-    posMap.forEach(function (ps, d) {
-      var body = ps.find(function (p) { return p >= bodyBase; });
-      first.set(d, { any: ps[0], body: body === undefined ? null : body });
-    });
-    return first;
-  }
-
-  function docsResult(e) {
-    var head = new Set(undelta(e.h || []));
-    var first = e.p ? firsts(positions(e.p), MANIFEST.bodyBase) : new Map();
-    return { docs: rank(undelta(e.d), head), head: head, first: first };
-  }
-
-  var MANIFEST = null;
-
-  /* -> {docs: ranked doc ids, head: Set, first: Map doc -> {any, body}} */
-  async function run(man, q) {
-    MANIFEST = man;
-    var empty = { docs: [], head: new Set(), first: new Map() };
-    if (!q || Array.from(q).length !== q.length) { return empty; } // outside the BMP: not indexed
-    if (q.length <= 2) {
-      var e1 = await entry(man, q);
-      return e1 ? docsResult(e1) : empty;
+  async function setsResult(man, e) {
+    if (!e.d && !e.dx) { // a rare bigram: its positions give its doc set
+      var head = new Set(), ps = positions(await flatPositions(e), man.stride);
+      ps.forEach(function (p, d) { if (p[0] < man.bodyBase) { head.add(d); } });
+      return { docs: rank(Array.from(ps.keys()), head), head: head };
     }
+    var s = await docSets(e), h = new Set(undelta(s.h || []));
+    return { docs: rank(undelta(s.d || []), h), head: h };
+  }
+
+  /* -> {docs: ranked doc ids, head: Set of docs matching in a head field} */
+  async function run(man, q) {
+    var empty = { docs: [], head: new Set() };
+    if (!q || Array.from(q).length !== q.length) { return empty; } // outside the BMP: not indexed
     var grams = new Map();
-    var get = function (g) { if (!grams.has(g)) { grams.set(g, entry(man, g)); } return grams.get(g); };
-    var bis = [];
-    for (var i = 0; i < q.length - 1; i++) { bis.push(get(q.slice(i, i + 2))); }
-    var es = await Promise.all(bis);
-    if (es.some(function (e) { return !e; })) { return empty; }
-    var cand = null;
-    es.forEach(function (e) {
-      var s = new Set(undelta(e.d));
-      cand = cand === null ? s : new Set(Array.from(cand).filter(function (d) { return s.has(d); }));
-    });
-    if (cand.size === 0) { return empty; }
-    var missing = false;
-    var cons = await plan(q, async function (g) { var e = await get(g); if (!e) { missing = true; } return !!(e && e.c); });
-    if (missing) { return empty; }
-    if (cons === null) { return docsResult(await get(q)); } // the query is itself a common gram
-    var ces = await Promise.all(cons.map(function (c) { return get(c.gram); }));
-    if (ces.some(function (e) { return !e || !e.p; })) { return empty; }
-    var lists = ces.map(function (e) { return positions(e.p, cand); });
-    var anchor = 0, best = Infinity;
-    lists.forEach(function (l, k) { var n = 0; l.forEach(function (v) { n += v.length; }); if (n < best) { best = n; anchor = k; } });
-    var sets = lists.map(function (l) { var m = new Map(); l.forEach(function (v, d) { m.set(d, new Set(v)); }); return m; });
-    var found = new Map();
-    Array.from(cand).sort(function (a, b) { return a - b; }).forEach(function (d) {
-      var starts = [];
-      (lists[anchor].get(d) || []).forEach(function (p) {
-        var s = p - cons[anchor].offset;
-        if (cons.every(function (c, k) { var set = sets[k].get(d); return set && set.has(s + c.offset); })) { starts.push(s); }
+    var get1 = function (g) { if (!grams.has(g)) { grams.set(g, entry(man, g)); } return grams.get(g); };
+    if (q.length <= 2) {
+      var e1 = await get1(q);
+      return e1 ? setsResult(man, e1) : empty;
+    }
+    /* Fetch every bigram's shard at once and, as soon as a gram proves common, the grams that
+     * extend it within the query (what plan will ask for), so the levels load in parallel. */
+    var explore = function (start, end) {
+      get1(q.slice(start, end)).then(function (e) {
+        if (!e || !e.c) { return; }
+        if (end < q.length) { explore(start, end + 1); }
+        if (start > 0) { explore(start - 1, end); }
       });
-      if (starts.length) { found.set(d, starts); }
+    };
+    for (var i = 0; i < q.length - 1; i++) { explore(i, i + 2); }
+    var missing = false;
+    var cons = await plan(q, async function (g) { var e = await get1(g); if (!e) { missing = true; } return !!(e && e.c); });
+    if (missing) { return empty; }
+    if (cons === null) { return setsResult(man, await get1(q)); } // the query is itself a common gram
+    var ces = await Promise.all(cons.map(function (c) { return get1(c.gram); }));
+    if (ces.some(function (e) { return !e; })) { return empty; }
+    var flats = await Promise.all(ces.map(flatPositions));
+    var lists = flats.map(function (f) { return positions(f, man.stride); });
+    var anchor = 0;
+    lists.forEach(function (l, k) { if (l.size < lists[anchor].size) { anchor = k; } });
+    var found = new Map();
+    lists[anchor].forEach(function (ps, d) {
+      var sets = [];
+      for (var k = 0; k < lists.length; k++) {
+        var l = lists[k].get(d);
+        if (!l) { return; }
+        sets.push(k === anchor ? null : new Set(l));
+      }
+      for (var j = 0; j < ps.length; j++) {
+        var s = ps[j] - cons[anchor].offset, ok = true;
+        for (var m = 0; m < cons.length && ok; m++) { if (m !== anchor && !sets[m].has(s + cons[m].offset)) { ok = false; } }
+        if (ok) { found.set(d, s); return; }
+      }
     });
-    var first = firsts(found, man.bodyBase), head = new Set();
-    first.forEach(function (f, d) { if (f.any < man.bodyBase) { head.add(d); } });
-    return { docs: rank(Array.from(found.keys()), head), head: head, first: first };
+    var head = new Set();
+    found.forEach(function (s, d) { if (s < man.bodyBase) { head.add(d); } });
+    return { docs: rank(Array.from(found.keys()), head), head: head };
   }
 
   function rank(docs, head) {
@@ -136,39 +134,50 @@
 
   /* ------------------------------------------------------------------ snippets */
 
-  function origAt(block, rel) {
-    var bp = block.b, k = 0;
-    for (var i = 0; i < bp.length && bp[i][0] <= rel; i++) { k = i; }
-    return bp[k][1] + (rel - bp[k][0]);
-  }
-
-  function snippetFrom(block, rel, qlen) {
-    var start = origAt(block, rel);
-    var end = origAt(block, Math.min(rel + qlen - 1, block.n.length - 1)) + 1;
-    var from = Math.max(0, start - 40), to = Math.min(block.o.length, end + 80);
-    var clean = function (s) { return s.replace(/\u0000/g, " … ").replace(/\s+/g, " "); };
-    return { before: (from > 0 ? "…" : "") + clean(block.o.slice(from, start)), match: clean(block.o.slice(start, end)),
-             after: clean(block.o.slice(end, to)) + (to < block.o.length ? "…" : "") };
-  }
-
-  function snippet(man, d, first, q) {
-    var pos = first ? (first.body !== null ? first.body : first.any) : null;
-    if (pos !== null) {
-      var k = Math.floor(pos / man.block);
-      return get("t/" + d + ".json").then(function (bs) {
-        var b = bs.find(function (x) { return x.k === k; });
-        return b ? snippetFrom(b, pos - k * man.block, q.length) : null;
-      });
-    }
-    return get("t/" + d + ".json").then(function (bs) {
-      var body = bs.filter(function (b) { return b.k * man.block >= man.bodyBase; });
-      var order = body.concat(bs.filter(function (b) { return b.k * man.block < man.bodyBase; }));
-      for (var i = 0; i < order.length; i++) {
-        var at = order[i].n.indexOf(q);
-        if (at >= 0) { return snippetFrom(order[i], at, q.length); }
+  /* The reply's original text, normalised as the build does (NFKC, t2s, lower case, no white
+   * space) with, for each normalised character, the index of the original character it came from. */
+  function normMap(text, t2s) {
+    var n = [], o = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i), ch = text[i], f;
+      if (c >= 0x4e00 && c <= 0x9fff) { n.push(t2s[ch] || ch); o.push(i); continue; }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) { ch = text.slice(i, i + 2); }
+      f = ch.normalize("NFKC");
+      for (var x of f) {
+        x = t2s[x] || x;
+        if (/\s/.test(x)) { continue; }
+        for (var y of x.toLowerCase()) { n.push(y); o.push(i); }
       }
-      return null;
-    });
+      i += ch.length - 1;
+    }
+    return { n: n.join(""), o: o };
+  }
+
+  function cut(text, start, end) {
+    var from = Math.max(0, start - 40), to = Math.min(text.length, end + 80);
+    var clean = function (s) { return s.replace(/\s+/g, " "); };
+    return { before: (from > 0 ? "…" : "") + clean(text.slice(from, start)), match: clean(text.slice(start, end)),
+             after: clean(text.slice(end, to)) + (to < text.length ? "…" : "") };
+  }
+
+  /* The first match, body first: the original text as written (most letters are), else each
+   * field normalised with its map back to the original. */
+  function snippet(doc, q, t2s) {
+    var head = [doc.title, doc.proposal_title, doc.agency, doc.doc_number].concat(doc.proposers || []).filter(Boolean);
+    var fields = (doc.body || []).concat(head), f, at;
+    for (f = 0; f < fields.length; f++) {
+      at = fields[f].indexOf(q);
+      if (at >= 0) { return cut(fields[f], at, at + q.length); }
+    }
+    for (f = 0; f < fields.length; f++) {
+      var text = fields[f], m = normMap(text, t2s);
+      at = m.n.indexOf(q);
+      if (at < 0) { continue; }
+      var end = m.o[at + q.length - 1] + 1;
+      while (end < text.length && /[\udc00-\udfff]/.test(text[end])) { end++; }
+      return cut(text, m.o[at], end);
+    }
+    return null;
   }
 
   /* ------------------------------------------------------------------ page */
@@ -195,7 +204,7 @@
     this.form.addEventListener("submit", function (ev) { ev.preventDefault(); self.filters = {}; self.go(true); });
     this.more.addEventListener("click", function () {
       self.root.setAttribute("data-state", "searching");
-      self.showMore().all.then(function () { self.root.setAttribute("data-state", "done"); });
+      self.showMore().then(function () { self.root.setAttribute("data-state", "done"); });
     });
     window.addEventListener("popstate", function () { self.fromUrl(); });
     document.addEventListener("keydown", function (ev) {
@@ -227,13 +236,14 @@
     if (push) { history.pushState(null, "", this.url()); }
     this.root.setAttribute("data-state", "searching");
     bytes = 0;
-    return Promise.all([get("manifest.json"), get("t2s.json"), get("facets.json")]).then(function (r) {
+    var facets = get("facets.json");
+    return Promise.all([get("manifest.json"), get("t2s.json")]).then(function (r) {
       var man = r[0], q = normalise(raw, r[1]);
-      self.man = man; self.facets = r[2]; self.q = q;
-      return run(man, q);
-    }).then(function (res) {
-      self.result = res;
-      self.render(started);
+      self.man = man; self.t2s = r[1]; self.q = q;
+      return Promise.all([run(man, q), facets]);
+    }).then(function (r) {
+      self.result = r[0]; self.facets = r[1];
+      return self.render(started);
     }).catch(function (err) {
       self.status.textContent = "检索出错：" + err.message;
       self.root.setAttribute("data-state", "error");
@@ -264,15 +274,11 @@
         (docs.length !== this.result.docs.length ? "（共 " + this.result.docs.length + " 件，已按条件筛选）" : "");
     }
     document.title = (raw ? raw + " - " : "") + "检索 - 答复公开";
+    var page = this.showMore();  // fetch page 1 first, count facets while it loads
     this.renderFacets();
-    var page = this.showMore();
-    return page.titles.then(function () {
-      window.dgSearchTiming = { first: performance.now() - started, bytes: bytes };
-      return page.all;
-    }).then(function () {
+    return page.then(function () {  // page 1 shown: titles, metadata and snippets
       self.root.setAttribute("data-state", "done");
-      window.dgSearchTiming.ms = performance.now() - started;
-      window.dgSearchTiming.bytes = bytes;
+      window.dgSearchTiming = { first: performance.now() - started, bytes: bytes };
     });
   };
 
@@ -310,16 +316,15 @@
     });
   };
 
+  /* The next page of results: one file per reply holds what its entry shows and its text. */
   App.prototype.showMore = function () {
-    var self = this, man = this.man, page = this.docs.slice(this.shown, this.shown + PAGE);
+    var self = this, page = this.docs.slice(this.shown, this.shown + PAGE);
     this.shown += page.length;
     this.more.hidden = this.shown >= this.docs.length;
-    var titles = [];
     var items = page.map(function (d) {
       var li = el("li", "dg-result");
       self.list.appendChild(li);
-      var meta = get("m/" + Math.floor(d / man.metaShard) + ".json").then(function (shard) {
-        var m = shard[d % man.metaShard];
+      return get("d/" + d + ".json").then(function (m) {
         var h = el("h3", "dg-title");
         var a = el("a", null, m.title);
         a.href = new URL(m.url, SITE).href;
@@ -329,11 +334,7 @@
         var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
         li.appendChild(el("p", "dg-meta", line));
         if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
-      });
-      titles.push(meta);
-      var snip = snippet(man, d, self.result.first.get(d), self.q);
-      return Promise.all([meta, snip]).then(function (r) {
-        var s = r[1];
+        var s = snippet(m, self.q, self.t2s);
         if (!s) { return; }
         var p = el("p", "dg-snippet");
         p.appendChild(document.createTextNode(s.before));
@@ -342,7 +343,7 @@
         li.appendChild(p);
       });
     });
-    return { titles: Promise.all(titles), all: Promise.all(items) };
+    return Promise.all(items);
   };
 
   document.addEventListener("DOMContentLoaded", function () {
