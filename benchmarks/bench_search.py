@@ -1,6 +1,6 @@
 """Benchmark our search index on the synthetic corpus: build, size, bytes per query, browser time, recall.
 
-    python -m benchmarks.bench_search 1000 10000
+    python -m benchmarks.bench_search 1000 10000      # Pagefind and Material's search beside ours at 1,000
 
 For each N: generate the corpus (benchmarks/synthetic.py) into build/bench/n<N>/, build the index
 in a child process (seconds, peak RSS), then for every query of tests/search_queries.yaml: the
@@ -144,6 +144,15 @@ def run(n: int) -> None:
           f"median {statistics.median(times.values()):.0f} ms; recall min {min(recalls):.0%}, precision min {min(precs):.0%}")
 
 
+COMPARE_UP_TO = 1000
+"""Pagefind and Material's search are measured in the same run up to this many letters
+(``--compare-all``: at every N; Material at 10,000 needs a build of every page through MkDocs)."""
+
 if __name__ == "__main__":
-    for arg in sys.argv[1:] or ["1000", "10000"]:
-        run(int(arg))
+    sizes = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [1000, 10000]
+    for size in sizes:
+        run(size)
+        if size <= COMPARE_UP_TO or "--compare-all" in sys.argv:
+            from benchmarks import bench_compare
+
+            bench_compare.compare(size)
