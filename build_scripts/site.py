@@ -106,16 +106,20 @@ def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
     """Steps that need only the records and the package, each run in a child process.
 
     ``downloads`` adds its files to the package folder and returns the manifest the data page
-    shows; ``package check`` validates the package with frictionless (the site is published only
-    if it passes); ``search index`` writes site/search/idx/ into its own folder.
+    shows. ``search index, package check`` writes site/search/idx/ into its own folder, then
+    validates the package with frictionless (the site is published only if it passes); the two
+    share a child so that no more than three processes hold memory at once.
     """
     from build_scripts import downloads
     from build_scripts.search import index as search_index
 
+    def search_then_check(dataset: Dataset, descriptor: dict, data: Path, out: Path) -> None:
+        search_index.step(dataset, out)
+        package.validate(data / "datapackage.json", paths.root)
+
     return [
         ("downloads", lambda dataset, descriptor, data, _: downloads.write(dataset, descriptor, data)),
-        ("package check", lambda dataset, descriptor, data, _: package.validate(data / "datapackage.json", paths.root)),
-        ("search index", lambda dataset, descriptor, data, out: search_index.step(dataset, out)),
+        ("search index, package check", search_then_check),
     ]
 
 
