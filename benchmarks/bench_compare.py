@@ -57,7 +57,8 @@ def material(n: int, truth: dict[str, set[str]]) -> None:
     shutil.copytree(src, repo, ignore=shutil.ignore_patterns("site", "build"))
     yml = repo / "mkdocs.yml"
     yml.write_text(yml.read_text("utf-8").replace("plugins: []", "plugins:\n  - search"), "utf-8")
-    shutil.rmtree(repo / "overrides" / "partials", ignore_errors=True)
+    for ours in ("header.html", "search.html"):  # Material's own header and search box, not ours
+        (repo / "overrides" / "partials" / ours).unlink(missing_ok=True)
     code = "import sys; from pathlib import Path; from build_scripts import site; from build_scripts.paths import Paths; " \
            "site.build(Paths(Path(sys.argv[1])), shells=False)"  # every page through MkDocs, so its search sees them
     wall, rss, _ = rss_child([sys.executable, "-c", code, str(repo)])
