@@ -56,13 +56,14 @@
   }
 
   /* Same rule as grams.plan: cover every character; grow a common gram right, then left. */
-  async function plan(q, isCommon) {
+  async function plan(q, isCommon, chosen) {
     var out = [], n = q.length, i = 0;
     while (i < n) {
       var start = Math.min(i, n - 2), end = start + 2;
       while (await isCommon(q.slice(start, end))) {
         if (end < n) { end += 1; } else if (start > 0) { start -= 1; } else { return null; }
       }
+      if (chosen) { chosen(q.slice(start, end)); }
       out.push({ gram: q.slice(start, end), offset: start });
       i = end;
     }
@@ -100,7 +101,10 @@
     };
     for (var i = 0; i < q.length - 1; i++) { explore(i, i + 2); }
     var missing = false;
-    var cons = await plan(q, async function (g) { var e = await get1(g); if (!e) { missing = true; } return !!(e && e.c); });
+    /* A gram the plan settles on needs its positions: start that fetch now, while the plan is
+     * still exploring the levels for the rest of the query (the same files, one wait fewer). */
+    var cons = await plan(q, async function (g) { var e = await get1(g); if (!e) { missing = true; } return !!(e && e.c); },
+      function (g) { get1(g).then(function (e) { if (e) { flatPositions(e).catch(function () {}); } }); });
     if (missing) { return empty; }
     if (cons === null) { return setsResult(man, await get1(q)); } // the query is itself a common gram
     var ces = await Promise.all(cons.map(function (c) { return get1(c.gram); }));
