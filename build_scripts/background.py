@@ -17,9 +17,11 @@ import shutil
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from build_scripts.problems import BuildError
+
+R = TypeVar("R")
 
 
 def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -80,6 +82,15 @@ class Background:
             self._process.terminate()
         self._process.join()
         self._receive.close()
+
+
+def in_two(name: str, fn: Callable[..., R], first: Any, second: Any, *args: Any) -> tuple[R, R]:
+    """``fn(first, *args)`` here and ``fn(second, *args)`` in a forked child, at the same time."""
+    other = Background(name, fn, second, *args)
+    try:
+        return fn(first, *args), other.result()
+    finally:
+        other.cancel()
 
 
 def thaw() -> None:

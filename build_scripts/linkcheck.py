@@ -78,18 +78,14 @@ def broken_links(site_dir: Path) -> list[Problem]:
     site = _Site(site_dir)
     pages = sorted(f for f in site.files if f.endswith(".html"))
     if len(pages) < PARALLEL_FROM:
-        return _broken(site, pages)
-    from build_scripts.background import Background
+        return _broken(pages, site)
+    from build_scripts.background import in_two
 
-    other = Background("check-links", _broken, site, pages[1::2])
-    try:
-        mine = _broken(site, pages[0::2])
-        return sorted(mine + other.result(), key=lambda p: (p.file, p.line, p.message))
-    finally:
-        other.cancel()
+    mine, theirs = in_two("check-links", _broken, pages[0::2], pages[1::2], site)
+    return sorted(mine + theirs, key=lambda p: (p.file, p.line, p.message))
 
 
-def _broken(site: _Site, pages: list[str]) -> list[Problem]:
+def _broken(pages: list[str], site: _Site) -> list[Problem]:
     site_dir = site.root
     problems: list[Problem] = []
     known: dict[tuple[str, str], str] = {}  # (where the link is resolved from, link) -> reason

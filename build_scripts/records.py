@@ -100,15 +100,11 @@ def _load_all(folders: list[Path], vocabularies: Vocabularies, root: Path) -> Lo
     """``load_one`` for every folder, in order; a large collection in two processes."""
     if len(folders) < PARALLEL_FROM:
         return _load_some(folders, vocabularies, root)
-    from build_scripts.background import Background
+    from build_scripts.background import in_two
 
     half = len(folders) // 2
-    other = Background("validate", _load_some, folders[half:], vocabularies, root)
-    try:
-        first = _load_some(folders[:half], vocabularies, root)
-        return first + other.result()
-    finally:
-        other.cancel()
+    first, second = in_two("validate", _load_some, folders[:half], folders[half:], vocabularies, root)
+    return first + second
 
 
 def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Reply | None, list[Problem]]:

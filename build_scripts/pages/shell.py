@@ -310,11 +310,8 @@ class Shells:
 
     def remove(self) -> None:
         """Take the shells out of the site (and out of MkDocs' sitemap, which lists them if site_url is set)."""
-        for key in self.shells:
-            shell_page = self.site_dir / site_path(_shell_md_path(*key))
-            shutil.rmtree(shell_page.parent)
-        for leftover in self.site_dir.glob(f"{SHELL_DIR}*"):
-            shutil.rmtree(leftover)
+        for shells in self.site_dir.glob(f"{SHELL_DIR}*"):  # _shell/ and _shell-d1/
+            shutil.rmtree(shells)
         sitemap = self.site_dir / "sitemap.xml"
         if sitemap.exists():
             text = sitemap.read_text(encoding="utf-8")
