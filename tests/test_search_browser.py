@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -12,7 +13,7 @@ import yaml
 
 from build_scripts import records, site
 from build_scripts.paths import REPO_ROOT, Paths
-from build_scripts.search import index, oracle
+from build_scripts.search import index, oracle, query
 from tests.conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -26,14 +27,18 @@ def dataset() -> records.Dataset:
 
 
 @pytest.fixture(scope="module")
-def common_grams_url(built: Paths, tmp_path_factory: pytest.TempPathFactory,
-                     dataset: records.Dataset) -> Iterator[str]:
+def common_grams_site(built: Paths, tmp_path_factory: pytest.TempPathFactory, dataset: records.Dataset) -> Path:
     """The seed site with an index where frequent bigrams are indexed as trigrams (as at 10,000)."""
     copy = tmp_path_factory.mktemp("common") / "site"
     shutil.copytree(built.site, copy)
     shutil.rmtree(copy / "search" / "idx")
     index.write(dataset, copy, index.Options(common=20))
-    server, url = serve(copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def common_grams_url(common_grams_site: Path) -> Iterator[str]:
+    server, url = serve(common_grams_site)
     yield url
     server.shutdown()
 
@@ -176,3 +181,47 @@ def test_snippet_found_through_normalisation(page: Any, site_url: str, dataset: 
     marks = page.eval_on_selector_all(".dg-snippet mark", "els => els.map(e => e.textContent)")
     assert len(marks) == len(got)
     assert all("".join(m.split()).replace(":", "：") == "代表：您提出" for m in marks), marks
+
+
+@pytest.mark.parametrize("q", ["社区治理工作", "昆明市西山区民政局", "云民发〔2021〕118号", "陆林"])
+def test_browser_reads_the_files_the_reference_engine_reads(browser: Any, common_grams_url: str,
+                                                            common_grams_site: Path, q: str) -> None:
+    """The client makes the reference engine's requests, no more: the plan from the manifest, one shard
+    per planned gram, their positions, then page 1 (what the 300 KB and 500 ms figures are measured on)."""
+    context = browser.new_context()
+    pg = context.new_page()
+    requested: list[str] = []
+    pg.on("request", lambda r: requested.append(r.url.split("/search/idx/", 1)[1]) if "/search/idx/" in r.url else None)
+    pg.goto(f"{common_grams_url}search/?q={quote(q)}")
+    pg.wait_for_selector("#dg-search[data-state=done]")
+    context.close()
+    result = query.Index(common_grams_site / "search" / "idx").search(q)
+    page1 = {f"d/{d}.json" for d in result.docs[:10]}
+    assert result.docs
+    assert sorted(requested) == sorted(set(requested))  # nothing fetched twice
+    assert set(requested) == set(result.fetched) | page1 | {"manifest.json", "t2s.json", "facets.json"}
+
+
+def test_first_results_do_not_wait_for_the_facets(page: Any, site_url: str, dataset: records.Dataset) -> None:
+    """facets.json grows with the collection (≈ 100 KB gzip at 100,000 letters): page 1 is shown
+    without it, the facets follow; with a filter in the URL the facets are needed first."""
+    held: list[Any] = []
+    page.route("**/search/idx/facets.json", lambda route: held.append(route))
+    page.goto(f"{site_url}search/?q={quote('社区治理')}")
+    page.wait_for_function("document.querySelectorAll('.dg-result h3 a').length > 0")
+    assert page.get_attribute("#dg-search", "data-state") == "searching"
+    assert page.locator(".dg-facets select").count() == 0
+    assert held, "facets.json was requested"
+    held[0].continue_()
+    page.wait_for_selector("#dg-search[data-state=done]")
+    assert page.locator(".dg-facets select").count() >= 5
+    assert len(page.locator(".dg-result").all()) == min(10, len(oracle.search(dataset, "社区治理")))
+
+    held.clear()
+    page.goto(f"{site_url}search/?q={quote('社区治理')}&year=2023年")
+    page.wait_for_timeout(300)
+    assert page.locator(".dg-result").count() == 0  # filtered results need the facets
+    held[0].continue_()
+    page.wait_for_selector("#dg-search[data-state=done]")
+    years = page.eval_on_selector_all(".dg-meta", "els => els.map(e => e.textContent)")
+    assert years and all("2023-" in y for y in years)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,28 @@ def test_step_writes_only_the_index_folder(tmp_path: Path, dataset: records.Data
     assert [p.name for p in tmp_path.iterdir()] == ["search"]
     assert [p.name for p in (tmp_path / "search").iterdir()] == ["idx"]
     assert (tmp_path / "search" / "idx" / "manifest.json").is_file()
+
+
+def test_manifest_lists_exactly_the_common_grams(tmp_path: Path, dataset: records.Dataset) -> None:
+    """Format 3: the plan is made from the manifest, so its list must be the shards' c flags, both ways."""
+    index.write(dataset, tmp_path, index.Options(common=20))
+    root = tmp_path / "search" / "idx"
+    flagged = set()
+    for shard in (root / "s").glob("*.json"):
+        flagged |= {t for t, e in json.loads(shard.read_text("utf-8")).items() if e.get("c") == 1}
+    listed = json.loads((root / "manifest.json").read_text("utf-8"))["commonGrams"]
+    assert len(flagged) > 20 and any(len(g) >= 3 for g in flagged)  # levels above bigrams exist here
+    assert listed == sorted(flagged)
+
+
+@pytest.mark.parametrize("q", ["社区治理工作", "昆明市西山区民政局", "云民发〔2021〕118号", "代表：您提出"])
+def test_phrase_reads_only_the_shards_of_its_plan(tmp_path: Path, dataset: records.Dataset, q: str) -> None:
+    """No level-by-level exploration: one shard read per planned gram, then positions (issue #4, 500 ms)."""
+    index.write(dataset, tmp_path, index.Options(common=20))
+    ix = query.Index(tmp_path / "search" / "idx")
+    cons = plan(normalise(q), ix.common.__contains__)
+    assert cons is not None and len(cons) >= 2
+    shards = {f"s/{fnv1a(c.gram) % ix.manifest['shards']}.json" for c in cons}
+    result = ix.search(q)
+    assert {f for f in result.fetched if f.startswith("s/")} == shards
+    assert all(f.startswith(("s/", "x/")) for f in result.fetched)

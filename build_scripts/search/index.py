@@ -27,7 +27,7 @@ from build_scripts.search.grams import fnv1a
 from build_scripts.search.spill import Spill
 from build_scripts.search.text import BODY_BASE, body_fields
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 INLINE = 3_000           # a term's entry longer than this (characters of JSON) moves out of its shard
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
 
@@ -153,11 +153,18 @@ def shard_count(total_chars: int) -> int:
     return count
 
 
-def _save_dictionary(put: _Writer, items: Iterator[tuple[str, str, str, bool]], shards_wanted: int) -> int:
-    """Big entries' doc sets and positions go to ``x/`` as they come; shards are written last."""
+def _save_dictionary(put: _Writer, items: Iterator[tuple[str, str, str, bool]],
+                     shards_wanted: int) -> tuple[int, list[str]]:
+    """Big entries' doc sets and positions go to ``x/`` as they come; shards are written last.
+
+    Returns the shard count and the common grams (for the manifest: a query's plan needs no shard).
+    """
     bodies: list[tuple[str, str]] = []
+    common_grams: list[str] = []
     for n, (term, sets, positions, common) in enumerate(items):
         flag = ',"c":1' if common else ""
+        if common:
+            common_grams.append(term)
         whole = "{" + ",".join(x for x in (sets, f'"p":{positions}' if positions else "") if x) + flag + "}"
         if len(whole) > INLINE:
             members = []
@@ -178,7 +185,7 @@ def _save_dictionary(put: _Writer, items: Iterator[tuple[str, str, str, bool]], 
         by_shard.setdefault(fnv1a(term) % shards, []).append(f"{_dump(term)}:{body}")
     for shard, members in sorted(by_shard.items()):
         put(f"s/{shard}.json", "{" + ",".join(members) + "}")
-    return shards
+    return shards, sorted(common_grams)
 
 
 def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexStats:
@@ -194,7 +201,7 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
         present = grams.chars
         del corpus, grams
         terms = len(spill.ids)
-        shards = _save_dictionary(put, spill.items(), options.shards)
+        shards, common_grams = _save_dictionary(put, spill.items(), options.shards)
     finally:
         spill.remove()
     fs = facets(dataset)
@@ -203,7 +210,8 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     put("facets.json", _dump(facet_table(replies, dataset)))
     put("t2s.json", _dump(t2s_table(present)))
     manifest = {"version": FORMAT_VERSION, "docs": len(replies), "shards": shards, "bodyBase": BODY_BASE,
-                "stride": stride, "common": options.common, "levels": levels.last}
+                "stride": stride, "common": options.common, "levels": levels.last,
+                "commonGrams": common_grams}
     put("manifest.json", _dump(manifest))
     put.close()
     return IndexStats(len(replies), characters, terms, shards, put.files, put.bytes, levels.last)

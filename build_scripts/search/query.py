@@ -25,6 +25,7 @@ class Index:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+        self.common = frozenset(self.manifest["commonGrams"])
 
     def _read(self, rel: str, fetched: list[str]) -> Any:
         if rel not in fetched:
@@ -71,34 +72,17 @@ class Index:
             first = {d: ps[0] for d, ps in self.positions(e, fetched).items()}  # a rare bigram
             head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
             return Result(rank(list(first), head), head, fetched)
-        explore = [(i, i + 2) for i in range(len(q) - 1)]  # what search.js prefetches, in the same files
-        while explore:
-            start, end = explore.pop()
-            e = get(q[start:end])
-            if e is not None and "c" in e:
-                explore += ([(start, end + 1)] if end < len(q) else []) + ([(start - 1, end)] if start > 0 else [])
-        missing = False
-
-        def is_common(g: str) -> bool:
-            nonlocal missing
-            e = get(g)
-            missing = missing or e is None
-            return e is not None and "c" in e
-
-        constraints = plan(q, is_common)
-        if missing:
-            return Result([], set(), fetched)
+        common = self.common  # the manifest lists every common gram: the plan reads no shard
+        constraints = plan(q, common.__contains__)
         if constraints is None:  # the whole query is a common gram: its doc sets are exact
             e = get(q)
             assert e is not None
             docs, head = self.doc_sets(e, fetched)
             return Result(rank(docs, head), head, fetched)
-        lists = {}
-        for c in constraints:
-            e = get(c.gram)
-            if e is None:
-                return Result([], set(), fetched)
-            lists[c] = self.positions(e, fetched)
+        found = [get(c.gram) for c in constraints]  # search.js reads these shards at once, then the positions
+        lists = {c: self.positions(e, fetched) for c, e in zip(constraints, found) if e is not None}
+        if len(lists) < len(constraints):  # a gram that occurs nowhere
+            return Result([], set(), fetched)
         first = match(constraints, lists)
         head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
         return Result(rank(list(first), head), head, fetched)

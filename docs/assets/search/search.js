@@ -55,19 +55,25 @@
     return out;
   }
 
-  /* Same rule as grams.plan: cover every character; grow a common gram right, then left. */
-  async function plan(q, isCommon, chosen) {
+  /* Same rule as grams.plan: cover every character; grow a common gram right, then left.
+   * Commonness comes from the manifest, so the plan is known before any shard is read. */
+  function plan(q, isCommon) {
     var out = [], n = q.length, i = 0;
     while (i < n) {
       var start = Math.min(i, n - 2), end = start + 2;
-      while (await isCommon(q.slice(start, end))) {
+      while (isCommon(q.slice(start, end))) {
         if (end < n) { end += 1; } else if (start > 0) { start -= 1; } else { return null; }
       }
-      if (chosen) { chosen(q.slice(start, end)); }
       out.push({ gram: q.slice(start, end), offset: start });
       i = end;
     }
     return out;
+  }
+
+  var commonSets = new WeakMap();
+  function commonSet(man) {
+    if (!commonSets.has(man)) { commonSets.set(man, new Set(man.commonGrams)); }
+    return commonSets.get(man);
   }
 
   async function setsResult(man, e) {
@@ -90,26 +96,14 @@
       var e1 = await get1(q);
       return e1 ? setsResult(man, e1) : empty;
     }
-    /* Fetch every bigram's shard at once and, as soon as a gram proves common, the grams that
-     * extend it within the query (what plan will ask for), so the levels load in parallel. */
-    var explore = function (start, end) {
-      get1(q.slice(start, end)).then(function (e) {
-        if (!e || !e.c) { return; }
-        if (end < q.length) { explore(start, end + 1); }
-        if (start > 0) { explore(start - 1, end); }
-      });
-    };
-    for (var i = 0; i < q.length - 1; i++) { explore(i, i + 2); }
-    var missing = false;
-    /* A gram the plan settles on needs its positions: start that fetch now, while the plan is
-     * still exploring the levels for the rest of the query (the same files, one wait fewer). */
-    var cons = await plan(q, async function (g) { var e = await get1(g); if (!e) { missing = true; } return !!(e && e.c); },
-      function (g) { get1(g).then(function (e) { if (e) { flatPositions(e).catch(function () {}); } }); });
-    if (missing) { return empty; }
+    var common = commonSet(man);
+    var cons = plan(q, function (g) { return common.has(g); });
     if (cons === null) { return setsResult(man, await get1(q)); } // the query is itself a common gram
-    var ces = await Promise.all(cons.map(function (c) { return get1(c.gram); }));
-    if (ces.some(function (e) { return !e; })) { return empty; }
-    var flats = await Promise.all(ces.map(flatPositions));
+    /* Every planned gram's shard at once; each gram's positions as soon as its entry is in. */
+    var flats = await Promise.all(cons.map(function (c) {
+      return get1(c.gram).then(function (e) { return e ? flatPositions(e) : null; });
+    }));
+    if (flats.some(function (f) { return f === null; })) { return empty; } // a gram that occurs nowhere
     var lists = flats.map(function (f) { return positions(f, man.stride); });
     var anchor = 0;
     lists.forEach(function (l, k) { if (l.size < lists[anchor].size) { anchor = k; } });
@@ -240,14 +234,16 @@
     if (push) { history.pushState(null, "", this.url()); }
     this.root.setAttribute("data-state", "searching");
     bytes = 0;
-    var facets = get("facets.json");
+    var facets = get("facets.json");  // grows with the collection: awaited first only when a filter is set
+    var filtering = Object.keys(this.filters).some(function (k) { return self.filters[k]; });
     return Promise.all([get("manifest.json"), get("t2s.json")]).then(function (r) {
       var man = r[0], q = normalise(raw, r[1]);
       self.man = man; self.t2s = r[1]; self.q = q;
-      return Promise.all([run(man, q), facets]);
+      return Promise.all([run(man, q), filtering ? facets : null]);
     }).then(function (r) {
-      self.result = r[0]; self.facets = r[1];
-      return self.render(started);
+      self.result = r[0];
+      if (r[1]) { self.facets = r[1]; }
+      return self.render(started, facets);
     }).catch(function (err) {
       self.status.textContent = "检索出错：" + err.message;
       self.root.setAttribute("data-state", "error");
@@ -256,6 +252,7 @@
 
   App.prototype.filtered = function () {
     var fx = this.facets, filters = this.filters;
+    if (!fx) { return this.result.docs; } // no filter is set before the facets are in (go)
     var active = fx.facets.map(function (f, i) {
       return filters[f.slug] ? { i: i, v: f.values.indexOf(filters[f.slug]) } : null;
     }).filter(Boolean);
@@ -265,7 +262,7 @@
     });
   };
 
-  App.prototype.render = function (started) {
+  App.prototype.render = function (started, facets) {
     var self = this, docs = this.filtered();
     this.docs = docs;
     this.list.textContent = "";
@@ -278,11 +275,14 @@
         (docs.length !== this.result.docs.length ? "（共 " + this.result.docs.length + " 件，已按条件筛选）" : "");
     }
     document.title = (raw ? raw + " - " : "") + "检索 - 答复公开";
-    var page = this.showMore();  // fetch page 1 first, count facets while it loads
-    this.renderFacets();
-    return page.then(function () {  // page 1 shown: titles, metadata and snippets
+    return this.showMore().then(function () {  // page 1 shown: titles, metadata and snippets
+      /* first: from this search's start; sinceNavigation: from the page request (a ?q= link opened) */
+      window.dgSearchTiming = { first: performance.now() - started, sinceNavigation: performance.now(), bytes: bytes };
+      return facets || self.facets;
+    }).then(function (fx) {  // then the facets, counted over the results
+      self.facets = fx;
+      self.renderFacets();
       self.root.setAttribute("data-state", "done");
-      window.dgSearchTiming = { first: performance.now() - started, bytes: bytes };
     });
   };
 
@@ -350,10 +350,10 @@
     return Promise.all(items);
   };
 
-  document.addEventListener("DOMContentLoaded", function () {
+  /* The script comes after the search box: start at once, before the theme's scripts run. */
+  function start() {
     var root = document.getElementById("dg-search");
-    if (!root) { return; }
-    var app = new App(root);
-    app.fromUrl();
-  });
+    if (root) { new App(root).fromUrl(); }
+  }
+  if (document.getElementById("dg-search")) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 })();
