@@ -225,3 +225,18 @@ def test_first_results_do_not_wait_for_the_facets(page: Any, site_url: str, data
     page.wait_for_selector("#dg-search[data-state=done]")
     years = page.eval_on_selector_all(".dg-meta", "els => els.map(e => e.textContent)")
     assert years and all("2023-" in y for y in years)
+
+
+def test_search_works_without_workers(browser: Any, site_url: str, dataset: records.Dataset) -> None:
+    """The engine runs in a Worker; where none can be made, the same engine runs on the page."""
+    context = browser.new_context()
+    context.add_init_script("delete window.Worker;")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    for q in ("社区减负", "陆林", "云民发〔2021〕118号"):
+        assert set(search(pg, site_url, q)) == oracle.search(dataset, q)
+    assert pg.evaluate("typeof window.Worker") == "undefined"
+    assert pg.locator(".dg-snippet mark").count() >= 1
+    assert errors == []
+    context.close()

@@ -2,9 +2,14 @@
  * No dependencies. Letter text only ever reaches the page through textContent. */
 (function () {
   "use strict";
-  var script = document.currentScript;
-  var BASE = new URL("../../search/idx/", script ? script.src : location.href);
-  var SITE = new URL("../../", script ? script.src : location.href);
+  /* One file, two roles. In a Worker it is the engine: it fetches the index, answers queries and
+   * cuts snippets, off the page's main thread, so a ?q= link's search runs while the theme's
+   * styles and scripts are still loading. On the page it is the interface: it asks the engine and
+   * renders. The search page starts the engine from an inline script right after the search box. */
+  var IN_WORKER = typeof document === "undefined";
+  var HERE = IN_WORKER ? self.location.href : (document.currentScript ? document.currentScript.src : location.href);
+  var BASE = new URL("../../search/idx/", HERE);
+  var SITE = new URL("../../", HERE);
   var PAGE = 10;
   var cache = new Map();
   var bytes = 0;
@@ -178,7 +183,93 @@
     return null;
   }
 
+  /* ------------------------------------------------------------------ engine (in the Worker) */
+
+  /* What the result list shows of one reply: its metadata and the snippet, never its whole text. */
+  function item(d, m, q, t2s) {
+    return { d: d, url: m.url, title: m.title, agency: m.agency, date: m.date, kind: m.kind, category: m.category,
+             proposal_title: m.proposal_title, snippet: q ? snippet(m, q, t2s) : null };
+  }
+
+  function items(docs, q) {
+    return get("t2s.json").then(function (t2s) {
+      return Promise.all(docs.map(function (d) {
+        return get("d/" + d + ".json").then(function (m) { return item(d, m, q, t2s); });
+      }));
+    });
+  }
+
+  /* {type: "search", id, search: a location.search} -> {id, q, docs, head, items, bytes}: the ranked
+   * doc ids, those matching in a head field, and page 1 when no filter is set (with a filter the
+   * page asks for its own page 1: {type: "items", id, q, docs} -> {id, items}). */
+  function answer(msg) {
+    if (msg.type === "items") {
+      return items(msg.docs, msg.q).then(function (list) { return { id: msg.id, items: list }; });
+    }
+    var params = new URLSearchParams(msg.search), filtering = false;
+    params.forEach(function (v, k) { if (k !== "q" && v) { filtering = true; } });
+    bytes = 0;
+    return Promise.all([get("manifest.json"), get("t2s.json")]).then(function (r) {
+      var q = normalise(params.get("q") || "", r[1]);
+      return run(r[0], q).then(function (res) {
+        return (filtering ? Promise.resolve([]) : items(res.docs.slice(0, PAGE), q)).then(function (list) {
+          return { id: msg.id, q: q, docs: res.docs, head: Array.from(res.head), items: list, bytes: bytes };
+        });
+      });
+    });
+  }
+
+  if (IN_WORKER) {
+    self.onmessage = function (ev) {
+      answer(ev.data).then(function (out) { self.postMessage(out); },
+                           function (err) { self.postMessage({ id: ev.data.id, error: String(err && err.message || err) }); });
+    };
+    return;
+  }
+
   /* ------------------------------------------------------------------ page */
+
+  /* The page's side of the engine: numbered questions, answers matched by id. `boot` is what the
+   * search page's inline script started: {worker, box: answers that came before this script, search}. */
+  function Engine(boot) {
+    var self = this;
+    this.boot = boot && boot.worker ? boot : null;
+    this.next = 1;
+    this.waiting = new Map();
+    this.early = new Map();
+    try {
+      this.worker = this.boot ? this.boot.worker : new Worker(HERE);
+    } catch (err) {  // no Worker (or one refused): the same engine on the page
+      this.worker = null;
+      return;
+    }
+    this.worker.onmessage = function (ev) { self.receive(ev.data); };
+    if (this.boot) { this.boot.box.splice(0).forEach(function (m) { self.receive(m); }); }
+  }
+
+  Engine.prototype.receive = function (m) {
+    var w = this.waiting.get(m.id);
+    if (!w) { this.early.set(m.id, m); return; }
+    this.waiting.delete(m.id);
+    if (m.error) { w.reject(new Error(m.error)); } else { w.resolve(m); }
+  };
+
+  Engine.prototype.ask = function (msg) {
+    var self = this, id;
+    if (!this.worker) { return answer(msg); }
+    if (msg.type === "search" && this.boot && msg.search === this.boot.search) {
+      id = 0;  // the inline script asked this already, while the page was loading
+      this.boot = null;
+    } else {
+      id = this.next++;
+      msg.id = id;
+      this.worker.postMessage(msg);
+    }
+    return new Promise(function (resolve, reject) {
+      self.waiting.set(id, { resolve: resolve, reject: reject });
+      if (self.early.has(id)) { var m = self.early.get(id); self.early.delete(id); self.receive(m); }
+    });
+  };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -187,8 +278,9 @@
     return e;
   }
 
-  function App(root) {
+  function App(root, engine) {
     this.root = root;
+    this.engine = engine;
     this.form = root.querySelector("form");
     this.input = root.querySelector("input[name=q]");
     this.status = root.querySelector(".dg-status");
@@ -229,19 +321,23 @@
     return "?" + params.toString();
   };
 
+  App.prototype.facetsFile = function () {
+    if (!this.facetsAsked) { this.facetsAsked = get("facets.json"); }
+    return this.facetsAsked;
+  };
+
   App.prototype.go = function (push) {
-    var self = this, started = performance.now(), raw = this.input.value;
+    var self = this, started = performance.now();
     if (push) { history.pushState(null, "", this.url()); }
     this.root.setAttribute("data-state", "searching");
-    bytes = 0;
-    var facets = get("facets.json");  // grows with the collection: awaited first only when a filter is set
+    var facets = this.facetsFile();  // grows with the collection: awaited first only when a filter is set
     var filtering = Object.keys(this.filters).some(function (k) { return self.filters[k]; });
-    return Promise.all([get("manifest.json"), get("t2s.json")]).then(function (r) {
-      var man = r[0], q = normalise(raw, r[1]);
-      self.man = man; self.t2s = r[1]; self.q = q;
-      return Promise.all([run(man, q), filtering ? facets : null]);
-    }).then(function (r) {
-      self.result = r[0];
+    return Promise.all([this.engine.ask({ type: "search", search: location.search }), filtering ? facets : null]).then(function (r) {
+      var res = r[0];
+      self.q = res.q;
+      self.bytes = res.bytes;
+      self.result = { docs: res.docs, head: new Set(res.head) };
+      self.items = new Map(res.items.map(function (it) { return [it.d, it]; }));
       if (r[1]) { self.facets = r[1]; }
       return self.render(started, facets);
     }).catch(function (err) {
@@ -249,7 +345,6 @@
       self.root.setAttribute("data-state", "error");
     });
   };
-
   App.prototype.filtered = function () {
     var fx = this.facets, filters = this.filters;
     if (!fx) { return this.result.docs; } // no filter is set before the facets are in (go)
@@ -277,7 +372,7 @@
     document.title = (raw ? raw + " - " : "") + "检索 - 答复公开";
     return this.showMore().then(function () {  // page 1 shown: titles, metadata and snippets
       /* first: from this search's start; sinceNavigation: from the page request (a ?q= link opened) */
-      window.dgSearchTiming = { first: performance.now() - started, sinceNavigation: performance.now(), bytes: bytes };
+      window.dgSearchTiming = { first: performance.now() - started, sinceNavigation: performance.now(), bytes: self.bytes };
       return facets || self.facets;
     }).then(function (fx) {  // then the facets, counted over the results
       self.facets = fx;
@@ -320,40 +415,43 @@
     });
   };
 
-  /* The next page of results: one file per reply holds what its entry shows and its text. */
+  /* The next page of results: page 1 came with the answer; later pages are asked for. */
   App.prototype.showMore = function () {
     var self = this, page = this.docs.slice(this.shown, this.shown + PAGE);
     this.shown += page.length;
     this.more.hidden = this.shown >= this.docs.length;
-    var items = page.map(function (d) {
-      var li = el("li", "dg-result");
-      self.list.appendChild(li);
-      return get("d/" + d + ".json").then(function (m) {
-        var h = el("h3", "dg-title");
-        var a = el("a", null, m.title);
-        a.href = new URL(m.url, SITE).href;
-        h.appendChild(a);
-        li.appendChild(h);
-        if (self.result.head.has(d)) { li.appendChild(el("span", "dg-badge", "标题或文号命中")); }
-        var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
-        li.appendChild(el("p", "dg-meta", line));
-        if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
-        var s = snippet(m, self.q, self.t2s);
-        if (!s) { return; }
-        var p = el("p", "dg-snippet");
-        p.appendChild(document.createTextNode(s.before));
-        p.appendChild(el("mark", null, s.match));
-        p.appendChild(document.createTextNode(s.after));
-        li.appendChild(p);
-      });
+    var lis = page.map(function (d) { return self.list.appendChild(el("li", "dg-result")); });
+    var missing = page.filter(function (d) { return !self.items.has(d); });
+    var ready = missing.length ? this.engine.ask({ type: "items", q: this.q, docs: missing }) : Promise.resolve({ items: [] });
+    return ready.then(function (r) {
+      r.items.forEach(function (it) { self.items.set(it.d, it); });
+      page.forEach(function (d, k) { self.renderItem(lis[k], self.items.get(d)); });
     });
-    return Promise.all(items);
+  };
+
+  App.prototype.renderItem = function (li, m) {
+    var h = el("h3", "dg-title");
+    var a = el("a", null, m.title);
+    a.href = new URL(m.url, SITE).href;
+    h.appendChild(a);
+    li.appendChild(h);
+    if (this.result.head.has(m.d)) { li.appendChild(el("span", "dg-badge", "标题或文号命中")); }
+    var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
+    li.appendChild(el("p", "dg-meta", line));
+    if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
+    var s = m.snippet;
+    if (!s) { return; }
+    var p = el("p", "dg-snippet");
+    p.appendChild(document.createTextNode(s.before));
+    p.appendChild(el("mark", null, s.match));
+    p.appendChild(document.createTextNode(s.after));
+    li.appendChild(p);
   };
 
   /* The script comes after the search box: start at once, before the theme's scripts run. */
   function start() {
     var root = document.getElementById("dg-search");
-    if (root) { new App(root).fromUrl(); }
+    if (root) { new App(root, new Engine(window.dgSearchBoot)).fromUrl(); }
   }
   if (document.getElementById("dg-search")) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 })();
