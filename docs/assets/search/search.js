@@ -156,11 +156,11 @@
     return { n: n.join(""), o: o };
   }
 
-  function cut(text, start, end) {
+  function cut(text, start, end, field) {
     var from = Math.max(0, start - 40), to = Math.min(text.length, end + 80);
     var clean = function (s) { return s.replace(/\s+/g, " "); };
     return { before: (from > 0 ? "…" : "") + clean(text.slice(from, start)), match: clean(text.slice(start, end)),
-             after: clean(text.slice(end, to)) + (to < text.length ? "…" : "") };
+             after: clean(text.slice(end, to)) + (to < text.length ? "…" : ""), field: field, at: start };
   }
 
   /* The first match, body first: the original text as written (most letters are), else each
@@ -170,7 +170,7 @@
     var fields = (doc.body || []).concat(head), f, at;
     for (f = 0; f < fields.length; f++) {
       at = fields[f].indexOf(q);
-      if (at >= 0) { return cut(fields[f], at, at + q.length); }
+      if (at >= 0) { return cut(fields[f], at, at + q.length, f); }
     }
     for (f = 0; f < fields.length; f++) {
       var text = fields[f], m = normMap(text, t2s);
@@ -178,17 +178,29 @@
       if (at < 0) { continue; }
       var end = m.o[at + q.length - 1] + 1;
       while (end < text.length && /[\udc00-\udfff]/.test(text[end])) { end++; }
-      return cut(text, m.o[at], end);
+      return cut(text, m.o[at], end, f);
     }
     return null;
   }
 
   /* ------------------------------------------------------------------ engine (in the Worker) */
 
+  /* The page of a long letter that holds a body match: `parts` lists where pages 2, 3, … start,
+   * as [body field index, offset] (FORMAT.md); a match in the head is on page 1. */
+  function partOf(m, s) {
+    var page = 0;
+    if (s && m.parts && s.field < (m.body || []).length) {
+      m.parts.forEach(function (p, k) { if (p[0] < s.field || (p[0] === s.field && p[1] <= s.at)) { page = k + 1; } });
+    }
+    return page;
+  }
+
   /* What the result list shows of one reply: its metadata and the snippet, never its whole text. */
   function item(d, m, q, t2s) {
-    return { d: d, url: m.url, title: m.title, agency: m.agency, date: m.date, kind: m.kind, category: m.category,
-             proposal_title: m.proposal_title, snippet: q ? snippet(m, q, t2s) : null };
+    var s = q ? snippet(m, q, t2s) : null, page = partOf(m, s);
+    return { d: d, url: page ? m.url + (page + 1) + "/" : m.url, page: page ? page + 1 : 0, pages: m.parts ? m.parts.length + 1 : 1,
+             title: m.title, agency: m.agency, date: m.date, kind: m.kind, category: m.category,
+             proposal_title: m.proposal_title, snippet: s && { before: s.before, match: s.match, after: s.after } };
   }
 
   function items(docs, q) {
@@ -439,6 +451,7 @@
     var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
     li.appendChild(el("p", "dg-meta", line));
     if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
+    if (m.page) { li.appendChild(el("p", "dg-part", "正文第" + m.page + "页（共" + m.pages + "页）")); }
     var s = m.snippet;
     if (!s) { return; }
     var p = el("p", "dg-snippet");
