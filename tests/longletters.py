@@ -63,3 +63,12 @@ def add(paths: Paths, number: str, sections: list[dict[str, Any]], **fields: Any
 
 def read(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+MANY, ONE_PARAGRAPH, ONE_SENTENCE = "530112-2020-yian-901", "530112-2020-yian-902", "530112-2020-yian-903"
+
+
+def add_all(paths: Paths) -> list[str]:
+    """The three long letters: many sections, one giant paragraph, one giant sentence."""
+    return [add(paths, "901", sections_many()), add(paths, "902", sections_one_paragraph()),
+            add(paths, "903", sections_one_sentence())]
