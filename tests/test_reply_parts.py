@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -23,7 +24,7 @@ from longletters import MANY, ONE_PARAGRAPH, ONE_SENTENCE
 from sitetree import tree
 from test_shell import _mkdocs_reference, _normalise
 
-from build_scripts import records, site
+from build_scripts import linkcheck, records, site
 from build_scripts.pages import parts, reply
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search.text import body_fields
@@ -290,6 +291,17 @@ def test_pages_in_parts_are_what_mkdocs_renders(long_built: Paths, tmp_path: Pat
         ours = _normalise((long_built.site / page).read_text(encoding="utf-8"), page)
         theirs = _normalise((reference / page).read_text(encoding="utf-8"), page)
         assert ours == theirs, f"{page} differs from MkDocs' rendering"
+
+
+def test_the_link_check_follows_the_links_between_parts(long_built: Paths, tmp_path: Path) -> None:
+    """A missing part is a broken link on every page that links it (page 1's contents and every part's navigation)."""
+    copy = tmp_path / "site"
+    shutil.copytree(long_built.site, copy)
+    assert linkcheck.broken_links(copy) == []
+    shutil.rmtree(copy / "replies" / MANY / "3")
+    broken = {(Path(p.file).parent.relative_to(copy).as_posix(), p.message.split(":")[0]) for p in linkcheck.broken_links(copy)}
+    n = len(_pages(long_built, MANY))
+    assert broken == {(f"replies/{MANY}", "'3/'")} | {(f"replies/{MANY}/{k}", "'../3/'") for k in range(2, n + 1) if k != 3}
 
 
 def test_a_page_that_cannot_fit_fails_the_build_naming_the_record(tmp_path: Path) -> None:
