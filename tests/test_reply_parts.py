@@ -24,9 +24,10 @@ from longletters import MANY, ONE_PARAGRAPH, ONE_SENTENCE
 from sitetree import tree
 from test_shell import _mkdocs_reference, _normalise
 
-from build_scripts import linkcheck, records, site
+from build_scripts import linkcheck, pages, records, site
 from build_scripts.pages import parts, reply
 from build_scripts.paths import REPO_ROOT, Paths
+from build_scripts.problems import BuildError
 from build_scripts.search.text import body_fields
 from build_scripts.settings import Settings
 
@@ -286,8 +287,8 @@ def test_two_builds_are_byte_identical(long_built: Paths, tmp_path: Path) -> Non
 def test_pages_in_parts_are_what_mkdocs_renders(long_built: Paths, tmp_path: Path) -> None:
     """The continuation pages go through the shells like every reply page: the same HTML as MkDocs'."""
     reference = _mkdocs_reference(tmp_path, long_built)
-    pages = [f"{url}index.html" for reply_id in LONG for url in _pages(long_built, reply_id)]
-    for page in pages:
+    written = [f"{url}index.html" for reply_id in LONG for url in _pages(long_built, reply_id)]
+    for page in written:
         ours = _normalise((long_built.site / page).read_text(encoding="utf-8"), page)
         theirs = _normalise((reference / page).read_text(encoding="utf-8"), page)
         assert ours == theirs, f"{page} differs from MkDocs' rendering"
@@ -315,3 +316,14 @@ def test_a_page_that_cannot_fit_fails_the_build_naming_the_record(tmp_path: Path
     assert (f"datasets/replies/{reply_id}/reply.yaml: sections: [page-too-large] the reply's pages cannot be kept "
             "within 60,000 bytes: page 1 cannot hold any of the text") in done.stderr + done.stdout
     assert not paths.site.exists()
+
+
+def test_a_written_reply_page_over_the_budget_fails_the_build(long_built: Paths) -> None:
+    """The last line of defence: every reply page is measured as it is written (browse pages are not reply pages)."""
+    bulk = pages.Bulk(_dataset(long_built), "", {})
+    bulk.check_size(f"replies/{MANY}/2.md", Settings.reply_page_bytes)
+    bulk.check_size("browse/agency/index.md", 10 * Settings.reply_page_bytes)
+    with pytest.raises(BuildError, match=re.escape(
+            f"datasets/replies/{MANY}/reply.yaml: sections: [page-too-large] its page replies/{MANY}/2/index.html "
+            "has 60,001 bytes, over the 60,000-byte budget")):
+        bulk.check_size(f"replies/{MANY}/2.md", Settings.reply_page_bytes + 1)

@@ -19,8 +19,6 @@ from tqdm import tqdm
 
 from build_scripts import releases
 from build_scripts.pages import apidoc, browse, changelog, data, home, parts, quality, reply, shell, stats
-from build_scripts.paths import relative
-from build_scripts.problems import BuildError, Problem, Report
 from build_scripts.records import Dataset
 
 BROWSE_OVERVIEW = "browse/index.md"
@@ -73,10 +71,9 @@ class Bulk:
             return
         reply_id = md_path.removeprefix("replies/").removesuffix(".md").split("/")[0]
         folder = next(r.folder for r in self.dataset.replies if r.id == reply_id)
-        raise BuildError(Report.of([Problem(
-            relative(folder / "reply.yaml", folder.parents[2]), 0, "sections", "page-too-large",
-            f"its page {shell.site_path(md_path)} has {size:,} bytes, over the {parts.BUDGET:,}-byte budget",
-            "a build bug: parts.estimate under-estimated this page; raise its allowances")]))
+        raise parts.too_large(
+            folder, f"its page {shell.site_path(md_path)} has {size:,} bytes, over the {parts.BUDGET:,}-byte budget",
+            "a build bug: parts.estimate under-estimated this page; raise its allowances")
 
 
 def bulk(dataset: Dataset) -> Bulk:

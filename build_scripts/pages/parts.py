@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, NoReturn
 
 from build_scripts.pages import reply as reply_page
@@ -259,8 +260,12 @@ def _last_true(items: list[Pos], test: Callable[[Pos], bool]) -> Pos | None:
 
 
 def _fail(reply: Reply, budget: int, what: str) -> NoReturn:
-    record = reply.folder / "reply.yaml"
-    raise BuildError(Report.of([Problem(
-        relative(record, reply.folder.parents[2]), 0, "sections", "page-too-large",
-        f"the reply's pages cannot be kept within {budget:,} bytes: {what}",
-        "shorten the notes, evidence or other values shown on the page, or raise Settings.reply_page_bytes")]))
+    raise too_large(reply.folder, f"the reply's pages cannot be kept within {budget:,} bytes: {what}",
+                    "shorten the notes, evidence or other values shown on the page, or raise Settings.reply_page_bytes")
+
+
+def too_large(folder: Path, message: str, hint: str) -> BuildError:
+    """The build error for a reply whose page is over the budget, naming its record."""
+    record = folder / "reply.yaml"
+    return BuildError(Report.of([Problem(relative(record, folder.parents[2]), 0, "sections", "page-too-large",
+                                         message, hint)]))

@@ -125,27 +125,26 @@ def _part_head(reply: Reply, url: str) -> str:
     when = date_zh(reply["reply_date"]) if reply["reply_date"] else "日期未注明"
     meta = " · ".join(escape.html(v) for v in (reply["agency"], when, reply["doc_number"] or "未印文号"))
     first = escape.html(rel(url, reply_url(reply.id)))
-    raw = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+    raw = _raw_href(reply, url)
     record = escape.html(rel(url, record_path(reply.id)))
-    return (
-        f'<div class="part-head"><p class="part-meta">{meta}</p>'
-        f'<p><a href="{first}">返回第1页：答复信息、摘要、来源与引用</a></p>'
-        f'<p>全文在一个文件中（便于查找、打印）：本站保存的<a href="{raw}">原件</a>，'
-        f'或<a href="{record}" type="application/json">JSON 记录</a>（含分节正文）。</p></div>\n'
-    )
+    back = f'<p><a href="{first}">返回第1页：答复信息、摘要、来源与引用</a></p>'
+    whole = (f'<p>全文在一个文件中（便于查找、打印）：本站保存的<a href="{raw}">原件</a>，'
+             f'或<a href="{record}" type="application/json">JSON 记录</a>（含分节正文）。</p>')
+    return f'<div class="part-head"><p class="part-meta">{meta}</p>{back}{whole}</div>\n'
 
 
 def part_nav(window: Window, label: str) -> str:
     """正文分页: which part this is, links to every part (the current one marked), 上一页 and 下一页."""
-    def link(n: int, text: str, current: bool = False) -> str:
-        here = ' aria-current="page"' if current else ""
-        return f'<li><a{here} href="{escape.html(rel(window.url, window.urls[n - 1]))}">{text}</a></li>'
+    def link(n: int, text: str, cls: str = "") -> str:
+        here = ' aria-current="page"' if text == f"第{k}页" else ""
+        item = f'<li class="{cls}">' if cls else "<li>"
+        return f'{item}<a{here} href="{escape.html(rel(window.url, window.urls[n - 1]))}">{text}</a></li>'
 
     k, n = window.number, window.count
-    items = [link(k - 1, "上一页", False).replace("<li>", '<li class="part-prev">', 1)] if k > 1 else []
-    items += [link(i, f"第{i}页", i == k) for i in range(1, n + 1)]
+    items = [link(k - 1, "上一页", "part-prev")] if k > 1 else []
+    items += [link(i, f"第{i}页") for i in range(1, n + 1)]
     if k < n:
-        items.append(link(k + 1, "下一页").replace("<li>", '<li class="part-next">', 1))
+        items.append(link(k + 1, "下一页", "part-next"))
     return (f'<nav class="reply-parts" aria-label="{label}"><p class="reply-parts-note">正文较长，分 {n} 页显示，'
             f'本页为第 {k} 页。</p><ul>{"".join(items)}</ul></nav>\n')
 
@@ -232,8 +231,13 @@ def _category(reply: Reply, dataset: Dataset) -> str:
     )
 
 
+def _raw_href(reply: Reply, url: str) -> str:
+    """The link to the raw letter as this site publishes it (``letters/<id>/…``), from ``url``."""
+    return escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+
+
 def _source_link(reply: Reply, url: str) -> str:
-    raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+    raw_href = _raw_href(reply, url)
     original = f'<a href="{raw_href}">原件</a>'
     if reply["source_url"]:
         return (
@@ -396,7 +400,7 @@ def _sections(reply: Reply, window: Window | None = None) -> str:
 # --- provenance, notes, related -----------------------------------------------------------------
 
 def _source(reply: Reply, url: str, evidence: dict[str, list[dict[str, Any]]]) -> str:
-    raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+    raw_href = _raw_href(reply, url)
     source = (
         f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">{escape.html(reply["source_url"])}</a>'
         if reply["source_url"] else "原件不是从网页获取，或未记录网址"
