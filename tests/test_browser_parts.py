@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import serve
-from longletters import ONE_PARAGRAPH
+from longletters import MANY, ONE_PARAGRAPH
 from test_reader_browser import LAYOUT_PROBLEMS, _axe, _open, _tab_through
 
 from build_scripts import records
@@ -53,14 +53,14 @@ def test_next_page_leads_to_the_second_part(browser: Any, long_url: str, long_bu
 
 
 def test_the_part_links_work_from_the_keyboard(browser: Any, long_url: str) -> None:
-    page = _open(browser, long_url + FIRST + "2/", width=360, height=800)
+    page = _open(browser, long_url + f"replies/{MANY}/2/", width=360, height=800)
     try:
         reached, offscreen = _tab_through(page, 60)
         assert "../3/" in reached and "../" in reached, reached  # 下一页 and 上一页 / 第1页
         assert offscreen == []
         page.locator('nav[aria-label="正文分页"]').get_by_role("link", name="下一页").focus()
         page.keyboard.press("Enter")
-        page.wait_for_url(long_url + FIRST + "3/")
+        page.wait_for_url(long_url + f"replies/{MANY}/3/")
         assert "（第3页，共" in page.locator("h1").inner_text()
     finally:
         page.context.close()

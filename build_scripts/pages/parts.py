@@ -28,7 +28,7 @@ from typing import Callable, NoReturn
 
 from build_scripts.pages import reply as reply_page
 from build_scripts.pages import related, shell
-from build_scripts.pages.model import reply_url
+from build_scripts.pages.model import reply_url, scheme_code
 from build_scripts.pages.reply import Pos, Window, body_field_places
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
@@ -37,14 +37,15 @@ from build_scripts.settings import Settings
 
 BUDGET = Settings.reply_page_bytes
 
-CHROME_BYTES = 14_000
-"""Upper bound of the theme's bytes around a reply page's article and table of contents, the
-title and description aside (measured: 11.8 KB at replies/<id>/, a few bytes more one level down)."""
-TOC_BYTES, TOC_ITEM_BYTES = 400, 300
-"""Upper bound of the theme's table of contents: its frame, and each item besides its title (twice)."""
-SCAFFOLD_BYTES = 14_000
-"""Upper bound of a reply page's own markup that does not come from the record (labels, classes,
-the citation block, links): used by ``upper_bound`` only."""
+CHROME_BYTES = 12_000
+"""Upper bound of the theme's bytes around a reply page's article and table of contents, the title
+and description aside (measured over 10,099 reply pages at 10,000 letters: 11,053–11,161 bytes)."""
+TOC_BYTES, TOC_ITEM_BYTES = 400, 200
+"""Upper bound of the theme's table of contents: its frame, and each item besides its title (twice);
+measured: at most 131 bytes over 200 per item."""
+SCAFFOLD_BYTES = 3_000
+"""A reply page's own markup that no other term of ``upper_bound`` covers (the others are generous:
+measured, the bound is 5.1–9.4 KB above the page over 10,000 synthetic letters, 4 KB on the seeds)."""
 MAX_PARTS = 1000
 """A letter that would need more pages than this is refused (it is far beyond any real letter)."""
 
@@ -111,12 +112,18 @@ def _escaped(text: str | None) -> int:
     return len(text.encode()) + 5 * len(_ESCAPED.findall(text))
 
 
+MANY_TIMES = {"title": 8, "agency": 8}
+"""Record values a reply page shows more than four times (<title>, header, h1, citations, …)."""
+
+
 def upper_bound(reply: Reply, dataset: Dataset) -> int:
     """Bytes the unsplit page can at most have, from the record's text alone (no rendering).
 
     The letter text is on the page once; a heading five times (page, contents, the theme's
-    contents twice, the summary); notes and evidence once; every other value of the record at most
-    eight times; the related replies' titles and agencies once each.
+    contents twice, the summary); notes and evidence once; the title and agency eight times, every
+    other value four; topic names and the 办理类型's definition from the vocabularies; the related
+    replies' titles and agencies once each. ``SCAFFOLD_BYTES`` is the rest (measured; the tests
+    check that the bound holds).
     """
     total = CHROME_BYTES + TOC_BYTES + SCAFFOLD_BYTES
     for section in reply["sections"]:
@@ -126,15 +133,24 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
         total += sum(_escaped(str(v)) for v in note.values() if v) + 300
     for span in reply.data.get("evidence") or []:
         total += _escaped(str(span["quote"])) + 250
-    skip = {"sections", "notes", "evidence"}
     for key, value in reply.data.items():
-        if key not in skip and value:
-            total += 8 * (sum(_escaped(str(v)) for v in value) + 10 * len(value) if isinstance(value, list)
-                          else _escaped(str(value)))
+        if key not in _APART and value:
+            size = sum(_escaped(str(v)) + 10 for v in value) if isinstance(value, list) else _escaped(str(value))
+            total += MANY_TIMES.get(key, 4) * size
+    names = {t["id"]: t["name"] for t in dataset.vocab.topics}
+    total += sum(2 * _escaped(t) + _escaped(names.get(t, "")) + 120 for t in reply["topics"])
+    category = scheme_code(dataset, reply)
+    if category:
+        total += sum(_escaped(str(category.get(k, ""))) for k in ("code", "label", "definition"))
+        total += _escaped(str(category["scheme"].get("issuer", ""))) + 200
     found = related.links(dataset, reply)
     others = [*found.same_topics, *found.same_agency, *found.same_proposer, *[r for r in (found.older, found.newer) if r]]
     total += sum(_escaped(r["title"]) + _escaped(r["agency"]) + 400 for r in others)
     return total
+
+
+_APART = frozenset({"sections", "notes", "evidence", "topics"})
+"""Record values ``upper_bound`` counts on their own."""
 
 
 # --- cutting ----------------------------------------------------------------------------------
