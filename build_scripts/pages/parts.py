@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import Any, Callable, NoReturn
 
 from build_scripts.pages import reply as reply_page
 from build_scripts.pages import related, shell
@@ -101,7 +101,7 @@ def estimate(path: str, markdown: str) -> int:
     return len(converted.body.encode()) + toc + CHROME_BYTES + meta
 
 
-def _flat(tokens: list[dict]) -> list[dict]:
+def _flat(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [t for token in tokens for t in [token, *_flat(token["children"])]]
 
 
