@@ -4,8 +4,9 @@
 
 For each N: the synthetic repo (benchmarks/synthetic.py, reused when already generated), then
 `site.build` in a child process: seconds per stage (validate, package, pages, mkdocs, search
-index, …), CPU seconds and peak memory of the whole build, per-letter cost, and the size of the
-largest reply page's HTML. Prints the load average: the machine is shared.
+index, …), CPU seconds and peak memory of the whole build, per-letter cost, and the sizes of the
+reply pages' HTML (every page of a letter in parts included: largest, median, how many split).
+Prints the load average: the machine is shared.
 
 Memory: the build forks child processes (downloads, search index) that share the loaded dataset.
 A sampler reads /proc every 0.2 s and reports the peak of the whole process tree two ways: the sum
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from benchmarks import synthetic
 from build_scripts.paths import REPO_ROOT
+from build_scripts.settings import Settings
 
 CHILD = """
 import json, resource, sys, time
@@ -87,6 +89,25 @@ def repo_for(n: int) -> Path:
     return repo
 
 
+def reply_page_sizes(site: Path) -> dict[str, int]:
+    """Bytes of every reply page's HTML (a long letter's pages 2, 3, … included), by site path."""
+    return {p.relative_to(site).as_posix(): p.stat().st_size
+            for p in sorted((site / "replies").glob("*/index.html")) + sorted((site / "replies").glob("*/*/index.html"))}
+
+
+def page_size_report(sizes: dict[str, int]) -> str:
+    """Largest, median and 99th percentile reply page (KB of 1,024 bytes), replies in parts, pages over budget."""
+    ordered = sorted(sizes.values())
+    biggest = max(sizes, key=lambda k: sizes[k])
+    more = [k for k in sizes if k.count("/") == 3]  # replies/<id>/<k>/index.html
+    split = {k.split("/")[1] for k in more}
+    over = sum(1 for v in ordered if v > Settings.reply_page_bytes)
+    return (f"reply pages: {len(ordered)}, of which {len(more)} are pages 2, 3, … of the {len(split)} replies in parts; "
+            f"largest {ordered[-1]:,} bytes = {ordered[-1] / 1024:.1f} KB ({biggest}), median {ordered[len(ordered) // 2] / 1024:.1f} KB, "
+            f"99th percentile {ordered[len(ordered) * 99 // 100] / 1024:.1f} KB; "
+            f"{over} over the {Settings.reply_page_bytes:,}-byte budget")
+
+
 def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     repo = repo_for(n)
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(repo)], stdout=subprocess.PIPE, text=True,
@@ -98,8 +119,7 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     if proc.returncode:
         raise SystemExit(f"build of {n} letters failed")
     r = json.loads(stdout.strip().splitlines()[-1])
-    pages = sorted((repo / "site" / "replies").glob("*/index.html"))
-    biggest = max(pages, key=lambda p: p.stat().st_size)
+    sizes = reply_page_sizes(repo / "site")
     print(f"\n== N = {n} letters, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'stage':<28}{'seconds':>9}{'CPU s':>8}{'ms/letter':>11}{'× vs prev':>11}")
     for stage, secs in r["timings"].items():
@@ -109,9 +129,8 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     print("(stages marked 'in parallel' ran in a child process beside the others: the column does not sum)")
     print(f"peak memory of the build's process tree: RSS summed {memory.peak_rss / 1024:.0f} MB, "
           f"PSS summed {memory.peak_pss / 1024:.0f} MB (main process alone: RSS {r['rss_mb']:.0f} MB)")
-    print(f"CPU {r['cpu_s']:.0f} s (all processes), {r['pages']} pages; largest reply page "
-          f"{biggest.stat().st_size / 1024:.1f} KB ({biggest.parent.name}), median "
-          f"{sorted(p.stat().st_size for p in pages)[len(pages) // 2] / 1024:.1f} KB")
+    print(f"CPU {r['cpu_s']:.0f} s (all processes), {r['pages']} pages")
+    print(page_size_report(sizes))
     return {**r["timings"], "total": r["total"]}
 
 

@@ -27,8 +27,7 @@ def synthetic(site: Path, out: Path, n: int) -> None:
     for i in range(n):
         source = pages[i % len(pages)]
         target = out / "replies" / f"{source.parent.name}-{i}" / "index.html"
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(source, target)
+        shutil.copytree(source.parent, target.parent)  # with a long letter's pages 2, 3, … (they link each other)
         links.append(f'<li><a href="../../replies/{target.parent.name}/#text">{i}</a></li>')
     (out / "browse" / "all").mkdir(parents=True)
     (out / "browse" / "all" / "index.html").write_text("<ul>\n" + "\n".join(links) + "\n</ul>\n", encoding="utf-8")

@@ -18,3 +18,8 @@ class Settings:
 
     debug: bool = False
     """Show tracebacks instead of the one-line error report."""
+
+    reply_page_bytes: int = 60_000
+    """Most bytes a reply page's HTML may have (each page of a long letter too): a letter whose
+    page would be larger is shown in parts (replies/<id>/2/, …); the build fails if a page still
+    cannot fit (build_scripts/pages/parts.py)."""

@@ -75,7 +75,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         if shells:
             with timer.stage("bulk pages"):
                 filled = shell.Shells.load(staged, config, bulk.keys())
-                filled.write(bulk.items())
+                count += filled.write(bulk.items(), bulk.check_size) - len(bulk)  # a long letter's pages 2, 3, …
                 filled.remove()
         with timer.stage("publish-files"):
             copy_letters(dataset, staged / "letters")

@@ -81,3 +81,14 @@ def page(browser: object) -> Iterator[object]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def long_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The seeds and three long letters (tests/longletters.py) built once: their text is in parts."""
+    import longletters
+
+    paths = copy_inputs(tmp_path_factory.mktemp("long") / "repo")
+    longletters.add_all(paths)
+    site.build(paths)
+    return paths

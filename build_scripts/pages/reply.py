@@ -8,6 +8,7 @@ the 办理类型 with its meaning, the 文号 and the source. Where the record c
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from build_scripts.fields import REPLY_FIELDS
@@ -33,18 +34,65 @@ FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
 """Chinese names of record fields, from the one field list (notes and evidence name fields)."""
 
 
-def render(reply: Reply, dataset: Dataset) -> str:
+Pos = tuple[int, int]
+"""A place in a reply's text: (index into ``search.text.body_fields(reply)``, character offset in that field)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which part of a long letter's text one page shows (see ``parts``): part ``number`` of
+    ``len(urls)``, from ``starts[number - 1]`` up to the next part's start."""
+
+    number: int  # 1-based
+    starts: tuple[Pos, ...]  # where each part's text starts; starts[0] is (0, 0)
+    urls: tuple[str, ...]  # each part's site-relative URL
+    fields: int  # how many body fields the reply has: the end of the last part is (fields, 0)
+
+    @property
+    def count(self) -> int:
+        return len(self.urls)
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def start(self) -> Pos:
+        return self.starts[self.number - 1]
+
+    @property
+    def end(self) -> Pos:
+        return self.starts[self.number] if self.number < self.count else (self.fields, 0)
+
+
+def body_field_places(reply: Reply) -> list[tuple[int, str]]:
+    """(section index, "heading" or "text") of each body field, in the order of
+    ``build_scripts.search.text.body_fields``: each section's heading if any, then its text if any."""
+    out = []
+    for i, section in enumerate(reply["sections"]):
+        if section["heading"]:
+            out.append((i, "heading"))
+        if section["text"]:
+            out.append((i, "text"))
+    return out
+
+
+def render(reply: Reply, dataset: Dataset, window: Window | None = None) -> str:
+    """The reply's page; with a ``window``, page 1 of a long letter, holding the first part of its text."""
     url = reply_url(reply.id)
     evidence = _evidence_by_field(reply)
+    of = f"（第1页，共{window.count}页）" if window else ""
     parts = [
-        front_matter(reply["title"], _description(reply)),
+        front_matter(reply["title"] + of, _description(reply) + (f"，正文第1页，共{window.count}页" if window else "")),
         f"# {escape.md_inline(reply['title'])} {{ #reply-title }}\n",
         withdrawn.notice(reply),
         _card(reply, dataset, url, evidence),
         _summary_line(reply),
-        _toc(reply),
+        _toc(reply, window),
         "## 答复正文 { #text }\n",
-        _sections(reply),
+        part_nav(window, "正文分页") if window else "",
+        _sections(reply, window),
+        part_nav(window, "正文分页（本页末尾）") if window else "",
         "## 来源与核验 { #source }\n",
         _source(reply, url, evidence),
     ]
@@ -55,6 +103,50 @@ def render(reply: Reply, dataset: Dataset) -> str:
     parts += ["## 记录数据 { #record }\n", _record_json(reply, url)]
     parts += [_print_footer(reply, url)]
     return "\n".join(p for p in parts if p) + "\n"
+
+
+def continuation(reply: Reply, window: Window) -> str:
+    """Page 2, 3, … of a long letter: its title and part, who replied when, links back to page 1
+    and to the whole text in one file, the part navigation around this part of the text."""
+    of = f"（第{window.number}页，共{window.count}页）"
+    return "\n".join(p for p in [
+        front_matter(reply["title"] + of, f"{_description(reply)}，正文第{window.number}页，共{window.count}页"),
+        f"# {escape.md_inline(reply['title'] + of)} {{ #reply-title }}\n",
+        withdrawn.notice(reply),
+        _part_head(reply, window.url),
+        f"## 答复正文（第{window.number}页） {{ #text }}\n",
+        part_nav(window, "正文分页"),
+        _sections(reply, window),
+        part_nav(window, "正文分页（本页末尾）"),
+    ] if p) + "\n"
+
+
+def _part_head(reply: Reply, url: str) -> str:
+    when = date_zh(reply["reply_date"]) if reply["reply_date"] else "日期未注明"
+    meta = " · ".join(escape.html(v) for v in (reply["agency"], when, reply["doc_number"] or "未印文号"))
+    first = escape.html(rel(url, reply_url(reply.id)))
+    raw = _raw_href(reply, url)
+    record = escape.html(rel(url, record_path(reply.id)))
+    back = f'<p><a href="{first}">返回第1页：答复信息、摘要、来源与引用</a></p>'
+    whole = (f'<p>全文在一个文件中（便于查找、打印）：本站保存的<a href="{raw}">原件</a>，'
+             f'或<a href="{record}" type="application/json">JSON 记录</a>（含分节正文）。</p>')
+    return f'<div class="part-head"><p class="part-meta">{meta}</p>{back}{whole}</div>\n'
+
+
+def part_nav(window: Window, label: str) -> str:
+    """正文分页: which part this is, links to every part (the current one marked), 上一页 and 下一页."""
+    def link(n: int, text: str, cls: str = "") -> str:
+        here = ' aria-current="page"' if text == f"第{k}页" else ""
+        item = f'<li class="{cls}">' if cls else "<li>"
+        return f'{item}<a{here} href="{escape.html(rel(window.url, window.urls[n - 1]))}">{text}</a></li>'
+
+    k, n = window.number, window.count
+    items = [link(k - 1, "上一页", "part-prev")] if k > 1 else []
+    items += [link(i, f"第{i}页") for i in range(1, n + 1)]
+    if k < n:
+        items.append(link(k + 1, "下一页", "part-next"))
+    return (f'<nav class="reply-parts" aria-label="{label}"><p class="reply-parts-note">正文较长，分 {n} 页显示，'
+            f'本页为第 {k} 页。</p><ul>{"".join(items)}</ul></nav>\n')
 
 
 def _description(reply: Reply) -> str:
@@ -139,8 +231,13 @@ def _category(reply: Reply, dataset: Dataset) -> str:
     )
 
 
+def _raw_href(reply: Reply, url: str) -> str:
+    """The link to the raw letter as this site publishes it (``letters/<id>/…``), from ``url``."""
+    return escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+
+
 def _source_link(reply: Reply, url: str) -> str:
-    raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+    raw_href = _raw_href(reply, url)
     original = f'<a href="{raw_href}">原件</a>'
     if reply["source_url"]:
         return (
@@ -201,13 +298,18 @@ def heading_depths(reply: Reply) -> list[int | None]:
     return depths
 
 
-def _toc(reply: Reply) -> str:
+def _toc(reply: Reply, window: Window | None = None) -> str:
     items = ['<li><a href="#text">答复正文</a>']
+    shown = _headings_shown(reply, window)
     sub = "".join(
         f'<li class="toc-d{depth}"><a href="#s{i}">{escape.html(section["heading"])}</a></li>'
         for i, (section, depth) in enumerate(zip(reply["sections"], heading_depths(reply)), 1)
-        if depth is not None
+        if depth is not None and (shown is None or i - 1 in shown)
     )
+    if window:
+        others = "、".join(f'<a href="{escape.html(rel(window.url, u))}">第{n}页</a>'
+                          for n, u in enumerate(window.urls, 1) if n != window.number)
+        sub += f'<li class="toc-parts">正文其余部分：{others}</li>'
     items.append(f"<ul>{sub}</ul></li>" if sub else "</li>")
     items.append('<li><a href="#source">来源与核验</a></li>')
     if reply["notes"]:
@@ -216,13 +318,66 @@ def _toc(reply: Reply) -> str:
     return f'<nav class="reply-toc" aria-label="本页目录"><p class="reply-toc-title">本页目录</p><ul>{"".join(items)}</ul></nav>\n'
 
 
-def _sections(reply: Reply) -> str:
+def _headings_shown(reply: Reply, window: Window | None) -> set[int] | None:
+    """Indexes of the sections whose heading is in the window (None: no window, all of them)."""
+    if window is None:
+        return None
+    return {i for f, (i, kind) in enumerate(body_field_places(reply))
+            if kind == "heading" and window.start <= (f, 0) < window.end}
+
+
+def _continued(reply: Reply, window: Window, depths: list[int | None]) -> list[int]:
+    """Sections whose heading is repeated with （续） at the top of a part: the outline open where it starts.
+
+    That is the last section whose heading came before the part's start, with the sections it
+    sits in, less those that a heading at the very start of the part closes: so the part's
+    headings never skip a level, and a section cut in two shows its heading again.
+    """
+    places = body_field_places(reply)
+    before = [i for f, (i, kind) in enumerate(places) if kind == "heading" and (f, 0) < window.start]
+    if not before:
+        return []
+    chain = [before[-1]]
+    for j in range(before[-1] - 1, -1, -1):
+        depth, top = depths[j], depths[chain[-1]]
+        if depth is not None and top is not None and depth < top:
+            chain.append(j)
+    f, off = window.start
+    if off == 0 and f < len(places) and places[f][1] == "heading":
+        opening = depths[places[f][0]]
+        chain = [j for j in chain if (depths[j] or 0) < (opening or 0)]
+    return chain[::-1]
+
+
+def _windowed(reply: Reply, window: Window) -> list[tuple[bool, str]]:
+    """(heading shown, the slice of text shown) per section, for one part of the text."""
+    shown: list[tuple[bool, str]] = [(False, "")] * len(reply["sections"])
+    start, end = window.start, window.end
+    for f, (i, kind) in enumerate(body_field_places(reply)):
+        heading, text = shown[i]
+        if kind == "heading":
+            shown[i] = (start <= (f, 0) < end, text)
+            continue
+        full = reply["sections"][i]["text"]
+        a = 0 if start[0] < f else start[1] if start[0] == f else len(full)
+        b = len(full) if end[0] > f else end[1] if end[0] == f else 0
+        shown[i] = (heading, full[a:b] if a < b else "")
+    return shown
+
+
+def _sections(reply: Reply, window: Window | None = None) -> str:
     out = []
-    for i, (section, depth) in enumerate(zip(reply["sections"], heading_depths(reply)), 1):
-        if depth is not None:
+    depths = heading_depths(reply)
+    shown = _windowed(reply, window) if window else [(True, s["text"]) for s in reply["sections"]]
+    for j in _continued(reply, window, depths) if window else []:
+        out.append(f"{'#' * (depths[j] or 3)} {escape.md_inline(reply['sections'][j]['heading'])}（续） {{ #s{j + 1} }}\n")
+    for i, (section, depth, (heading, text)) in enumerate(zip(reply["sections"], depths, shown), 1):
+        if depth is not None and heading:
             out.append(f"{'#' * depth} {escape.md_inline(section['heading'])} {{ #s{i} }}\n")
-        if section["text"]:
-            out.append(escape.paragraphs(section["text"]) + "\n")
+        if text and (window is None or text.strip()):
+            out.append(escape.paragraphs(text) + "\n")
+    if window and window.number < window.count:
+        return "\n".join(out)
     signature = [v for v in (reply["agency"], date_zh(reply["reply_date"]) if reply["reply_date"] else None) if v]
     out.append(f'<p class="letter-signature">{"<br>".join(escape.html(v) for v in signature)}</p>\n')
     contact = " ".join(v for v in (reply["contact_name"], reply["contact_phone"]) if v)
@@ -245,7 +400,7 @@ def _sections(reply: Reply) -> str:
 # --- provenance, notes, related -----------------------------------------------------------------
 
 def _source(reply: Reply, url: str, evidence: dict[str, list[dict[str, Any]]]) -> str:
-    raw_href = escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
+    raw_href = _raw_href(reply, url)
     source = (
         f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">{escape.html(reply["source_url"])}</a>'
         if reply["source_url"] else "原件不是从网页获取，或未记录网址"

@@ -28,7 +28,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 from markupsafe import Markup
@@ -298,13 +298,18 @@ class Shells:
         return "".join([fill(shell.head), f"#{first}", fill(shell.chrome), nav,
                         fill(shell.middle), converted.body, fill(shell.tail)])
 
-    def write(self, pages: Iterable[tuple[str, str]]) -> int:
-        """Write each (docs path, generated Markdown) as a finished page; return how many."""
+    def write(self, pages: Iterable[tuple[str, str]], check: Callable[[str, int], None] | None = None) -> int:
+        """Write each (docs path, generated Markdown) as a finished page; return how many.
+
+        ``check(docs path, bytes)`` sees each page's size before it is written (and may raise)."""
         count = 0
         for md_path, markdown in pages:
             target = self.site_dir / site_path(md_path)
+            data = self.render(md_path, convert(markdown, md_path)).encode("utf-8")
+            if check:
+                check(md_path, len(data))
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.render(md_path, convert(markdown, md_path)), encoding="utf-8")
+            target.write_bytes(data)
             count += 1
         return count
 
