@@ -240,3 +240,44 @@ def test_search_works_without_workers(browser: Any, site_url: str, dataset: reco
     assert pg.locator(".dg-snippet mark").count() >= 1
     assert errors == []
     context.close()
+
+
+@pytest.fixture(scope="module")
+def long_url(long_built: Paths) -> Iterator[str]:
+    server, url = serve(long_built.site)
+    yield url
+    server.shutdown()
+
+
+def test_result_links_to_the_page_of_a_long_letter_that_holds_the_match(page: Any, long_url: str,
+                                                                       long_built: Paths) -> None:
+    """A long letter's text is on several pages (分页显示): a match on page k links to page k."""
+    from build_scripts.pages import parts
+    from build_scripts.search.text import body_fields
+    from longletters import MANY
+
+    dataset = records.load(long_built)
+    reply = next(r for r in dataset.replies if r.id == MANY)
+    found = parts.text_parts(reply, dataset)
+    assert len(found) >= 3
+    fields = [f.text for f in body_fields(reply)]
+    for part in (found[0], found[1], found[-1]):
+        field, offset = part.start
+        text = next(t for t in [fields[field][offset:]] + fields[field + 1:] if "（第" in t)  # a part may open on a heading
+        at = text.index("（第")
+        phrase = text[at + 1:text.index("）", at)]  # e.g. 第61段第1句: in this letter once
+        assert MANY in oracle.search(dataset, phrase)  # and in 902, whose paragraphs are alike
+        page.goto(f"{long_url}search/?q={quote(phrase)}")
+        page.wait_for_selector("#dg-search[data-state=done]")
+        result = page.locator(".dg-result", has=page.locator(f'h3 a[href*="/{MANY}/"]'))
+        assert result.count() == 1
+        link = result.locator("h3 a")
+        assert link.get_attribute("href").endswith("/" + part.url), (phrase, part.url)
+        label = result.locator(".dg-part")
+        if part.number > 1:
+            assert label.inner_text() == f"正文第{part.number}页（共{len(found)}页）"
+        else:
+            assert label.count() == 0
+        link.click()
+        page.wait_for_load_state()
+        assert phrase in page.locator("article").inner_text()

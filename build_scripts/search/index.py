@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from build_scripts.pages import parts
 from build_scripts.pages.model import facets, newest_first, reply_url, sort_date, year
 from build_scripts.records import Dataset, Reply
 from build_scripts.search import corpus as corpus_mod
@@ -75,9 +76,17 @@ def meta_record(reply: Reply, dataset: Dataset, fs: Any = None) -> dict[str, Any
 
 
 def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
-    """What the result list shows for one reply, and its searchable original text for the snippet."""
-    return {**meta_record(reply, dataset, fs), "proposers": list(reply["proposers"]),
-            "body": [f.text for f in body_fields(reply)]}
+    """What the result list shows for one reply, and its searchable original text for the snippet.
+
+    A long letter's text is on several pages (``pages.parts``): ``parts`` says where pages 2, 3, …
+    start, as [body field index, offset], so a result can link to the page that holds its match.
+    """
+    record = {**meta_record(reply, dataset, fs), "proposers": list(reply["proposers"]),
+              "body": [f.text for f in body_fields(reply)]}
+    split = parts.text_parts(reply, dataset)
+    if len(split) > 1:
+        record["parts"] = [list(p.start) for p in split[1:]]
+    return record
 
 
 NOT_SEARCH_FACETS = ("proposer",)  # one value per person: grows with N (the text search finds proposers)
