@@ -2,7 +2,9 @@
 
     python -m benchmarks.bench_search 1000 10000      # Pagefind and Material's search beside ours at 1,000
 
-For each N: generate the corpus (benchmarks/synthetic.py) into build/bench/n<N>/, build the index
+For each N: the whole `portal build` per stage (benchmarks/bench_build.py: seconds, CPU, peak memory,
+reply page sizes; --search-only skips it); then generate the corpus (benchmarks/synthetic.py) into
+build/bench/n<N>/ if it is not there, build the index
 in a child process (seconds, peak RSS), then for every query of tests/search_queries.yaml: the
 index files the query reads (reference engine, plus the first page of metadata and snippet
 blocks), their gzip size as a static host would serve them, recall and precision against the
@@ -22,6 +24,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,26 +73,51 @@ def oracle_sets(ds: records.Dataset) -> dict[str, set[str]]:
     return out
 
 
-@contextlib.contextmanager
-def static_server(site: Path) -> Iterator[str]:
-    """The site served by a separate process (Python's http.server), as a static host would: the
-    browser's driver in this process never competes with the server for the interpreter."""
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_CONF = """daemon off; worker_processes 1; pid {tmp}/nginx.pid; error_log {tmp}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on; keepalive_timeout 30;
+  client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp}; uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+  gzip on; gzip_comp_level 6; gzip_types application/json application/javascript text/css application/xml;
+  server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }}
+}}
+"""
+SERVER = os.environ.get("BENCH_SERVER", "nginx" if Path(NGINX).exists() else "python")
+"""Which static server the browser runs read from: ``nginx`` (Debian's, gzip on, keep-alive: as a
+static host serves the site) or ``python`` (``python -m http.server``: HTTP/1.0, one process)."""
+
+
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([PY, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait()
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def static_server(site: Path, kind: str = SERVER) -> Iterator[str]:
+    """The site served by a separate process on localhost; the browser's driver in this process
+    never competes with the server for the interpreter."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        if kind == "nginx":
+            conf = Path(tmp) / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=site.resolve()), "utf-8")
+            cmd = [NGINX, "-c", str(conf), "-p", tmp]
+        else:
+            cmd = [PY, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            proc.wait()
 
 
 @dataclass
@@ -101,13 +129,13 @@ class Times:
     typed: dict[str, list[float]]    # typed into the search box of an open search page, from Enter
 
 
-def browser_times(site: Path, runs: int = RUNS) -> Times:
+def browser_times(site: Path, runs: int = RUNS, server: str = SERVER) -> Times:
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     out = Times({q: [] for q in QUERIES}, {q: [] for q in QUERIES}, {q: [] for q in QUERIES})
-    with static_server(site) as url, sync_playwright() as p:
+    with static_server(site, server) as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
             for q in QUERIES:  # a fresh context per query: nothing cached
@@ -176,7 +204,8 @@ def run(n: int) -> None:
     fixed = sum(gz(idx / f) for f in ("manifest.json", "t2s.json", "facets.json"))
     fixed_parts = {f: gz(idx / f) for f in ("manifest.json", "t2s.json", "facets.json")}
     times = browser_times(site)
-    print(f"load average {os.getloadavg()[0]:.1f} after the browser runs")
+    print(f"browser: Debian chromium, headless, served by {SERVER} on localhost; "
+          f"load average {os.getloadavg()[0]:.1f} after the browser runs")
     print(f"once per visit: manifest + t2s + facets = {fixed / 1024:.1f} KB gzip "
           f"({', '.join(f'{k} {v / 1024:.1f}' for k, v in fixed_parts.items())})")
     print(f"{'query':<22}{'found':>7}{'truth':>7}{'recall':>8}{'prec':>7}{'KB gz':>8}{'+page1':>8}"
@@ -214,7 +243,12 @@ COMPARE_UP_TO = 1000
 
 if __name__ == "__main__":
     sizes = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [1000, 10000]
+    previous = None
     for size in sizes:
+        if "--search-only" not in sys.argv:  # the whole `portal build`, per stage (benchmarks/bench_build.py)
+            from benchmarks import bench_build
+
+            previous = bench_build.run(size, previous)
         run(size)
         if size <= COMPARE_UP_TO or "--compare-all" in sys.argv:
             from benchmarks import bench_compare
