@@ -9,7 +9,7 @@ in a child process (seconds, peak RSS), then for every query of tests/search_que
 index files the query reads (reference engine, plus the first page of metadata and snippet
 blocks), their gzip size as a static host would serve them, recall and precision against the
 Ctrl+F oracle, and the time to first results in headless Chromium on localhost (BENCH_RUNS runs,
-default 3: a ?q= link opened cold, timed from the page request and from the search's start, and
+default 3: a ?q= link opened cold, timed from the page request and from the query's start, and
 the same queries typed one after another into an open search page).
 """
 
@@ -125,7 +125,7 @@ class Times:
     """Milliseconds to the first results (page 1 rendered: titles, metadata, snippets) per query."""
 
     link: dict[str, list[float]]     # a ?q= link opened in a fresh browser context, from the page request
-    search: dict[str, list[float]]   # the same runs, from the search's start (script running)
+    search: dict[str, list[float]]   # the same runs, from the query's start (the engine asked in <head>)
     typed: dict[str, list[float]]    # typed into the search box of an open search page, from Enter
 
 
@@ -233,7 +233,7 @@ def run(n: int) -> None:
           f"median {statistics.median(sizes) / 1024:.0f} KB gzip; recall min {min(recalls):.0%}, "
           f"precision min {min(precs):.0%}")
     print(f"first results, ?q= link opened, from the page request: {spread(times.link)}")
-    print(f"first results, ?q= link opened, from the search's start: {spread(times.search)}")
+    print(f"first results, ?q= link opened, from the query's start in <head>: {spread(times.search)}")
     print(f"first results, typed on the open search page, from Enter: {spread(times.typed)}")
 
 
