@@ -281,3 +281,15 @@ def test_result_links_to_the_page_of_a_long_letter_that_holds_the_match(page: An
         link.click()
         page.wait_for_load_state()
         assert phrase in page.locator("article").inner_text()
+
+
+def test_search_page_starts_its_engine_before_any_stylesheet(built: Paths) -> None:
+    """The Worker is made first thing in <head> (issue #4, first results): before the theme's styles
+    can hold the parser up; other pages do not start it."""
+    html = (built.site / "search" / "index.html").read_text("utf-8")
+    head = html[:html.index("</head>")]
+    assert head.count("new Worker(") == 1
+    assert head.index("new Worker(") < head.index('rel="stylesheet"')
+    assert '"../assets/search/search.js"' in head[head.index("new Worker("):][:80]
+    for other in ("index.html", "about/index.html", "replies/530112-2020-yian-001/index.html"):
+        assert "new Worker(" not in (built.site / other).read_text("utf-8")
