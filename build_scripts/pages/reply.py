@@ -26,6 +26,7 @@ from build_scripts.pages.model import (
     sort_date,
 )
 from build_scripts.records import Dataset, Reply
+from build_scripts.search.text import body_places
 
 SUMMARY_SENTENCE = 60
 """Characters kept of each section's first sentence in the summary line."""
@@ -65,16 +66,8 @@ class Window:
         return self.starts[self.number] if self.number < self.count else (self.fields, 0)
 
 
-def body_field_places(reply: Reply) -> list[tuple[int, str]]:
-    """(section index, "heading" or "text") of each body field, in the order of
-    ``build_scripts.search.text.body_fields``: each section's heading if any, then its text if any."""
-    out = []
-    for i, section in enumerate(reply["sections"]):
-        if section["heading"]:
-            out.append((i, "heading"))
-        if section["text"]:
-            out.append((i, "text"))
-    return out
+body_field_places = body_places
+"""(section index, "heading" or "text") of each body field, in ``search.text.body_fields``' order."""
 
 
 def render(reply: Reply, dataset: Dataset, window: Window | None = None) -> str:

@@ -79,13 +79,14 @@ def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
     """What the result list shows for one reply, and its searchable original text for the snippet.
 
     A long letter's text is on several pages (``pages.parts``): ``parts`` says where pages 2, 3, …
-    start, as [body field index, offset], so a result can link to the page that holds its match.
+    start and their URLs, as [body field index, offset, url], so a result links to the page that
+    holds its match.
     """
     record = {**meta_record(reply, dataset, fs), "proposers": list(reply["proposers"]),
               "body": [f.text for f in body_fields(reply)]}
     split = parts.text_parts(reply, dataset)
     if len(split) > 1:
-        record["parts"] = [list(p.start) for p in split[1:]]
+        record["parts"] = [[*p.start, p.url] for p in split[1:]]
     return record
 
 

@@ -72,8 +72,7 @@ class Index:
             first = {d: ps[0] for d, ps in self.positions(e, fetched).items()}  # a rare bigram
             head = {d for d, p in first.items() if p < self.manifest["bodyBase"]}
             return Result(rank(list(first), head), head, fetched)
-        common = self.common  # the manifest lists every common gram: the plan reads no shard
-        constraints = plan(q, common.__contains__)
+        constraints = plan(q, self.common.__contains__)  # the manifest lists the common grams: no shard read
         if constraints is None:  # the whole query is a common gram: its doc sets are exact
             e = get(q)
             assert e is not None

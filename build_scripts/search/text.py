@@ -39,14 +39,21 @@ def head_fields(reply: Reply) -> list[Field]:
     return [f for f in fields if f.text]
 
 
-def body_fields(reply: Reply) -> list[Field]:
+def body_places(reply: Reply) -> list[tuple[int, str]]:
+    """(section index, "heading" or "text") of each body field: each section's heading if any,
+    then its text if any. The one definition of the body fields' order (a long letter's pages
+    are cut at places in it, ``pages.parts``)."""
     out = []
-    for section in reply["sections"]:
+    for i, section in enumerate(reply["sections"]):
         if section["heading"]:
-            out.append(Field("heading", section["heading"]))
+            out.append((i, "heading"))
         if section["text"]:
-            out.append(Field("text", section["text"]))
+            out.append((i, "text"))
     return out
+
+
+def body_fields(reply: Reply) -> list[Field]:
+    return [Field(kind, reply["sections"][i][kind]) for i, kind in body_places(reply)]
 
 
 class HeadTooLong(ValueError):

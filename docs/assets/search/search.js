@@ -5,7 +5,7 @@
   /* One file, two roles. In a Worker it is the engine: it fetches the index, answers queries and
    * cuts snippets, off the page's main thread, so a ?q= link's search runs while the theme's
    * styles and scripts are still loading. On the page it is the interface: it asks the engine and
-   * renders. The search page starts the engine from an inline script right after the search box. */
+   * renders. The search page starts the engine first thing in <head> (overrides/partials/search-boot.html). */
   var IN_WORKER = typeof document === "undefined";
   var HERE = IN_WORKER ? self.location.href : (document.currentScript ? document.currentScript.src : location.href);
   var BASE = new URL("../../search/idx/", HERE);
@@ -185,8 +185,8 @@
 
   /* ------------------------------------------------------------------ engine (in the Worker) */
 
-  /* The page of a long letter that holds a body match: `parts` lists where pages 2, 3, … start,
-   * as [body field index, offset] (FORMAT.md); a match in the head is on page 1. */
+  /* The page of a long letter that holds a body match: `parts` lists pages 2, 3, … as [body field
+   * index, offset, url] of their start (FORMAT.md); 0 is page 1 (also for a match in the head). */
   function partOf(m, s) {
     var page = 0;
     if (s && m.parts && s.field < (m.body || []).length) {
@@ -198,7 +198,7 @@
   /* What the result list shows of one reply: its metadata and the snippet, never its whole text. */
   function item(d, m, q, t2s) {
     var s = q ? snippet(m, q, t2s) : null, page = partOf(m, s);
-    return { d: d, url: page ? m.url + (page + 1) + "/" : m.url, page: page ? page + 1 : 0, pages: m.parts ? m.parts.length + 1 : 1,
+    return { d: d, url: page ? m.parts[page - 1][2] : m.url, page: page ? page + 1 : 0, pages: m.parts ? m.parts.length + 1 : 1,
              title: m.title, agency: m.agency, date: m.date, kind: m.kind, category: m.category,
              proposal_title: m.proposal_title, snippet: s && { before: s.before, match: s.match, after: s.after } };
   }
@@ -241,8 +241,9 @@
 
   /* ------------------------------------------------------------------ page */
 
-  /* The page's side of the engine: numbered questions, answers matched by id. `boot` is what the
-   * search page's inline script started: {worker, box: answers that came before this script, search}. */
+  /* The page's side of the engine: numbered questions, answers matched by id; `askedAt` is when the
+   * last question was asked. `boot` is what the search page's <head> started: {worker, box: answers
+   * that came before this script, search, at}. */
   function Engine(boot) {
     var self = this;
     this.boot = boot && boot.worker ? boot : null;
@@ -268,9 +269,11 @@
 
   Engine.prototype.ask = function (msg) {
     var self = this, id;
+    this.askedAt = performance.now();
     if (!this.worker) { return answer(msg); }
     if (msg.type === "search" && this.boot && msg.search === this.boot.search) {
-      id = 0;  // the inline script asked this already, while the page was loading
+      id = 0;  // the search page's <head> asked this already, while the page was loading
+      if (this.boot.at !== undefined) { this.askedAt = this.boot.at; }
       this.boot = null;
     } else {
       id = this.next++;
@@ -333,19 +336,15 @@
     return "?" + params.toString();
   };
 
-  App.prototype.facetsFile = function () {
-    if (!this.facetsAsked) { this.facetsAsked = get("facets.json"); }
-    return this.facetsAsked;
-  };
-
   App.prototype.go = function (push) {
-    var self = this, started = performance.now(), boot = this.engine.boot;
+    var self = this;
     if (push) { history.pushState(null, "", this.url()); }
-    if (boot && boot.search === location.search && boot.at !== undefined) { started = boot.at; } // asked in <head>
     this.root.setAttribute("data-state", "searching");
-    var facets = this.facetsFile();  // grows with the collection: awaited first only when a filter is set
+    var facets = get("facets.json");  // grows with the collection: awaited first only when a filter is set
     var filtering = Object.keys(this.filters).some(function (k) { return self.filters[k]; });
-    return Promise.all([this.engine.ask({ type: "search", search: location.search }), filtering ? facets : null]).then(function (r) {
+    var asked = this.engine.ask({ type: "search", search: location.search });
+    var started = this.engine.askedAt;  // for a ?q= link, when <head> asked
+    return Promise.all([asked, filtering ? facets : null]).then(function (r) {
       var res = r[0];
       self.q = res.q;
       self.bytes = res.bytes;
