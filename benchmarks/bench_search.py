@@ -37,7 +37,7 @@ from benchmarks import synthetic
 from build_scripts import records
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search import index, query
-from build_scripts.search import text as text_mod
+from build_scripts import replytext
 from build_scripts.textnorm import normalise
 
 PY = sys.executable
@@ -65,7 +65,7 @@ def gz(path: Path) -> int:
 
 
 def oracle_sets(ds: records.Dataset) -> dict[str, set[str]]:
-    fields = {r.id: [normalise(f.text) for f in text_mod.head_fields(r) + text_mod.body_fields(r)] for r in ds.replies}
+    fields = {r.id: [normalise(f.text) for f in replytext.head_fields(r) + replytext.body_fields(r)] for r in ds.replies}
     out = {}
     for q in QUERIES:
         nq = normalise(q)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_build import repo_for
-from build_scripts import downloads, package, records, xlsx
+from build_scripts import downloads, package, records, sqlitedb, xlsx
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 
@@ -78,14 +78,14 @@ def xlsx_only(data: Path, target: Path, when: Any) -> None:
     with xlsx.Workbook(target, [t.name for t in TABLES], title="t", creator="c", description="d", version="v",
                        language="zh-CN", when=when, level=downloads.XLSX_LEVEL) as book:
         for table in TABLES:
-            book.add_sheet(table.name, downloads.read_table(data, table), downloads._integer_columns(table))
+            book.add_sheet(table.name, downloads.read_table(data, table), sqlitedb.integer_columns(table))
 
 
 def sqlite_only(data: Path, target: Path, version: str) -> None:
-    conn = downloads.open_database(target)
+    conn = sqlitedb.open_database(target)
     for table in TABLES:
-        downloads.insert_rows(conn, table, downloads.read_table(data, table))
-    downloads.finish_database(conn, version)
+        sqlitedb.insert_rows(conn, table, downloads.read_table(data, table))
+    sqlitedb.finish_database(conn, version)
 
 
 def run(n: int) -> None:

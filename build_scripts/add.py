@@ -21,7 +21,8 @@ from build_scripts import vocab as vocab_mod
 from build_scripts.extract import draft, readers
 from build_scripts.fields import REPLY_FIELDS, by_name
 from build_scripts.paths import Paths, relative
-from build_scripts.records import DUPLICATE_KEY, RECORD_NAME
+from build_scripts.checks import DUPLICATE_KEY
+from build_scripts.dataset import RECORD_NAME
 
 RECORD_HEADER = "# Reply record: the source of truth. Drafted by `portal add`: check every field against the letter.\n"
 

@@ -13,14 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import output, siteurl
-from build_scripts.pages.citation import data_version
-from build_scripts.pages.model import record_path, reply_url
-from build_scripts.records import Dataset, Reply
+from build_scripts.package import data_version
+from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path, reply_url
+from build_scripts.dataset import Dataset, Reply
 
-INDEX = "api/replies.json"
-INDEX_FIELDS = ("id", "title", "proposal_kind", "assembly", "term", "session_no", "proposal_number",
-                "proposal_title", "agency", "region_code", "region_name", "doc_number", "reply_date",
-                "published_date", "category", "category_scheme", "topics", "withdrawn_date")
 
 
 def dumps(data: Any) -> bytes:
@@ -28,7 +24,7 @@ def dumps(data: Any) -> bytes:
 
 
 def index_entry(reply: Reply, base: str) -> dict[str, Any]:
-    entry = {name: reply[name] for name in INDEX_FIELDS}
+    entry = {name: reply[name] for name in API_INDEX_FIELDS}
     entry["url"] = siteurl.absolute(reply_url(reply.id), base)
     entry["json"] = siteurl.absolute(record_path(reply.id), base)
     return entry
@@ -41,10 +37,10 @@ def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
         "title": title,
         "version": version,
         "count": len(dataset.replies),
-        "fields": list(INDEX_FIELDS),
+        "fields": list(API_INDEX_FIELDS),
         "replies": [index_entry(r, url) for r in dataset.replies],
     }
-    out = {INDEX: dumps(index)}
+    out = {API_INDEX: dumps(index)}
     for reply in dataset.replies:
         out[record_path(reply.id)] = dumps(reply.data)
     return out

@@ -84,6 +84,15 @@ class Background:
         self._receive.close()
 
 
+PARALLEL_FROM = 2000
+"""Items from which a stage splits its work in two processes (records loaded, pages link-checked)."""
+
+
+def worth_two(items: int) -> bool:
+    """Whether ``items`` are enough to split across two processes (``in_two``)."""
+    return items >= PARALLEL_FROM
+
+
 def in_two(name: str, fn: Callable[..., R], first: Any, second: Any, *args: Any) -> tuple[R, R]:
     """``fn(first, *args)`` here and ``fn(second, *args)`` in a forked child, at the same time."""
     other = Background(name, fn, second, *args)

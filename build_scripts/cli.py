@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Sequence
 
-from build_scripts import add, records, site, topics
+from build_scripts import add, records, release_keep, site, topics
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import BuildError
 from build_scripts.settings import Settings
@@ -147,9 +147,7 @@ def cmd_topics(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_release(args: argparse.Namespace, paths: Paths) -> int:
-    from build_scripts import releases
-
-    kept = releases.snapshot_release(paths)
+    kept = release_keep.snapshot_release(paths)
     print(f"kept release {kept.name} in {relative(kept)}; commit it: it is the baseline of the next changelog")
     return 0
 

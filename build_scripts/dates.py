@@ -1,4 +1,9 @@
-"""Dates are handled here and nowhere else."""
+"""Dates: parsing ``YYYY-MM-DD`` and writing dates for a Chinese reader.
+
+Records hold dates as ``YYYY-MM-DD`` strings; every stage after the records that parses or formats
+one calls this module (the field checks, the pages, the build's data date in ``dataset``). The
+importer (``extract/``) reads dates as letters write them (2023年5月31日, 二〇二三年) on its own.
+"""
 
 from __future__ import annotations
 
@@ -22,3 +27,19 @@ def parse_iso(value: str) -> dt.date | None:
 def zh(value: dt.date) -> str:
     """A date as a Chinese reader writes it: 2023年5月31日."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def zh_text(value: str | None) -> str:
+    """A record's ``YYYY-MM-DD`` (or None) as a Chinese reader writes it; "—" when there is no valid date."""
+    parsed = parse_iso(value) if value else None
+    return zh(parsed) if parsed else "—"
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` as a naive time (zip entries and workbooks carry no zone)."""
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def epoch(day: dt.date) -> int:
+    """Seconds since 1970 at midnight UTC of ``day`` (MkDocs' SOURCE_DATE_EPOCH)."""
+    return int(midnight(day).replace(tzinfo=dt.timezone.utc).timestamp())

@@ -3,7 +3,7 @@
 Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
 directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
 (each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs and one XLSX
-with every table a sheet), a SQLite database with keys and an FTS5 full-text index, then
+with every table a sheet), a SQLite database with keys and an FTS5 full-text index (``sqlitedb``), then
 ``replies.json`` with every record, a zip of the package, and ``manifest.json`` listing every
 file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
 directory and is renamed into place only when all are written; nothing is held in memory whole.
@@ -29,29 +29,17 @@ from typing import Any
 
 import orjson
 
-from build_scripts import package, xlsx
+from build_scripts import dates, package, sqlitedb, xlsx
+from build_scripts.package import RIGHTS
 from build_scripts.fields import TABLES, Table
 from build_scripts.problems import BuildError, Problem, Report
-from build_scripts.records import Dataset
+from build_scripts.dataset import Dataset
 
 BOM = b"\xef\xbb\xbf"
-RIGHTS = ("数据整理部分采用 CC BY 4.0；答复函本身是国家机关公文（《著作权法》第五条不适用该法保护），"
-          "引用请注明答复单位、文号、日期和来源（source_url、raw_sha256）。"
-          "Curated data CC BY 4.0; the letters are official documents, free to reuse with attribution of the issuer.")
 EXCEL_DIR = "excel"
 XLSX_CELL_LIMIT = xlsx.CELL_LIMIT
-FTS_TABLE = "replies_fts"
-FTS_VIEW = "replies_text"  # what replies_fts indexes: one row per reply, its sections joined into `text`
-FTS_EXAMPLE = f"select id, title from {FTS_TABLE} where {FTS_TABLE} match '社工站' order by id;"
-FTS_REBUILD = f"insert into {FTS_TABLE}({FTS_TABLE}) values('rebuild');"
 ZIP_LEVEL = 6  # the package zip: deflate's default
 XLSX_LEVEL = 1  # the workbook: deflating takes a third of level 6's time; 27 % larger (5.6 vs 4.4 MB at 1,000)
-SQLITE_PAGE_SIZE = 16384
-# While the index is built: buffer 64 MB of it in memory before writing a segment (default 1 MB), and
-# never merge segments (merging rewrote the index ~4 times: 44 s instead of 10 at 10,000 letters, and
-# left 56 MB of free pages); a few unmerged segments cost a query a few milliseconds.
-FTS_BULK_CONFIG = {"hashsize": 64 << 20, "automerge": 0, "crisismerge": 64}
-FTS_DEFAULT_CONFIG = {"hashsize": 1 << 20, "automerge": 4, "crisismerge": 16}
 
 
 @dataclass(frozen=True)
@@ -138,82 +126,6 @@ def xlsx_problems(table: Table, rows: list[list[str]], *, suspicious: bool) -> I
                               "remove it from the record")
 
 
-# --- process: SQLite --------------------------------------------------------------------------
-
-def _sql_type(kind: str) -> str:
-    return "INTEGER" if kind == "integer" else "TEXT"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _integer_columns(table: Table) -> set[int]:
-    return {i for i, f in enumerate(table.fields) if f.kind == "integer"}
-
-
-def create_table_sql(table: Table) -> str:
-    columns = [f"{_quote(f.name)} {_sql_type(f.kind)}" + (" NOT NULL" if f.required and f.kind != "list" else "")
-               for f in table.fields]
-    columns.append(f"PRIMARY KEY ({', '.join(map(_quote, table.primary_key))})")
-    for fk in table.foreign_keys:
-        columns.append(f"FOREIGN KEY ({', '.join(map(_quote, fk.fields))}) "
-                       f"REFERENCES {_quote(fk.table)} ({', '.join(map(_quote, fk.reference))})")
-    return f"CREATE TABLE {_quote(table.name)} (\n  " + ",\n  ".join(columns) + "\n)"
-
-
-FTS_VIEW_SQL = (
-    f"CREATE VIEW {FTS_VIEW} AS SELECT r.rowid AS rowid, r.id AS id, r.title AS title, "
-    "coalesce(r.proposal_title, '') AS proposal_title, "
-    "coalesce((SELECT group_concat(coalesce(s.heading || char(10), '') || coalesce(s.text, ''), char(10)) "
-    "FROM (SELECT * FROM sections WHERE reply_id = r.id ORDER BY position) s), '') AS text FROM replies r")
-FTS_SQL = (f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(id UNINDEXED, title, proposal_title, text, "
-           f"content = '{FTS_VIEW}', content_rowid = 'rowid', tokenize = 'trigram')")
-
-
-def open_database(path: Path) -> sqlite3.Connection:
-    """A new database with every table created, inside one transaction, tuned for one bulk load."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in (f"page_size = {SQLITE_PAGE_SIZE}", "journal_mode = OFF", "synchronous = OFF",
-                   "cache_size = -65536", "temp_store = MEMORY"):
-        conn.execute(f"PRAGMA {pragma}")
-    conn.execute("BEGIN")
-    for table in TABLES:
-        conn.execute(create_table_sql(table))
-    return conn
-
-
-def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[list[str]]) -> None:
-    """A table's CSV rows (header first): "" is NULL, integer columns are integers."""
-    ints = _integer_columns(table)
-    values = ([None if v == "" else int(v) if i in ints else v for i, v in enumerate(row)] for row in rows[1:])
-    marks = ", ".join("?" for _ in table.fields)
-    conn.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", values)
-
-
-def finish_database(conn: sqlite3.Connection, version: str) -> list[Problem]:
-    """Check the foreign keys, build the full-text index, record the version; commit and close."""
-    problems = [Problem(f"site/data/{table}.csv", 0, "", "download-foreign-key",
-                        f"row {rowid} refers to a missing row of {parent}",
-                        "a build bug: the validated package has no dangling keys")
-                for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
-    conn.execute(FTS_VIEW_SQL)
-    conn.execute(FTS_SQL)
-    config = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES(?, ?)"
-    for key, value in FTS_BULK_CONFIG.items():
-        conn.execute(config, (key, value))
-    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
-    for key, value in FTS_DEFAULT_CONFIG.items():  # back to the defaults for whoever edits the database later
-        conn.execute(config, (key, value))
-    conn.execute("CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    conn.executemany("INSERT INTO _package VALUES (?, ?)",
-                     [("version", version), ("rights", RIGHTS), ("fts_example", FTS_EXAMPLE),
-                      ("fts_rebuild", FTS_REBUILD)])
-    conn.execute("COMMIT")
-    conn.close()
-    return problems
-
-
 # --- process: the other files -----------------------------------------------------------------
 
 def write_replies_json(dataset: Dataset, path: Path) -> None:
@@ -241,9 +153,8 @@ def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.dateti
 
 
 def data_time(dataset: Dataset) -> dt.datetime:
-    from build_scripts.site import source_date_epoch
-
-    return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.UTC).replace(tzinfo=None)
+    """The time stamped in zip entries and the workbook: midnight of the data date (no clock)."""
+    return dates.midnight(dataset.data_date)
 
 
 def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict[str, int],
@@ -332,7 +243,7 @@ def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any
     out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     counts: dict[str, int] = {}
-    conn = open_database(out[f"{name}.sqlite"])
+    conn = sqlitedb.open_database(out[f"{name}.sqlite"])
     try:
         with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
                            creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
@@ -346,11 +257,11 @@ def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any
                 del data
                 rows = read_table(data_dir, table)
                 problems.extend(xlsx_problems(table, rows, suspicious=suspicious))
-                book.add_sheet(table.name, rows, _integer_columns(table))
-                insert_rows(conn, table, rows)
+                book.add_sheet(table.name, rows, sqlitedb.integer_columns(table))
+                sqlitedb.insert_rows(conn, table, rows)
                 counts[table.name] = len(rows) - 1
                 del rows
-        problems.extend(finish_database(conn, version))
+        problems.extend(sqlitedb.finish_database(conn, version))
     finally:
         conn.close()
     if problems:

@@ -15,65 +15,25 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from build_scripts import output, siteurl
-from build_scripts.pages.model import agency_slug, reply_url
+from build_scripts.pages.feedlist import PORTAL, Feed, feeds, item_date
+from build_scripts.pages.urls import reply_url
 from build_scripts.pages.withdrawn import is_withdrawn
-from build_scripts.records import Dataset, Reply
+from build_scripts.dataset import Dataset, Reply
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 TAG = "tag:dafu-gongkai.org,2024:"
-NEWEST = 50
 TIMEZONE = "+08:00"  # dates in the letters are Beijing dates
-PORTAL = "答复公开"
 
-
-@dataclass(frozen=True)
-class Feed:
-    path: str  # under feeds/, without extension: "replies", "agency/530000-1a2b3c4d", "topic/shegong-zhan"
-    title: str
-    description: str
-    page: str  # site-relative page the feed follows
-    replies: tuple[Reply, ...]
-
-
-def item_date(reply: Reply) -> str | None:
-    """The date a reply appears in feeds by: published, else signed, else retrieved."""
-    value = reply["published_date"] or reply["reply_date"] or reply["retrieved_date"]
-    return str(value) if value else None
 
 
 def stamp(date: str) -> str:
     """A data date as an RFC 3339 time: midnight Beijing time."""
     return f"{date}T00:00:00{TIMEZONE}"
-
-
-def newest(replies: list[Reply] | tuple[Reply, ...]) -> tuple[Reply, ...]:
-    dated = [r for r in replies if item_date(r)]
-    return tuple(sorted(dated, key=lambda r: (item_date(r), r.id), reverse=True)[:NEWEST])
-
-
-def feeds(dataset: Dataset) -> list[Feed]:
-    """Every feed: the site-wide one, then one per agency and one per topic, in slug order."""
-    out = [Feed("replies", f"{PORTAL}：最新答复", "政府部门对人大代表建议、政协提案的最新答复函。", "",
-                newest(dataset.replies))]
-    agencies: dict[str, list[Reply]] = {}
-    for reply in dataset.replies:
-        agencies.setdefault(agency_slug(reply), []).append(reply)
-    for slug in sorted(agencies):
-        name = agencies[slug][0]["agency"]
-        out.append(Feed(f"agency/{slug}", f"{PORTAL}：{name}的答复", f"{name}的最新答复函。",
-                        f"browse/agency/{slug}/", newest(agencies[slug])))
-    for topic in sorted(dataset.vocab.topics, key=lambda t: t["id"]):
-        members = [r for r in dataset.replies if topic["id"] in r["topics"]]
-        if members:
-            out.append(Feed(f"topic/{topic['id']}", f"{PORTAL}：主题“{topic['name']}”", f"主题“{topic['name']}”的最新答复函。",
-                            f"browse/topic/{topic['id']}/", newest(members)))
-    return out
 
 
 def _title(reply: Reply) -> str:
@@ -164,9 +124,7 @@ def _updated(feed: Feed, dataset: Dataset) -> str:
     dates = [str(r["withdrawn_date"] or item_date(r)) for r in feed.replies]
     if dates:
         return max(dates)
-    from build_scripts.pages.citation import data_date
-
-    return data_date(dataset)
+    return dataset.data_date.isoformat()
 
 
 def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:

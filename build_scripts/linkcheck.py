@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from build_scripts import background
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
 
@@ -26,8 +27,6 @@ from build_scripts.problems import BuildError, Problem, Report
 _ATTR = re.compile(r'\s(href|src|id|name)="([^"]*)"')
 _LINK_NOT_BASE = re.compile(r'<(?!base\b)[a-zA-Z][^>]*?\s(?:href|src)="([^"]*)"')  # pages with a <base>
 _ID = re.compile(r'\s(?:id|name)="([^"]*)"')
-PARALLEL_FROM = 2000
-"""Pages from which the check runs in two processes (the other steps are done by then)."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,9 @@ def broken_links(site_dir: Path) -> list[Problem]:
     """
     site = _Site(site_dir)
     pages = sorted(f for f in site.files if f.endswith(".html"))
-    if len(pages) < PARALLEL_FROM:
+    if not background.worth_two(len(pages)):
         return _broken(pages, site)
-    from build_scripts.background import in_two
-
-    mine, theirs = in_two("check-links", _broken, pages[0::2], pages[1::2], site)
+    mine, theirs = background.in_two("check-links", _broken, pages[0::2], pages[1::2], site)
     return sorted(mine + theirs, key=lambda p: (p.file, p.line, p.message))
 
 
@@ -126,8 +123,8 @@ def _check(site: _Site, page_url: str, link: str) -> str:
     return ""
 
 
-def check(dataset: Any, site_dir: Path) -> None:
-    """The post step: raise BuildError listing every broken link."""
+def check(site_dir: Path) -> None:
+    """The build's last step: raise BuildError listing every broken link of the staged site."""
     problems = broken_links(site_dir)
     if problems:
         raise BuildError(Report.of(problems))

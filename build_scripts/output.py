@@ -1,4 +1,4 @@
-"""Writing generated files into the staged site: one function, used by every post-MkDocs step."""
+"""Writing generated files into the staged site: the post-MkDocs steps (API, feeds, changelog.json) use it."""
 
 from __future__ import annotations
 

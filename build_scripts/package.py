@@ -12,6 +12,7 @@ later stages, as long as it checks the result before publishing.
 
 from __future__ import annotations
 
+import functools
 import csv
 import hashlib
 import io
@@ -24,7 +25,7 @@ from build_scripts import yamlio
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import BuildError, Problem, Report
-from build_scripts.records import Dataset
+from build_scripts.dataset import Dataset
 
 Row = dict[str, Any]
 
@@ -197,3 +198,20 @@ def _problem(path: Path, error: Any, root: Path) -> Problem:
 def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:
     rows = table_rows(dataset)
     return ((t, rows[t.name]) for t in TABLES)
+
+
+RIGHTS = ("数据整理部分采用 CC BY 4.0；答复函本身是国家机关公文（《著作权法》第五条不适用该法保护），"
+          "引用请注明答复单位、文号、日期和来源（source_url、raw_sha256）。"
+          "Curated data CC BY 4.0; the letters are official documents, free to reuse with attribution of the issuer.")
+"""The rights statement every download carries (manifest, workbook, database)."""
+
+
+@functools.lru_cache(maxsize=8)
+def _version_and_title(path: Path) -> tuple[str, str]:
+    meta = yamlio.load(path.read_text(encoding="utf-8-sig")).data
+    return str(meta["version"]), str(meta["title"])
+
+
+def data_version(dataset: Dataset) -> tuple[str, str]:
+    """(version, title) of the data package the records belong to (datasets/package.yaml)."""
+    return _version_and_title(dataset.paths.package_meta)

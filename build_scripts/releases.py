@@ -5,8 +5,8 @@ CSVs, committed) and the package this build makes. Process: diff each release ag
 before it, and the current package against the newest release: records added, changed (which
 fields), withdrawn (with reasons), fields added or removed. Check the version follows the rules
 (major: a field removed or renamed; minor: records or fields added; patch: corrections, including
-withdrawals) and report a Problem when it does not. Save: the changelog as data
-(``data/changelog.json``); ``pages/changelog`` renders it.
+withdrawals) and report a Problem when it does not. Save: nothing here; ``changelog`` applies
+these rules to the package a build makes, and ``release_keep`` keeps a built package as a release.
 
 A record is never removed: a withdrawn reply keeps its row (and its permalink) with
 ``withdrawn_date`` and ``withdrawn_reason``; a release that drops a record is an error.
@@ -18,22 +18,18 @@ import csv
 import io
 import json
 import re
-import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from build_scripts import yamlio
-from build_scripts.paths import Paths, relative
+from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
-from build_scripts.records import Dataset
 
 Level = Literal["major", "minor", "patch"]
 LEVELS: tuple[Level, ...] = ("patch", "minor", "major")
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 RECORDS = "replies"
 CHILD_KEY = "reply_id"
-CHANGELOG_JSON = "data/changelog.json"
 Row = dict[str, str]
 
 
@@ -275,68 +271,3 @@ def history(releases_dir: Path, current: Snapshot | None, file: str) -> tuple[li
 
 def changelog_data(diffs: list[Diff], version: str) -> dict[str, Any]:
     return {"current": version, "releases": [d.as_dict() for d in diffs]}
-
-
-# --- the build's view -------------------------------------------------------------------------
-
-def datasets_dir(dataset: Dataset) -> Path:
-    """datasets/ of the records being built (every reply folder is datasets/replies/<id>)."""
-    return dataset.replies[0].folder.parent.parent
-
-
-def build_history(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path | None = None) -> list[Diff]:
-    """The changelog of this build; raise BuildError when the version breaks the rules.
-
-    The changelog page and the changelog.json step both need it: the last result is kept for the
-    same dataset and descriptor. The canonical tables are read from ``data_dir`` when the package
-    is written there, else rebuilt from the records (seconds at 10,000 letters).
-    """
-    from build_scripts.downloads import canonical_files, read_canonical
-
-    key = json.dumps(descriptor, sort_keys=True)
-    if _last_history and _last_history[0] is dataset and _last_history[1] == key:
-        return list(_last_history[2])
-    files = read_canonical(descriptor, data_dir) if data_dir else canonical_files(dataset, descriptor)
-    current = snapshot(descriptor, files)
-    root = datasets_dir(dataset)
-    diffs, report = history(root / "releases", current, relative(root / "package.yaml"))
-    if not report.ok:
-        raise BuildError(report)
-    _last_history[:] = [dataset, key, list(diffs)]
-    return diffs
-
-
-_last_history: list[Any] = []
-
-
-def step(dataset: Dataset, site_dir: Path) -> None:
-    descriptor = json.loads((site_dir / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    data = changelog_data(build_history(dataset, descriptor, site_dir / "data"), descriptor["version"])
-    (site_dir / CHANGELOG_JSON).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-# --- save: keep a release ---------------------------------------------------------------------
-
-def snapshot_release(paths: Paths) -> Path:
-    """Keep the published package (site/data) as datasets/releases/<version>/; never overwrite one."""
-    data = paths.site / "data"
-    if not (data / "datapackage.json").is_file():
-        raise BuildError("portal release: no built package in site/data; run `portal build` first")
-    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
-    version = str(descriptor["version"])
-    meta_version = str(yamlio.load(paths.package_meta.read_text(encoding="utf-8-sig")).data["version"])
-    if meta_version != version:
-        raise BuildError(f"portal release: site/data is version {version} but datasets/package.yaml says "
-                         f"{meta_version}; run `portal build` first")
-    target = paths.datasets / "releases" / version
-    if target.exists():
-        raise BuildError(f"portal release: {relative(target)} exists; a release is never changed — "
-                         "bump the version in datasets/package.yaml for a new one")
-    tmp = target.with_name(version + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    shutil.copyfile(data / "datapackage.json", tmp / "datapackage.json")
-    for resource in descriptor["resources"]:
-        shutil.copyfile(data / resource["path"], tmp / resource["path"])
-    tmp.rename(target)
-    return target

@@ -13,12 +13,6 @@ class Settings:
     port: int = 8000
     """Port `portal serve` listens on."""
 
-    strict: bool = True
-    """MkDocs strict mode: any warning (broken link, missing page) fails the build."""
-
-    debug: bool = False
-    """Show tracebacks instead of the one-line error report."""
-
     reply_page_bytes: int = 60_000
     """Most bytes a reply page's HTML may have (each page of a long letter too): a letter whose
     page would be larger is shown in parts (replies/<id>/2/, …); the build fails if a page still

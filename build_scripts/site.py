@@ -1,31 +1,30 @@
-"""Stage 4, site: run every stage into a fresh directory and publish it only if all passed.
+"""The build: run every stage into a fresh directory and publish it only if all passed.
 
-validate → package → pages → MkDocs → our own post-MkDocs steps (data files, raw letters).
-The previous site/ is replaced by a rename at the very end, so a failed or interrupted build
-leaves the published site and data exactly as they were.
+records → package (+ changelog) → pages → MkDocs (``sitegen``) → bulk pages → our own steps
+(downloads and the search index in child processes; API, feeds, changelog.json, link check).
+The previous site/ is replaced by a rename at the very end (``sitegen.publish``), so a failed or
+interrupted build leaves the published site and data exactly as they were. This module only
+orchestrates: it imports every stage, and no stage imports it (ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import logging
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
-from build_scripts import background, linkcheck, package, pages, records
+from build_scripts import api, background, changelog, downloads, feeds, linkcheck, output, package, pages, records
 from build_scripts.background import Background
-from build_scripts.pages import escape, shell
+from build_scripts.dataset import Dataset
+from build_scripts.pages import shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
-from build_scripts.records import Dataset
+from build_scripts.search import index as search_index
+from build_scripts.sitegen import copy_letters, publish, run_mkdocs
 
 Step = Callable[[Dataset, Path], None]
 
@@ -60,6 +59,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     try:
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
+            history = changelog.compute(dataset, descriptor, work / "data")
         staged = work / "site"
         for name, run in background_steps(paths):
             (work / name).mkdir()
@@ -68,10 +68,10 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             bulk = pages.bulk(dataset)
             with timer.stage("wait for manifest"):
                 manifest = children["downloads"].result()  # the data page lists the files
-            count = pages.write(dataset, descriptor, manifest, paths.docs, work / "docs", bulk, shells=shells,
-                                data_dir=work / "data")
+            count = pages.write(dataset, descriptor, manifest, history, paths.docs, work / "docs", bulk,
+                                shells=shells)
         with timer.stage("mkdocs"):
-            config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=source_date_epoch(dataset))
+            config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=dataset.source_date_epoch)
         if shells:
             with timer.stage("bulk pages"):
                 filled = shell.Shells.load(staged, config, bulk.keys())
@@ -89,6 +89,10 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         for name, step in post_steps():
             with timer.stage(name):
                 step(dataset, staged)
+        with timer.stage("changelog"):
+            output.write_files(staged, changelog.json_file(history, descriptor["version"]))
+        with timer.stage("check-links"):
+            linkcheck.check(staged)  # last: it checks what every other step wrote
         publish(staged, paths.site, trash_dir=paths.build)
     finally:
         for child in children.values():
@@ -110,9 +114,6 @@ def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
     validates the package with frictionless (the site is published only if it passes); the two
     share a child so that no more than three processes hold memory at once.
     """
-    from build_scripts import downloads
-    from build_scripts.search import index as search_index
-
     def search_then_check(dataset: Dataset, descriptor: dict, data: Path, out: Path) -> None:
         search_index.step(dataset, out)
         package.validate(data / "datapackage.json", paths.root)
@@ -124,11 +125,9 @@ def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
 
 
 def post_steps() -> list[tuple[str, Step]]:
-    """Our own steps after MkDocs, in order, in this process; each writes into the staged site."""
-    from build_scripts import api, feeds, releases
-
-    return [("api", api.step), ("feeds", feeds.step), ("changelog", releases.step),
-            ("check-links", linkcheck.check)]  # keep last: it checks what the other steps wrote
+    """Our own steps after MkDocs, in order, in this process; each writes into the staged site
+    (then the changelog and, last, the link check)."""
+    return [("api", api.step), ("feeds", feeds.step)]
 
 
 class _Timer:
@@ -149,94 +148,3 @@ class _Timer:
         self.log(f"{name} done in {self.wall[name]:.2f} s")
 
 
-def source_date_epoch(dataset: Dataset) -> int:
-    """A build time that comes from the data (the newest date), so rebuilds are byte-identical."""
-    newest = dataset.newest_date
-    day = dt.date.fromisoformat(newest) if newest else dt.date(2020, 1, 1)
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def run_mkdocs(paths: Paths, docs: Path, site_dir: Path, *, strict: bool, epoch: int) -> Any:
-    """Render ``docs`` into ``site_dir``; return the loaded MkDocs config (the shells need its theme)."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    old_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        config = load_config(config_file=str(paths.mkdocs_yml), docs_dir=str(docs), site_dir=str(site_dir),
-                             strict=strict)
-        mkdocs_build(config)
-        return config
-    except (MkDocsException, SystemExit) as exc:
-        detail = "\n".join(handler.messages) or str(exc)
-        raise BuildError(f"mkdocs: the site did not build:\n{detail}") from None
-    finally:
-        logger.removeHandler(handler)
-        if old_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old_epoch
-
-
-def copy_letters(dataset: Dataset, out: Path) -> None:
-    """Publish each raw letter byte for byte at letters/<id>/<file>."""
-    for reply in dataset.replies:
-        target = out / reply.id
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(reply.raw_path, target / escape.letter_name(reply["raw_file"]))
-
-
-def publish(staged: Path, site: Path, trash_dir: Path | None = None) -> None:
-    """Swap the staged site into place; the old one is removed only after the swap.
-
-    Between the two renames site/ is briefly absent: if the second rename fails the old site is
-    put back, and a swap cut short (power loss) is repaired by the next publish. The replaced site
-    is renamed aside and deleted by a detached process: at 10,000 letters it is 100,000 files, and
-    the new site is already in place.
-    """
-    old = site.with_name(site.name + ".old")
-    if old.exists() and not site.exists():
-        old.rename(site)  # an earlier swap was cut short between its renames: restore it first
-    if old.exists():
-        shutil.rmtree(old)
-    if site.exists():
-        site.rename(old)
-    try:
-        staged.rename(site)
-    except BaseException:
-        if old.exists() and not site.exists():
-            old.rename(site)
-        raise
-    if old.exists():
-        _remove_later(old, trash_dir or old.parent)
-
-
-TRASH = "trash-"
-"""Prefix of a replaced site waiting to be deleted, in build/ (a later build sweeps leftovers)."""
-
-
-def _remove_later(old: Path, trash_dir: Path) -> None:
-    trash_dir.mkdir(parents=True, exist_ok=True)
-    trash = Path(tempfile.mkdtemp(prefix=TRASH, dir=trash_dir))
-    try:
-        old.rename(trash / old.name)
-    except OSError:  # another file system: delete it now
-        shutil.rmtree(old)
-    for leftover in trash_dir.glob(TRASH + "*"):
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                          str(leftover)], start_new_session=True, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

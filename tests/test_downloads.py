@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from build_scripts import downloads, package, records, site, xlsx
+from build_scripts import downloads, package, records, site, sqlitedb, xlsx
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
@@ -182,9 +182,9 @@ def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths) 
     expected = sorted(r["id"] for r in replies if any("社工站" in (s["text"] or "") for s in r["sections"]))
     assert "530100-2023-tian-142282" in expected
     conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
-    found = [row[0] for row in conn.execute(downloads.FTS_EXAMPLE)]
+    found = [row[0] for row in conn.execute(sqlitedb.FTS_EXAMPLE)]
     assert found == expected
-    assert conn.execute(f"select count(*) from {downloads.FTS_TABLE} where {downloads.FTS_TABLE} match '不存在的词语'").fetchone() == (0,)
+    assert conn.execute(f"select count(*) from {sqlitedb.FTS_TABLE} where {sqlitedb.FTS_TABLE} match '不存在的词语'").fetchone() == (0,)
 
 
 def test_sqlite_fulltext_matches_phrases_exactly(built: Paths) -> None:
@@ -194,7 +194,7 @@ def test_sqlite_fulltext_matches_phrases_exactly(built: Paths) -> None:
     for query in ("社区减负", "三社联动", "民政局", "社会工作服务站"):
         expected = sorted(r["id"] for r in replies if query in r["title"] or query in (r["proposal_title"] or "")
                           or any(query in (s["heading"] or "") + "\n" + (s["text"] or "") for s in r["sections"]))
-        found = [row[0] for row in conn.execute(f"select id from {downloads.FTS_TABLE} where {downloads.FTS_TABLE} "
+        found = [row[0] for row in conn.execute(f"select id from {sqlitedb.FTS_TABLE} where {sqlitedb.FTS_TABLE} "
                                                 "match ? order by id", (f'"{query}"',))]
         assert found == expected, query
 
@@ -203,8 +203,8 @@ def test_sqlite_stores_the_text_once(built: Paths) -> None:
     """replies_fts is an external-content index over the replies_text view: no copy of the text."""
     conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
     names = {r[0] for r in conn.execute("select name from sqlite_master")}
-    assert f"{downloads.FTS_TABLE}_content" not in names and downloads.FTS_VIEW in names
-    assert conn.execute(f"insert into {downloads.FTS_TABLE}({downloads.FTS_TABLE}, rank) "
+    assert f"{sqlitedb.FTS_TABLE}_content" not in names and sqlitedb.FTS_VIEW in names
+    assert conn.execute(f"insert into {sqlitedb.FTS_TABLE}({sqlitedb.FTS_TABLE}, rank) "
                         "values('integrity-check', 1)").fetchall() == []
 
 
@@ -212,13 +212,13 @@ def test_sqlite_fulltext_survives_vacuum_and_rebuild(built: Paths, tmp_path: Pat
     copy = tmp_path / "copy.sqlite"
     shutil.copyfile(_data(built) / f"{STEM}.sqlite", copy)
     conn = sqlite3.connect(copy)
-    before = conn.execute(downloads.FTS_EXAMPLE).fetchall()
+    before = conn.execute(sqlitedb.FTS_EXAMPLE).fetchall()
     assert before
     conn.execute("VACUUM")
-    assert conn.execute(downloads.FTS_EXAMPLE).fetchall() == before
-    conn.execute(downloads.FTS_REBUILD)
-    assert conn.execute(downloads.FTS_EXAMPLE).fetchall() == before
-    assert dict(conn.execute("select key, value from _package"))["fts_rebuild"] == downloads.FTS_REBUILD
+    assert conn.execute(sqlitedb.FTS_EXAMPLE).fetchall() == before
+    conn.execute(sqlitedb.FTS_REBUILD)
+    assert conn.execute(sqlitedb.FTS_EXAMPLE).fetchall() == before
+    assert dict(conn.execute("select key, value from _package"))["fts_rebuild"] == sqlitedb.FTS_REBUILD
 
 
 def test_sqlite_has_keys_and_all_rows(built: Paths) -> None:

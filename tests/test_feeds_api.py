@@ -12,10 +12,10 @@ import pytest
 
 from build_scripts import feeds, records, siteurl, svgchart
 from build_scripts.pages import citation
-from build_scripts.pages.model import facets
+from build_scripts.pages.facets import facets
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
-from build_scripts.records import Reply
+from build_scripts.dataset import Reply
 
 JSON_FEED_TOP = ("version", "title", "items")
 JSON_FEED_ITEM = ("id",)
@@ -129,7 +129,7 @@ def test_reply_page_citation_has_no_build_time(built: Paths) -> None:
     dataset = records.load(built)
     page = (built.site / "replies" / "530000-2021-tian-0079" / "index.html").read_text(encoding="utf-8")
     assert "[EB/OL]" in page and "数据版本" not in page.split("GB/T 7714", 1)[0]
-    assert f'data-access-date>{citation.data_date(dataset)}</span>' in page
+    assert f'data-access-date>{dataset.data_date.isoformat()}</span>' in page
     assert page.index('id="cite"') < page.index('id="record"')
 
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from build_scripts import linkcheck, records
+from build_scripts import background, linkcheck, records
 from build_scripts.background import Background, merge_into
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError, Problem, Report
@@ -19,7 +19,7 @@ def test_records_load_in_two_processes_like_one(scratch: Paths, monkeypatch: pyt
     broken.write_text(broken.read_text(encoding="utf-8").replace("reply_date: ", "reply_date: 2023-02-30 #", 1),
                       encoding="utf-8")
     serial = records.load(scratch)
-    monkeypatch.setattr(records, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(background, "PARALLEL_FROM", 2)
     parallel = records.load(scratch)
     assert [r.data for r in parallel.replies] == [r.data for r in serial.replies]
     assert [r.folder for r in parallel.replies] == [r.folder for r in serial.replies]
@@ -36,7 +36,7 @@ def test_link_check_in_two_processes_like_one(built: Paths, tmp_path: object, mo
         path.write_text(path.read_text(encoding="utf-8").replace("</article>", '<a href="../nowhere/">x</a></article>'),
                         encoding="utf-8")
     serial = linkcheck.broken_links(site)
-    monkeypatch.setattr(linkcheck, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(background, "PARALLEL_FROM", 2)
     parallel = linkcheck.broken_links(site)
     assert len(serial) == 2
     assert parallel == sorted(serial, key=lambda p: (p.file, p.line, p.message))

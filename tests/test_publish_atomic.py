@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sitetree import tree
 
-from build_scripts import cli, site
+from build_scripts import cli, site, sitegen
 from build_scripts import paths as paths_mod
 from build_scripts.pages import reply as reply_page
 from build_scripts.paths import Paths
@@ -172,7 +172,7 @@ def test_swap_cut_short_is_repaired_by_next_publish(published: Paths, tmp_path: 
     staged = tmp_path / "staged"
     staged.mkdir()
     (staged / "index.html").write_text("new", encoding="utf-8")
-    site.publish(staged, published.site)
+    sitegen.publish(staged, published.site)
     assert sorted(p.name for p in published.site.iterdir()) == ["index.html"]
     assert (published.site / "index.html").read_text(encoding="utf-8") == "new"
     assert not old.exists() and not staged.exists()
@@ -196,6 +196,6 @@ def test_replaced_site_is_deleted_after_the_build_returns(published: Paths) -> N
     site.build(published)
     assert not marker.exists() and not published.site.with_name("site.old").exists()
     deadline = time.monotonic() + 60
-    while list(published.build.glob(site.TRASH + "*")) and time.monotonic() < deadline:
+    while list(published.build.glob(sitegen.TRASH + "*")) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not list(published.build.glob(site.TRASH + "*")), "the replaced site was never deleted"
+    assert not list(published.build.glob(sitegen.TRASH + "*")), "the replaced site was never deleted"

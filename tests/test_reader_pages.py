@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from build_scripts import records
-from build_scripts.pages import browse, home, related, reply
-from build_scripts.pages.model import short_hash
+from build_scripts.pages import browse, home, related, reply_text
+from build_scripts.pages.facets import short_hash
 from build_scripts.paths import REPO_ROOT, Paths
-from build_scripts.records import Dataset, Reply
+from build_scripts.dataset import Dataset, Reply
 
 SEED_RECORDS = sorted((REPO_ROOT / "datasets" / "replies").glob("*/reply.yaml"))
 CARD_LABELS = ["提出人", "所提建议", "提出机构与届次", "答复单位", "答复日期", "办理类型", "文号", "来源", "主题"]
@@ -80,7 +80,7 @@ def test_card_gives_the_category_with_its_meaning_and_who_defines_it(dataset: Da
 
 def test_summary_line_has_the_proposal_title_and_one_sentence_per_top_section(dataset: Dataset) -> None:
     target = _reply(dataset, "530112-2020-yian-001")
-    items = reply.summary_items(target)
+    items = reply_text.summary_items(target)
     assert [h for h, _ in items] == ["一、基本情况", "二、意见建议办理情况", "3、下一步工作方向"]
     assert items[1][1] == "首先感谢陆林代表对我区社会治理工作的关心。"
     text = reply.render(target, dataset)
@@ -94,7 +94,7 @@ def test_summary_line_has_the_proposal_title_and_one_sentence_per_top_section(da
     ("", ""),
 ])
 def test_first_sentence(text: str, expected: str) -> None:
-    assert reply.first_sentence(text) == expected
+    assert reply_text.first_sentence(text) == expected
 
 
 @pytest.mark.parametrize(("levels", "expected"), [
@@ -104,7 +104,7 @@ def test_first_sentence(text: str, expected: str) -> None:
 ])
 def test_heading_depths_never_skip_a_level(dataset: Dataset, levels: list[int], expected: list[int | None]) -> None:
     sections = [{"heading": None if lv == 0 else f"标题{i}", "level": lv, "text": "正文。"} for i, lv in enumerate(levels)]
-    assert reply.heading_depths(_variant(dataset.replies[0], sections=sections)) == expected
+    assert reply_text.heading_depths(_variant(dataset.replies[0], sections=sections)) == expected
 
 
 def test_contents_list_every_titled_section(dataset: Dataset) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts import records, releases, site
+from build_scripts import records, release_keep, releases, site
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from tests.conftest import FIXTURES
@@ -123,9 +123,9 @@ def test_snapshot_release_keeps_a_release_once(built: Paths, tmp_path: Path) -> 
     paths = Paths(tmp_path / "repo")
     shutil.copytree(built.datasets, paths.datasets)
     shutil.copytree(built.site, paths.site)
-    kept = releases.snapshot_release(paths)
+    kept = release_keep.snapshot_release(paths)
     version = json.loads((built.site / "data" / "datapackage.json").read_text(encoding="utf-8"))["version"]
     assert kept == paths.datasets / "releases" / version
     assert (kept / "replies.csv").read_bytes() == (built.site / "data" / "replies.csv").read_bytes()
     with pytest.raises(BuildError, match="a release is never changed"):
-        releases.snapshot_release(paths)
+        release_keep.snapshot_release(paths)

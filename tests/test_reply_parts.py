@@ -28,7 +28,7 @@ from build_scripts import linkcheck, pages, records, site
 from build_scripts.pages import parts, reply
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.problems import BuildError
-from build_scripts.search.text import body_fields
+from build_scripts.replytext import body_fields, body_places
 from build_scripts.settings import Settings
 
 LONG = (MANY, ONE_PARAGRAPH, ONE_SENTENCE)
@@ -165,7 +165,7 @@ def test_where_each_letter_is_cut(long_built: Paths) -> None:
     """Between sections when it can; else after a sentence end; a sentence with no end, between characters."""
     dataset = _dataset(long_built)
     many = _reply(dataset, MANY)
-    places = reply.body_field_places(many)
+    places = body_places(many)
     for part in parts.text_parts(many, dataset)[1:]:
         field, offset = part.start
         assert offset == 0 and (field == 0 or places[field - 1][0] != places[field][0]), part
@@ -198,7 +198,7 @@ def test_text_parts_equals_what_the_pages_are_rendered_from(long_built: Paths) -
 def test_body_field_places_are_the_search_index_body_fields(long_built: Paths) -> None:
     dataset = _dataset(long_built)
     for r in dataset.replies:
-        places = reply.body_field_places(r)
+        places = body_places(r)
         fields = body_fields(r)
         assert [r["sections"][i][kind] for i, kind in places] == [f.text for f in fields]
         assert [kind for _, kind in places] == [f.name for f in fields]

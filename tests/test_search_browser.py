@@ -253,7 +253,7 @@ def test_result_links_to_the_page_of_a_long_letter_that_holds_the_match(page: An
                                                                        long_built: Paths) -> None:
     """A long letter's text is on several pages (分页显示): a match on page k links to page k."""
     from build_scripts.pages import parts
-    from build_scripts.search.text import body_fields
+    from build_scripts.replytext import body_fields
     from longletters import MANY
 
     dataset = records.load(long_built)

@@ -15,7 +15,8 @@ from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search import index, oracle, postings, query
 from build_scripts.search.encode import csv_many
 from build_scripts.search.grams import fnv1a, plan
-from build_scripts.search.text import body_fields, head_fields, normalise_many
+from build_scripts.replytext import body_fields, head_fields
+from build_scripts.search.text import normalise_many
 from build_scripts.textnorm import normalise
 
 QUERIES = [q["q"] for q in yaml.safe_load((REPO_ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))["queries"]]

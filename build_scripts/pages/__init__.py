@@ -1,6 +1,6 @@
 """Stage 3, pages: the Markdown the site is made from, generated into the build's docs directory.
 
-Load: the checked dataset, the package descriptor and the downloads manifest. Process: the pages in
+Load: the checked dataset, the package descriptor, the downloads manifest and the changelog. Process: the pages in
 the navigation (home, data, dictionary, statistics, …, the browse overview), which MkDocs renders;
 and the bulk pages, one per reply and one per browse value, which are poured into shells MkDocs
 rendered (``shell``: at 10,000 letters they are over 20,000 pages). Save: the navigation pages and
@@ -17,9 +17,9 @@ from typing import Any, Iterable, Iterator
 
 from tqdm import tqdm
 
-from build_scripts import releases
 from build_scripts.pages import apidoc, browse, changelog, data, home, parts, quality, reply, shell, stats
-from build_scripts.records import Dataset
+from build_scripts.dataset import Dataset
+from build_scripts.releases import Diff
 
 BROWSE_OVERVIEW = "browse/index.md"
 """The one browse page in the navigation; every other browse page is a bulk page."""
@@ -28,14 +28,14 @@ BULK_FOLDERS = ("replies", "browse")
 
 
 def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any],
-             data_dir: Path | None = None) -> Iterable[tuple[str, str]]:
+             history: list[Diff]) -> Iterable[tuple[str, str]]:
     """(path inside docs, Markdown) for every generated page MkDocs renders itself."""
     yield "index.md", home.render(dataset)
     yield "data/index.md", data.downloads(package, manifest, dataset)
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
-    yield "changelog.md", changelog.render(releases.build_history(dataset, package, data_dir))
+    yield "changelog.md", changelog.render(history)
     yield "data/quality.md", quality.render(dataset)
 
 
@@ -81,8 +81,8 @@ def bulk(dataset: Dataset) -> Bulk:
     return Bulk(dataset, pages.pop(BROWSE_OVERVIEW), pages)
 
 
-def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], hand_written: Path, out_docs: Path,
-          pages: Bulk, *, shells: bool = True, data_dir: Path | None = None) -> int:
+def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], history: list[Diff],
+          hand_written: Path, out_docs: Path, pages: Bulk, *, shells: bool = True) -> int:
     """Copy docs/ and write the navigation pages and the shells into ``out_docs``; return the page count.
 
     With ``shells=False`` the bulk pages are written as ordinary pages for MkDocs to render.
@@ -91,7 +91,7 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
         if (hand_written / folder).exists():
             raise FileExistsError(f"docs/{folder} would be overwritten: its pages are generated")
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
-    nav = dict(generate(dataset, package, manifest, data_dir))
+    nav = dict(generate(dataset, package, manifest, history))
     nav[BROWSE_OVERVIEW] = pages.overview
     for rel_path, text in nav.items():
         _write(out_docs, hand_written, rel_path, text)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from build_scripts import api, feeds, siteurl
+from build_scripts import siteurl
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter
-from build_scripts.records import Dataset
+from build_scripts.pages.feedlist import feeds
+from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path
+from build_scripts.dataset import Dataset
 
 
 def _code(text: str) -> str:
@@ -14,9 +16,9 @@ def _code(text: str) -> str:
 
 def render(dataset: Dataset) -> str:
     base = siteurl.site_url()
-    index_url = siteurl.absolute(api.INDEX, base)
+    index_url = siteurl.absolute(API_INDEX, base)
     example = dataset.replies[0].id
-    record_url = siteurl.absolute(api.record_path(example), base)
+    record_url = siteurl.absolute(record_path(example), base)
     curl = (f"curl -s {index_url} | python3 -m json.tool | head -40\n"
             f"curl -s {record_url} -o {example}.json")
     pandas = (
@@ -30,12 +32,12 @@ def render(dataset: Dataset) -> str:
         'record = json.load(urlopen(replies.loc[0, "json"]))  # the full record\n'
         'sections = pd.DataFrame(record["sections"])      # heading, level, text\n'
     )
-    fields = "、".join(f"<code>{escape.html(f)}</code>" for f in api.INDEX_FIELDS)
+    fields = "、".join(f"<code>{escape.html(f)}</code>" for f in API_INDEX_FIELDS)
     feed_rows = "".join(
         f"<tr><td>{escape.html(feed.title)}</td>"
         f'<td><a href="{escape.html(f"../feeds/{feed.path}.atom")}">Atom</a></td>'
         f'<td><a href="{escape.html(f"../feeds/{feed.path}.json")}">JSON Feed</a></td></tr>'
-        for feed in feeds.feeds(dataset)
+        for feed in feeds(dataset)
     )
     return (
         front_matter("API 与订阅", "答复公开的静态 JSON API 与 Atom / JSON Feed 订阅")
@@ -45,12 +47,12 @@ def render(dataset: Dataset) -> str:
         "## 接口 { #endpoints }\n\n"
         '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">地址</th>'
         '<th scope="col">内容</th></tr></thead><tbody>'
-        f'<tr><td class="nowrap"><a href="../{escape.html(api.INDEX)}"><code>/{api.INDEX}</code></a></td>'
+        f'<tr><td class="nowrap"><a href="../{escape.html(API_INDEX)}"><code>/{API_INDEX}</code></a></td>'
         "<td>全部答复的索引：数据版本 <code>version</code>、总数 <code>count</code>，"
         f"以及每件答复的 {fields}，加上页面地址 <code>url</code> 和完整记录地址 <code>json</code>。</td></tr>"
         "<tr><td class=\"nowrap\"><code>/api/replies/&lt;编号&gt;.json</code></td>"
         "<td>一件答复的完整记录：全部字段、分节正文 <code>sections</code>、修复说明 <code>notes</code>"
-        f'（例：<a href="../{escape.html(api.record_path(example))}">{escape.html(example)}.json</a>）。</td></tr>'
+        f'（例：<a href="../{escape.html(record_path(example))}">{escape.html(example)}.json</a>）。</td></tr>'
         "</tbody></table></div>\n\n"
         "<p>编号即永久链接，永不更改；撤回的答复仍在索引中，<code>withdrawn_date</code> 不为空。"
         '全部记录一次下载见<a href="../data/">数据下载</a>的 <code>replies.json</code>。</p>\n\n'

@@ -14,9 +14,11 @@ from typing import Any
 
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, front_matter, pager, rel, reply_table, sortable_table
-from build_scripts.pages.model import Facet, date_zh, facets, group, sort_date
-from build_scripts.records import Dataset, Reply
-from build_scripts.pages.feedmeta import feed_meta
+from build_scripts import dates
+from build_scripts.dataset import sort_date
+from build_scripts.pages.facets import Facet, facets, group
+from build_scripts.dataset import Dataset, Reply
+from build_scripts.pages.feedlist import feed_meta
 
 BROWSE = "browse/"
 ROWS_PER_PAGE = 200
@@ -70,7 +72,7 @@ def _values_table(facet: Facet, groups: Groups, slugs: list[str], page_url: str)
         rows.append(
             f'<tr><td data-sort-value="{escape.html(label)}"><a href="{href}">{escape.html(label)}</a></td>'
             f'<td class="num" data-sort-value="{len(replies)}">{len(replies)}</td>'
-            f'<td class="nowrap" data-sort-value="{escape.html(newest)}">{escape.html(date_zh(newest or None))}</td></tr>'
+            f'<td class="nowrap" data-sort-value="{escape.html(newest)}">{escape.html(dates.zh_text(newest or None))}</td></tr>'
         )
     return sortable_table(
         [(facet.title, "text"), ("答复数", "number"), ("最新答复", "date")], rows, caption=f"按{facet.title}浏览",

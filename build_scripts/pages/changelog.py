@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter, rel
-from build_scripts.pages.model import reply_url
+from build_scripts.pages.urls import reply_url
 from build_scripts.releases import Diff
 
 PAGE = "changelog/"

@@ -2,43 +2,20 @@
 
 The access date (引用日期) is the reader's, not the build's: the page carries a placeholder that
 ``assets/citation.js`` fills with today's date. Without JavaScript it shows the data date (the
-newest reply or publication date in the collection), so rebuilding never changes a page, and a
-note says to put in the real access date. The data version is the package version.
+newest reply or publication date in the collection, ``Dataset.data_date``), so rebuilding never
+changes a page, and a note says to put in the real access date. The data version is the package version.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from pathlib import Path
-
-from build_scripts import siteurl, yamlio
+from build_scripts import dates, siteurl
 from build_scripts.pages import escape
-from build_scripts.pages.model import reply_url
-from build_scripts.records import Dataset, Reply
+from build_scripts.package import data_version
+from build_scripts.pages.urls import reply_url
+from build_scripts.dataset import Dataset, Reply
 
 PORTAL = "答复公开"
 PORTAL_EN = "Dafu Gongkai (答复公开)"
-
-
-@functools.lru_cache(maxsize=8)
-def _package_meta(path: Path) -> tuple[str, str]:
-    meta = yamlio.load(path.read_text(encoding="utf-8-sig")).data
-    return str(meta["version"]), str(meta["title"])
-
-
-def data_version(dataset: Dataset) -> tuple[str, str]:
-    """(version, title) of the data package the records belong to (datasets/package.yaml)."""
-    from build_scripts.releases import datasets_dir
-
-    return _package_meta(datasets_dir(dataset) / "package.yaml")
-
-
-def data_date(dataset: Dataset) -> str:
-    """The build's data date: the newest reply or publication date (the no-JS access date)."""
-    from build_scripts.site import source_date_epoch
-
-    return dt.datetime.fromtimestamp(source_date_epoch(dataset), tz=dt.UTC).date().isoformat()
 
 
 def _access(date: str) -> str:
@@ -90,7 +67,7 @@ def block(key: str, gbt: str, english: str, date: str) -> str:
 def section(reply: Reply, dataset: Dataset) -> str:
     """The 引用 section of a reply page."""
     version, _ = data_version(dataset)
-    date = data_date(dataset)
+    date = dataset.data_date.isoformat()
     url = siteurl.absolute(reply_url(reply.id))
     access = _access(date)
     return ("## 引用 { #cite }\n\n"
@@ -100,9 +77,16 @@ def section(reply: Reply, dataset: Dataset) -> str:
 def dataset_section(dataset: Dataset, heading: str = "##") -> str:
     """The 引用 section of the downloads page: the dataset as a whole."""
     version, title = data_version(dataset)
-    date = data_date(dataset)
+    date = dataset.data_date.isoformat()
     url = siteurl.absolute("data/")
     access = _access(date)
     return (f"{heading} 引用本数据集 {{ #cite }}\n\n"
             + block("dataset", dataset_gbt(title, version, date, url, access),
                     dataset_english(title, version, date, url, access), date))
+
+
+def plain(reply: Reply) -> str:
+    """A plain-text citation, for the printed page: agency, title, 文号, date, site."""
+    doc = f"（{reply['doc_number']}）" if reply["doc_number"] else ""
+    when = dates.zh_text(reply["reply_date"]) if reply["reply_date"] else "日期未注明"
+    return f"{reply['agency']}：《{reply['title']}》{doc}，{when}。答复公开收录"

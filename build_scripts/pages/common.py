@@ -7,8 +7,10 @@ import posixpath
 from typing import Iterable
 
 from build_scripts.pages import escape
-from build_scripts.pages.model import date_zh, reply_url, sort_date
-from build_scripts.records import Reply
+from build_scripts import dates
+from build_scripts.dataset import sort_date
+from build_scripts.pages.urls import reply_url
+from build_scripts.dataset import Reply
 
 
 def front_matter(title: str, description: str = "", **extra: object) -> str:
@@ -72,7 +74,7 @@ def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -
         date = escape.html(sort_date(reply))
         rows.append(
             "<tr>"
-            f'<td class="nowrap" data-sort-value="{date}"><time datetime="{date}">{escape.html(date_zh(sort_date(reply) or None))}</time></td>'
+            f'<td class="nowrap" data-sort-value="{date}"><time datetime="{date}">{escape.html(dates.zh_text(sort_date(reply) or None))}</time></td>'
             f'<td data-sort-value="{escape.html(reply["title"])}"><a href="{href}">{escape.html(reply["title"])}</a>'
             f'<div class="reply-sub">{escape.html(reply["proposal_title"] or "")}</div></td>'
             f"<td>{escape.html(reply['agency'])}</td>"
@@ -99,3 +101,8 @@ def pager(urls: list[str], current: int, page_url: str) -> str:
         for n, u in enumerate(urls, 1)
     )
     return f'\n<nav class="pager" aria-label="分页"><p>共 {len(urls)} 页：</p><ol>{items}</ol></nav>\n'
+
+
+def card_row(label: str, value: str, evidence: str = "") -> str:
+    """One row of a card (a ``<dl>``): the label escaped, the value already HTML."""
+    return f"<div class=\"card-row\"><dt>{escape.html(label)}</dt><dd>{value}{evidence}</dd></div>"

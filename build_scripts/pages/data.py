@@ -8,8 +8,9 @@ from build_scripts import fields as fields_mod
 from build_scripts import package as package_mod
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
-from build_scripts.pages.model import reply_url
-from build_scripts.records import Dataset, Reply
+from build_scripts.pages.urls import reply_url
+from build_scripts.sqlitedb import FTS_EXAMPLE
+from build_scripts.dataset import Dataset, Reply
 
 
 def _size(n: int) -> str:
@@ -25,7 +26,7 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
         front_matter("数据下载", "下载答复公开的全部数据：标准数据包（CSV）、Excel 版、JSON、SQLite 与压缩包")
         + "# 数据下载\n\n"
         + f"<p>数据包 <code>{escape.html(package['name'])}</code>，版本 <strong>{version}</strong>"
-        f"（数据日期 {escape.html(citation.data_date(dataset))}；版本规则与变化见<a href=\"../changelog/\">更新记录</a>）。"
+        f"（数据日期 {escape.html(dataset.data_date.isoformat())}；版本规则与变化见<a href=\"../changelog/\">更新记录</a>）。"
         "每个文件的大小、行数和 SHA-256 也写在 <a href=\"manifest.json\">manifest.json</a> 中，"
         "下载后可用 <code>sha256sum 文件名</code> 核对。</p>\n\n"
         + "## 标准数据包（CSV） { #canonical }\n\n"
@@ -70,8 +71,6 @@ def _file_table(files: list[dict[str, Any]]) -> str:
 
 
 def _sqlite_help(files: list[dict[str, Any]]) -> str:
-    from build_scripts.downloads import FTS_EXAMPLE
-
     db = next((f["path"] for f in files if f["kind"] == "sqlite"), "")
     return (
         "<p>SQLite 数据库含全部表（主键、外键与标准数据包一致）和全文索引表 <code>replies_fts</code>"

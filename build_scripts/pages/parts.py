@@ -28,11 +28,13 @@ from typing import Any, Callable, NoReturn
 
 from build_scripts.pages import reply as reply_page
 from build_scripts.pages import related, shell
-from build_scripts.pages.model import reply_url, scheme_code
-from build_scripts.pages.reply import Pos, Window, body_field_places
+from build_scripts.pages.facets import scheme_code
+from build_scripts.pages.urls import reply_url
+from build_scripts.pages.window import Pos, Window
+from build_scripts.replytext import body_places
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
-from build_scripts.records import Dataset, Reply
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.settings import Settings
 
 BUDGET = Settings.reply_page_bytes
@@ -59,7 +61,7 @@ class Part:
     """One page of a reply's text: its number (1-based), URL and where its text starts.
 
     ``start`` and ``end`` are (body field index, character offset): body fields are exactly
-    ``build_scripts.search.text.body_fields(reply)``; the offset is a ``str`` index into that
+    ``build_scripts.replytext.body_fields(reply)``; the offset is a ``str`` index into that
     field's text. The first part starts at (0, 0); the last ends at (len(body fields), 0).
     """
 
@@ -161,7 +163,7 @@ _APART = frozenset({"sections", "notes", "evidence", "topics"})
 
 def _layout(reply: Reply, dataset: Dataset, budget: int) -> tuple[list[Part], list[str] | None]:
     """The parts and, when they were rendered to measure them, each page's Markdown."""
-    fields = len(body_field_places(reply))
+    fields = len(body_places(reply))
     whole = [Part(1, reply_url(reply.id), (0, 0), (fields, 0))]
     if upper_bound(reply, dataset) <= budget:
         return whole, None
@@ -180,7 +182,7 @@ def _split(reply: Reply, dataset: Dataset, budget: int) -> tuple[list[Part], lis
         if len(starts) <= guess:
             break
         guess = len(starts)
-    fields = len(body_field_places(reply))
+    fields = len(body_places(reply))
     urls = tuple(part_url(reply.id, n) for n in range(1, len(starts) + 1))
     found, markdown = [], []
     for n in range(1, len(starts) + 1):
@@ -199,7 +201,7 @@ def _render(reply: Reply, dataset: Dataset, window: Window) -> str:
 
 
 def _cut(reply: Reply, dataset: Dataset, budget: int, guess: int) -> list[Pos]:
-    places = body_field_places(reply)
+    places = body_places(reply)
     texts = [reply["sections"][i]["heading" if kind == "heading" else "text"] for i, kind in places]
     starts: list[Pos] = [(0, 0)]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from build_scripts.pages.model import newest_first, sort_date
-from build_scripts.records import Dataset, Reply
+from build_scripts.dataset import newest_first, sort_date
+from build_scripts.dataset import Dataset, Reply
 
 RELATED = 5
 """Links shown per kind of relation (same topics, same agency, same proposer)."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from build_scripts.pages import escape
-from build_scripts.pages.model import date_zh
-from build_scripts.records import Reply
+from build_scripts import dates
+from build_scripts.dataset import Reply
 
 
 def is_withdrawn(reply: Reply) -> bool:
@@ -17,7 +17,7 @@ def notice(reply: Reply) -> str:
         return ""
     return (
         '<div class="withdrawn-notice" role="note"><p><strong>本答复已于'
-        f'{escape.html(date_zh(reply["withdrawn_date"]))}撤回。</strong>'
+        f'{escape.html(dates.zh_text(reply["withdrawn_date"]))}撤回。</strong>'
         f'理由：{escape.html(reply["withdrawn_reason"])}</p>'
         "<p>页面和永久链接保留，供核对既有引用；撤回记录仍在数据包中（withdrawn_date、withdrawn_reason 字段）。</p></div>\n"
     )

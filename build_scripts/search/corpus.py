@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from build_scripts.records import Reply
-from build_scripts.search.text import BODY_BASE, HeadTooLong, body_fields, head_fields, normalise_many
+from build_scripts.dataset import Reply
+from build_scripts.replytext import body_fields, head_fields
+from build_scripts.search.text import BODY_BASE, HeadTooLong, normalise_many
 
 CHUNK = 400  # replies normalised together
 

@@ -20,13 +20,16 @@ from typing import Any
 import numpy as np
 
 from build_scripts.pages import parts
-from build_scripts.pages.model import facets, newest_first, reply_url, sort_date, year
-from build_scripts.records import Dataset, Reply
+from build_scripts.dataset import newest_first, sort_date
+from build_scripts.pages.facets import facets, year
+from build_scripts.pages.urls import reply_url
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
 from build_scripts.search.grams import fnv1a
 from build_scripts.search.spill import Spill
-from build_scripts.search.text import BODY_BASE, body_fields
+from build_scripts.replytext import body_fields
+from build_scripts.search.text import BODY_BASE
 
 FORMAT_VERSION = 3
 INLINE = 3_000           # a term's entry longer than this (characters of JSON) moves out of its shard

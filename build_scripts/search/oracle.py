@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from build_scripts.records import Dataset
-from build_scripts.search import text as text_mod
+from build_scripts.dataset import Dataset
+from build_scripts import replytext
 from build_scripts.textnorm import normalise
 
 
@@ -14,7 +14,7 @@ def search(dataset: Dataset, query: str) -> set[str]:
         return set()
     found = set()
     for reply in dataset.replies:
-        fields = text_mod.head_fields(reply) + text_mod.body_fields(reply)
+        fields = replytext.head_fields(reply) + replytext.body_fields(reply)
         if any(q in normalise(f.text) for f in fields):
             found.add(reply.id)
     return found
@@ -22,4 +22,4 @@ def search(dataset: Dataset, query: str) -> set[str]:
 
 def head_matches(dataset: Dataset, query: str) -> set[str]:
     q = normalise(query)
-    return {r.id for r in dataset.replies if q and any(q in normalise(f.text) for f in text_mod.head_fields(r))}
+    return {r.id for r in dataset.replies if q and any(q in normalise(f.text) for f in replytext.head_fields(r))}

@@ -1,7 +1,7 @@
 """What is searchable in a reply, and its normalisation (exactly ``textnorm.normalise``) in bulk.
 
-A reply's searchable text is a list of fields: the head (title, proposal title, agency, 文号,
-proposers) and the body (each section's heading and text). Each field is normalised on its own;
+A reply's searchable text is its fields (``replytext``): the head (title, proposal title, agency,
+文号, proposers) and the body (each section's heading and text). Each field is normalised on its own;
 the index joins the fields with a separator character that no gram may contain, so a match never
 spans two fields. Head fields come first; body positions start at ``BODY_BASE`` so that a
 position alone says whether a match is in the head (ranked first) or the body.
@@ -14,46 +14,14 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from build_scripts.records import Reply
 from build_scripts.textnorm import _t2s, normalise
 
 SEP = "\x00"
 BODY_BASE = 4096
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    text: str
-
-
-def head_fields(reply: Reply) -> list[Field]:
-    fields = [Field("title", reply["title"]), Field("proposal_title", reply["proposal_title"] or ""),
-              Field("agency", reply["agency"]), Field("doc_number", reply["doc_number"] or "")]
-    fields += [Field("proposer", p) for p in reply["proposers"]]
-    return [f for f in fields if f.text]
-
-
-def body_places(reply: Reply) -> list[tuple[int, str]]:
-    """(section index, "heading" or "text") of each body field: each section's heading if any,
-    then its text if any. The one definition of the body fields' order (a long letter's pages
-    are cut at places in it, ``pages.parts``)."""
-    out = []
-    for i, section in enumerate(reply["sections"]):
-        if section["heading"]:
-            out.append((i, "heading"))
-        if section["text"]:
-            out.append((i, "text"))
-    return out
-
-
-def body_fields(reply: Reply) -> list[Field]:
-    return [Field(kind, reply["sections"][i][kind]) for i, kind in body_places(reply)]
 
 
 class HeadTooLong(ValueError):

@@ -1,4 +1,8 @@
-"""What the pages need to know about the collection: URLs, dates and the browse facets."""
+"""The ways to browse the collection (答复单位, 地区, 年份, 类型, 办理类型, 主题, 届次, 提出人) and their labels and slugs.
+
+Each ``Facet`` gives every reply its values; the browse pages, the statistics page and the search
+index's facets all read these, so a value has one slug and one label everywhere.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +10,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from build_scripts import dates
-from build_scripts.records import Dataset, Reply
-
-KIND_SLUGS = {"建议": "jianyi", "议案": "yian", "提案": "tian"}
-
-
-def reply_url(reply_id: str) -> str:
-    """Site-relative URL of a reply page: the permalink."""
-    return f"replies/{reply_id}/"
-
-
-def record_path(reply_id: str) -> str:
-    """Site-relative path of a reply's whole record as JSON (the static API)."""
-    return f"api/replies/{reply_id}.json"
-
-
-def sort_date(reply: Reply) -> str:
-    """The date a reply is listed by: signed date, else publication date, else empty."""
-    return str(reply["reply_date"] or reply["published_date"] or "")
+from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
+from build_scripts.fields import KIND_SLUGS
 
 
 def year(reply: Reply) -> str | None:
     value = sort_date(reply)
     return value[:4] if value else None
-
-
-def newest_first(replies: list[Reply] | tuple[Reply, ...]) -> list[Reply]:
-    return sorted(replies, key=lambda r: (sort_date(r), r.id), reverse=True)
-
-
-def date_zh(value: str | None) -> str:
-    parsed = dates.parse_iso(value) if value else None
-    return dates.zh(parsed) if parsed else "—"
 
 
 def agency_slug(reply: Reply) -> str:

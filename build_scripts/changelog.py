@@ -1,0 +1,40 @@
+"""This build's changelog: every kept release diffed against the one before, then this build's package.
+
+Load: the releases under ``datasets/releases/`` and the canonical tables this build wrote. Process:
+``releases.history`` (the diff and version rules). Save: ``data/changelog.json``; the changelog page
+(``pages/changelog``) renders the same list. The build computes it once and hands it to both.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from build_scripts.dataset import Dataset
+from build_scripts.downloads import canonical_files, read_canonical
+from build_scripts.paths import relative
+from build_scripts.problems import BuildError
+from build_scripts.releases import Diff, history, snapshot
+
+CHANGELOG_JSON = "data/changelog.json"
+
+
+def compute(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path | None = None) -> list[Diff]:
+    """The changelog of this build, newest first; raise BuildError when the version breaks the rules.
+
+    The canonical tables are read from ``data_dir`` when the package is written there, else
+    rebuilt from the records (seconds at 10,000 letters).
+    """
+    files = read_canonical(descriptor, data_dir) if data_dir else canonical_files(dataset, descriptor)
+    datasets = dataset.paths.datasets
+    diffs, report = history(datasets / "releases", snapshot(descriptor, files), relative(datasets / "package.yaml"))
+    if not report.ok:
+        raise BuildError(report)
+    return diffs
+
+
+def json_file(diffs: list[Diff], version: str) -> dict[str, bytes]:
+    """``data/changelog.json``: the current version and every release's changes, newest first."""
+    data = {"current": version, "releases": [d.as_dict() for d in diffs]}
+    return {CHANGELOG_JSON: (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}

@@ -1,0 +1,150 @@
+"""Stage 2, checks: the rules a record must keep beyond its fields' own types.
+
+One record: its id is its folder, its topics, region and category are in the vocabularies, its
+dates are in order, its raw letter is beside it byte for byte. Across records: ids and
+(proposal, agency) pairs are unique, and the other direction of the vocabularies (entries no
+record uses are warnings). Each check yields ``Problem``s; ``records.load`` collects them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterator
+
+from build_scripts import dates
+from build_scripts.dataset import RECORD_NAME, Reply
+from build_scripts.paths import Paths, relative
+from build_scripts.problems import Problem
+from build_scripts.vocab import Vocabularies
+
+DUPLICATE_KEY = ("assembly", "term", "session_no", "proposal_number", "agency")
+"""Two records with these values equal answer the same proposal from the same agency."""
+
+MAX_RAW_BYTES = 20 * 1024 * 1024
+"""The largest raw letter accepted (a web page, Word file or PDF as received), checked before it is read."""
+
+
+def check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int],
+                  vocabularies: Vocabularies, root: Path) -> Iterator[Problem]:
+    line = lambda key: lines.get(key, 0)  # noqa: E731
+    if data["id"] != folder.name:
+        yield Problem(file, line("id"), "id", "id-mismatch",
+                      f"id {data['id']!r} differs from its folder name {folder.name!r}",
+                      "the folder is the permalink: rename neither; fix the id to match the folder")
+    for i, topic in enumerate(data["topics"]):
+        if topic not in vocabularies.topic_ids:
+            yield Problem(file, lines.get(f"topics[{i}]", line("topics")), f"topics[{i}]", "unknown-topic",
+                          f"{topic!r} is not in datasets/vocab/topics.yaml",
+                          "use a topic id from that file, or add the topic there")
+    if data["region_code"] not in vocabularies.region_by_code:
+        yield Problem(file, line("region_code"), "region_code", "unknown-region",
+                      f"{data['region_code']} is not in datasets/vocab/regions.yaml",
+                      "add the region (GB/T 2260 code, name, level, parent) there")
+    if data["category"] is not None:
+        scheme = vocabularies.scheme_for(data["assembly"])
+        if scheme is None:
+            yield Problem(file, line("category"), "category", "unknown-category",
+                          f"no category scheme covers {data['assembly']}",
+                          "add the assembly to a scheme in datasets/vocab/categories.yaml")
+        elif data["category"] not in {c["code"] for c in scheme["codes"]}:
+            yield Problem(file, line("category"), "category", "unknown-category",
+                          f"{data['category']!r} is not a code of scheme {scheme['scheme']}",
+                          "check the letter, or add the code with its definition to the scheme")
+    reply_date = dates.parse_iso(data["reply_date"]) if data["reply_date"] else None
+    published = dates.parse_iso(data["published_date"]) if data["published_date"] else None
+    if reply_date and published and published < reply_date:
+        yield Problem(file, line("published_date"), "published_date", "date-order",
+                      f"published {published} before the reply was signed ({reply_date})",
+                      "check both dates against the letter and the page")
+    if (data["withdrawn_date"] is None) != (data["withdrawn_reason"] is None):
+        missing = "withdrawn_reason" if data["withdrawn_reason"] is None else "withdrawn_date"
+        yield Problem(file, line(missing), missing, "withdrawn-incomplete",
+                      "a withdrawn reply needs both withdrawn_date and withdrawn_reason",
+                      "give both (the date and why), or write null for both while the reply stands")
+    yield from check_raw(data, folder, file, line, root)
+    yield from check_sections(data, file, lines)
+
+
+def check_raw(data: dict[str, Any], folder: Path, file: str, line: Any, root: Path) -> Iterator[Problem]:
+    raw_path = folder / data["raw_file"]
+    if data["raw_file"] == RECORD_NAME or not raw_path.is_file():
+        yield Problem(file, line("raw_file"), "raw_file", "raw-missing",
+                      f"raw letter {data['raw_file']!r} is not in {relative(folder, root)}",
+                      "keep the letter as received beside the record")
+        return
+    if raw_path.is_symlink():
+        yield Problem(file, line("raw_file"), "raw_file", "symlink",
+                      f"raw letter {data['raw_file']!r} is a symbolic link, not the letter as received",
+                      "keep the letter itself beside the record; a link could publish any file of the machine")
+        return
+    size = raw_path.stat().st_size
+    if size > MAX_RAW_BYTES:
+        yield Problem(file, line("raw_file"), "raw_file", "too-large",
+                      f"raw letter {data['raw_file']!r} is {size:,} bytes, more than the limit of {MAX_RAW_BYTES:,}",
+                      "a reply letter is far smaller: check that this is the right file")
+        return
+    digest = hashlib.sha256(raw_path.read_bytes()).hexdigest()
+    if digest != data["raw_sha256"]:
+        yield Problem(file, line("raw_sha256"), "raw_sha256", "sha256-mismatch",
+                      f"the raw letter's sha256 is {digest}, the record says {data['raw_sha256']}",
+                      "the raw letter must stay byte for byte as received; restore it, "
+                      "or if a new copy was received, add it as a new letter")
+
+
+def check_sections(data: dict[str, Any], file: str, lines: dict[str, int]) -> Iterator[Problem]:
+    sections = data["sections"]
+    if not sections:
+        yield Problem(file, lines.get("sections", 0), "sections", "empty-value",
+                      "a reply needs at least one section of text", "copy the letter's text into sections")
+    for i, section in enumerate(sections):
+        path = f"sections[{i}]"
+        if (section["heading"] is None) != (section["level"] == 0):
+            yield Problem(file, lines.get(path, 0), f"{path}.level", "bad-value",
+                          "level 0 is for untitled text and an untitled section must have level 0",
+                          "give a heading with level 1-3, or heading: null with level 0")
+        if section["level"] > 3:
+            yield Problem(file, lines.get(path, 0), f"{path}.level", "bad-value",
+                          f"level {section['level']} is deeper than 3", "use 1, 2 or 3")
+
+
+def check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:
+    seen: dict[str, Reply] = {}
+    keys: dict[tuple[Any, ...], Reply] = {}
+    for reply in sorted(replies, key=lambda r: r.folder.name):
+        file = relative(reply.folder / RECORD_NAME, root)
+        if reply.id in seen:
+            yield Problem(file, 1, "id", "duplicate-id",
+                          f"id {reply.id!r} is also used by {relative(seen[reply.id].folder / RECORD_NAME, root)}",
+                          "every reply needs its own id")
+        seen[reply.id] = reply
+        key = tuple(reply[k] for k in DUPLICATE_KEY)
+        if reply["proposal_number"] is not None and key in keys:
+            yield Problem(file, 1, "proposal_number", "duplicate-reply",
+                          f"same assembly, session, proposal number and agency as {keys[key].id}",
+                          "one reply per proposal and agency: keep one record, or correct the number")
+        keys[key] = reply
+
+
+def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Paths) -> Iterator[Problem]:
+    """The other direction: vocabulary entries that no record uses are reported as warnings."""
+    used_topics = {t for r in replies for t in r["topics"]}
+    for i, topic in enumerate(vocabularies.topics):
+        if replies and topic["id"] not in used_topics:
+            yield Problem(relative(paths.vocab / "topics.yaml", paths.root), 0, f"[{i}].id", "unused-vocab",
+                          f"topic {topic['id']} ({topic['name']}) is used by no record",
+                          "fine while the collection grows; remove it if it will never be used", "warning")
+    used_regions: set[str] = set()
+    for reply in replies:
+        used_regions.update(r["code"] for r in vocabularies.region_chain(reply["region_code"]))
+    for i, region in enumerate(vocabularies.regions):
+        if replies and region["code"] not in used_regions:
+            yield Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, f"[{i}].code", "unused-vocab",
+                          f"region {region['code']} ({region['name']}) is used by no record",
+                          "remove it, or keep it if records for it are coming", "warning")
+    used_schemes = {r["category_scheme"] for r in replies}
+    for i, scheme in enumerate(vocabularies.category_schemes):
+        if replies and scheme["scheme"] not in used_schemes:
+            yield Problem(relative(paths.vocab / "categories.yaml", paths.root), 0, f"[{i}].scheme", "unused-vocab",
+                          f"category scheme {scheme['scheme']} is used by no record",
+                          "remove it, or keep it if records for it are coming", "warning")

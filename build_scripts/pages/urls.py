@@ -1,0 +1,23 @@
+"""Where each published thing lives: site-relative URLs of reply pages, their JSON records and the API index.
+
+One place for the rules, so pages, feeds, the API and the search index link to the same URLs.
+"""
+
+from __future__ import annotations
+
+API_INDEX = "api/replies.json"
+"""The static API's index of every reply (``api``)."""
+API_INDEX_FIELDS = ("id", "title", "proposal_kind", "assembly", "term", "session_no", "proposal_number",
+                    "proposal_title", "agency", "region_code", "region_name", "doc_number", "reply_date",
+                    "published_date", "category", "category_scheme", "topics", "withdrawn_date")
+"""The record fields each entry of the API index keeps (people filter by them)."""
+
+
+def reply_url(reply_id: str) -> str:
+    """Site-relative URL of a reply page: the permalink."""
+    return f"replies/{reply_id}/"
+
+
+def record_path(reply_id: str) -> str:
+    """Site-relative path of a reply's whole record as JSON (the static API)."""
+    return f"api/replies/{reply_id}.json"
