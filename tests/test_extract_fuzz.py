@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from build_scripts import vocab
 from build_scripts.extract import draft, readers
-from build_scripts.extract.clean import clean, fold
+from build_scripts.extract.clean import clean
+from build_scripts.extract.fold import fold
 from build_scripts.paths import Paths
 
 REGIONS = vocab.load(Paths())[0].regions

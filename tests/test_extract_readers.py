@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from build_scripts.extract import readers
-from build_scripts.extract.clean import clean, fold
+from build_scripts.extract.clean import clean
+from build_scripts.extract.fold import fold
 from tests.extract_corpus.corpus import LETTERS
 
 TEXT = "关于政协西山区第十届三次会议第0087号提案的答复\n尊敬的杨光委员：\n您提出的《關於加強社區治理的建議》收悉。\n"

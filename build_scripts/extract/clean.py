@@ -1,17 +1,17 @@
 """Remove extraction damage from a letter's text; keep every word as written.
 
-Each repair is a note (``field: body, kind: cleaning``) so a reviewer sees what changed.
-``fold`` is for matching only: width and traditional → simplified, one character for one, so a
-position in the folded text is the same position in the cleaned text.
+Each repair is a note (``field: body, kind: cleaning``) so a reviewer sees what changed. A PDF's
+wrapped lines are joined, but never into a line of the signature block (``layout.is_tail_text``).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from build_scripts.extract.fold import HAN, fold
+from build_scripts.extract.layout import is_tail_text
+
 # Chinese punctuation (full width) that never has spaces beside it in a clean letter.
 ZH_PUNCT = "，。、；：？！“”‘’（）《》〔〕【】﹝﹞「」『』…—·"
 
@@ -95,8 +95,6 @@ def _starts_block(line: str) -> bool:
 
 
 def _is_tail(line: str) -> bool:
-    from build_scripts.extract.layout import is_tail_text
-
     return is_tail_text(fold(line))
 
 
@@ -125,36 +123,3 @@ def _examples(text: str, pattern: re.Pattern[str]) -> str:
 def _note(original: str | None, value: str | None, reason: str) -> dict[str, str | None]:
     return {"field": "body", "kind": "cleaning", "original": original, "value": value, "reason": reason}
 
-
-# --- folding for matching --------------------------------------------------------------------
-
-_DASHES = "—–－‐‑―"
-_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-
-
-@functools.lru_cache(maxsize=1)
-def _fold_table() -> tuple[dict[str, str], re.Pattern[str]]:
-    """Every character that folds to another: full width, dashes, traditional (one for one only)."""
-    table = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
-    table.update({d: "-" for d in _DASHES})
-    table["\u3000"] = table["\xa0"] = table["\t"] = " "
-    chars = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1)]
-    simple = _t2s().convert("\n".join(chars)).split("\n")
-    if len(simple) == len(chars):
-        table.update({c: s for c, s in zip(chars, simple) if len(s) == 1 and s != c})
-    for c in "〇○":
-        table.pop(c, None)
-    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(table)) + "]")
-    return table, pattern
-
-
-def _t2s():  # type: ignore[no-untyped-def]
-    from build_scripts.textnorm import _t2s as shared
-
-    return shared()
-
-
-def fold(text: str) -> str:
-    """Same length as ``text``: full width → ASCII, traditional → simplified, dashes → '-'."""
-    table, pattern = _fold_table()
-    return pattern.sub(lambda m: table[m.group()], text)

@@ -1,4 +1,4 @@
-"""Assemble what ``parse`` found into the extract output and into a draft record.
+"""Assemble what the field parsers found into the extract output and into a draft record.
 
 The draft's keys are exactly ``fields.record_fields()`` in order; values the letter does not give
 are None (the draft may then fail ``portal validate``, which is the point: a person decides).
@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import topics as topics_mod
+from build_scripts.extract import assembly, layout, proposal_fields, readers, region, reply_fields, title
 from build_scripts.extract import clean as clean_mod
-from build_scripts.extract import layout, parse, proposal, readers
 from build_scripts.extract import sections as sections_mod
+from build_scripts.extract.found import Found
 from build_scripts.extract.spam import is_spam
-from build_scripts.fields import record_fields
+from build_scripts.fields import KIND_SLUGS, record_fields
 
 # The keys of `portal extract --format json`, in order (besides file, text, evidence, warnings).
 OUTPUT_FIELDS = ("title", "proposal_kind", "assembly", "term", "session_no", "session", "proposal_number", "proposers",
                  "proposer_role", "proposal_title", "agency", "region_code", "doc_number", "reply_date",
                  "published_date", "category", "disclosure", "signer", "contact_name", "contact_phone", "cc",
                  "index_number")
-KIND_SLUG = {"建议": "jianyi", "议案": "yian", "提案": "tian"}
 
 
 @dataclass
@@ -91,27 +91,28 @@ def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
-def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[str, parse.Found]:
-    found: dict[str, parse.Found] = {}
-    found["index_number"] = parse.index_number(letter)
-    found["published_date"] = parse.published_date(letter)
-    found["title"] = proposal.title(letter)
-    mention = proposal.proposal_mention(letter, found["title"])
+def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[str, Found]:
+    found: dict[str, Found] = {}
+    found["index_number"] = reply_fields.index_number(letter)
+    found["published_date"] = reply_fields.published_date(letter)
+    found["title"] = title.title(letter)
+    mention = assembly.proposal_mention(letter, found["title"])
     found["term"], found["session_no"], found["session"] = mention.term, mention.session_no, mention.session
-    found["proposal_number"] = proposal.proposal_number(letter, found["title"])
-    found["proposers"], found["proposer_role"] = proposal.proposers(letter)
-    found["proposal_title"] = proposal.proposal_title(letter)
-    found["agency"] = parse.agency(letter, found["title"])
-    found["region_code"], chain = parse.region(found["agency"], letter, regions)
-    found["assembly"] = proposal.assembly(mention, chain, regions)
-    found["proposal_kind"] = proposal.proposal_kind(letter, found["title"], found["assembly"].value or mention.kind_hint)
-    found["doc_number"] = parse.doc_number(letter)
-    found["reply_date"] = parse.reply_date(letter, found["published_date"].value)
-    found["category"] = parse.category(letter)
-    found["disclosure"] = parse.disclosure(letter)
-    found["signer"] = parse.signer(letter)
-    found["contact_name"], found["contact_phone"] = parse.contact(letter)
-    found["cc"] = parse.cc(letter)
+    found["proposal_number"] = proposal_fields.proposal_number(letter, found["title"])
+    found["proposers"], found["proposer_role"] = proposal_fields.proposers(letter)
+    found["proposal_title"] = proposal_fields.proposal_title(letter)
+    found["agency"] = reply_fields.agency(letter, found["title"])
+    found["region_code"], chain = region.region(found["agency"], letter, regions)
+    found["assembly"] = assembly.assembly(mention, chain, regions)
+    found["proposal_kind"] = proposal_fields.proposal_kind(letter, found["title"],
+                                                           found["assembly"].value or mention.kind_hint)
+    found["doc_number"] = reply_fields.doc_number(letter)
+    found["reply_date"] = reply_fields.reply_date(letter, found["published_date"].value)
+    found["category"] = reply_fields.category(letter)
+    found["disclosure"] = reply_fields.disclosure(letter)
+    found["signer"] = reply_fields.signer(letter)
+    found["contact_name"], found["contact_phone"] = reply_fields.contact(letter)
+    found["cc"] = reply_fields.cc(letter)
     return found
 
 
@@ -140,7 +141,7 @@ def _record_format(raw_format: str, cleaned: clean_mod.Cleaned, letter: layout.L
 def reply_id(values: dict[str, Any]) -> str | None:
     """``<region_code>-<year>-<kind>-<number>``; None when a part is unknown."""
     year = (values.get("reply_date") or values.get("published_date") or "")[:4]
-    kind = KIND_SLUG.get(values.get("proposal_kind") or "")
+    kind = KIND_SLUGS.get(values.get("proposal_kind") or "")
     number = values.get("proposal_number")
     if not (values.get("region_code") and year and kind and number):
         return None

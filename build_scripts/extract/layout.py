@@ -1,11 +1,16 @@
-"""Where the letter is in the text: page header and chrome, salutation, body, signature, footer."""
+"""Where the letter is in the text: page header and chrome, salutation, body, signature, footer.
+
+``locate`` cuts the cleaned text into ``Line``s and returns a ``Letter`` with those parts; the line
+patterns it uses (``META_LABEL``, ``DATE_LINE``, ``ORG_END`` …) are shared with the field parsers.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from build_scripts.extract.clean import HAN, fold
+from build_scripts.extract.fold import HAN, fold
+from build_scripts.extract.spam import is_spam
 
 
 @dataclass(frozen=True)
@@ -142,8 +147,6 @@ def is_tail_text(folded: str) -> bool:
     text = folded.strip()
     if not text or DATE_LINE.match(text) or TAIL.search(text) or ORG_END.match(text):
         return True
-    from build_scripts.extract.spam import is_spam
-
     if is_spam(text):
         return True
     return bool(re.fullmatch(r"[\d\s、,;()-]{7,}", text))

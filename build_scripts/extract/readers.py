@@ -1,7 +1,7 @@
 """Bytes to text, one function per format. Nothing here interprets the letter.
 
 HTML keeps the page chrome as lines (the page metadata 索引号/发布日期/文号 lives there);
-``parse`` decides what is letter and what is chrome. Plain text is decoded by BOM, then strict
+``layout`` decides what is letter and what is chrome. Plain text is decoded by BOM, then strict
 UTF-8, then charset-normalizer (GBK/GB18030/UTF-16 without BOM).
 """
 
@@ -139,7 +139,7 @@ _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def html_text(html: str) -> str:
-    """The page's visible text, one line per block element; chrome included (parse drops it)."""
+    """The page's visible text, one line per block element; chrome included (layout leaves it out of the letter)."""
     import lxml.html
     from lxml import etree
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from build_scripts.extract.layout import Line
+from build_scripts.extract.numerals import cn_int
 
 _L1 = re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<t>\S.*)$")
 _L2 = re.compile(r"^[(（]\s*(?P<n>[一二三四五六七八九十]{1,3})\s*[)）]\s*(?P<t>\S.*)$")
@@ -87,8 +88,6 @@ def _heading(text: str, state: _State) -> tuple[str, int] | None:
 
 
 def _ordinal(numeral: str) -> int:
-    from build_scripts.extract.numerals import cn_int
-
     return cn_int(numeral) or 0
 
 

@@ -1,8 +1,7 @@
-"""One small function per field. Each returns the value, the span it was read from and warnings.
+"""Parsers of the reply's own fields: page metadata (索引号, 发布日期), 文号, 办理类型, 公开属性, 签发人,
+contact, 抄送, the replying agency and the date under the signature.
 
-Precision first: when a value is not certain it is None with a warning, never a guess. All
-matching is on the folded text (width, traditional → simplified); values are cut from the
-cleaned text as written.
+One small function per field, each returning a ``Found`` (see ``found``).
 """
 
 from __future__ import annotations
@@ -10,69 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
 from build_scripts.extract import numerals
-from build_scripts.extract.clean import HAN, fold
+from build_scripts.extract.fold import HAN
+from build_scripts.extract.found import Found, Span, cut, first_match, meta_value, note, span_of, squash
 from build_scripts.extract.layout import DATE_LINE, META_LABEL, ORG_END, Letter, Line
 from build_scripts.extract.spam import is_spam
 
-Span = tuple[int, int]
-Note = dict[str, str | None]
-
-
-@dataclass
-class Found:
-    value: Any = None
-    span: Span | None = None
-    warnings: list[str] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-
-
-def note(field_name: str, kind: str, original: str | None, value: str | None, reason: str) -> Note:
-    return {"field": field_name, "kind": kind, "original": original, "value": value, "reason": reason}
-
-
-def span_of(line: Line, m: re.Match[str], group: int | str = 0) -> Span:
-    return (line.start + m.start(group), line.start + m.end(group))
-
-
-def cut(line: Line, m: re.Match[str], group: int | str = 0) -> str:
-    return line.text[m.start(group):m.end(group)]
-
-
-def first_match(lines: Iterable[Line], pattern: re.Pattern[str]) -> tuple[Line, re.Match[str]] | None:
-    for line in lines:
-        m = pattern.search(line.fold)
-        if m:
-            return line, m
-    return None
-
-
-def squash(value: str) -> str:
-    return re.sub(r"\s+", "", value)
-
-
 # --- page metadata -------------------------------------------------------------------------
-
-def meta_value(letter: Letter, labels: str, value: str) -> tuple[Line, re.Match[str]] | None:
-    """``label: value`` on one line, or the label alone and the value on the next line."""
-    same = re.compile(rf"(?:^|\s)(?:{labels})\s*[:：]?\s*(?P<v>{value})")
-    lines = letter.header + letter.footer
-    found = first_match(lines, same)
-    if found:
-        return found
-    label_only = re.compile(rf"^(?:{labels})\s*[:：]?$")
-    alone = re.compile(rf"^(?P<v>{value})")
-    for i, line in enumerate(letter.lines[:-1]):
-        if label_only.match(line.fold):
-            m = alone.match(letter.lines[i + 1].fold)
-            if m:
-                return letter.lines[i + 1], m
-    return None
-
 
 def index_number(letter: Letter) -> Found:
     found = meta_value(letter, r"索\s*引\s*号", r"[0-9A-Za-z][0-9A-Za-z/\-_.]{5,40}")
@@ -289,61 +234,6 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
         value = cut(line, m, "v")
         return Found(value, span_of(line, m, "v"), warnings)
     return Found(warnings=warnings + ["agency: no signature or 文件 header names the replying department; left empty"])
-
-
-def region(agency_found: Found, letter: Letter, regions: Sequence[dict[str, Any]]) -> tuple[Found, list[dict[str, Any]]]:
-    """(region_code, the region chain province first) of the agency's place; None when not in the vocabulary.
-
-    When only a parent is known (昆明市五华区民政局, 五华区 not in the vocabulary), the code is None
-    but the chain of the known parents is returned, so that “市政协” can still be named.
-    """
-    name = fold(agency_found.value) if agency_found.value else None
-    if not name:
-        return Found(warnings=["region_code: no agency, so no region; left empty"]), []
-    name = re.sub(r"^(?:中共|中国共产党)", "", name)
-    by_code = {r["code"]: r for r in regions}
-    best: tuple[int, dict[str, Any]] | None = None
-    partial: tuple[int, dict[str, Any]] | None = None
-    for r in regions:
-        for form in _region_forms(r, by_code):
-            if not name.startswith(form) or (best is not None and len(form) <= best[0]):
-                continue
-            if form == r["name"] and r["level"] == "区县":
-                parent = by_code.get(r["parent"])
-                if parent and parent["name"] not in letter.text:
-                    continue
-            if _SUB_PLACE.match(name[len(form):]):
-                # 昆明市五华区民政局: a district the vocabulary does not know, not the city itself.
-                if partial is None or len(form) > partial[0]:
-                    partial = (len(form), r)
-                continue
-            best = (len(form), r)
-    if best is None:
-        warning = (f"region_code: the place of “{agency_found.value}” is not in datasets/vocab/regions.yaml; "
-                   "left empty (add the region there, never guess a code)")
-        return Found(warnings=[warning]), _chain(partial[1], by_code) if partial else []
-    return Found(best[1]["code"], agency_found.span), _chain(best[1], by_code)
-
-
-def _chain(region_: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    chain: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = region_
-    while current is not None and len(chain) < 5:
-        chain.insert(0, current)
-        current = by_code.get(current["parent"]) if current["parent"] else None
-    return chain
-
-
-_SUB_PLACE = re.compile(rf"^[{HAN}]{{1,5}}?(?:区|县|旗|镇|街道)")
-
-
-def _region_forms(r: dict[str, Any], by_code: dict[str, dict[str, Any]]) -> list[str]:
-    forms = [r["full_name"], r["name"]]
-    if r["level"] == "区县":
-        parent = by_code.get(r["parent"])
-        if parent:
-            forms.append(parent["name"] + r["name"])
-    return forms
 
 
 _DATE_CN = re.compile(r"(?P<y>[〇○零OoＯ一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
