@@ -1,12 +1,13 @@
 # The two commands of the README. Both do all set-up on a fresh machine (as root or with sudo):
 #   make serve   build the portal from the records in the repo and serve it on http://127.0.0.1:8000/
-#   make test    run every test (unit, build, browser) and the type checker
+#   make test    run every test (unit, build, browser), the linter and the type checker
+# For contributors: make check  the fast loop (ruff, mypy, the tests not marked browser; under two minutes)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test setup browser node clean
+.PHONY: serve build test check lint setup browser node clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,9 +36,15 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/portal serve
 
-test: $(STAMP) browser node
+lint: $(STAMP)
+	$(BIN)/ruff check build_scripts tests benchmarks
 	$(BIN)/mypy
+
+test: $(STAMP) browser node lint
 	$(BIN)/python -m pytest
+
+check: lint
+	$(BIN)/python -m pytest -m "not browser" -q
 
 clean:
 	rm -rf build site $(VENV) node_modules test-artifacts

@@ -34,10 +34,9 @@ from urllib.parse import quote
 import yaml
 
 from benchmarks import synthetic
-from build_scripts import records
+from build_scripts import records, replytext
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search import index, query
-from build_scripts import replytext
 from build_scripts.textnorm import normalise
 
 PY = sys.executable

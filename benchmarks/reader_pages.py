@@ -16,9 +16,9 @@ import time
 import tracemalloc
 
 from build_scripts import records
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages import browse, related, reply
 from build_scripts.paths import Paths
-from build_scripts.dataset import Dataset, Reply
 
 
 def synthetic(seed: Dataset, n: int) -> Dataset:

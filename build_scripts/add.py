@@ -12,17 +12,18 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from build_scripts import dates, yamlio
 from build_scripts import vocab as vocab_mod
+from build_scripts.checks import DUPLICATE_KEY
+from build_scripts.dataset import RECORD_NAME
 from build_scripts.extract import draft, readers
 from build_scripts.fields import REPLY_FIELDS, by_name
 from build_scripts.paths import Paths, relative
-from build_scripts.checks import DUPLICATE_KEY
-from build_scripts.dataset import RECORD_NAME
 
 RECORD_HEADER = "# Reply record: the source of truth. Drafted by `portal add`: check every field against the letter.\n"
 

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import output, siteurl
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.package import data_version
 from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path, reply_url
-from build_scripts.dataset import Dataset, Reply
-
 
 
 def dumps(data: Any) -> bytes:

@@ -15,9 +15,10 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from build_scripts.problems import BuildError
 

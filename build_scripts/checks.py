@@ -9,8 +9,9 @@ record uses are warnings). Each check yields ``Problem``s; ``records.load`` coll
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from build_scripts import dates
 from build_scripts.dataset import RECORD_NAME, Reply

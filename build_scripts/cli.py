@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from build_scripts import add, records, release_keep, site, topics
 from build_scripts.paths import Paths, relative
@@ -173,14 +173,14 @@ def cmd_extract(args: argparse.Namespace, paths: Paths) -> int:
 
 def cmd_add(args: argparse.Namespace, paths: Paths) -> int:
     result = add.add(paths, args.file, url=args.url, retrieved=args.retrieved, force=args.force)
-    print(_render_added(result))
+    print(_render_added(result, paths))
     return 0 if result.written else 1
 
 
-def _render_added(result: add.Added) -> str:
+def _render_added(result: add.Added, paths: Paths) -> str:
     lines: list[str] = []
     if result.written and result.folder is not None:
-        lines.append(f"added {result.reply_id}: {relative(result.folder, result.folder.parents[2])}/ "
+        lines.append(f"added {result.reply_id}: {relative(result.folder, paths.root)}/ "
                      f"({result.record['raw_file']}, sha256 {result.record['raw_sha256']})")
     for error in result.errors:
         lines.append(f"not added: {error}")

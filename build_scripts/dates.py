@@ -42,4 +42,4 @@ def midnight(day: dt.date) -> dt.datetime:
 
 def epoch(day: dt.date) -> int:
     """Seconds since 1970 at midnight UTC of ``day`` (MkDocs' SOURCE_DATE_EPOCH)."""
-    return int(midnight(day).replace(tzinfo=dt.timezone.utc).timestamp())
+    return int(midnight(day).replace(tzinfo=dt.UTC).timestamp())

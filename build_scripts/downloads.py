@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -30,10 +29,10 @@ from typing import Any
 import orjson
 
 from build_scripts import dates, package, sqlitedb, xlsx
-from build_scripts.package import RIGHTS
-from build_scripts.fields import TABLES, Table
-from build_scripts.problems import BuildError, Problem, Report
 from build_scripts.dataset import Dataset
+from build_scripts.fields import TABLES, Table
+from build_scripts.package import RIGHTS
+from build_scripts.problems import BuildError, Problem, Report
 
 BOM = b"\xef\xbb\xbf"
 EXCEL_DIR = "excel"

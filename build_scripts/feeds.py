@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import output, siteurl
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages.feedlist import PORTAL, Feed, feeds, item_date
 from build_scripts.pages.urls import reply_url
 from build_scripts.pages.withdrawn import is_withdrawn
-from build_scripts.dataset import Dataset, Reply
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -56,7 +56,10 @@ def _topic_names(dataset: Dataset) -> dict[str, str]:
 
 def atom(feed: Feed, dataset: Dataset, base: str) -> bytes:
     ET.register_namespace("", ATOM_NS)
-    q = lambda tag: f"{{{ATOM_NS}}}{tag}"
+
+    def q(tag: str) -> str:
+        return f"{{{ATOM_NS}}}{tag}"
+
     root = ET.Element(q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     ET.SubElement(root, q("id")).text = TAG + "feeds/" + feed.path
     ET.SubElement(root, q("title")).text = feed.title

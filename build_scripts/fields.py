@@ -42,7 +42,7 @@ class Field:
     # For ``objects`` fields: the table the items go to.
     table: str | None = None
     # For ``objects`` fields: the fields of each item.
-    items: tuple["Field", ...] = field(default=())
+    items: tuple[Field, ...] = field(default=())
 
     @property
     def required(self) -> bool:

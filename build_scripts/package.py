@@ -12,8 +12,8 @@ later stages, as long as it checks the result before publishing.
 
 from __future__ import annotations
 
-import functools
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import yamlio
+from build_scripts.dataset import Dataset
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import BuildError, Problem, Report
-from build_scripts.dataset import Dataset
 
 Row = dict[str, Any]
 

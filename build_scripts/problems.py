@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -40,7 +41,7 @@ class Report:
     problems: tuple[Problem, ...]
 
     @classmethod
-    def of(cls, problems: Iterable[Problem]) -> "Report":
+    def of(cls, problems: Iterable[Problem]) -> Report:
         return cls(tuple(sorted(set(problems))))
 
     @property

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from build_scripts import background, topics, vocab as vocab_mod, yamlio
+from build_scripts import background, topics, yamlio
+from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_record, check_unique, check_vocab_use
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping

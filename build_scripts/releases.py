@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from build_scripts.paths import relative
-from build_scripts.problems import BuildError, Problem, Report
+from build_scripts.problems import Problem, Report, Severity
 
 Level = Literal["major", "minor", "patch"]
 LEVELS: tuple[Level, ...] = ("patch", "minor", "major")
@@ -197,7 +197,10 @@ def next_version(old: str, level: Level) -> str:
 def check(d: Diff, file: str) -> list[Problem]:
     """Problems with the version ``d.version`` given the changes since ``d.previous``."""
     problems: list[Problem] = []
-    where = lambda code, msg, hint, sev="error": Problem(file, 0, "version", code, msg, hint, sev)
+
+    def where(code: str, msg: str, hint: str, sev: Severity = "error") -> Problem:
+        return Problem(file, 0, "version", code, msg, hint, sev)
+
     if parse_version(d.version) is None:
         return [where("bad-version", f"version {d.version!r} is not MAJOR.MINOR.PATCH", "write it like 0.2.0")]
     for rid in d.removed:

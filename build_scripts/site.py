@@ -13,9 +13,9 @@ import contextlib
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from build_scripts import api, background, changelog, downloads, feeds, linkcheck, output, package, pages, records
 from build_scripts.background import Background

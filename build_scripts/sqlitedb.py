@@ -15,7 +15,6 @@ from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
 from build_scripts.problems import Problem
 
-
 FTS_TABLE = "replies_fts"
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 
-
 _CBase: Any = getattr(yaml, "CSafeLoader", None)
 
 

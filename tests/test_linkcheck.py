@@ -50,11 +50,22 @@ def test_build_with_a_broken_link_fails_and_publishes_nothing(scratch: Paths, bu
     def writes_a_broken_link(dataset: object, staged: Path) -> None:
         (staged / "extra.html").write_text('<a href="replies/missing/">x</a>', encoding="utf-8")
 
-    monkeypatch.setattr(site, "post_steps", lambda: [("extra", writes_a_broken_link), ("check-links", linkcheck.check)])
+    monkeypatch.setattr(site, "post_steps", lambda: [("extra", writes_a_broken_link)])  # the build checks links after
     with pytest.raises(BuildError, match="broken-link"):
         site.build(scratch)
     assert tree(scratch.site) == before
 
 
-def test_link_check_is_the_last_post_step() -> None:
-    assert site.post_steps()[-1] == ("check-links", linkcheck.check)
+def test_link_check_runs_last_over_what_every_step_wrote(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    real = linkcheck.check
+
+    def check(staged: Path) -> None:
+        seen.append(all((staged / f).is_file() for f in ("api/replies.json", "feeds/replies.atom",
+                                                          "data/changelog.json", "data/manifest.json",
+                                                          "search/idx/manifest.json")))
+        real(staged)
+
+    monkeypatch.setattr(linkcheck, "check", check)
+    site.build(scratch)
+    assert seen == [True]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from build_scripts import records
-from build_scripts.pages import browse, home, related, reply_text
+from build_scripts.pages import browse, home, related, reply, reply_text
 from build_scripts.pages.facets import short_hash
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.dataset import Dataset, Reply

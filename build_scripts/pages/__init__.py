@@ -11,14 +11,15 @@ staged site. Letter text is escaped on the way into every page (see ``escape``).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from tqdm import tqdm
 
-from build_scripts.pages import apidoc, browse, changelog, data, home, parts, quality, reply, shell, stats
 from build_scripts.dataset import Dataset
+from build_scripts.pages import apidoc, browse, changelog, data, home, parts, quality, reply, shell, stats
 from build_scripts.releases import Diff
 
 BROWSE_OVERVIEW = "browse/index.md"
@@ -70,9 +71,9 @@ class Bulk:
         if not md_path.startswith("replies/") or size <= parts.BUDGET:
             return
         reply_id = md_path.removeprefix("replies/").removesuffix(".md").split("/")[0]
-        folder = next(r.folder for r in self.dataset.replies if r.id == reply_id)
+        reply = next(r for r in self.dataset.replies if r.id == reply_id)
         raise parts.too_large(
-            folder, f"its page {shell.site_path(md_path)} has {size:,} bytes, over the {parts.BUDGET:,}-byte budget",
+            reply, self.dataset, f"its page {shell.site_path(md_path)} has {size:,} bytes, over the {parts.BUDGET:,}-byte budget",
             "a build bug: parts.estimate under-estimated this page; raise its allowances")
 
 

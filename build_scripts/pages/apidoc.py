@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from build_scripts import siteurl
+from build_scripts.dataset import Dataset
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.feedlist import feeds
 from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path
-from build_scripts.dataset import Dataset
 
 
 def _code(text: str) -> str:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from build_scripts import dates
+from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, front_matter, pager, rel, reply_table, sortable_table
-from build_scripts import dates
-from build_scripts.dataset import sort_date
 from build_scripts.pages.facets import Facet, facets, group
-from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages.feedlist import feed_meta
 
 BROWSE = "browse/"

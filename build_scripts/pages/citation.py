@@ -9,10 +9,10 @@ changes a page, and a note says to put in the real access date. The data version
 from __future__ import annotations
 
 from build_scripts import dates, siteurl
-from build_scripts.pages import escape
-from build_scripts.package import data_version
-from build_scripts.pages.urls import reply_url
 from build_scripts.dataset import Dataset, Reply
+from build_scripts.package import data_version
+from build_scripts.pages import escape
+from build_scripts.pages.urls import reply_url
 
 PORTAL = "答复公开"
 PORTAL_EN = "Dafu Gongkai (答复公开)"

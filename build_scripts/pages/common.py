@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import posixpath
-from typing import Iterable
+from collections.abc import Iterable
 
-from build_scripts.pages import escape
 from build_scripts import dates
-from build_scripts.dataset import sort_date
+from build_scripts.dataset import Reply, sort_date
+from build_scripts.pages import escape
 from build_scripts.pages.urls import reply_url
-from build_scripts.dataset import Reply
 
 
 def front_matter(title: str, description: str = "", **extra: object) -> str:

@@ -6,11 +6,11 @@ from typing import Any
 
 from build_scripts import fields as fields_mod
 from build_scripts import package as package_mod
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.urls import reply_url
 from build_scripts.sqlitedb import FTS_EXAMPLE
-from build_scripts.dataset import Dataset, Reply
 
 
 def _size(n: int) -> str:

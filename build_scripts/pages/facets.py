@@ -7,8 +7,9 @@ index's facets all read these, so a value has one slug and one label everywhere.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.fields import KIND_SLUGS

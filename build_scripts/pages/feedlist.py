@@ -12,7 +12,6 @@ from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages import escape
 from build_scripts.pages.facets import agency_slug
 
-
 NEWEST = 50
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from build_scripts.dataset import Dataset, newest_first
 from build_scripts.pages.common import front_matter, reply_table
-from build_scripts.dataset import newest_first
-from build_scripts.dataset import Dataset
 
 NEWEST = 10
 

@@ -22,19 +22,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn
 
-from build_scripts.pages import reply as reply_page
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages import related, shell
+from build_scripts.pages import reply as reply_page
 from build_scripts.pages.facets import scheme_code
 from build_scripts.pages.urls import reply_url
 from build_scripts.pages.window import Pos, Window
-from build_scripts.replytext import body_places
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
-from build_scripts.dataset import Dataset, Reply
+from build_scripts.replytext import body_places
 from build_scripts.settings import Settings
 
 BUDGET = Settings.reply_page_bytes
@@ -190,7 +190,7 @@ def _split(reply: Reply, dataset: Dataset, budget: int) -> tuple[list[Part], lis
         md = _render(reply, dataset, window)
         size = estimate(md_path(reply.id, n), md)
         if size > budget:  # not expected: fewer pages only shorten the navigation
-            _fail(reply, budget, f"part {n} of {len(starts)} measures {size:,} bytes")
+            _fail(reply, dataset, budget, f"part {n} of {len(starts)} measures {size:,} bytes")
         found.append(Part(n, window.url, window.start, window.end))
         markdown.append(md)
     return found, markdown
@@ -214,17 +214,17 @@ def _cut(reply: Reply, dataset: Dataset, budget: int, guess: int) -> list[Pos]:
     while True:
         number = len(starts)
         if number > MAX_PARTS:
-            _fail(reply, budget, f"the text would need more than {MAX_PARTS} pages")
+            _fail(reply, dataset, budget, f"the text would need more than {MAX_PARTS} pages")
         if measure(Window(number, tuple(starts), urls(number), len(places))) <= budget:
             return starts  # the rest of the text fits on this page: the last one
         count = max(guess, number + 1)
 
-        def fits(stop: Pos) -> bool:
+        def fits(stop: Pos, number: int = number, count: int = count) -> bool:
             return measure(Window(number, (*starts, stop), urls(count), len(places))) <= budget
 
         stop = _furthest(starts[-1], places, texts, fits)
         if stop is None:
-            _fail(reply, budget, f"page {number} cannot hold any of the text: what is on it besides the text "
+            _fail(reply, dataset, budget, f"page {number} cannot hold any of the text: what is on it besides the text "
                                  "is already over the budget")
         starts.append(stop)
 
@@ -281,13 +281,12 @@ def _last_true(items: list[Pos], test: Callable[[Pos], bool]) -> Pos | None:
     return items[lo - 1] if lo else None
 
 
-def _fail(reply: Reply, budget: int, what: str) -> NoReturn:
-    raise too_large(reply.folder, f"the reply's pages cannot be kept within {budget:,} bytes: {what}",
+def _fail(reply: Reply, dataset: Dataset, budget: int, what: str) -> NoReturn:
+    raise too_large(reply, dataset, f"the reply's pages cannot be kept within {budget:,} bytes: {what}",
                     "shorten the notes, evidence or other values shown on the page, or raise Settings.reply_page_bytes")
 
 
-def too_large(folder: Path, message: str, hint: str) -> BuildError:
+def too_large(reply: Reply, dataset: Dataset, message: str, hint: str) -> BuildError:
     """The build error for a reply whose page is over the budget, naming its record."""
-    record = folder / "reply.yaml"
-    return BuildError(Report.of([Problem(relative(record, folder.parents[2]), 0, "sections", "page-too-large",
-                                         message, hint)]))
+    return BuildError(Report.of([Problem(relative(reply.record_path, dataset.paths.root), 0, "sections",
+                                         "page-too-large", message, hint)]))

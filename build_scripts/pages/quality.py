@@ -11,11 +11,11 @@ from __future__ import annotations
 import collections
 from typing import Any
 
+from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import cell, table_rows
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter
-from build_scripts.dataset import Dataset
 
 Rows = dict[str, list[dict[str, Any]]]
 NOTE_KINDS = {"repair": "修复", "decision": "判断"}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from build_scripts.dataset import newest_first, sort_date
-from build_scripts.dataset import Dataset, Reply
+from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 
 RELATED = 5
 """Links shown per kind of relation (same topics, same agency, same proposer)."""

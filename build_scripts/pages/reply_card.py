@@ -12,7 +12,6 @@ from build_scripts.pages import escape
 from build_scripts.pages.common import card_row, rel
 from build_scripts.pages.facets import agency_slug, scheme_code, session_label, session_text, short_hash
 
-
 FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
 """Chinese names of record fields, from the one field list (notes and evidence name fields)."""
 
@@ -95,8 +94,8 @@ def raw_href(reply: Reply, url: str) -> str:
 
 
 def _source_link(reply: Reply, url: str) -> str:
-    raw_href = raw_href(reply, url)
-    original = f'<a href="{raw_href}">原件</a>'
+    href = raw_href(reply, url)
+    original = f'<a href="{href}">原件</a>'
     if reply["source_url"]:
         return (
             f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">'
@@ -106,14 +105,14 @@ def _source_link(reply: Reply, url: str) -> str:
 
 
 def source(reply: Reply, url: str, evidence: dict[str, list[dict[str, Any]]]) -> str:
-    raw_href = raw_href(reply, url)
+    href = raw_href(reply, url)
     source = (
         f'<a href="{escape.html(reply["source_url"])}" rel="noopener noreferrer nofollow">{escape.html(reply["source_url"])}</a>'
         if reply["source_url"] else "原件不是从网页获取，或未记录网址"
     )
     rows = [
         card_row("来源网址", source),
-        card_row("原件", f'<a href="{raw_href}">{escape.html(reply["raw_file"])}</a>（逐字节保存，格式：{escape.html(reply["raw_format"])}）'),
+        card_row("原件", f'<a href="{href}">{escape.html(reply["raw_file"])}</a>（逐字节保存，格式：{escape.html(reply["raw_format"])}）'),
         card_row("原件 SHA-256", f"<code>{escape.html(reply['raw_sha256'])}</code>"),
         card_row("获取日期", escape.html(dates.zh_text(reply["retrieved_date"]))),
         card_row("永久链接", f"<code>/{escape.html(url)}</code>"),

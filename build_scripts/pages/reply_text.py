@@ -11,7 +11,6 @@ from build_scripts.pages import escape
 from build_scripts.pages.common import card_row, rel
 from build_scripts.pages.window import Window, continued, headings_shown, windowed
 
-
 SUMMARY_SENTENCE = 60
 """Characters kept of each section's first sentence in the summary line."""
 

@@ -25,10 +25,11 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 from markupsafe import Markup
@@ -273,7 +274,7 @@ class Shells:
         self.toc = TocMarkup(config)
 
     @classmethod
-    def load(cls, site_dir: Path, config: Any, keys: Iterable[tuple[int, bool]]) -> "Shells":
+    def load(cls, site_dir: Path, config: Any, keys: Iterable[tuple[int, bool]]) -> Shells:
         shells = cls(site_dir, config)
         for key in sorted(set(keys)):
             rendered = site_dir / site_path(_shell_md_path(*key))

@@ -8,10 +8,10 @@ there always agree.
 from __future__ import annotations
 
 from build_scripts import svgchart
+from build_scripts.dataset import Dataset
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.facets import Facet, facets, group
-from build_scripts.dataset import Dataset
 
 PAGE = "stats/"
 NOTES = {

@@ -10,7 +10,6 @@ from build_scripts.pages import escape
 from build_scripts.pages.common import rel
 from build_scripts.replytext import body_places
 
-
 Pos = tuple[int, int]
 """A place in a reply's text: (index into ``search.text.body_fields(reply)``, character offset in that field)."""
 

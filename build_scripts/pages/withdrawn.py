@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from build_scripts.pages import escape
 from build_scripts import dates
 from build_scripts.dataset import Reply
+from build_scripts.pages import escape
 
 
 def is_withdrawn(reply: Reply) -> bool:

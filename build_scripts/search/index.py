@@ -19,16 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.pages import parts
-from build_scripts.dataset import newest_first, sort_date
 from build_scripts.pages.facets import facets, year
 from build_scripts.pages.urls import reply_url
-from build_scripts.dataset import Dataset, Reply
+from build_scripts.replytext import body_fields
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
 from build_scripts.search.grams import fnv1a
 from build_scripts.search.spill import Spill
-from build_scripts.replytext import body_fields
 from build_scripts.search.text import BODY_BASE
 
 FORMAT_VERSION = 3

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from build_scripts.dataset import Dataset
 from build_scripts import replytext
+from build_scripts.dataset import Dataset
 from build_scripts.textnorm import normalise
 
 
