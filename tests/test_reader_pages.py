@@ -137,6 +137,18 @@ def test_no_evidence_no_disclosure(dataset: Dataset) -> None:
     assert 'class="evidence"' not in text and "其余各项信息在原件中的出处" not in text
 
 
+def test_seed_page_shows_where_its_values_were_read(dataset: Dataset) -> None:
+    """A real seed's own evidence (not a hand-made variant): each card value beside its quote."""
+    text = reply.render(_reply(dataset, "530111-2023-tian-102114"), dataset)
+    card = text.split('<dl class="reply-card"', 2)[1]
+    date_row = card.split("<dt>答复日期</dt>", 1)[1].split("</dd>", 1)[0]
+    agency_row = card.split("<dt>答复单位</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "<q>2023531</q>" in date_row and "原件第 3222–3229 字" in date_row
+    assert "<q>昆明市官渡区民政局</q>" in agency_row
+    rest = text.split("其余各项信息在原件中的出处", 1)[1].split("</table>", 1)[0]
+    assert "<q>敖华</q>" in rest and "3191–3193" in rest
+
+
 def test_print_footer_has_permalink_and_citation(dataset: Dataset) -> None:
     text = reply.render(_reply(dataset, "530000-2021-tian-0079"), dataset)
     footer = text.split('<div class="print-footer">', 1)[1]

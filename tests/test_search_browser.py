@@ -19,6 +19,19 @@ from tests.conftest import serve
 pytestmark = pytest.mark.browser
 QUERIES = [q["q"] for q in yaml.safe_load((REPO_ROOT / "tests" / "search_queries.yaml").read_text("utf-8"))["queries"]]
 XSS = '<img src=x onerror="window.__pwned=1">'
+# Counts the questions the page sends the search engine (a Worker) and the answers it gets back:
+# when every question has its answer, the page has all it asked for (init script, before any page script).
+COUNT_ENGINE_MESSAGES = """(() => {
+  const Native = window.Worker;
+  if (!Native) return;
+  const engine = window.__engine = { asked: 0, answered: 0 };
+  window.Worker = class extends Native {
+    constructor(...args) { super(...args); this.addEventListener("message", () => { engine.answered += 1; }); }
+    postMessage(...args) { engine.asked += 1; return super.postMessage(...args); }
+  };
+})();"""
+ENGINE_IDLE = "() => window.__engine.answered >= 1 && window.__engine.answered === window.__engine.asked"
+FLUSH = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))"
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +219,7 @@ def test_first_results_do_not_wait_for_the_facets(page: Any, site_url: str, data
     """facets.json grows with the collection (≈ 100 KB gzip at 100,000 letters): page 1 is shown
     without it, the facets follow; with a filter in the URL the facets are needed first."""
     held: list[Any] = []
+    page.add_init_script(COUNT_ENGINE_MESSAGES)
     page.route("**/search/idx/facets.json", lambda route: held.append(route))
     page.goto(f"{site_url}search/?q={quote('社区治理')}")
     page.wait_for_function("document.querySelectorAll('.dg-result h3 a').length > 0")
@@ -219,7 +233,11 @@ def test_first_results_do_not_wait_for_the_facets(page: Any, site_url: str, data
 
     held.clear()
     page.goto(f"{site_url}search/?q={quote('社区治理')}&year=2023年")
-    page.wait_for_timeout(300)
+    page.wait_for_function(ENGINE_IDLE)  # the search ran: the engine answered every question the page asked
+    page.evaluate(FLUSH)  # and the page has handled the answers
+    assert page.evaluate(ENGINE_IDLE)
+    assert held, "facets.json was requested"
+    assert page.get_attribute("#dg-search", "data-state") == "searching"
     assert page.locator(".dg-result").count() == 0  # filtered results need the facets
     held[0].continue_()
     page.wait_for_selector("#dg-search[data-state=done]")
@@ -252,9 +270,10 @@ def long_url(long_built: Paths) -> Iterator[str]:
 def test_result_links_to_the_page_of_a_long_letter_that_holds_the_match(page: Any, long_url: str,
                                                                        long_built: Paths) -> None:
     """A long letter's text is on several pages (分页显示): a match on page k links to page k."""
+    from longletters import MANY
+
     from build_scripts.pages import parts
     from build_scripts.replytext import body_fields
-    from longletters import MANY
 
     dataset = records.load(long_built)
     reply = next(r for r in dataset.replies if r.id == MANY)

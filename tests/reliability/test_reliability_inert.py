@@ -22,9 +22,56 @@ from build_scripts.paths import Paths
 
 CASES = inert_cases()
 
-# Run in every page after load: everything that would show a payload escaped into markup.
+# Installed in every frame before the page's own scripts (page.add_init_script): records any payload
+# that runs while the page is open (the payloads set __pwned; alert, confirm, prompt, print and open are
+# recorded too), and tracks the timers the page has set and not yet run. ``__inert.settled()`` waits
+# for the load event, then for every such timer to have run once, then for a frame and a task: the
+# page has nothing left to run, and a payload delayed by a timer has run by then. Timers set by the
+# theme's bundle (its RxJS schedulers, 100 and 250 ms) are not waited for, nor any set beyond 5 s.
+HOOK = """(() => {
+  const hits = (() => {
+    try { if (window.top !== window && window.top.__inert) return window.top.__inert.hits; } catch (e) { /* another origin */ }
+    return [];
+  })();
+  const hit = (what) => hits.push(`${what} (in ${location.href})`);
+  let pwned;
+  Object.defineProperty(window, "__pwned", {
+    get() { return pwned; },
+    set(value) { pwned = value; hit(`window.__pwned = ${String(value)}`); },
+  });
+  for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
+    window[name] = (...args) => { hit(`${name}(${args.map(String).join(", ")})`); return null; };
+  }
+  const THEME = /\\/assets\\/javascripts\\/bundle\\.[^/]*\\.js/;
+  const pending = new Set(), waiting = [], nativeTimeout = window.setTimeout;
+  const ran = (id) => { if (pending.delete(id) && !pending.size) waiting.splice(0).forEach((wake) => wake()); };
+  for (const [set, clear] of [["setTimeout", "clearTimeout"], ["setInterval", "clearInterval"]]) {
+    const nativeSet = window[set], nativeClear = window[clear];
+    window[set] = function (handler, delay, ...args) {
+      const run = typeof handler === "function" ? handler : () => (0, eval)(String(handler));
+      const id = nativeSet.call(window, function () { ran(id); return run.apply(this, args); }, delay);
+      if (!(Number(delay) > 5000) && !THEME.test(new Error().stack)) pending.add(id);
+      return id;
+    };
+    window[clear] = (id) => { ran(id); return nativeClear.call(window, id); };
+  }
+  const flush = () => new Promise((done) => requestAnimationFrame(() => nativeTimeout(done, 0)));
+  window.__inert = { hits, settled: async () => {
+    if (document.readyState !== "complete") await new Promise((done) => addEventListener("load", done, { once: true }));
+    for (let round = 0; round < 100; round++) {
+      if (pending.size) await new Promise((wake) => waiting.push(wake));
+      await flush();
+      if (!pending.size) return true;
+    }
+    return false;
+  } };
+})();"""
+
+SETTLED = "async () => (await window.__inert.settled()) ? [] : ['the page kept setting timers: it never settled']"
+
+# Run in every page once it has settled: everything that would show a payload escaped into markup.
 FIND_INJECTED = """() => {
-  const bad = [];
+  const bad = window.__inert.hits.map((h) => `a payload ran: ${h}`);
   if (window.__pwned !== undefined) bad.push('window.__pwned was set: a payload ran');
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
@@ -88,7 +135,9 @@ def test_forbidden_results_never_appear(payload_site: tuple[Paths, str, dict[str
 
 
 def _watch(page: Any, base: str) -> dict[str, list[str]]:
+    """Install the hook in every page to come; collect dialogs, script errors and requests that leave the site."""
     seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "requests": []}
+    page.add_init_script(HOOK)
 
     def on_dialog(dialog: Any) -> None:
         seen["dialogs"].append(dialog.message)
@@ -116,9 +165,8 @@ def test_pages_built_from_payloads_are_inert(payload_site: tuple[Paths, str, dic
     problems: list[str] = []
     for rel in targets:
         page.goto(url + rel, wait_until="load")
-        page.wait_for_timeout(50)
         try:
-            found = page.evaluate(FIND_INJECTED)
+            found = page.evaluate(SETTLED) + page.evaluate(FIND_INJECTED)
         except Exception as exc:  # noqa: BLE001 - a payload that navigates destroys the page's context
             found = [f"the page could not be inspected: {exc}"]
         if page.url != url + rel:
@@ -155,6 +203,8 @@ def test_raw_html_letter_is_published_as_text(payload_site: tuple[Paths, str, di
     assert published.read_bytes() == (paths.replies / reply_id / "letter.html").read_bytes()
     seen = _watch(page, url)
     page.goto(f"{url}letters/{reply_id}/{published.name}", wait_until="load")
+    assert page.evaluate(SETTLED) == []
+    assert page.evaluate("() => window.__inert.hits") == []
     assert page.evaluate("() => window.__pwned === undefined && !document.querySelector('[data-pwned], script')")
     assert not seen["requests"] and not seen["dialogs"]
     html = (paths.site / "replies" / reply_id / "index.html").read_text(encoding="utf-8")
