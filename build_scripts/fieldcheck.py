@@ -129,7 +129,7 @@ def _check_text(value: str, f: Field, *, file: str, path: str, line: int) -> Ite
 
 def _wrong_type(file: str, line: int, path: str, f: Field, value: Any, want: str, hint: str = "") -> Problem:
     return Problem(file, line, path, "wrong-type", f"{f.name} must be {want}, found {_kind(value)}",
-                   hint or (f"for example: {f.example}" if f.example else ""))
+                   hint or (f"for example: {f.example}" if f.example else f"write {f.name} as {want}"))
 
 
 def _kind(value: Any) -> str:

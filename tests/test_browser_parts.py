@@ -4,10 +4,10 @@ serious on either page."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-
 from conftest import serve
 from longletters import MANY, ONE_PARAGRAPH
 from test_reader_browser import LAYOUT_PROBLEMS, _axe, _open, _tab_through

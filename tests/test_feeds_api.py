@@ -11,11 +11,11 @@ import feedparser
 import pytest
 
 from build_scripts import feeds, records, siteurl, svgchart
+from build_scripts.dataset import Reply
 from build_scripts.pages import citation
 from build_scripts.pages.facets import facets
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
-from build_scripts.dataset import Reply
 
 JSON_FEED_TOP = ("version", "title", "items")
 JSON_FEED_ITEM = ("id",)

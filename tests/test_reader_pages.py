@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from build_scripts import records
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages import browse, home, related, reply, reply_text
 from build_scripts.pages.facets import short_hash
 from build_scripts.paths import REPO_ROOT, Paths
-from build_scripts.dataset import Dataset, Reply
 
 SEED_RECORDS = sorted((REPO_ROOT / "datasets" / "replies").glob("*/reply.yaml"))
 CARD_LABELS = ["提出人", "所提建议", "提出机构与届次", "答复单位", "答复日期", "办理类型", "文号", "来源", "主题"]

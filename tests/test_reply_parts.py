@@ -16,9 +16,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 import longletters
+import pytest
 from conftest import copy_inputs
 from longletters import MANY, ONE_PARAGRAPH, ONE_SENTENCE
 from sitetree import tree

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from build_scripts import records
 from build_scripts.paths import REPO_ROOT, Paths
+from build_scripts.replytext import body_fields, head_fields
 from build_scripts.search import index, oracle, postings, query
 from build_scripts.search.encode import csv_many
 from build_scripts.search.grams import fnv1a, plan
-from build_scripts.replytext import body_fields, head_fields
 from build_scripts.search.text import normalise_many
 from build_scripts.textnorm import normalise
 

@@ -184,8 +184,8 @@ def test_topics_are_what_the_rules_assign(reply_id: str) -> None:
 
 def test_records_carry_no_build_output(tmp_path: Path) -> None:
     """A build never rewrites records: hash every record file, build, hash again."""
-    from tests.conftest import copy_inputs
     from build_scripts import site
+    from tests.conftest import copy_inputs
 
     paths = copy_inputs(tmp_path / "repo")
     before = {p: p.read_bytes() for p in paths.datasets.rglob("*") if p.is_file()}
