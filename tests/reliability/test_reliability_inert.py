@@ -216,3 +216,31 @@ def test_raw_letters_are_published_as_text(payload_site: tuple[Paths, str, dict[
         html = (paths.site / "replies" / reply_id / "index.html").read_text(encoding="utf-8")
         assert f'href="../../letters/{reply_id}/{published.name}"' in html
     assert not seen["requests"] and not seen["dialogs"]
+
+
+def test_formulas_are_neutralised_in_the_excel_files_only(payload_site: tuple[Paths, str, dict[str, Case]]) -> None:
+    """Issue 17: a payload that starts like a formula is verbatim in the canonical CSV and begins with an
+    apostrophe in every cell of the Excel 版 CSVs and the workbook."""
+    import csv
+    import io
+
+    import openpyxl
+
+    paths, _, ids = payload_site
+    payloads = {str(c.spec["payload"]) for c in ids.values() if c.spec.get("formula")}
+    assert len(payloads) >= 2
+    data = paths.site / "data"
+    canonical = {t.name: list(csv.reader(io.StringIO(t.read_text(encoding="utf-8"), newline="")))
+                 for t in data.glob("*.csv")}
+    excel = {t.stem: list(csv.reader(io.StringIO(t.read_text(encoding="utf-8-sig"), newline="")))
+             for t in (data / "excel").glob("*.csv")}
+    book = openpyxl.load_workbook(next((data / "excel").glob("*.xlsx")), read_only=True)
+    sheets = {ws.title: [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+              for ws in book}
+    for payload in payloads:
+        assert sum(row.count(payload) for rows in canonical.values() for row in rows) >= 5, payload
+        for name, tables in (("Excel CSV", excel), ("workbook", sheets)):
+            cells = [c for rows in tables.values() for row in rows[1:] for c in row]
+            assert payload not in cells, f"{name}: {payload!r} verbatim"
+            assert cells.count("'" + payload) >= 5, f"{name}: {payload!r} not neutralised"
+            assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))], name
