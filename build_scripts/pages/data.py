@@ -12,7 +12,6 @@ from build_scripts.pages.common import front_matter
 from build_scripts.pages.urls import reply_url
 from build_scripts.sqlitedb import FTS_EXAMPLE
 
-
 EXCEL_NOTE = ("标准 CSV 与 JSON、SQLite 中的值与记录逐字相同；只有 Excel 版（带 BOM 的 CSV 和 XLSX）里，"
               "以 = + - @、制表符或回车开头的文本单元格前加了一个英文单引号 '，以免 Excel 把它当作公式执行（CSV 注入）。"
               "其余单元格与标准 CSV 逐格相同。")
