@@ -66,10 +66,7 @@ def confirmed_evidence(paths: Paths, folder: Path) -> list[dict[str, Any]]:
 
 
 def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise readers.ReadError(f"cannot read the file: {exc.strerror or exc}") from None
+    return readers.read_letter_bytes(file)  # a regular file, its size checked first (issue 17)
 
 
 @dataclass
@@ -130,6 +127,7 @@ def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | No
     if result.reply_id and paths.reply_dir(result.reply_id).exists() and not force:
         result.errors.append(f"{relative(paths.reply_dir(result.reply_id), paths.root)} already exists; "
                              "use --force to replace its record with this draft")
+    result.errors += record_too_large(result.record)
     if result.errors:
         return result
     assert result.reply_id is not None
@@ -170,6 +168,15 @@ def _load_record(path: Path) -> dict[str, Any] | None:
     except (OSError, UnicodeDecodeError, yamlio.YamlProblem):
         return None
     return data if isinstance(data, dict) else None
+
+
+def record_too_large(record: dict[str, Any]) -> list[str]:
+    """The draft would be a record validation refuses for its size (issue 17): say so, write nothing."""
+    from build_scripts.records import MAX_RECORD_BYTES
+
+    size = len((RECORD_HEADER + yamlio.dump(record)).encode("utf-8"))
+    return [f"the draft record would be {size:,} bytes, more than a record's limit of {MAX_RECORD_BYTES:,}: "
+            "is this one reply letter?"] if size > MAX_RECORD_BYTES else []
 
 
 def save(paths: Paths, reply_id: str, raw_file: str, data: bytes, record: dict[str, Any]) -> Path:

@@ -14,6 +14,8 @@ import gc
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -25,7 +27,28 @@ from build_scripts.problems import BuildError
 R = TypeVar("R")
 
 
-def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process end when ``parent`` does: a build killed by SIGKILL or SIGTERM
+    never finishes its cleanup, and its children ran on for seconds (issue 17).
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; the check after it covers a parent that died before
+    the call. Elsewhere the child only ends with its pipe (the build's ``cancel``).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], parent: int) -> None:
+    die_with_parent(parent)
     start, cpu = time.perf_counter(), time.process_time()
     try:
         result: tuple[str, Any] = ("ok", fn(*args))
@@ -54,7 +77,7 @@ class Background:
         self.cpu_seconds = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(send, fn, args), name=f"portal build: {name}",
+        self._process = context.Process(target=_run, args=(send, fn, args, os.getpid()), name=f"portal build: {name}",
                                         daemon=True)
         self._process.start()
         send.close()

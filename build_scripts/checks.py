@@ -65,6 +65,7 @@ def check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str,
                       "give both (the date and why), or write null for both while the reply stands")
     yield from check_raw(data, folder, file, line, root)
     yield from check_sections(data, file, lines)
+    yield from check_evidence(data, folder, file, lines)
 
 
 def check_raw(data: dict[str, Any], folder: Path, file: str, line: Any, root: Path) -> Iterator[Problem]:
@@ -107,6 +108,67 @@ def check_sections(data: dict[str, Any], file: str, lines: dict[str, int]) -> It
         if section["level"] > 3:
             yield Problem(file, lines.get(path, 0), f"{path}.level", "bad-value",
                           f"level {section['level']} is deeper than 3", "use 1, 2 or 3")
+
+
+def check_evidence(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int]) -> Iterator[Problem]:
+    """Each span names a field of the record, runs forward, is as long as its quote, and quotes text
+    the reply has: the record's own values, or the raw letter when it is text (issue 17)."""
+    from build_scripts.fields import record_fields
+
+    names = {f.name for f in record_fields()} | {"body"}
+    haystack: str | None = None
+    for i, span in enumerate(data["evidence"]):
+        path = f"evidence[{i}]"
+        at = lambda key: lines.get(f"{path}.{key}", lines.get(path, 0))  # noqa: E731,B023
+        if span["field"] not in names:
+            yield Problem(file, at("field"), f"{path}.field", "bad-value",
+                          f"{span['field']!r} is not a field of the record", "name the field the span is evidence for")
+        if span["start"] > span["end"]:
+            yield Problem(file, at("end"), f"{path}.end", "bad-value",
+                          f"the span ends ({span['end']}) before it starts ({span['start']})",
+                          "end is the offset after the span's last character")
+        elif span["end"] - span["start"] != len(span["quote"]):
+            yield Problem(file, at("quote"), f"{path}.quote", "bad-value",
+                          f"the quote has {len(span['quote'])} characters, the span {span['end'] - span['start']}",
+                          "quote exactly the characters from start to end")
+        if haystack is None:
+            haystack = _evidence_text(data, folder)
+        if _squash(span["quote"]) not in haystack:
+            yield Problem(file, at("quote"), f"{path}.quote", "bad-value",
+                          f"{span['quote']!r} is not in the letter's text or the record",
+                          "quote the letter's text exactly as it stands")
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _evidence_text(data: dict[str, Any], folder: Path) -> str:
+    """What a quote may come from, white space removed: every text value of the record, and the raw
+    letter when it decodes as UTF-8 or GB18030 (a web page or text file; a PDF's text is not at hand)."""
+    values: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            values.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    walk({k: v for k, v in data.items() if k != "evidence"})
+    raw = folder / data["raw_file"]
+    if raw.is_file() and not raw.is_symlink() and raw.stat().st_size <= MAX_RAW_BYTES:
+        blob = raw.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                values.append(blob.decode(encoding))
+                break
+            except UnicodeDecodeError:
+                continue
+    return "\x00".join(_squash(v) for v in values)
 
 
 def check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:

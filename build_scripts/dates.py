@@ -10,12 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+"""ASCII digits only: ``\\d`` would take full-width and Arabic-Indic digits (issue 17)."""
+
+EARLIEST = dt.date(1980, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+"""The dates a record may hold: zip entries start in 1980, and a year past 2099 is a mistyped year
+(2107 broke the build: gzip and zip timestamps end in 2106–2107)."""
 
 
 def parse_iso(value: str) -> dt.date | None:
     """``YYYY-MM-DD`` to a date; None when the string is not a real calendar date."""
-    match = ISO_DATE.match(value)
+    match = ISO_DATE.fullmatch(value)
     if not match:
         return None
     try:

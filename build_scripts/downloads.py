@@ -3,7 +3,7 @@
 Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
 directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
 (each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs and one XLSX
-with every table a sheet), a SQLite database with keys and an FTS5 full-text index (``sqlitedb``), then
+with every table a sheet; a text cell that starts like a formula gets an apostrophe), a SQLite database with keys and an FTS5 full-text index (``sqlitedb``), then
 ``replies.json`` with every record, a zip of the package, and ``manifest.json`` listing every
 file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
 directory and is renamed into place only when all are written; nothing is held in memory whole.
@@ -236,6 +236,13 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path) -> dict[
     return manifest
 
 
+def write_excel_csv(rows: list[list[str]], path: Path) -> None:
+    """The Excel 版 CSV: a UTF-8 BOM, then the rows as the canonical CSV writes them, formulas
+    neutralised (``xlsx.neutralise_rows``; the canonical CSV keeps every value verbatim)."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as dst:
+        csv.writer(dst, lineterminator="\n").writerows(rows)
+
+
 def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any], when: dt.datetime) -> dict[str, int]:
     """The Excel 版 CSVs, the workbook and the database, one table at a time; rows per table."""
     name, version = descriptor["name"], descriptor["version"]
@@ -248,15 +255,14 @@ def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any
                            creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
                            level=XLSX_LEVEL) as book:
             for table in TABLES:
-                data = (data_dir / f"{table.name}.csv").read_bytes()
-                with open(out[f"{EXCEL_DIR}/{table.name}.csv"], "wb") as dst:
-                    dst.write(BOM)  # the Excel 版 CSV: the canonical bytes after a UTF-8 BOM
-                    dst.write(data)
-                suspicious = xlsx.has_illegal(data)
-                del data
+                suspicious = xlsx.has_illegal((data_dir / f"{table.name}.csv").read_bytes())
                 rows = read_table(data_dir, table)
-                problems.extend(xlsx_problems(table, rows, suspicious=suspicious))
-                book.add_sheet(table.name, rows, sqlitedb.integer_columns(table))
+                ints = sqlitedb.integer_columns(table)
+                excel_rows = xlsx.neutralise_rows(rows, ints)
+                write_excel_csv(excel_rows, out[f"{EXCEL_DIR}/{table.name}.csv"])
+                problems.extend(xlsx_problems(table, excel_rows, suspicious=suspicious))
+                book.add_sheet(table.name, excel_rows, ints)
+                del excel_rows
                 sqlitedb.insert_rows(conn, table, rows)
                 counts[table.name] = len(rows) - 1
                 del rows

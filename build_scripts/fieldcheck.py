@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from build_scripts import dates
+from build_scripts import dates, xlsx
 from build_scripts.fields import LIST_SEPARATOR, Field
 from build_scripts.problems import Problem
 
@@ -78,6 +79,7 @@ def check_value(value: Any, f: Field, *, file: str, path: str, line: int,
             else:
                 yield from _check_text(item, f, file=file, path=f"{path}[{i}]", line=item_line)
         texts = [item for item in value if isinstance(item, str)]
+        yield from _check_joined(texts, f, file=file, path=path, line=line)
         if len(set(texts)) != len(texts):
             yield Problem(file, line, path, "duplicate-item", f"{f.name} lists the same item twice",
                           "remove the repeated item")
@@ -94,9 +96,7 @@ def check_value(value: Any, f: Field, *, file: str, path: str, line: int,
         yield _wrong_type(file, line, path, f, value, "text", hint)
         return
     if f.kind == "date":
-        if dates.parse_iso(value) is None:
-            yield Problem(file, line, path, "bad-date", f"{value!r} is not a date",
-                          "write it as YYYY-MM-DD, a day that exists")
+        yield from _check_date(value, file=file, path=path, line=line)
         return
     yield from _check_text(value, f, file=file, path=path, line=line)
 
@@ -110,6 +110,11 @@ def _check_text(value: str, f: Field, *, file: str, path: str, line: int) -> Ite
         yield Problem(file, line, path, "empty-value", f"{f.name} is empty text",
                       "write null if the letter does not say" if f.nullable else "give the value")
         return
+    if _invisible(value):
+        yield Problem(file, line, path, "empty-value", f"{f.name} has no visible character (only "
+                      f"{_describe(value)})", "write the value as the letter prints it")
+        return
+    yield from _check_limits(value, f, file=file, path=path, line=line)
     if value != value.strip():
         yield Problem(file, line, path, "bad-value", f"{f.name} has spaces at its start or end",
                       "remove the leading/trailing spaces")
@@ -125,6 +130,62 @@ def _check_text(value: str, f: Field, *, file: str, path: str, line: int) -> Ite
     if f.max_length is not None and len(value) > f.max_length:
         yield Problem(file, line, path, "too-long", f"{f.name} is {len(value)} characters, more than {f.max_length}",
                       "shorten it")
+
+
+def _check_date(value: str, *, file: str, path: str, line: int) -> Iterator[Problem]:
+    day = dates.parse_iso(value)
+    if day is None:
+        yield Problem(file, line, path, "bad-date", f"{value!r} is not a date",
+                      "write it as YYYY-MM-DD with ASCII digits, a day that exists")
+    elif not dates.EARLIEST <= day <= dates.LATEST:
+        yield Problem(file, line, path, "bad-date", f"{value} is outside {dates.EARLIEST.year}–{dates.LATEST.year}",
+                      "check the year against the letter: a mistyped year?")
+
+
+def _check_joined(texts: list[str], f: Field, *, file: str, path: str, line: int) -> Iterator[Problem]:
+    """A list is one cell of the tables (items joined by 、): it must fit a spreadsheet cell too."""
+    joined = sum(map(len, texts)) + max(len(texts) - 1, 0)
+    if joined > CELL_LIMIT:
+        yield Problem(file, line, path, "too-long", f"{f.name} is {joined:,} characters joined, more than a "
+                      f"spreadsheet cell holds ({CELL_LIMIT:,})", "shorten the items")
+
+
+CELL_LIMIT = xlsx.CELL_LIMIT - 1
+"""The longest text a field may hold: a spreadsheet cell's limit (the Excel files hold every value),
+less one for the apostrophe that neutralises a formula there. A longer section is split at a
+paragraph into two sections."""
+
+_NONCHARACTER = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                           + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+                           + "]")
+"""Surrogates and Unicode noncharacters (U+FFFE, …): not text, and no XML file may hold them."""
+
+_BLANKS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+"""Letters and symbols that print as nothing (Hangul fillers, the blank Braille pattern)."""
+
+
+def _invisible(value: str) -> bool:
+    """Only white space, format characters (zero-width, bidi controls), combining marks or blanks."""
+    return all(c.isspace() or c in _BLANKS or unicodedata.category(c) in ("Cf", "Cc", "Mn", "Me", "Zs")
+               for c in value)
+
+
+def _describe(value: str) -> str:
+    names = dict.fromkeys(f"U+{ord(c):04X}" for c in value if not c.isspace())
+    return ", ".join(list(names)[:4]) or "white space"
+
+
+def _check_limits(value: str, f: Field, *, file: str, path: str, line: int) -> Iterator[Problem]:
+    """What the build's files cannot hold, caught here (the build once failed naming a CSV row)."""
+    bad = _NONCHARACTER.search(value)
+    if bad:
+        yield Problem(file, line, path, "bad-value", f"{f.name} contains U+{ord(bad.group()):04X}, which is not a "
+                      "character (a noncharacter or half a surrogate pair)", "remove it; it is encoding damage")
+    if f.max_length is None and len(value) > CELL_LIMIT:
+        hint = ("split the section at a paragraph into two sections (the second with heading: null, level: 0)"
+                if path.endswith(".text") and path.startswith("sections") else "shorten it")
+        yield Problem(file, line, path, "too-long", f"{f.name} is {len(value):,} characters, more than a spreadsheet "
+                      f"cell holds ({CELL_LIMIT:,})", hint)
 
 
 def _wrong_type(file: str, line: int, path: str, f: Field, value: Any, want: str, hint: str = "") -> Problem:

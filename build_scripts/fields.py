@@ -16,6 +16,10 @@ Kind = Literal["string", "integer", "date", "list", "objects", "mapping"]
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 REGION_CODE_PATTERN = r"^[1-8][0-9]{5}$"
+_URL_BAD = r"\s<>\"'\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+URL_PATTERN = rf"^https?://[^{_URL_BAD}@/?#]+(?:[/?#][^{_URL_BAD}]*)?$"
+"""http(s), a host with no user name (``https://example.gov.cn@evil.example/`` goes to evil.example),
+and no white space, quotes, backslashes or bidi controls (U+202E shows the text reversed) anywhere."""
 LIST_SEPARATOR = "、"
 
 
@@ -171,7 +175,7 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("cc", "list", "抄送", "Copied to (抄送), as printed. 抄送单位。", example="省政府办公厅"),
     Field("source_url", "string", "来源网址",
           "Web page the letter was taken from; null for letters received as files. 来源网页。",
-          nullable=True, pattern=r"^https?://[^\s<>\"']+$", example="https://example.gov.cn/a.html"),
+          nullable=True, pattern=URL_PATTERN, example="https://example.gov.cn/a.html"),
     Field("index_number", "string", "索引号",
           "Government-information index number (索引号) from the page. 政府信息公开索引号。",
           nullable=True, example="5300000161102/20210020"),
@@ -250,6 +254,35 @@ CATEGORY_SCHEME_FIELDS: tuple[Field, ...] = (
           "已核实/待核实。", enum=("verified", "unverified"), example="unverified"),
     Field("codes", "objects", "类别", "The codes of the scheme. 各类别。", table="categories",
           items=CATEGORY_FIELDS),
+)
+
+
+# --- datasets/package.yaml: the package's own metadata, checked like a record ------------------
+
+LICENSE_FIELDS: tuple[Field, ...] = (
+    Field("name", "string", "许可代码", "SPDX id of the license. 许可的SPDX代码。", pattern=r"^[A-Za-z0-9.+-]+$",
+          example="CC-BY-4.0"),
+    Field("title", "string", "许可名称", "The license's name for a reader. 许可名称。",
+          example="知识共享 署名 4.0 国际（数据整理部分）"),
+    Field("path", "string", "许可网址", "Where the license text is (a link on the data page). 许可文本网址。",
+          pattern=URL_PATTERN, example="https://creativecommons.org/licenses/by/4.0/"),
+)
+
+SOURCE_FIELDS: tuple[Field, ...] = (
+    Field("title", "string", "来源", "What the source is. 来源说明。", example="各答复单位公开的答复函"),
+    Field("path", "string", "来源位置", "A web address, or a folder of this repository. 来源网址或仓库中的目录。",
+          pattern=rf"{URL_PATTERN}|^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/-]*$", example="datasets/replies/"),
+)
+
+PACKAGE_FIELDS: tuple[Field, ...] = (
+    Field("name", "string", "数据包名称", "ASCII name of the data package. 数据包英文名。", pattern=ID_PATTERN,
+          max_length=100, example="dafu-gongkai-community-governance"),
+    Field("title", "string", "数据包标题", "Title of the data package. 数据包标题。", example="答复公开：社区治理建议提案答复函数据集"),
+    Field("description", "string", "说明", "What the package holds. 数据包说明。", example="……"),
+    Field("version", "string", "版本", "Semantic version (see README: when to bump which part). 语义化版本号。",
+          pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$", example="0.2.0"),
+    Field("licenses", "objects", "许可", "The licenses of the curated data. 数据整理部分的许可。", items=LICENSE_FIELDS),
+    Field("sources", "objects", "来源", "Where the data comes from. 数据来源。", items=SOURCE_FIELDS),
 )
 
 

@@ -22,7 +22,8 @@ from build_scripts.problems import BuildError, Problem, Report
 
 # MkDocs, Material and our pages write attributes with double quotes; a regex reads them in a
 # fraction of the time an HTML parser takes (10,000 pages must check in seconds).
-# One pass finds links and ids (letter text is escaped: a quote in it is &quot;, never an attribute).
+# One pass finds links and ids. Text between tags may hold a literal `href="#x"` (a heading's text
+# is escaped for Markdown, where a quote stays a quote), so a match counts only inside a tag (issue 17).
 _ATTR = re.compile(r'\s(href|src|id|name)="([^"]*)"')
 _LINK_NOT_BASE = re.compile(r'<(?!base\b)[a-zA-Z][^>]*?\s(?:href|src)="([^"]*)"')  # pages with a <base>
 _ID = re.compile(r'\s(?:id|name)="([^"]*)"')
@@ -38,15 +39,23 @@ def _read(path: Path) -> _Page:
     text = path.read_text(encoding="utf-8", errors="replace")
     if "<base" in text:
         links = tuple((m.start(), html.unescape(m[1])) for m in _LINK_NOT_BASE.finditer(text))
-        return _Page(links, frozenset(html.unescape(i) for i in _ID.findall(text)))
+        return _Page(links, frozenset(html.unescape(m[1]) for m in _ID.finditer(text) if _in_tag(text, m.start())))
     found, ids = [], set()
     for m in _ATTR.finditer(text):
+        if not _in_tag(text, m.start()):
+            continue
         value = html.unescape(m[2]) if "&" in m[2] else m[2]
         if m[1] in ("href", "src"):
             found.append((m.start(), value))
         else:
             ids.add(value)
     return _Page(tuple(found), frozenset(ids))
+
+
+def _in_tag(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside a tag: the nearest ``<`` before it is nearer than the nearest ``>``
+    (text between tags has every ``<`` escaped; our attribute values have every ``>`` escaped)."""
+    return text.rfind("<", 0, offset) > text.rfind(">", 0, offset)
 
 
 def _line(path: Path, offset: int) -> int:

@@ -16,7 +16,7 @@ from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_record, check_unique, check_vocab_use
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping
-from build_scripts.fields import REPLY_FIELDS
+from build_scripts.fields import PACKAGE_FIELDS, REPLY_FIELDS
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem, Report
 from build_scripts.vocab import Vocabularies
@@ -42,6 +42,7 @@ def load(paths: Paths) -> Dataset:
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
     problems.extend(check_vocab_use(replies, vocabularies, paths))
+    problems.extend(check_package_meta(paths))
     if not folders:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
                                 "add one with `portal add LETTER`"))
@@ -98,8 +99,8 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     try:
         loaded = yamlio.load(text)
     except yamlio.YamlProblem as exc:
-        return None, [Problem(file, exc.line, exc.key or _key_at_line(text, exc.line), "yaml-error", str(exc),
-                              "fix the YAML syntax at that line")]
+        return None, [Problem(file, exc.line, exc.key or _key_at_line(text, exc.line), exc.code, str(exc),
+                              exc.hint)]
     problems = list(check_mapping(loaded.data, REPLY_FIELDS, file=file, lines=loaded.lines))
     if problems:
         return None, problems
@@ -111,6 +112,27 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
     return Reply(derived, folder), problems
+
+
+def check_package_meta(paths: Paths) -> list[Problem]:
+    """datasets/package.yaml checked like a record (its license link goes on the data page; issue 17)."""
+    path = paths.package_meta
+    file = relative(path, paths.root)
+    if not path.is_file() or path.is_symlink():
+        return [Problem(file, 0, "", "missing-record", "the data package's metadata file is missing",
+                        "restore datasets/package.yaml from the repository")]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        loaded = yamlio.load(text)
+    except UnicodeDecodeError:
+        return [Problem(file, 0, "", "bad-encoding", "not UTF-8", "save it as UTF-8")]
+    except yamlio.YamlProblem as exc:
+        return [Problem(file, exc.line, exc.key or _key_at_line(text, exc.line), exc.code, str(exc), exc.hint)]
+    problems = list(check_mapping(loaded.data, PACKAGE_FIELDS, file=file, lines=loaded.lines))
+    if not problems and not loaded.data["licenses"]:
+        problems.append(Problem(file, loaded.lines.get("licenses", 0), "licenses", "empty-value",
+                                "the data package needs a license", "name the license of the curated data"))
+    return problems
 
 
 def _key_at_line(text: str, line: int) -> str:

@@ -10,6 +10,8 @@ orchestrates: it imports every stage, and no stage imports it (ARCHITECTURE.md).
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import shutil
 import tempfile
 import time
@@ -49,12 +51,13 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     benchmark that measures Material's own search over every page).
     """
     timer = _Timer(log)
+    if paths.build.is_dir():
+        sweep_stale_work(paths.build)  # what interrupted builds left (issue 17)
     with timer.stage("validate"):
         dataset = records.load(paths)
         if not dataset.report.ok:
             raise BuildError(dataset.report)
-    paths.build.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="work-", dir=paths.build))
+    work, lock = claim_work(paths.build)
     children: dict[str, Background] = {}
     try:
         with timer.stage("package"):
@@ -98,8 +101,59 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         for child in children.values():
             child.cancel()
         background.thaw()
-        shutil.rmtree(work, ignore_errors=True)
+        release_work(work, lock)
     return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu)
+
+
+WORK = "work-"
+"""Prefix of a build's work folder in build/; beside each, ``<folder>.lock``, held (flock) while the build
+and its children run. A build killed by SIGKILL or SIGTERM leaves both; the next build removes them."""
+
+
+def claim_work(build_dir: Path) -> tuple[Path, int]:
+    """A fresh work folder and the descriptor holding its lock.
+
+    The lock file is made (and locked) before the folder, so a folder whose lock is free is never
+    in use: the build that made it has ended, with every child it forked (they share the lock)."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    fd, lock = tempfile.mkstemp(prefix=WORK, suffix=".lock", dir=build_dir)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    work = Path(lock).with_suffix("")
+    work.mkdir()
+    return work, fd
+
+
+def release_work(work: Path, lock: int) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    work.with_name(work.name + ".lock").unlink(missing_ok=True)
+    os.close(lock)
+
+
+def sweep_stale_work(build_dir: Path) -> list[Path]:
+    """Remove the work folders no build holds (interrupted builds'); return them. Held ones stay."""
+    removed: list[Path] = []
+    for lock in sorted(build_dir.glob(WORK + "*.lock")):
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:
+            continue  # another build swept it meanwhile
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # a running build (or a child of one) holds it
+        try:
+            work = lock.with_suffix("")
+            shutil.rmtree(work, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            removed.append(work)
+        finally:
+            os.close(fd)
+    for work in sorted(build_dir.glob(WORK + "*")):
+        if work.is_dir() and not work.is_symlink() and not work.with_name(work.name + ".lock").exists():
+            shutil.rmtree(work, ignore_errors=True)  # from a build before locks (no lock: not in use)
+            removed.append(work)
+    return removed
 
 
 BackgroundStep = Callable[[Dataset, dict, Path, Path], object]

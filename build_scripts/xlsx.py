@@ -35,6 +35,26 @@ def has_illegal(data: bytes) -> bool:
     """Whether UTF-8 ``data`` has a character ``ILLEGAL`` matches (a few fast scans, no regex)."""
     return len(data.translate(None, _CONTROL)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): ``=HYPERLINK(…)``."""
+
+
+def neutralise(value: str) -> str:
+    """A text cell a spreadsheet shows as text: an apostrophe before a leading ``= + - @``, tab or CR."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def neutralise_rows(rows: list[list[str]], integer_columns: Iterable[int] = ()) -> list[list[str]]:
+    """``rows`` with every text cell below the header ``neutralise``d (rows with none keep their object)."""
+    ints = frozenset(integer_columns)
+    out = rows[:1]
+    for row in rows[1:]:
+        if any(v.startswith(FORMULA_START) for c, v in enumerate(row) if c not in ints):
+            row = [v if c in ints else neutralise(v) for c, v in enumerate(row)]
+        out.append(row)
+    return out
+
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -46,8 +46,9 @@ class Loaded:
 
 
 class YamlProblem(Exception):
-    def __init__(self, message: str, line: int, key: str = ""):
-        self.line, self.key = line, key
+    def __init__(self, message: str, line: int, key: str = "", code: str = "yaml-error",
+                 hint: str = "fix the YAML syntax at that line"):
+        self.line, self.key, self.code, self.hint = line, key, code, hint
         super().__init__(message)
 
 
@@ -63,6 +64,10 @@ def load(text: str) -> Loaded:
             loader.dispose()
     except DuplicateKey as exc:
         raise YamlProblem(str(exc), exc.line, exc.key) from None
+    except NumberProblem as exc:
+        mark = exc.problem_mark
+        raise YamlProblem(str(exc.problem), mark.line + 1 if mark else 0, _key_path(lines, mark), "bad-number",
+                          exc.note or "") from None
     except RecursionError:
         raise YamlProblem("not valid YAML: nested too deeply", 0) from None
     except yaml.MarkedYAMLError as exc:
@@ -71,7 +76,8 @@ def load(text: str) -> Loaded:
             mark = exc.context_mark  # an unclosed quote or bracket: point where it was opened
         line = mark.line + 1 if mark else 0
         context = f"{exc.context} (line {exc.context_mark.line + 1}): " if exc.context and exc.context_mark else ""
-        raise YamlProblem(f"not valid YAML: {context}{exc.problem or exc}", line) from None
+        key = _key_path(lines, exc.problem_mark) if isinstance(exc, yaml.constructor.ConstructorError) else ""
+        raise YamlProblem(f"not valid YAML: {context}{exc.problem or exc}", line, key) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", 0) from None
     return Loaded(data, lines)
@@ -88,7 +94,7 @@ def _build(loader: Any, node: yaml.Node, prefix: str, out: dict[str, int], seen:
     bulk of a record, is taken as it is; other scalars go to PyYAML's safe constructor.
     """
     if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+        return node.value if node.tag == _STR else _scalar(loader, node)
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         items = []
         for i, child in enumerate(node.value):
@@ -113,6 +119,45 @@ def _build(loader: Any, node: yaml.Node, prefix: str, out: dict[str, int], seen:
     raise yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} is not allowed here", node.start_mark)
 
 
+_INT, _NULL, _TIMESTAMP = "tag:yaml.org,2002:int", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+MAX_INT = 2**63 - 1
+"""The largest whole number a record may hold (SQLite's integers are 64-bit)."""
+
+
+class NumberProblem(yaml.MarkedYAMLError):
+    """A number YAML 1.1 would read as something other than what it looks like, or too large to keep."""
+
+
+def _scalar(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A non-text scalar: numbers only in plain decimal (YAML 1.1 reads ``010`` as 8 and ``1:30`` as
+    90), within 64 bits; an explicit tag whose text does not fit it (``!!int ''``, ``!!bool maybe``,
+    ``!!timestamp 2020-02-30``) is an error with its line, never a crash inside PyYAML."""
+    value = node.value
+    if node.tag == _INT:
+        if not _DECIMAL.fullmatch(value):
+            raise NumberProblem(None, None, f"{value!r} is not a plain decimal number (YAML 1.1 reads 010 as 8 "
+                                "and 1:30 as 90)", node.start_mark, "write the number in decimal without leading "
+                                "zeros, or quote it to keep it as text")
+        if len(value) > 20 or abs(int(value)) > MAX_INT:
+            raise NumberProblem(None, None, f"{value[:24]}{'…' if len(value) > 24 else ''} "
+                                f"is too large ({len(value.lstrip('+-'))} digits); a whole number here is at most "
+                                f"{MAX_INT:,}", node.start_mark, "check it against the letter")
+        return int(value)
+    if node.tag == _NULL and value not in ("", "~", "null", "Null", "NULL"):
+        raise yaml.constructor.ConstructorError(None, None, f"{value!r} is not null: remove the !!null tag",
+                                                node.start_mark)
+    if node.tag == _TIMESTAMP:
+        raise yaml.constructor.ConstructorError(None, None, "dates are text written YYYY-MM-DD: remove the "
+                                                "!!timestamp tag", node.start_mark)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, KeyError, TypeError, OverflowError, IndexError):
+        raise yaml.constructor.ConstructorError(None, None, f"{value!r} is not a valid {node.tag.rsplit(':', 1)[-1]} "
+                                                "value: remove the tag, or quote the value as text",
+                                                node.start_mark) from None
+
+
 def _enter(seen: set[int], child: yaml.Node, path: str, out: dict[str, int], mark: Any) -> set[int]:
     """Note the line of ``path`` (its key's, or the item's) and refuse a node met before (an alias)."""
     out.setdefault(path, mark.line + 1)
@@ -120,6 +165,13 @@ def _enter(seen: set[int], child: yaml.Node, path: str, out: dict[str, int], mar
         raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
     seen.add(id(child))
     return seen
+
+
+def _key_path(lines: dict[str, int], mark: Any) -> str:
+    """The deepest key recorded on the line of ``mark`` (the field a bad value belongs to)."""
+    line = mark.line + 1 if mark else 0
+    on_line = [path for path, at in lines.items() if at == line]
+    return max(on_line, key=len) if on_line else ""
 
 
 # --- writing -------------------------------------------------------------------------------

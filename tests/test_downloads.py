@@ -43,7 +43,7 @@ def test_xlsx_equals_canonical_csv_cell_for_cell(built: Paths) -> None:
         width = len(expected[0])
         got = [["" if v is None else str(v) for v in row][:width] for row in wb[table.name].iter_rows(values_only=True)]
         got = [row + [""] * (width - len(row)) for row in got]
-        assert got == expected, table.name
+        assert got == xlsx.neutralise_rows(expected, _ints(table.name)), table.name
 
 
 def test_xlsx_keeps_chinese_and_never_makes_formulas(built: Paths) -> None:
@@ -170,11 +170,21 @@ def test_write_reports_every_cell_a_workbook_cannot_hold_and_writes_nothing(seed
 
 @pytest.mark.parametrize("table", [t.name for t in TABLES])
 def test_bom_csv_is_bom_plus_canonical(built: Paths, table: str) -> None:
+    """Byte for byte, but for the apostrophe before a cell that starts like a formula (issue 17)."""
     excel = (_data(built) / "excel" / f"{table}.csv").read_bytes()
     canonical = (_data(built) / f"{table}.csv").read_bytes()
     assert not canonical.startswith(b"\xef\xbb\xbf")
     assert excel[:3] == b"\xef\xbb\xbf"
-    assert excel[3:] == canonical
+    rows = _canonical_rows(_data(built) / f"{table}.csv")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(xlsx.neutralise_rows(rows, _ints(table)))
+    assert excel[3:] == out.getvalue().encode("utf-8")
+    if rows == xlsx.neutralise_rows(rows, _ints(table)):
+        assert excel[3:] == canonical
+
+
+def _ints(table: str) -> set[int]:
+    return {i for i, f in enumerate(next(t for t in TABLES if t.name == table).fields) if f.kind == "integer"}
 
 
 def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths) -> None:
@@ -297,3 +307,15 @@ def test_two_builds_write_byte_identical_new_files(built: Paths, tmp_path: Path)
             assert (built.site / rel).read_bytes() == (again.site / rel).read_bytes(), rel
             compared += 1
     assert compared > 30
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ('=HYPERLINK("https://evil.example/?x","点此核验")', '\'=HYPERLINK("https://evil.example/?x","点此核验")'),
+    ("+1", "'+1"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("关于=号", "关于=号"), ("'已有引号", "'已有引号"), ("", ""),
+])
+def test_excel_cells_that_start_like_formulas_get_an_apostrophe(value: str, shown: str) -> None:
+    """Issue 17: OWASP's CSV-injection rule, in the Excel files only; integer columns stay numbers."""
+    assert xlsx.neutralise(value) == shown
+    rows = [["id", "n", "text"], ["a", "-1", value]]
+    assert xlsx.neutralise_rows(rows, {1}) == [["id", "n", "text"], ["a", "-1", shown]]

@@ -57,7 +57,9 @@ class Extraction:
 
 def extract_bytes(data: bytes, name: str, regions: Sequence[dict[str, Any]]) -> Extraction:
     read = readers.read_bytes(data, name)
-    return extract_text(read.text, read.raw_format, regions)
+    extraction = extract_text(read.text, read.raw_format, regions)
+    extraction.warnings[:0] = read.warnings  # how the letter was decoded comes first (issue 17)
+    return extraction
 
 
 def extract_text(text: str, raw_format: str, regions: Sequence[dict[str, Any]]) -> Extraction:

@@ -12,6 +12,14 @@ from build_scripts.pages.common import front_matter
 from build_scripts.pages.urls import reply_url
 from build_scripts.sqlitedb import FTS_EXAMPLE
 
+EXCEL_NOTE = ("标准 CSV 与 JSON、SQLite 中的值与记录逐字相同；只有 Excel 版（带 BOM 的 CSV 和 XLSX）里，"
+              "以 = + - @、制表符或回车开头的文本单元格前加了一个英文单引号 '，以免 Excel 把它当作公式执行（CSV 注入）。"
+              "其余单元格与标准 CSV 逐格相同。")
+EXCEL_NOTE_EN = ("The canonical CSV, JSON and SQLite hold every value verbatim; only in the Excel 版 (the CSVs with a BOM "
+                 "and the XLSX) does a text cell that starts with = + - @, a tab or a carriage return get a leading "
+                 "apostrophe, so that a spreadsheet never runs it as a formula (CSV injection).")
+"""What the Excel files change (the downloads page and the data dictionary both say it; issue 17)."""
+
 
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
@@ -37,9 +45,9 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
         + _file_table(by_kind("descriptor", "canonical"))
         + "\n## Excel 版 { #excel }\n\n"
         "<p><strong>用 Excel 打开请下载这一版。</strong>中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，"
-        "所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节），其余与标准 CSV 逐字节相同；"
-        "而不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
-        "XLSX 工作簿每张表一个工作表，内容与标准 CSV 逐格相同（整数列为数值，其余为文本，任何单元格都不会被当作公式）。</p>\n\n"
+        "所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节）；而不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
+        "XLSX 工作簿每张表一个工作表（整数列为数值，其余为文本）。"
+        f"{EXCEL_NOTE}</p>\n\n"
         + _file_table(by_kind("excel"))
         + "\n## 其他格式 { #other }\n\n"
         + _file_table(by_kind("json", "sqlite", "zip"))
@@ -151,6 +159,7 @@ def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
         front_matter("数据字典", "答复公开数据包的表与字段说明")
         + "# 数据字典\n\n<p>由数据包的 Table Schema 生成，与 datapackage.json 一致；示例值取自当前数据"
         "（该字段第一个非空值，过长的截断）；某列在数据中全部为空时给出字段表中的格式示例并注明。</p>\n\n"
+        f"<p>{EXCEL_NOTE} {EXCEL_NOTE_EN}</p>\n\n"
         + _categories(dataset)
         + "\n".join(blocks)
     )

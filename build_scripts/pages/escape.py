@@ -8,8 +8,9 @@
   raw into <title>): characters that could open markup are replaced by their full-width forms.
 - ``paragraphs``: a section's text as <p> lines, one per paragraph, with no blank lines so the
   whole block stays one raw HTML block.
-- ``letter_name``: the name a raw letter is published under: a web page received as a letter is
-  served as text, never as a page of this site (its scripts and images would run and load here).
+- ``letter_name``: the name a raw letter is published under: only ``.txt``, ``.pdf`` and ``.docx``
+  keep theirs; a web page (or anything else) received as a letter is served as text, never as a page
+  of this site (its scripts and images would run and load here).
 """
 
 from __future__ import annotations
@@ -56,10 +57,13 @@ def paragraphs(text: str, cls: str = "letter-text") -> str:
     return f'<div class="{cls}">{body}</div>'
 
 
-# Suffixes a browser renders as active documents (scripts, forms, third-party loads).
-_ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".xml", ".mht", ".mhtml")
+# The only names a raw letter keeps (compared in lower case): types a browser shows as text, as a
+# PDF or offers as a download, never as an active document. An allow-list: anything else (a web
+# page, .xhtm, .svgz, .xml, a script, a name with no suffix) is published with ``.txt`` appended,
+# served as text/plain (Issue 17: a deny-list missed .xhtm and .svgz).
+INERT_SUFFIXES = (".txt", ".pdf", ".docx")
 
 
 def letter_name(raw_file: str) -> str:
-    """``letter.html`` → ``letter.html.txt``; other files keep their name."""
-    return raw_file + ".txt" if raw_file.lower().endswith(_ACTIVE_SUFFIXES) else raw_file
+    """``letter.pdf`` keeps its name; ``letter.html`` → ``letter.html.txt``, ``letter.svgz`` → ``letter.svgz.txt``."""
+    return raw_file if raw_file.lower().endswith(INERT_SUFFIXES) else raw_file + ".txt"

@@ -72,7 +72,8 @@ def normalise_many(texts: list[str]) -> list[str]:
     texts, then lower case and white space through a second table. That equals ``normalise``
     whenever per-character NFKC is already normalised as a whole (no composition across
     characters) and no Σ is present (final-sigma lower-casing depends on context); texts where
-    that fails, or with characters outside the BMP, go through ``normalise`` itself.
+    that fails, with characters outside the BMP, or that t2s turns into such characters (鋐 and about
+800 others), go through ``normalise`` itself.
     """
     if not texts:
         return []
@@ -90,10 +91,18 @@ def normalise_many(texts: list[str]) -> list[str]:
     step2 = _t2s().convert(step1)
     if len(step2) != len(step1):
         return [normalise(t) for t in texts]
-    out = _apply(_utf32(step2), l_off, l_len, l_flat).tobytes().decode("utf-32-le").split(_SEP_RAW)
+    cps2 = _utf32(step2)
+    if int(cps2.max(initial=0)) >= 0x10000:  # t2s took a character out of the BMP (鋐 → 𬭎; issue 17)
+        return _splice(texts, _beyond_bmp(step2) | slow)
+    out = _apply(cps2, l_off, l_len, l_flat).tobytes().decode("utf-32-le").split(_SEP_RAW)
     for i in slow:
         out[i] = normalise(texts[i])
     return out
+
+
+def _beyond_bmp(joined: str) -> set[int]:
+    """Indices of the joined texts holding a character outside the BMP (the tables cover the BMP only)."""
+    return {i for i, t in enumerate(joined.split(_SEP_RAW)) if any(ord(c) >= 0x10000 for c in t)}
 
 
 def _simple(text: str) -> bool:

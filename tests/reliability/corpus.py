@@ -16,8 +16,8 @@ Patches stay right while other engineers add record fields: a case names only wh
     encoding: gbk                                  # encode the record in this codec (default utf-8)
     base64: "..."                                  # the record's bytes
     files: {letter.txt: {append: "x"}}             # files beside the record: text, base64, append,
-                                                   #   delete, symlink (its target), size (a sparse
-                                                   #   file made at test time)
+                                                   #   replace ([[old, new]]), delete, symlink (its
+                                                   #   target), size (a sparse file made at test time)
     repo_files: {datasets/vocab/topics.yaml: {append: "..."}}   # files of the repo, same operations
 
 ``inert/<what>.yaml`` is a payload that is valid text: it goes into every free-text field of a
@@ -140,6 +140,13 @@ def _file_op(path: Path, op: dict[str, Any]) -> None:
         path.write_text(str(op["text"]), encoding="utf-8")
     elif "base64" in op:
         path.write_bytes(base64.b64decode(op["base64"]))
+    elif "replace" in op:
+        text = path.read_text(encoding="utf-8")
+        for old, new in op["replace"]:
+            if old not in text:
+                raise ValueError(f"replace: {old!r} is not in {path.name}")
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
     elif "append" in op:
         with path.open("ab") as f:
             f.write(str(op["append"]).encode("utf-8"))

@@ -193,19 +193,54 @@ def _squash(text: str) -> str:
 
 
 @pytest.mark.browser
-def test_raw_html_letter_is_published_as_text(payload_site: tuple[Paths, str, dict[str, Case]], page: Any) -> None:
-    """A raw letter that is a web page is kept byte for byte but never served as a page of this site."""
+def test_raw_letters_are_published_as_text(payload_site: tuple[Paths, str, dict[str, Case]], page: Any) -> None:
+    """A raw letter that is a web page, XHTML or SVG (issue 17: .xhtm, .svgz) is kept byte for byte but
+    never served as a page of this site: Chromium shows it as text, nothing in it runs or loads."""
     paths, url, ids = payload_site
-    reply_id = next(i for i, c in ids.items() if c.spec.get("letter"))
-    letters = paths.site / "letters" / reply_id
-    assert not (letters / "letter.html").exists()
-    published = letters / escape.letter_name("letter.html")
-    assert published.read_bytes() == (paths.replies / reply_id / "letter.html").read_bytes()
+    letters_cases = {i: c for i, c in ids.items() if c.spec.get("letter")}
+    assert {c.spec["letter"]["name"] for c in letters_cases.values()} >= {"letter.html", "letter.xhtm", "letter.svgz"}
     seen = _watch(page, url)
-    page.goto(f"{url}letters/{reply_id}/{published.name}", wait_until="load")
-    assert page.evaluate(SETTLED) == []
-    assert page.evaluate("() => window.__inert.hits") == []
-    assert page.evaluate("() => window.__pwned === undefined && !document.querySelector('[data-pwned], script')")
+    for reply_id, case in letters_cases.items():
+        name = case.spec["letter"]["name"]
+        letters = paths.site / "letters" / reply_id
+        assert not (letters / name).exists()
+        published = letters / escape.letter_name(name)
+        assert published.name == name + ".txt"
+        assert published.read_bytes() == (paths.replies / reply_id / name).read_bytes()
+        response = page.goto(f"{url}letters/{reply_id}/{published.name}", wait_until="load")
+        assert response is not None and response.headers["content-type"].startswith("text/plain"), case.name
+        assert page.evaluate(SETTLED) == []
+        assert page.evaluate("() => window.__inert.hits") == [], case.name
+        assert page.evaluate("() => window.__pwned === undefined && !document.querySelector('[data-pwned], script, svg')")
+        assert "__pwned" in (page.text_content("body") or ""), f"{case.name}: the letter is not shown as text"
+        html = (paths.site / "replies" / reply_id / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../letters/{reply_id}/{published.name}"' in html
     assert not seen["requests"] and not seen["dialogs"]
-    html = (paths.site / "replies" / reply_id / "index.html").read_text(encoding="utf-8")
-    assert f'href="../../letters/{reply_id}/{published.name}"' in html
+
+
+def test_formulas_are_neutralised_in_the_excel_files_only(payload_site: tuple[Paths, str, dict[str, Case]]) -> None:
+    """Issue 17: a payload that starts like a formula is verbatim in the canonical CSV and begins with an
+    apostrophe in every cell of the Excel 版 CSVs and the workbook."""
+    import csv
+    import io
+
+    import openpyxl
+
+    paths, _, ids = payload_site
+    payloads = {str(c.spec["payload"]) for c in ids.values() if c.spec.get("formula")}
+    assert len(payloads) >= 2
+    data = paths.site / "data"
+    canonical = {t.name: list(csv.reader(io.StringIO(t.read_text(encoding="utf-8"), newline="")))
+                 for t in data.glob("*.csv")}
+    excel = {t.stem: list(csv.reader(io.StringIO(t.read_text(encoding="utf-8-sig"), newline="")))
+             for t in (data / "excel").glob("*.csv")}
+    book = openpyxl.load_workbook(next((data / "excel").glob("*.xlsx")), read_only=True)
+    sheets = {ws.title: [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+              for ws in book}
+    for payload in payloads:
+        assert sum(row.count(payload) for rows in canonical.values() for row in rows) >= 5, payload
+        for name, tables in (("Excel CSV", excel), ("workbook", sheets)):
+            cells = [c for rows in tables.values() for row in rows[1:] for c in row]
+            assert payload not in cells, f"{name}: {payload!r} verbatim"
+            assert cells.count("'" + payload) >= 5, f"{name}: {payload!r} not neutralised"
+            assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))], name
