@@ -25,8 +25,8 @@ from typing import Any
 
 from benchmarks.bench_build import repo_for
 from build_scripts import downloads, package, records, sqlitedb, xlsx
-from build_scripts.fields import TABLES
 from build_scripts.dataset import Dataset
+from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 
 

@@ -17,7 +17,10 @@ M_TYPES = {"string": "type text", "list": "type text", "integer": "Int64.Type", 
 
 
 def pandas(stem: str) -> str:
-    """pandas: the types come from datapackage.json's Table Schemas (identifiers text, integers Int64, dates)."""
+    """pandas: the types come from datapackage.json's Table Schemas (identifiers text, integers Int64, dates).
+
+    ``read_excel`` needs them too: it turns the text cell 0079 into 79 unless told the column's type.
+    """
     return f'''import json
 import pandas as pd
 
@@ -35,8 +38,17 @@ def read(table, path=None):
                        parse_dates=dates, date_format="%Y-%m-%d", keep_default_na=False, na_values=[""])
 
 
+def read_sheet(table, path="excel/{stem}.xlsx"):
+    """The same table from the Excel workbook (its date cells are dates)."""
+    types = {{"integer": "Int64", "date": "datetime64[ns]"}}
+    return pd.read_excel(path, sheet_name=table, dtype={{f["name"]: types.get(f["type"], "string")
+                                                        for f in SCHEMAS[table]["fields"]}},
+                         keep_default_na=False, na_values=[""])
+
+
 replies = read("replies")
 sections = read("sections")
+replies_from_excel = read_sheet("replies")
 # the flat file: the replies columns and the whole text (per year: by-year/{FLAT_TABLE.name}-2023.csv)
 texts = read("replies", "{FLAT_TABLE.name}.csv").astype({{"text": "string"}})
 '''
