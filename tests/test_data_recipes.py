@@ -36,7 +36,7 @@ SEED = "530000-2021-tian-0079"
 
 def recipe(built: Paths, key: str) -> str:
     page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
-    found = re.search(rf'<pre id="recipe-{key}"><code>(.*?)</code></pre>', page, flags=re.DOTALL)
+    found = re.search(rf'<div class="recipe" id="recipe-{key}">.*?<pre><code>(.*?)</code></pre>', page, flags=re.DOTALL)
     assert found, key
     return html.unescape(found.group(1))
 
@@ -217,3 +217,17 @@ def test_sqlite_text_view_is_the_flat_files_text(built: Paths, tmp_path: Path) -
     conn = sqlite3.connect(_unzipped(built, tmp_path))
     view = dict(conn.execute("select id, text from replies_text"))
     assert view == {r["id"]: r["text"] for r in canonical(built, "replies_text.csv")}
+
+
+@pytest.mark.browser
+def test_copy_button_copies_a_recipe_exactly_as_shown(browser: object, site_url: str, built: Paths) -> None:
+    """The copied pandas recipe keeps its line breaks and indentation, so it runs when pasted."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(site_url + "data/")
+    page.locator("button[data-copy='recipe-pandas']").click()
+    page.wait_for_selector("button[data-copy='recipe-pandas'][data-copied]")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == recipe(built, "pandas")
+    assert "\n    fields = SCHEMAS[table][\"fields\"]\n" in copied
+    context.close()

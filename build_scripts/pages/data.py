@@ -90,8 +90,8 @@ def _recipes(files: list[dict[str, Any]]) -> str:
     stem = next((f["path"].removesuffix(".sqlite.zip") for f in files if f["kind"] == "sqlite"), "")
     blocks = "".join(
         f'<h3 id="recipe-{key}-title">{escape.html(title)}</h3>\n'
-        f'<div class="recipe"><button type="button" class="citation-copy" data-copy="recipe-{key}" data-copy-code hidden>'
-        f'复制</button><pre id="recipe-{key}"><code>{escape.html(make(stem))}</code></pre></div>\n'
+        f'<div class="recipe" id="recipe-{key}"><button type="button" class="citation-copy" data-copy="recipe-{key}" '
+        f'data-copy-code hidden>复制</button><pre><code>{escape.html(make(stem))}</code></pre></div>\n'
         for key, title, make in RECIPES
     )
     return (

@@ -35,7 +35,8 @@
       button.addEventListener("click", function () {
         var target = document.getElementById(button.getAttribute("data-copy"));
         if (!target) { return; }
-        var text = button.hasAttribute("data-copy-code") ? target.textContent : target.textContent.replace(/\s+/g, " ").trim();
+        var code = button.hasAttribute("data-copy-code") ? target.querySelector("code") : null;
+        var text = code ? code.textContent : target.textContent.replace(/\s+/g, " ").trim();
         copyText(text, function () {
           var label = button.textContent;
           button.textContent = "已复制";
