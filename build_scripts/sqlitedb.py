@@ -18,8 +18,8 @@ contentless FTS5 indexes over the normalised fields, and one view that asks both
   exact for queries of one or two characters, and never matches a longer one.
 - ``replies_search``: ``select rowid from replies_search where replies_search match '"陆林"'`` is
   the union of both; its rowids are ``replies.rowid``. The comment in its SQL names
-  ``content="replies"`` so that Datasette links it to ``replies`` and its search box (which quotes
-  each word as a phrase) asks it. ``search_fold`` maps each character to its normalised form, so
+  ``content="replies"`` (and ``content="replies_text"``, the view of each reply's whole text) so
+  that Datasette links it to both and their search box (which quotes each word as a phrase) asks it. ``search_fold`` maps each character to its normalised form, so
   ``SEARCH_SQL`` normalises a query in SQL exactly as the site's browser does.
 """
 
@@ -42,7 +42,7 @@ FTS_TABLE = "replies_fts"
 SHORT_TABLE = "replies_fts_short"
 SEARCH_VIEW = "replies_search"
 FOLD_TABLE = "search_fold"
-TEXT_VIEW = "replies_text"  # one row per reply: id, title, proposal title, its sections joined into `text`
+TEXT_VIEW = "replies_text"  # one row per reply: replies' rowid, id, title, proposal title, its whole text
 
 FTS_EXAMPLE = (f"select id, title from replies where rowid in (select rowid from {SEARCH_VIEW} "
                f"where {SEARCH_VIEW} match '\"陆林\"') order by id;")
@@ -108,7 +108,7 @@ def create_table_sql(table: Table) -> str:
 
 
 TEXT_VIEW_SQL = (  # the text column as replies_text.csv has it (replytext.full_text)
-    f"CREATE VIEW {TEXT_VIEW} AS SELECT r.id AS id, r.title AS title, "
+    f"CREATE VIEW {TEXT_VIEW} AS SELECT r.rowid AS rowid, r.id AS id, r.title AS title, "
     "coalesce(r.proposal_title, '') AS proposal_title, "
     "coalesce((SELECT group_concat(CASE WHEN s.h IS NOT NULL AND s.t IS NOT NULL THEN s.h || char(10) || s.t "
     "ELSE coalesce(s.h, s.t, '') END, char(10) || char(10)) FROM (SELECT nullif(heading, '') AS h, "
@@ -123,7 +123,8 @@ SEARCH_VIEW_SQL = (
     f"CREATE VIEW {SEARCH_VIEW}(rowid, {SEARCH_VIEW}) AS\n"
     "-- Full-text search of replies (rowid = replies.rowid) as the site searches: "
     f"{SEARCH_VIEW} match '\"陆林\"'.\n"
-    "-- For Datasette, which links it to replies: VIRTUAL TABLE USING FTS5 content=\"replies\"\n"
+    "-- For Datasette, which links it to replies and to replies_text (both have replies' rowid):\n"
+    "-- VIRTUAL TABLE USING FTS5 content=\"replies\"; VIRTUAL TABLE USING FTS5 content=\"replies_text\"\n"
     f"SELECT rowid, {FTS_TABLE} FROM {FTS_TABLE} UNION ALL SELECT rowid, {SHORT_TABLE} FROM {SHORT_TABLE}")
 
 
@@ -219,6 +220,7 @@ def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:
         "databases": {descriptor["name"]: {
             "tables": {
                 "replies": {"fts_table": SEARCH_VIEW, "fts_pk": "rowid"},
+                TEXT_VIEW: {"fts_table": SEARCH_VIEW, "fts_pk": "rowid"},
                 FTS_TABLE: {"hidden": True}, SHORT_TABLE: {"hidden": True}, FOLD_TABLE: {"hidden": True},
             },
             "queries": {"search": {

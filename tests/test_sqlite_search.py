@@ -163,12 +163,13 @@ def _box_queries() -> list[str]:
 
 
 @pytest.mark.parametrize("with_metadata", [False, True])
+@pytest.mark.parametrize("table", ["replies", sqlitedb.TEXT_VIEW])
 def test_datasette_search_box_returns_exactly_the_matching_replies(database: Path, seeds: Dataset,
-                                                                    with_metadata: bool) -> None:
+                                                                    with_metadata: bool, table: str) -> None:
     metadata = json.loads((database.parent / f"{STEM}.datasette.json").read_text("utf-8")) if with_metadata else None
     queries = _box_queries()
     assert "陆林" in queries and "社工站" in queries and "社区减负" in queries
-    answers = _datasette(database, metadata, [(f"/{STEM}/replies.json", {"_search": q, "_shape": "array",
+    answers = _datasette(database, metadata, [(f"/{STEM}/{table}.json", {"_search": q, "_shape": "array",
                                                                           "_col": "id", "_size": "max"})
                                               for q in queries])
     for query, rows in zip(queries, answers):
