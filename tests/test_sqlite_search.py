@@ -109,10 +109,11 @@ EDGE_REPLIES = (
     _reply("a", "标题末字陆", agency="林业局", text="第一段甲\n\n乙第二段"),
     _reply("b", "云民发〔2021〕118号", text='他说"好"，ABC 與 Ｘｙ'),
     _reply("c", "单", proposers=("陆林",), text="a-b [x]"),
+    _reply("d", "前\ue000后", text="私用区字符把字段连起来时不能错位"),  # the character normalised_fields joins with
 )
 
 EDGE_QUERIES = ("陆林", "陆林业", "标题末字陆林", "甲乙", "段甲", "甲\n\n乙", "〔2", "[2021]", '"好"', '说"', "abc",
-                "与", "xy", "ｘ", "a-b", "-b", "[x]", "单", "陆", "林", "。", "乙第二段")
+                "与", "xy", "ｘ", "a-b", "-b", "[x]", "单", "陆", "林", "。", "乙第二段", "\ue000后", "后私", "错位")
 
 
 @pytest.fixture(scope="module")
