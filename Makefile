@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test check lint setup browser node clean
+.PHONY: serve build test check lint setup browser node tools clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,12 @@ node:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
 	npm ci --no-audit --no-fund --silent
 
+# The sqlite3 shell: the tests run the data page's SQLite recipes with it, as a reader would.
+tools:
+	@command -v sqlite3 >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq sqlite3 >/dev/null; }
+
 build: $(STAMP)
 	$(BIN)/portal build
 
@@ -40,10 +46,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check build_scripts tests benchmarks
 	$(BIN)/mypy
 
-test: $(STAMP) browser node lint
+test: $(STAMP) browser node tools lint
 	$(BIN)/python -m pytest
 
-check: lint
+check: lint tools
 	$(BIN)/python -m pytest -m "not browser" -q
 
 clean:

@@ -25,6 +25,7 @@ from typing import Any
 
 from benchmarks.bench_build import repo_for
 from build_scripts import downloads, package, records, sqlitedb, xlsx
+from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 
@@ -78,14 +79,19 @@ def xlsx_only(data: Path, target: Path, when: Any) -> None:
     with xlsx.Workbook(target, [t.name for t in TABLES], title="t", creator="c", description="d", version="v",
                        language="zh-CN", when=when, level=downloads.XLSX_LEVEL) as book:
         for table in TABLES:
-            book.add_sheet(table.name, downloads.read_table(data, table), sqlitedb.integer_columns(table))
+            book.add_sheet(table.name, downloads.read_table(data, table), sqlitedb.integer_columns(table),
+                           sqlitedb.date_columns(table))
 
 
-def sqlite_only(data: Path, target: Path, version: str) -> None:
+def sqlite_only(dataset: Dataset, data: Path, target: Path, version: str) -> dict[str, int]:
+    """The database alone (tables, keys, full-text search): its bytes, raw and zipped as it is downloaded."""
     conn = sqlitedb.open_database(target)
     for table in TABLES:
         sqlitedb.insert_rows(conn, table, downloads.read_table(data, table))
-    sqlitedb.finish_database(conn, version)
+    sqlitedb.finish_database(conn, version, dataset)
+    zipped = target.with_suffix(".sqlite.zip")
+    downloads.write_sqlite_zip(target, zipped, {}, downloads.data_time(dataset))
+    return {"sqlite": target.stat().st_size, "zip": zipped.stat().st_size}
 
 
 def run(n: int) -> None:
@@ -127,12 +133,13 @@ def run(n: int) -> None:
         name, version, when = descriptor["name"], descriptor["version"], downloads.data_time(dataset)
         out = {f"{downloads.EXCEL_DIR}/{t.name}.csv": stage / f"{t.name}.csv" for t in TABLES}
         out.update({f"{downloads.EXCEL_DIR}/{name}.xlsx": stage / "x.xlsx", f"{name}.sqlite": stage / "x.sqlite"})
-        m, _ = in_child(lambda: downloads.write_tables(data, out, descriptor, when))
+        m, _ = in_child(lambda: downloads.write_tables(dataset, data, out, descriptor, when))
         row("  Excel CSVs + XLSX + SQLite", m, n)
         m, _ = in_child(lambda: xlsx_only(data, stage / "y.xlsx", when))
         row("    of which parse + XLSX alone", m, n)
-        m, _ = in_child(lambda: sqlite_only(data, stage / "y.sqlite", version))
+        m, sizes = in_child(lambda: sqlite_only(dataset, data, stage / "y.sqlite", version))
         row("    of which parse + SQLite alone", m, n)
+        print(f"    SQLite file {sizes['sqlite'] / 1e6:.1f} MB, zipped for download {sizes['zip'] / 1e6:.1f} MB")
         m, _ = in_child(lambda: downloads.write_replies_json(dataset, stage / "replies.json"))
         row("  replies.json", m, n)
         m, _ = in_child(lambda: downloads.write_package_zip(data, stage / "x.zip", f"{name}-{version}", when))

@@ -38,3 +38,29 @@ def json_file(diffs: list[Diff], version: str) -> dict[str, bytes]:
     """``data/changelog.json``: the current version and every release's changes, newest first."""
     data = {"current": version, "releases": [d.as_dict() for d in diffs]}
     return {CHANGELOG_JSON: (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+
+
+def change_date(diff: Diff, dataset: Dataset) -> str:
+    """The newest date the changes of ``diff`` carry ('' when none does).
+
+    A record added or changed: the day its letter was retrieved (``retrieved_date``), else its
+    publication or reply date (the earliest it can have entered the collection); a withdrawal: its
+    ``withdrawn_date``. Builds have no clock, so this is the date the data itself gives for a change.
+    """
+    by_id = {r.id: r for r in dataset.replies}
+    ids = diff.added + [c["id"] for c in diff.changed]
+    dates = [str(by_id[i]["retrieved_date"] or by_id[i]["published_date"] or by_id[i]["reply_date"] or "")
+             for i in ids if i in by_id]
+    dates += [w["date"] for w in diff.withdrawn]
+    return max(dates, default="")
+
+
+def last_change(diffs: list[Diff], dataset: Dataset) -> dict[str, str]:
+    """The newest version in the changelog that changed records, with its change date (``change_date``),
+    beside the newest reply or publication date: the two dates the data page and datapackage.json give."""
+    changed = next((d for d in diffs if d.added or d.changed or d.withdrawn), None)
+    return {
+        "last_changed": change_date(changed, dataset) if changed else "",
+        "last_changed_version": changed.version if changed else "",
+        "newest_reply": dataset.newest_date,
+    }

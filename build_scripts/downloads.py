@@ -3,9 +3,11 @@
 Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
 directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
 (each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs and one XLSX
-with every table a sheet; a text cell that starts like a formula gets an apostrophe), a SQLite database with keys and an FTS5 full-text index (``sqlitedb``), then
-``replies.json`` with every record, a zip of the package, and ``manifest.json`` listing every
-file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
+with every table a sheet, dates as date cells; in both, a text cell that starts like a formula gets
+an apostrophe), a SQLite database with keys and full-text search (``sqlitedb``, zipped with its
+Datasette metadata), then the flat ``replies_text.csv`` and its per-year files (``flatfiles``),
+``replies.json`` with every record, a zip of the package, and ``manifest.json`` listing every file
+with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
 directory and is renamed into place only when all are written; nothing is held in memory whole.
 
 Every file is byte-identical across builds of the same records: the only dates in them come from
@@ -28,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from build_scripts import dates, package, sqlitedb, xlsx
+from build_scripts import dates, flatfiles, package, sqlitedb, xlsx
 from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
@@ -44,7 +46,7 @@ XLSX_LEVEL = 1  # the workbook: deflating takes a third of level 6's time; 27 % 
 @dataclass(frozen=True)
 class FileInfo:
     path: str
-    kind: str  # canonical | excel | json | sqlite | zip | descriptor
+    kind: str  # canonical | excel | text | year | json | sqlite | zip | descriptor
     title: str
     rows: int | None
     bytes: int
@@ -158,13 +160,24 @@ def data_time(dataset: Dataset) -> dt.datetime:
 
 def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict[str, int],
                   records: int) -> dict[str, Any]:
-    """Every file (path under data/ → where it is now) with kind, title, rows, bytes and sha256."""
+    """Every file (path under data/ → where it is now) with kind, title, rows, bytes and sha256.
+
+    ``rows``: rows per table, and per flat file (its path under data/).
+    """
     titles = {t.name: t.title for t in TABLES}
-    total = sum(rows.values())
+    total = sum(n for name, n in rows.items() if name in titles)
     infos = []
     for path in sorted(files, key=_file_order):
         stem = Path(path).stem
-        if path == "datapackage.json":
+        flat = path.removeprefix(f"{EXCEL_DIR}/")
+        excel = "（Excel 版 CSV，带 BOM）" if path.startswith(f"{EXCEL_DIR}/") else "（标准 CSV）"
+        if flat == flatfiles.FLAT_FILE:
+            kind, title, count = "text", f"答复全文宽表：每件一行，答复表全部字段加全文{excel}", rows[flat]
+        elif flat.startswith(f"{flatfiles.YEAR_DIR}/"):
+            year = stem.rsplit("-", 1)[1]
+            label = "无日期" if year == flatfiles.UNDATED else f"{year} 年"
+            kind, title, count = "year", f"答复全文宽表，{label}{excel}", rows[flat]
+        elif path == "datapackage.json":
             kind, title, count = "descriptor", "数据包描述（表结构、许可、来源、哈希）", None
         elif path.endswith(".csv") and path.startswith(f"{EXCEL_DIR}/"):
             kind, title, count = "excel", f"{titles[stem]}（Excel 版 CSV，带 BOM）", rows[stem]
@@ -172,8 +185,8 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict
             kind, title, count = "canonical", f"{titles[stem]}（标准 CSV）", rows[stem]
         elif path.endswith(".xlsx"):
             kind, title, count = "excel", "全部表格（Excel 工作簿，每表一个工作表）", total
-        elif path.endswith(".sqlite"):
-            kind, title, count = "sqlite", "SQLite 数据库（含主外键与全文索引）", total
+        elif path.endswith(".sqlite.zip"):
+            kind, title, count = "sqlite", "SQLite 数据库（含主外键与全文检索；zip 压缩，内附 Datasette 配置）", total
         elif path.endswith(".zip"):
             kind, title, count = "zip", "完整数据包压缩文件（datapackage.json 与标准 CSV）", total
         else:
@@ -193,8 +206,11 @@ def _file_order(path: str) -> tuple[int, int, str]:
     table_names = [t.name for t in TABLES]
     stem = Path(path).stem
     rank = table_names.index(stem) if stem in table_names else len(table_names)
+    flat = path.removeprefix(f"{EXCEL_DIR}/")
     if path == "datapackage.json":
         return (0, 0, path)
+    if flat == flatfiles.FLAT_FILE or flat.startswith(f"{flatfiles.YEAR_DIR}/"):
+        return (5 if path.startswith(f"{EXCEL_DIR}/") else 4, 0 if flat == flatfiles.FLAT_FILE else 1, path)
     if path.endswith(".csv") and "/" not in path:
         return (1, rank, path)
     if "/" not in path:
@@ -218,9 +234,15 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path) -> dict[
         derived = {f"{EXCEL_DIR}/{t.name}.csv": stage / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
         derived[f"{EXCEL_DIR}/{name}.xlsx"] = stage / EXCEL_DIR / f"{name}.xlsx"
         derived["replies.json"] = stage / "replies.json"
-        derived[f"{name}.sqlite"] = stage / f"{name}.sqlite"
+        derived[f"{name}.sqlite.zip"] = stage / f"{name}.sqlite.zip"
         derived[f"{name}.zip"] = stage / f"{name}.zip"
-        rows = write_tables(data_dir, derived, descriptor, when)
+        database = stage / "database" / f"{name}.sqlite"
+        database.parent.mkdir()
+        rows = write_tables(dataset, data_dir, {**derived, f"{name}.sqlite": database}, descriptor, when)
+        write_sqlite_zip(database, derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor), when)
+        database.unlink()
+        for rel_path, (path, count) in flatfiles.write(dataset, stage / "flat", EXCEL_DIR).items():
+            derived[rel_path], rows[rel_path.removeprefix(f"{EXCEL_DIR}/")] = path, count
         write_replies_json(dataset, derived["replies.json"])
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
         canonical = {p: data_dir / p for p in ["datapackage.json"] + [f"{t.name}.csv" for t in TABLES]}
@@ -243,7 +265,17 @@ def write_excel_csv(rows: list[list[str]], path: Path) -> None:
         csv.writer(dst, lineterminator="\n").writerows(rows)
 
 
-def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any], when: dt.datetime) -> dict[str, int]:
+def write_sqlite_zip(database: Path, target: Path, metadata: dict[str, Any], when: dt.datetime) -> None:
+    """The database and its Datasette metadata (``<name>.datasette.json``) in one zip, for download."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+        with open(database, "rb") as src, archive.open(xlsx.entry(database.name, when, ZIP_LEVEL), "w") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+        archive.writestr(xlsx.entry(database.name.removesuffix(".sqlite") + ".datasette.json", when, ZIP_LEVEL),
+                         package.dumps(metadata).encode("utf-8"))
+
+
+def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any],
+                 when: dt.datetime) -> dict[str, int]:
     """The Excel 版 CSVs, the workbook and the database, one table at a time; rows per table."""
     name, version = descriptor["name"], descriptor["version"]
     out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
@@ -261,12 +293,12 @@ def write_tables(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any
                 excel_rows = xlsx.neutralise_rows(rows, ints)
                 write_excel_csv(excel_rows, out[f"{EXCEL_DIR}/{table.name}.csv"])
                 problems.extend(xlsx_problems(table, excel_rows, suspicious=suspicious))
-                book.add_sheet(table.name, excel_rows, ints)
+                book.add_sheet(table.name, excel_rows, ints, sqlitedb.date_columns(table))
                 del excel_rows
                 sqlitedb.insert_rows(conn, table, rows)
                 counts[table.name] = len(rows) - 1
                 del rows
-        problems.extend(sqlitedb.finish_database(conn, version))
+        problems.extend(sqlitedb.finish_database(conn, version, dataset))
     finally:
         conn.close()
     if problems:

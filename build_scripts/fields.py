@@ -357,5 +357,18 @@ TABLES: tuple[Table, ...] = (
 )
 
 
+FULL_TEXT = Field("text", "string", "全文",
+                  "The whole cleaned text: each section's heading on a line of its own above its text; sections "
+                  "separated by one blank line. 答复全文：各节小标题单独一行，其下为正文，节与节之间空一行。",
+                  source="derived", example="深入学习贯彻……")
+
+FLAT_TABLE = Table("replies_text", "答复全文",
+                   "Not a table of the data package but a download made from it: one row per reply, every column "
+                   "of replies and the whole text, for people who want one file (also split by year). "
+                   "下载用的宽表（不属于数据包）：每件答复一行，含答复表全部字段和全文，另按年份分文件。",
+                   _columns(REPLY_FIELDS) + (FULL_TEXT,), ("id",))
+"""replies_text.csv: one row per reply with its text (``downloads``); documented in the data dictionary."""
+
+
 def table(name: str) -> Table:
     return next(t for t in TABLES if t.name == name)

@@ -169,6 +169,24 @@ def write(dataset: Dataset, paths: Paths, out_dir: Path, *, check: bool = True) 
     return package
 
 
+DATES_NOTE = ("last_changed: the newest date the latest record changes in the changelog carry (a record's retrieved, "
+              "else published or reply date; a withdrawal's date), in version last_changed_version; newest_reply: "
+              "the newest reply or publication date. last_changed：更新记录中最近一次记录变化（新增、修改、撤回）所带的"
+              "最新日期；newest_reply：最新的答复或公开日期。")
+
+
+def stamp_dates(descriptor: dict[str, Any], dates: dict[str, str], out_dir: Path) -> dict[str, Any]:
+    """Put the two dates (``changelog.last_change``) into ``datapackage.json`` after ``version``; return it."""
+    stamped: dict[str, Any] = {}
+    for key, value in descriptor.items():
+        if key != "dates":
+            stamped[key] = value
+        if key == "version":
+            stamped["dates"] = {**dates, "note": DATES_NOTE}
+    (out_dir / "datapackage.json").write_text(dumps(stamped), encoding="utf-8")
+    return stamped
+
+
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 

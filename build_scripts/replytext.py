@@ -40,3 +40,8 @@ def body_places(reply: Reply) -> list[tuple[int, str]]:
 
 def body_fields(reply: Reply) -> list[Field]:
     return [Field(kind, reply["sections"][i][kind]) for i, kind in body_places(reply)]
+
+
+def full_text(reply: Reply) -> str:
+    """The whole cleaned text in one string: each section's heading above its text, a blank line between sections."""
+    return "\n\n".join("\n".join(part for part in (s["heading"], s["text"]) if part) for s in reply["sections"])

@@ -63,6 +63,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
             history = changelog.compute(dataset, descriptor, work / "data")
+            descriptor = package.stamp_dates(descriptor, changelog.last_change(history, dataset), work / "data")
         staged = work / "site"
         for name, run in background_steps(paths):
             (work / name).mkdir()

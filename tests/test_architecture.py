@@ -18,7 +18,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "svgchart", "xlsx", "background")),
     ("record format", ("fields", "fieldcheck", "vocab", "topics", "dataset", "replytext")),
     ("records and checks", ("checks", "records", "extract")),
-    ("package", ("package", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
+    ("package", ("package", "flatfiles", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck")),
     ("outputs", ("search", "feeds", "api")),

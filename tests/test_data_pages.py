@@ -6,20 +6,20 @@ import json
 import re
 
 from build_scripts import package, records
-from build_scripts.fields import TABLES
+from build_scripts.fields import FLAT_TABLE, TABLES
 from build_scripts.paths import Paths
 
 
 def test_downloads_page_lists_every_file_with_size_rows_and_hash(built: Paths) -> None:
     page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((built.site / "data" / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["files"]) == 2 * len(TABLES) + 5
+    assert {"replies_text.csv", "excel/replies_text.csv", "by-year/replies_text-2021.csv"} <= {f["path"] for f in manifest["files"]}
     for f in manifest["files"]:
         row = re.search(rf'<tr><td><a href="{re.escape(f["path"])}" download>.*?</tr>', page)
         assert row, f["path"]
         assert f["sha256"] in row.group(0)
         assert (str(f["rows"]) if f["rows"] is not None else "—") in row.group(0)
-    assert "Excel 版" in page and "无 BOM" in page and "replies_fts match" in page
+    assert "Excel 版" in page and "无 BOM" in page and "replies_search match" in page
 
 
 def test_downloads_page_states_license_and_every_records_source(built: Paths) -> None:
@@ -57,3 +57,29 @@ def test_dictionary_has_each_issuers_category_definitions(built: Paths) -> None:
         for code in scheme["codes"]:
             assert code["definition"] in section
     assert "待核实" in section
+
+
+def test_downloads_page_gives_both_dates_and_says_what_each_is(built: Paths) -> None:
+    """Issue 15: the date the data last changed (from the changelog) and, separately, the newest reply."""
+    page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
+    descriptor = json.loads((built.site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    dates = descriptor["dates"]
+    dataset = records.load(built)
+    assert dates["newest_reply"] == dataset.newest_date == "2023-06-16"  # the seed 530111-2023-tian-102114
+    assert re.search(rf'<time id="newest-reply">{dates["newest_reply"]}</time>', page)
+    assert re.search(rf'<time id="last-changed">{dates["last_changed"]}</time>（版本 {dates["last_changed_version"]}）', page)
+    assert "数据最近变更" in page and "最新答复" in page
+    changelog = json.loads((built.site / "data" / "changelog.json").read_text(encoding="utf-8"))
+    newest = next(r for r in changelog["releases"] if r["added"] or r["changed"] or r["withdrawn"])
+    assert dates["last_changed_version"] == newest["version"]
+    by_id = {r.id: r for r in dataset.replies}
+    assert dates["last_changed"] == max(str(by_id[i]["retrieved_date"] or by_id[i]["published_date"] or by_id[i]["reply_date"])
+                                        for i in newest["added"] + [c["id"] for c in newest["changed"]])
+
+
+def test_dictionary_documents_the_flat_file(built: Paths) -> None:
+    page = (built.site / "data" / "dictionary" / "index.html").read_text(encoding="utf-8")
+    section = page.split('id="replies_text"', 1)[1].split("<h2", 1)[0]
+    for f in FLAT_TABLE.fields:
+        assert f"<code>{f.name}</code>" in section, f.name
+    assert "全文" in section

@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from build_scripts import downloads, package, records, site, sqlitedb, xlsx
+from build_scripts import downloads, flatfiles, package, records, site, sqlitedb, xlsx
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
@@ -34,6 +34,12 @@ def _canonical_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
+def _as_csv(value: object) -> str:
+    if value is None:
+        return ""
+    return value.date().isoformat() if isinstance(value, dt.datetime) else str(value)
+
+
 def test_xlsx_equals_canonical_csv_cell_for_cell(built: Paths) -> None:
     wb = openpyxl.load_workbook(_data(built) / "excel" / f"{STEM}.xlsx", read_only=True)
     assert wb.sheetnames == [t.name for t in TABLES]
@@ -41,7 +47,7 @@ def test_xlsx_equals_canonical_csv_cell_for_cell(built: Paths) -> None:
         expected = _canonical_rows(_data(built) / f"{table.name}.csv")
         assert len(expected) > 1, table.name
         width = len(expected[0])
-        got = [["" if v is None else str(v) for v in row][:width] for row in wb[table.name].iter_rows(values_only=True)]
+        got = [[_as_csv(v) for v in row][:width] for row in wb[table.name].iter_rows(values_only=True)]
         got = [row + [""] * (width - len(row)) for row in got]
         assert got == xlsx.neutralise_rows(expected, _ints(table.name)), table.name
 
@@ -50,16 +56,17 @@ def test_xlsx_keeps_chinese_and_never_makes_formulas(built: Paths) -> None:
     wb = openpyxl.load_workbook(_data(built) / "excel" / f"{STEM}.xlsx")
     titles = [c.value for c in wb["replies"]["B"][1:]]
     assert "新城区民政局对区十九届人大二次会议第11号建议的复函" in titles
-    assert all(c.data_type in ("s", "n") for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+    assert all(c.data_type in ("s", "n", "d") for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
 
 
 WHEN = dt.datetime(2021, 1, 1)
 
 
-def _workbook(path: Path, rows: list[list[str]], ints: set[int] = set()) -> openpyxl.Workbook:  # noqa: B006
+def _workbook(path: Path, rows: list[list[str]], ints: set[int] = set(),  # noqa: B006
+              days: set[int] = set()) -> openpyxl.Workbook:  # noqa: B006
     with xlsx.Workbook(path, ["t"], title="t", creator="c", description="d", version="0.0.1", language="zh-CN",
                        when=WHEN, level=1) as book:
-        book.add_sheet("t", rows, ints)
+        book.add_sheet("t", rows, ints, days)
     return openpyxl.load_workbook(path)
 
 
@@ -80,6 +87,17 @@ def test_xlsx_keeps_markup_spaces_and_line_breaks_as_text(tmp_path: Path) -> Non
 def test_xlsx_leaves_empty_cells_empty(tmp_path: Path) -> None:
     ws = _workbook(tmp_path / "x.xlsx", [["a", "b", "c"], ["", "x", ""], ["1", "", "2"]], {0, 2})["t"]
     assert [[c.value for c in row] for row in ws.iter_rows()] == [["a", "b", "c"], [None, "x", None], [1, None, 2]]
+
+
+def test_xlsx_writes_dates_as_date_cells(tmp_path: Path) -> None:
+    """Issue 15: a date column is a date cell with a date format; an identifier with leading zeros stays text."""
+    rows = [["number", "date", "n"], ["0079", "2021-05-28", "12"], ["001", "", ""], ["7", "1900-03-01", "0"]]
+    ws = _workbook(tmp_path / "x.xlsx", rows, {2}, {1})["t"]
+    assert [c.value for c in ws["A"][1:]] == ["0079", "001", "7"] and all(c.data_type == "s" for c in ws["A"][1:])
+    assert ws["B2"].is_date and ws["B2"].number_format == xlsx.DATE_FORMAT
+    assert ws["B2"].value == dt.datetime(2021, 5, 28) and ws["B4"].value == dt.datetime(1900, 3, 1)
+    assert ws["B3"].value is None and ws["C2"].value == 12
+    assert xlsx.day_number("2021-05-28") == 44344  # Excel's own serial for 2021-05-28
 
 
 def test_xlsx_is_byte_identical_for_the_same_rows(tmp_path: Path) -> None:
@@ -119,7 +137,9 @@ def test_write_puts_every_file_in_the_data_dir_and_returns_the_manifest(seed_pac
     assert json.loads((data_dir / "manifest.json").read_text(encoding="utf-8")) == manifest
     on_disk = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
     assert on_disk == sorted([f["path"] for f in manifest["files"]] + ["manifest.json"])
-    assert len(manifest["files"]) == 2 * len(TABLES) + 5
+    years = {flatfiles.year_of(r) for r in dataset.replies}
+    assert "2020" in years  # the seed 530112-2020-yian-001
+    assert len(manifest["files"]) == 2 * len(TABLES) + 5 + 2 * (1 + len(years))
 
 
 def test_write_twice_gives_the_same_bytes(seed_package: SeedPackage, tmp_path: Path) -> None:
@@ -187,52 +207,37 @@ def _ints(table: str) -> set[int]:
     return {i for i, f in enumerate(next(t for t in TABLES if t.name == table).fields) if f.kind == "integer"}
 
 
-def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths) -> None:
+def _database(built: Paths, tmp_path: Path) -> Path:
+    with zipfile.ZipFile(_data(built) / f"{STEM}.sqlite.zip") as archive:
+        archive.extractall(tmp_path)
+    return tmp_path / f"{STEM}.sqlite"
+
+
+def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths, tmp_path: Path) -> None:
     replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
     expected = sorted(r["id"] for r in replies if any("社工站" in (s["text"] or "") for s in r["sections"]))
     assert "530100-2023-tian-142282" in expected
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
-    found = [row[0] for row in conn.execute(sqlitedb.FTS_EXAMPLE)]
+    conn = sqlite3.connect(_database(built, tmp_path))
+    view = sqlitedb.SEARCH_VIEW
+    found = [row[0] for row in conn.execute(f"select id from replies where rowid in (select rowid from {view} "
+                                            f"where {view} match '\"社工站\"') order by id")]
     assert found == expected
-    assert conn.execute(f"select count(*) from {sqlitedb.FTS_TABLE} where {sqlitedb.FTS_TABLE} match '不存在的词语'").fetchone() == (0,)
+    assert conn.execute(f"select count(*) from replies where rowid in (select rowid from {view} "
+                        f"where {view} match '\"不存在的词语\"')").fetchone() == (0,)
+    assert [r[0] for r in conn.execute(sqlitedb.FTS_EXAMPLE)] == ["530112-2020-yian-001"]  # the page's example
 
 
-def test_sqlite_fulltext_matches_phrases_exactly(built: Paths) -> None:
-    """Queries longer than three characters are phrases of trigrams: only the exact substring matches."""
-    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
-    for query in ("社区减负", "三社联动", "民政局", "社会工作服务站"):
-        expected = sorted(r["id"] for r in replies if query in r["title"] or query in (r["proposal_title"] or "")
-                          or any(query in (s["heading"] or "") + "\n" + (s["text"] or "") for s in r["sections"]))
-        found = [row[0] for row in conn.execute(f"select id from {sqlitedb.FTS_TABLE} where {sqlitedb.FTS_TABLE} "
-                                                "match ? order by id", (f'"{query}"',))]
-        assert found == expected, query
-
-
-def test_sqlite_stores_the_text_once(built: Paths) -> None:
-    """replies_fts is an external-content index over the replies_text view: no copy of the text."""
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+def test_sqlite_stores_no_copy_of_the_text(built: Paths, tmp_path: Path) -> None:
+    """Both indexes are contentless: the text is stored once, in sections."""
+    conn = sqlite3.connect(_database(built, tmp_path))
     names = {r[0] for r in conn.execute("select name from sqlite_master")}
-    assert f"{sqlitedb.FTS_TABLE}_content" not in names and sqlitedb.FTS_VIEW in names
-    assert conn.execute(f"insert into {sqlitedb.FTS_TABLE}({sqlitedb.FTS_TABLE}, rank) "
-                        "values('integrity-check', 1)").fetchall() == []
+    assert {sqlitedb.FTS_TABLE, sqlitedb.SHORT_TABLE, sqlitedb.SEARCH_VIEW, sqlitedb.TEXT_VIEW} <= names
+    assert not {f"{sqlitedb.FTS_TABLE}_content", f"{sqlitedb.SHORT_TABLE}_content"} & names
+    assert dict(conn.execute("select key, value from _package"))["search_sql"] == sqlitedb.SEARCH_SQL
 
 
-def test_sqlite_fulltext_survives_vacuum_and_rebuild(built: Paths, tmp_path: Path) -> None:
-    copy = tmp_path / "copy.sqlite"
-    shutil.copyfile(_data(built) / f"{STEM}.sqlite", copy)
-    conn = sqlite3.connect(copy)
-    before = conn.execute(sqlitedb.FTS_EXAMPLE).fetchall()
-    assert before
-    conn.execute("VACUUM")
-    assert conn.execute(sqlitedb.FTS_EXAMPLE).fetchall() == before
-    conn.execute(sqlitedb.FTS_REBUILD)
-    assert conn.execute(sqlitedb.FTS_EXAMPLE).fetchall() == before
-    assert dict(conn.execute("select key, value from _package"))["fts_rebuild"] == sqlitedb.FTS_REBUILD
-
-
-def test_sqlite_has_keys_and_all_rows(built: Paths) -> None:
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+def test_sqlite_has_keys_and_all_rows(built: Paths, tmp_path: Path) -> None:
+    conn = sqlite3.connect(_database(built, tmp_path))
     for table in TABLES:
         canonical = _canonical_rows(_data(built) / f"{table.name}.csv")
         assert conn.execute(f'select count(*) from "{table.name}"').fetchone()[0] == len(canonical) - 1

@@ -6,11 +6,14 @@ from typing import Any
 
 from build_scripts import fields as fields_mod
 from build_scripts import package as package_mod
+from build_scripts import replytext
 from build_scripts.dataset import Dataset, Reply
+from build_scripts.fields import FLAT_TABLE
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
+from build_scripts.pages.recipes import RECIPES
 from build_scripts.pages.urls import reply_url
-from build_scripts.sqlitedb import FTS_EXAMPLE
+from build_scripts.sqlitedb import FOLD_TABLE, FTS_TABLE, SEARCH_VIEW, SHORT_TABLE
 
 EXCEL_NOTE = ("标准 CSV 与 JSON、SQLite 中的值与记录逐字相同；只有 Excel 版（带 BOM 的 CSV 和 XLSX）里，"
               "以 = + - @、制表符或回车开头的文本单元格前加了一个英文单引号 '，以免 Excel 把它当作公式执行（CSV 注入）。"
@@ -26,37 +29,89 @@ def _size(n: int) -> str:
 
 
 def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Dataset) -> str:
-    """The 数据下载 page: every file with what it is for, size, rows, sha256; license and sources."""
+    """The 数据下载 page: the dates, recipes per tool, every file with what it is for, size, rows, sha256; license and sources."""
     files = manifest["files"]
     by_kind = lambda *kinds: [f for f in files if f["kind"] in kinds]  # noqa: E731
     version = escape.html(package["version"])
     return (
-        front_matter("数据下载", "下载答复公开的全部数据：标准数据包（CSV）、Excel 版、JSON、SQLite 与压缩包")
+        front_matter("数据下载", "下载答复公开的全部数据：标准数据包（CSV）、Excel 版、全文宽表、JSON、SQLite 与压缩包")
         + "# 数据下载\n\n"
         + f"<p>数据包 <code>{escape.html(package['name'])}</code>，版本 <strong>{version}</strong>"
-        f"（数据日期 {escape.html(dataset.data_date.isoformat())}；版本规则与变化见<a href=\"../changelog/\">更新记录</a>）。"
+        "（版本规则与变化见<a href=\"../changelog/\">更新记录</a>）。"
         "每个文件的大小、行数和 SHA-256 也写在 <a href=\"manifest.json\">manifest.json</a> 中，"
         "下载后可用 <code>sha256sum 文件名</code> 核对。</p>\n\n"
+        + _dates(package)
+        + _recipes(files)
         + "## 标准数据包（CSV） { #canonical }\n\n"
         "<p>这是权威版本：Frictionless 数据包，CSV 为 UTF-8 编码（<strong>无 BOM</strong>），换行符为 LF，按主键排序，"
         "列表值以“、”分隔。<a href=\"datapackage.json\">datapackage.json</a> 描述每张表的字段、类型、约束、主外键，"
         "并记录每个 CSV 的字节数（bytes）和哈希（hash）；可用 <code>frictionless validate datapackage.json</code> 校验。"
-        "R、Python（pandas）、数据库等工具请用这一版。</p>\n\n"
+        "R、Python（pandas）、数据库等工具请用这一版，并按上面的读取方法指定列类型。</p>\n\n"
         + _file_table(by_kind("descriptor", "canonical"))
+        + "\n## 全文宽表与按年文件 { #flat }\n\n"
+        f"<p>只想要一个文件：<code>{FLAT_TABLE.name}.csv</code> 每件答复一行，含答复表（replies）的全部字段，"
+        "外加 <code>text</code> 列：整封答复清洗后的全文（各节小标题单独一行，节与节之间空一行）。"
+        f"<code>by-year/</code> 下按年份分文件（按答复日期，无答复日期的按公开日期），"
+        "Excel 版（带 BOM）在 <code>excel/</code> 下同名。字段说明见<a href=\"dictionary/#replies_text\">数据字典</a>。"
+        "它不是数据包的一部分，由数据包生成；正文超过 32,767 字的答复在 Excel 中会被截断，请用 CSV 工具或 SQLite。</p>\n\n"
+        + _file_table(by_kind("text", "year"))
         + "\n## Excel 版 { #excel }\n\n"
-        "<p><strong>用 Excel 打开请下载这一版。</strong>中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，"
-        "所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节）；而不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
-        "XLSX 工作簿每张表一个工作表（整数列为数值，其余为文本）。"
+        "<p><strong>用 Excel 打开请下载这一版。</strong>XLSX 工作簿每张表一个工作表，内容与标准 CSV 逐格相同："
+        "整数列为数值，日期列为日期（格式 yyyy-mm-dd，可按日期排序筛选），其余为文本"
+        "（<code>0079</code>、行政区划代码等标识符保留前导零，任何单元格都不会被当作公式）。"
+        "中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节）；"
+        "但直接双击打开 CSV 时 Excel 仍会把 0079 读成 79、把日期按本机格式改写，"
+        "所以要保留类型请用工作簿，或用上面的 Power Query 读取。"
+        "不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
         f"{EXCEL_NOTE}</p>\n\n"
         + _file_table(by_kind("excel"))
         + "\n## 其他格式 { #other }\n\n"
         + _file_table(by_kind("json", "sqlite", "zip"))
-        + "\n" + _sqlite_help(files)
+        + "\n" + _sqlite_help()
         + "\n<p>逐条记录的 JSON 也可按编号单独获取，见 <a href=\"../api/\">JSON API</a>；"
         "新答复可通过 <a href=\"../api/#feeds\">Atom / JSON Feed 订阅</a>。"
         "<a href=\"dictionary/\">数据字典</a>说明每张表、每个字段的含义、类型、约束和示例值。</p>\n\n"
         + _license(package, dataset)
         + "\n" + citation.dataset_section(dataset)
+    )
+
+
+def _dates(package: dict[str, Any]) -> str:
+    """The two dates, each saying what it is (issue 15): when the data last changed, and the newest reply."""
+    dates = package.get("dates", {})
+    changed, newest = dates.get("last_changed") or "—", dates.get("newest_reply") or "—"
+    in_version = dates.get("last_changed_version")
+    return (
+        '<ul class="data-dates">'
+        f'<li><strong>数据最近变更</strong>：<time id="last-changed">{escape.html(changed)}</time>'
+        + (f"（版本 {escape.html(in_version)}）" if in_version else "")
+        + "。取<a href=\"../changelog/\">更新记录</a>中最近一次记录变化（新增、修改或撤回答复）所带的最新日期："
+        "新增或修改的记录取其获取日期（无则公开日期或答复日期），撤回取撤回日期。构建不读时钟，所以这是数据本身给出的日期。</li>"
+        f'<li><strong>最新答复</strong>：<time id="newest-reply">{escape.html(newest)}</time>，'
+        "即全部答复中最新的公开日期或答复日期（引用中的“数据日期”也是它）。</li></ul>\n"
+        "<p><code>datapackage.json</code> 的 <code>dates</code> 字段给出同样两个日期"
+        "（<code>last_changed</code>、<code>newest_reply</code>）。</p>\n\n"
+    )
+
+
+def _recipes(files: list[dict[str, Any]]) -> str:
+    """One block per tool, each with a copy button; the code is generated from the field list."""
+    stem = next((f["path"].removesuffix(".sqlite.zip") for f in files if f["kind"] == "sqlite"), "")
+    blocks = "".join(
+        f'<h3 id="recipe-{key}-title">{escape.html(title)}</h3>\n'
+        f'<div class="recipe" id="recipe-{key}"><button type="button" class="citation-copy" data-copy="recipe-{key}" '
+        f'data-copy-code hidden>复制</button><pre><code>{escape.html(make(stem))}</code></pre></div>\n'
+        for key, title, make in RECIPES
+    )
+    return (
+        "## 五分钟上手：读取时保留类型 { #recipes }\n\n"
+        "<p>CSV 不带类型：直接用 <code>pandas.read_csv</code> 或 Excel 双击打开，"
+        "<code>proposal_number</code> 的 <code>0079</code> 会变成 79，行政区划代码变成整数，日期只是文字。"
+        "下面每段代码都按 <code>datapackage.json</code> 的 Table Schema 指定每一列的类型："
+        "标识符为文本，整数可为空，日期为日期。在解压后的数据目录中运行。"
+        "pandas、frictionless 和 SQLite 的代码由测试原样运行并与数据包核对；R 与 Power Query 的代码由同一字段表生成，"
+        "但本站的测试环境没有 R 和 Excel，未经运行。Excel 用户最简单的办法是直接打开 XLSX 工作簿（见下文）。</p>\n\n"
+        + blocks + "\n"
     )
 
 
@@ -78,14 +133,24 @@ def _file_table(files: list[dict[str, Any]]) -> str:
     )
 
 
-def _sqlite_help(files: list[dict[str, Any]]) -> str:
-    db = next((f["path"] for f in files if f["kind"] == "sqlite"), "")
+def _sqlite_help() -> str:
     return (
-        "<p>SQLite 数据库含全部表（主键、外键与标准数据包一致）和全文索引表 <code>replies_fts</code>"
-        "（trigram 分词，覆盖答复标题、建议标题和正文），可直接用 <code>sqlite3</code> 或 <code>datasette</code> 打开。"
-        "检索词至少 3 个字；两个字的词请用 <code>LIKE '%社区%'</code>。例如：</p>\n\n"
-        f"<pre><code>sqlite3 {escape.html(db)} \"{escape.html(FTS_EXAMPLE)}\"\n"
-        f"datasette {escape.html(db)}</code></pre>\n"
+        "<p><strong>SQLite</strong>：zip 中是数据库和 Datasette 配置（<code>.datasette.json</code>）。数据库含全部表"
+        f"（主键、外键与标准数据包一致）和全文检索：视图 <code>{SEARCH_VIEW}</code> 与网站检索的结果完全相同——"
+        "标题、建议标题、答复单位、文号、提出人和正文中含有检索词的答复，一个字起，两个字的人名（如“陆林”）也能找到。"
+        f"用法：<code>select rowid from {SEARCH_VIEW} where {SEARCH_VIEW} match '\"检索词\"'</code>"
+        "（检索词加英文双引号；rowid 即 replies 表的 rowid）。这个视图请这样放在 <code>rowid in (…)</code> 里或与 replies 连接使用："
+        f"SQLite 不能在它上面直接做聚合（如 <code>select count(*) from {SEARCH_VIEW} where …</code> 会报错），"
+        f"计数请写 <code>select count(*) from replies where rowid in (select rowid from {SEARCH_VIEW} where …)</code>。它由两个索引组成："
+        f"<code>{FTS_TABLE}</code>（trigram，三个字及以上）和 <code>{SHORT_TABLE}</code>（一两个字），"
+        "都建在与网站相同规范化后的文本上（繁体转简体、全角转半角、英文转小写、去掉空白），所以检索词也要是规范化后的形式："
+        f"简体、半角、无空格。要像网站一样直接输入繁体、全角或带空格的词，用上面的“与网站相同的检索”SQL："
+        f"它按表 <code>{FOLD_TABLE}</code> 逐字规范化检索词（与网站在浏览器中的做法相同）。</p>\n\n"
+        "<p><strong>Datasette</strong>：<code>datasette 数据库.sqlite</code> 即可在 replies 表和 replies_text 视图（每件答复的全文）上使用搜索框"
+        f"（Datasette 自动把 <code>{SEARCH_VIEW}</code> 关联到这两处），输入简体、半角、无空格的词，"
+        "结果与网站相同；Datasette 把空格分开的几个词当作“同时包含”，而网站忽略空格，所以请不要在词中加空格。"
+        "加上 <code>-m 数据库.datasette.json</code> 还会多一个“全文检索（与网站检索相同）”查询页（<code>/数据库名/search</code>），"
+        "繁体、全角、空格都按网站的方式处理。Datasette 的搜索框本身不做繁简转换：这需要插件，我们没有提供。</p>\n"
     )
 
 
@@ -132,8 +197,12 @@ def _source_cell(reply: Reply) -> str:
 
 def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
     examples = _examples(dataset)
+    flat = {"name": FLAT_TABLE.name, "title": FLAT_TABLE.title, "description": FLAT_TABLE.description,
+            "schema": package_mod.table_schema(FLAT_TABLE)}
+    examples[FLAT_TABLE.name] = {**examples["replies"],
+                                 "text": next((t for t in map(replytext.full_text, dataset.replies) if t), "")}
     blocks = []
-    for resource in package["resources"]:
+    for resource in [*package["resources"], flat]:
         schema = resource["schema"]
         rows = "".join(
             "<tr>"
@@ -193,7 +262,8 @@ def _example(value: str | None, documented: str | None) -> str:
 
 def _documented(table_name: str, field_name: str) -> str | None:
     """The example written in the field list, for columns the data does not fill yet."""
-    return next((f.example for f in fields_mod.table(table_name).fields if f.name == field_name), None)
+    table = FLAT_TABLE if table_name == FLAT_TABLE.name else fields_mod.table(table_name)
+    return next((f.example for f in table.fields if f.name == field_name), None)
 
 
 def _categories(dataset: Dataset) -> str:

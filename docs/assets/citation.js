@@ -1,4 +1,5 @@
-/* 答复公开: citations. Fills the access date with today's date and copies a citation on click.
+/* 答复公开: citations. Fills the access date with today's date and copies a citation on click
+   (or, with data-copy-code, a block of code exactly as shown: the data page's recipes).
    Without JavaScript the access date shows the data date the page was built from. */
 (function () {
   "use strict";
@@ -34,7 +35,9 @@
       button.addEventListener("click", function () {
         var target = document.getElementById(button.getAttribute("data-copy"));
         if (!target) { return; }
-        copyText(target.textContent.replace(/\s+/g, " ").trim(), function () {
+        var code = button.hasAttribute("data-copy-code") ? target.querySelector("code") : null;
+        var text = code ? code.textContent : target.textContent.replace(/\s+/g, " ").trim();
+        copyText(text, function () {
           var label = button.textContent;
           button.textContent = "已复制";
           button.setAttribute("data-copied", "");
