@@ -17,7 +17,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from build_scripts import api, background, changelog, downloads, feeds, linkcheck, output, package, pages, records
+from build_scripts import (
+    api,
+    background,
+    changelog,
+    downloads,
+    feeds,
+    linkcheck,
+    output,
+    package,
+    pages,
+    records,
+    sitemap,
+)
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset
 from build_scripts.pages import shell
@@ -91,6 +103,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 step(dataset, staged)
         with timer.stage("changelog"):
             output.write_files(staged, changelog.json_file(history, descriptor["version"]))
+        with timer.stage("sitemap"):
+            sitemap.step(dataset, staged)  # after every step that writes a page
         with timer.stage("check-links"):
             linkcheck.check(staged)  # last: it checks what every other step wrote
         publish(staged, paths.site, trash_dir=paths.build)

@@ -21,7 +21,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("package", ("package", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck")),
-    ("outputs", ("search", "feeds", "api")),
+    ("outputs", ("search", "feeds", "api", "sitemap")),
     ("commands", ("site", "cli", "add", "ci", "__main__", "")),
 )
 """Lowest first. A name stands for the module build_scripts.<name> and, for a package, every module in it."""
