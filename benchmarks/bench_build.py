@@ -38,7 +38,8 @@ r = site.build(Paths(Path(sys.argv[1])), log=lambda m: print(m, file=sys.stderr,
 u = resource.getrusage(resource.RUSAGE_SELF)
 c = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"total": time.perf_counter() - t, "timings": r.timings, "cpu": r.cpu, "rss_mb": u.ru_maxrss / 1024,
-                  "cpu_s": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "pages": r.pages}))
+                  "cpu_s": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "pages": r.pages,
+                  "site_bytes": r.size.bytes, "site_files": r.size.files, "largest": r.size.largest}))
 """
 
 
@@ -108,6 +109,15 @@ def page_size_report(sizes: dict[str, int]) -> str:
             f"{over} over the {Settings.reply_page_bytes:,}-byte budget")
 
 
+def folder_report(site: Path) -> str:
+    """MB per top-level folder of the site, largest first."""
+    sizes = {}
+    for top in site.iterdir():
+        files = [top] if top.is_file() else [p for p in top.rglob("*") if p.is_file()]
+        sizes[top.name + ("/" if top.is_dir() else "")] = sum(p.stat().st_size for p in files)
+    return ", ".join(f"{name} {n / 1e6:,.1f}" for name, n in sorted(sizes.items(), key=lambda i: -i[1])[:10])
+
+
 def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     repo = repo_for(n)
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(repo)], stdout=subprocess.PIPE, text=True,
@@ -131,6 +141,10 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
           f"PSS summed {memory.peak_pss / 1024:.0f} MB (main process alone: RSS {r['rss_mb']:.0f} MB)")
     print(f"CPU {r['cpu_s']:.0f} s (all processes), {r['pages']} pages")
     print(page_size_report(sizes))
+    print(f"site: {r['site_bytes'] / 1e6:,.1f} MB in {r['site_files']:,} files; by folder: {folder_report(repo / 'site')}")
+    print("largest HTML page of each kind:")
+    for kind, (path, size) in sorted(r["largest"].items(), key=lambda item: -item[1][1]):
+        print(f"  {kind:<16}{size:>10,} bytes  {path}")
     return {**r["timings"], "total": r["total"]}
 
 

@@ -115,6 +115,7 @@ def cmd_build(args: argparse.Namespace, paths: Paths) -> int:
     result = site.build(paths, log=log)
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     print(f"built {result.replies} replies, {result.pages} pages into {relative(result.site)} ({stages})")
+    print(f"site: {result.size.summary()}")
     return 0
 
 

@@ -29,6 +29,7 @@ from build_scripts import (
     pages,
     records,
     sitemap,
+    sitesize,
 )
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset
@@ -36,6 +37,7 @@ from build_scripts.pages import shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.search import index as search_index
+from build_scripts.settings import Settings
 from build_scripts.sitegen import copy_letters, publish, run_mkdocs
 
 Step = Callable[[Dataset, Path], None]
@@ -48,10 +50,11 @@ class BuildResult:
     site: Path
     timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds per stage
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage (its own process)
+    size: sitesize.SiteSize = field(default_factory=sitesize.SiteSize)  # what is published
 
 
 def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lambda _: None,
-          shells: bool = True) -> BuildResult:
+          shells: bool = True, settings: Settings | None = None) -> BuildResult:
     """Build the portal into ``paths.site``; raise BuildError (site untouched) on any failure.
 
     The download files and the search index need only the dataset: they run in child processes
@@ -106,14 +109,17 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         with timer.stage("sitemap"):
             sitemap.step(dataset, staged)  # after every step that writes a page
         with timer.stage("check-links"):
-            linkcheck.check(staged)  # last: it checks what every other step wrote
+            linkcheck.check(staged)  # it checks what every other step wrote
+        with timer.stage("site size"):
+            size = sitesize.check(staged, settings or Settings())
+            log(f"site: {size.summary()}")
         publish(staged, paths.site, trash_dir=paths.build)
     finally:
         for child in children.values():
             child.cancel()
         background.thaw()
         shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu)
+    return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu, size)
 
 
 BackgroundStep = Callable[[Dataset, dict, Path, Path], object]

@@ -20,7 +20,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("records and checks", ("checks", "records", "extract")),
     ("package", ("package", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
-    ("site", ("sitegen", "linkcheck")),
+    ("site", ("sitegen", "linkcheck", "sitesize")),
     ("outputs", ("search", "feeds", "api", "sitemap")),
     ("commands", ("site", "cli", "add", "ci", "__main__", "")),
 )

@@ -20,10 +20,10 @@ from build_scripts.pages.facets import Facet, facets, group
 from build_scripts.pages.feedlist import feed_meta
 
 BROWSE = "browse/"
-ROWS_PER_PAGE = 200
-"""Replies per value page; a value with more gets numbered pages."""
-VALUES_PER_PAGE = 500
-"""Values per facet page; a facet with more gets numbered pages."""
+ROWS_PER_PAGE = 120
+"""Replies per value page; a value with more gets numbered pages (200 rows made 110 KB pages)."""
+VALUES_PER_PAGE = 300
+"""Values per facet page; a facet with more gets numbered pages (500 made 108 KB pages)."""
 OVERVIEW_TOP = 12
 """Values shown per facet on the overview page."""
 
