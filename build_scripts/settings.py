@@ -27,3 +27,8 @@ class Settings:
     """Most bytes the published site may have (GitHub Pages publishes at most 1 GB). The build prints
     the site's size and file count and fails when it is over this budget; raise it for a host
     without that limit (object storage, ``portal deploy``)."""
+
+    release_asset_bytes: int = 100_000_000
+    """A download larger than this is published as a release asset instead of in the site, when a
+    release URL is set (``PORTAL_RELEASE_URL``): the data page and manifest.json give its URL, and
+    the deploy workflow uploads it from build/release-assets/ (build_scripts/downloads.py)."""

@@ -30,6 +30,7 @@ from build_scripts import (
     records,
     sitemap,
     sitesize,
+    siteurl,
 )
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset
@@ -76,7 +77,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
             history = changelog.compute(dataset, descriptor, work / "data")
         staged = work / "site"
-        for name, run in background_steps(paths):
+        for name, run in background_steps(paths, settings or Settings()):
             (work / name).mkdir()
             children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
@@ -114,6 +115,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             size = sitesize.check(staged, settings or Settings())
             log(f"site: {size.summary()}")
         publish(staged, paths.site, trash_dir=paths.build)
+        _keep_release_assets(work / RELEASE_ASSETS, paths.build / RELEASE_ASSETS)
     finally:
         for child in children.values():
             child.cancel()
@@ -126,7 +128,7 @@ BackgroundStep = Callable[[Dataset, dict, Path, Path], object]
 """(dataset, package descriptor, the package folder, a folder of its own laid out like the site)."""
 
 
-def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
+def background_steps(paths: Paths, settings: Settings) -> list[tuple[str, BackgroundStep]]:
     """Steps that need only the records and the package, each run in a child process.
 
     ``downloads`` adds its files to the package folder and returns the manifest the data page
@@ -138,10 +140,26 @@ def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
         search_index.step(dataset, out)
         package.validate(data / "datapackage.json", paths.root)
 
+    def write_downloads(dataset: Dataset, descriptor: dict, data: Path, _: Path) -> object:
+        return downloads.write(dataset, descriptor, data, release_dir=data.parent / RELEASE_ASSETS,
+                               release_url=siteurl.release_url(descriptor["version"]),
+                               release_bytes=settings.release_asset_bytes)
+
     return [
-        ("downloads", lambda dataset, descriptor, data, _: downloads.write(dataset, descriptor, data)),
+        ("downloads", write_downloads),
         ("search index, package check", search_then_check),
     ]
+
+
+RELEASE_ASSETS = "release-assets"
+"""build/release-assets/: downloads published as release assets (the deploy workflow uploads them)."""
+
+
+def _keep_release_assets(made: Path, kept: Path) -> None:
+    """This build's release assets replace the last build's (none made: the folder is removed)."""
+    shutil.rmtree(kept, ignore_errors=True)
+    if made.is_dir():
+        made.rename(kept)
 
 
 def post_steps() -> list[tuple[str, Step]]:

@@ -39,3 +39,23 @@ def absolute(path: str, base: str | None = None) -> str:
 def base_path(base: str | None = None) -> str:
     """The path the site lives under (``/`` or ``/portal/``): where a root-absolute link starts."""
     return urlsplit(base or site_url()).path or "/"
+
+
+RELEASE_ENV = "PORTAL_RELEASE_URL"
+
+
+def release_url(version: str) -> str | None:
+    """Where downloads too large for the site are published (``PORTAL_RELEASE_URL``), or None.
+
+    ``{version}`` in it is replaced by the data version, so each version's URL is stable, e.g.
+    ``https://github.com/owner/repo/releases/download/data-{version}/``.
+    """
+    value = os.environ.get(RELEASE_ENV, "").strip()
+    if not value:
+        return None
+    value = value.replace("{version}", version)
+    if not _URL.match(value):
+        raise BuildError(Report.of([Problem(
+            f"${RELEASE_ENV}", 0, "", "bad-release-url", f"{value!r} is not an http(s) URL of a folder",
+            "set it like https://github.com/owner/repo/releases/download/data-{version}/")]))
+    return value if value.endswith("/") else value + "/"

@@ -14,7 +14,7 @@ from build_scripts.paths import Paths
 def test_downloads_page_lists_every_file_with_size_rows_and_hash(built: Paths) -> None:
     page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((built.site / "data" / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["files"]) == 2 * len(TABLES) + 5
+    assert len(manifest["files"]) == len(TABLES) + 6  # canonical CSVs, descriptor, xlsx, csv zip, json, sqlite, zip
     for f in manifest["files"]:
         row = re.search(rf'<tr><td><a href="{re.escape(f["path"])}" download>.*?</tr>', page)
         assert row, f["path"]
@@ -65,3 +65,11 @@ def test_dictionary_has_each_issuers_category_definitions(built: Paths) -> None:
         for code in scheme["codes"]:
             assert code["definition"] in section
     assert "待核实" in section
+
+
+def test_a_release_asset_is_linked_at_its_url() -> None:
+    """Issue 13: a download too large for the site is linked where the release publishes it."""
+    url = "https://github.com/o/r/releases/download/data-1.0/x.sqlite.gz"
+    link = data._file_link({"path": "x.sqlite.gz", "url": url})
+    assert link.startswith(f'<a href="{url}" rel="noopener noreferrer">x.sqlite.gz</a>') and "发布附件" in link
+    assert data._file_link({"path": "x.csv"}) == '<a href="x.csv" download>x.csv</a>'

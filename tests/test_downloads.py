@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -28,6 +29,18 @@ STEM = "dafu-gongkai-community-governance"
 
 def _data(built: Paths) -> Path:
     return built.site / "data"
+
+
+@pytest.fixture(scope="module")
+def db(built: Paths, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published SQLite file, gunzipped (the site has it gzipped: issue 13)."""
+    target = tmp_path_factory.mktemp("sqlite") / f"{STEM}.sqlite"
+    target.write_bytes(gzip.decompress((_data(built) / f"{STEM}.sqlite.gz").read_bytes()))
+    return target
+
+
+def _replies_json(built: Paths) -> list[dict[str, Any]]:
+    return json.loads(gzip.decompress((_data(built) / "replies.json.gz").read_bytes()).decode("utf-8"))
 
 
 def _canonical_rows(path: Path) -> list[list[str]]:
@@ -119,7 +132,24 @@ def test_write_puts_every_file_in_the_data_dir_and_returns_the_manifest(seed_pac
     assert json.loads((data_dir / "manifest.json").read_text(encoding="utf-8")) == manifest
     on_disk = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
     assert on_disk == sorted([f["path"] for f in manifest["files"]] + ["manifest.json"])
-    assert len(manifest["files"]) == 2 * len(TABLES) + 5
+    assert len(manifest["files"]) == len(TABLES) + 6
+    assert {f["path"] for f in manifest["files"]} >= {f"{STEM}.sqlite.gz", "replies.json.gz", f"excel/{STEM}-excel-csv.zip"}
+
+
+def test_large_downloads_become_release_assets_with_a_stable_url(seed_package: SeedPackage, tmp_path: Path) -> None:
+    """Issue 13: a download over the limit leaves the site; the manifest gives its release URL."""
+    dataset, descriptor, _ = seed_package
+    data_dir, assets = _fresh(seed_package, tmp_path / "data"), tmp_path / "assets"
+    plain = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "plain"))
+    limit = sorted(f["bytes"] for f in plain["files"])[-2]  # only the largest file is over it
+    url = "https://github.com/o/r/releases/download/data-1.0/"
+    manifest = downloads.write(dataset, descriptor, data_dir, release_dir=assets, release_url=url, release_bytes=limit)
+    (big,) = [f for f in manifest["files"] if "url" in f]
+    assert big["bytes"] > limit and big["url"] == url + Path(big["path"]).name
+    assert not (data_dir / big["path"]).exists()
+    assert downloads.sha256_of(assets / Path(big["path"]).name) == big["sha256"]
+    assert [f for f in manifest["files"] if f["path"] != big["path"]] == [
+        f for f in plain["files"] if f["path"] != big["path"]]
 
 
 def test_write_twice_gives_the_same_bytes(seed_package: SeedPackage, tmp_path: Path) -> None:
@@ -170,27 +200,31 @@ def test_write_reports_every_cell_a_workbook_cannot_hold_and_writes_nothing(seed
 
 @pytest.mark.parametrize("table", [t.name for t in TABLES])
 def test_bom_csv_is_bom_plus_canonical(built: Paths, table: str) -> None:
-    excel = (_data(built) / "excel" / f"{table}.csv").read_bytes()
+    """The Excel 版 CSVs only duplicate the canonical ones: they are published zipped (issue 13)."""
+    assert not (_data(built) / "excel" / f"{table}.csv").exists()
+    manifest = json.loads((_data(built) / "manifest.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(_data(built) / "excel" / f"{STEM}-excel-csv.zip") as z:
+        excel = z.read(f"{STEM}-{manifest['version']}-excel/{table}.csv")
     canonical = (_data(built) / f"{table}.csv").read_bytes()
     assert not canonical.startswith(b"\xef\xbb\xbf")
     assert excel[:3] == b"\xef\xbb\xbf"
     assert excel[3:] == canonical
 
 
-def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths) -> None:
-    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
+def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths, db: Path) -> None:
+    replies = _replies_json(built)
     expected = sorted(r["id"] for r in replies if any("社工站" in (s["text"] or "") for s in r["sections"]))
     assert "530100-2023-tian-142282" in expected
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+    conn = sqlite3.connect(db)
     found = [row[0] for row in conn.execute(sqlitedb.FTS_EXAMPLE)]
     assert found == expected
     assert conn.execute(f"select count(*) from {sqlitedb.FTS_TABLE} where {sqlitedb.FTS_TABLE} match '不存在的词语'").fetchone() == (0,)
 
 
-def test_sqlite_fulltext_matches_phrases_exactly(built: Paths) -> None:
+def test_sqlite_fulltext_matches_phrases_exactly(built: Paths, db: Path) -> None:
     """Queries longer than three characters are phrases of trigrams: only the exact substring matches."""
-    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+    replies = _replies_json(built)
+    conn = sqlite3.connect(db)
     for query in ("社区减负", "三社联动", "民政局", "社会工作服务站"):
         expected = sorted(r["id"] for r in replies if query in r["title"] or query in (r["proposal_title"] or "")
                           or any(query in (s["heading"] or "") + "\n" + (s["text"] or "") for s in r["sections"]))
@@ -199,18 +233,18 @@ def test_sqlite_fulltext_matches_phrases_exactly(built: Paths) -> None:
         assert found == expected, query
 
 
-def test_sqlite_stores_the_text_once(built: Paths) -> None:
+def test_sqlite_stores_the_text_once(built: Paths, db: Path) -> None:
     """replies_fts is an external-content index over the replies_text view: no copy of the text."""
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+    conn = sqlite3.connect(db)
     names = {r[0] for r in conn.execute("select name from sqlite_master")}
     assert f"{sqlitedb.FTS_TABLE}_content" not in names and sqlitedb.FTS_VIEW in names
     assert conn.execute(f"insert into {sqlitedb.FTS_TABLE}({sqlitedb.FTS_TABLE}, rank) "
                         "values('integrity-check', 1)").fetchall() == []
 
 
-def test_sqlite_fulltext_survives_vacuum_and_rebuild(built: Paths, tmp_path: Path) -> None:
+def test_sqlite_fulltext_survives_vacuum_and_rebuild(db: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.sqlite"
-    shutil.copyfile(_data(built) / f"{STEM}.sqlite", copy)
+    shutil.copyfile(db, copy)
     conn = sqlite3.connect(copy)
     before = conn.execute(sqlitedb.FTS_EXAMPLE).fetchall()
     assert before
@@ -221,8 +255,8 @@ def test_sqlite_fulltext_survives_vacuum_and_rebuild(built: Paths, tmp_path: Pat
     assert dict(conn.execute("select key, value from _package"))["fts_rebuild"] == sqlitedb.FTS_REBUILD
 
 
-def test_sqlite_has_keys_and_all_rows(built: Paths) -> None:
-    conn = sqlite3.connect(_data(built) / f"{STEM}.sqlite")
+def test_sqlite_has_keys_and_all_rows(built: Paths, db: Path) -> None:
+    conn = sqlite3.connect(db)
     for table in TABLES:
         canonical = _canonical_rows(_data(built) / f"{table.name}.csv")
         assert conn.execute(f'select count(*) from "{table.name}"').fetchone()[0] == len(canonical) - 1
@@ -234,7 +268,7 @@ def test_sqlite_has_keys_and_all_rows(built: Paths) -> None:
 
 
 def test_replies_json_has_every_record(built: Paths) -> None:
-    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
+    replies = _replies_json(built)
     folders = sorted(p.name for p in (built.replies).iterdir() if p.is_dir())
     assert folders and [r["id"] for r in replies] == folders
     assert all(r["sections"] for r in replies)

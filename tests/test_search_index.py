@@ -192,8 +192,8 @@ def test_manifest_lists_exactly_the_common_grams(tmp_path: Path, dataset: record
     root = tmp_path / "search" / "idx"
     flagged = set()
     for shard in (root / "s").glob("*.json"):
-        flagged |= {t for t, e in json.loads(shard.read_text("utf-8")).items() if e.get("c") == 1}
-    listed = json.loads((root / "manifest.json").read_text("utf-8"))["commonGrams"]
+        flagged |= {t for t, e in query.read_json(shard).items() if e.get("c") == 1}
+    listed = query.read_json(root / "manifest.json")["commonGrams"]
     assert len(flagged) > 20 and any(len(g) >= 3 for g in flagged)  # levels above bigrams exist here
     assert listed == sorted(flagged)
 

@@ -13,10 +13,6 @@ from build_scripts.pages.common import front_matter
 from build_scripts.sqlitedb import FTS_EXAMPLE
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
-
-
 def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Dataset) -> str:
     """The 数据下载 page: every file with what it is for, size, rows, sha256; license and sources."""
     files = manifest["files"]
@@ -37,7 +33,7 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
         + _file_table(by_kind("descriptor", "canonical"))
         + "\n## Excel 版 { #excel }\n\n"
         "<p><strong>用 Excel 打开请下载这一版。</strong>中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，"
-        "所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节），其余与标准 CSV 逐字节相同；"
+        "所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节），其余与标准 CSV 逐字节相同（打包为一个 zip，解压后打开）；"
         "而不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
         "XLSX 工作簿每张表一个工作表，内容与标准 CSV 逐格相同（整数列为数值，其余为文本，任何单元格都不会被当作公式）。</p>\n\n"
         + _file_table(by_kind("excel"))
@@ -52,10 +48,22 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
     )
 
 
+def _file_link(f: dict[str, Any]) -> str:
+    """A file in the site, or a release asset (too large for the site) at its stable URL."""
+    if f.get("url"):
+        return (f'<a href="{escape.html(f["url"])}" rel="noopener noreferrer">{escape.html(f["path"])}</a>'
+                '<span class="card-note">（文件较大，作为发布附件提供）</span>')
+    return f'<a href="{escape.html(f["path"])}" download>{escape.html(f["path"])}</a>'
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 10_000_000 else f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
 def _file_table(files: list[dict[str, Any]]) -> str:
     rows = "".join(
         "<tr>"
-        f'<td><a href="{escape.html(f["path"])}" download>{escape.html(f["path"])}</a></td>'
+        f"<td>{_file_link(f)}</td>"
         f"<td>{escape.html(f['title'])}</td>"
         f'<td class="nowrap">{"—" if f["rows"] is None else f["rows"]}</td>'
         f'<td class="nowrap">{_size(f["bytes"])}</td>'
@@ -71,12 +79,15 @@ def _file_table(files: list[dict[str, Any]]) -> str:
 
 
 def _sqlite_help(files: list[dict[str, Any]]) -> str:
-    db = next((f["path"] for f in files if f["kind"] == "sqlite"), "")
+    gz = next((f["path"] for f in files if f["kind"] == "sqlite"), "")
+    db = gz.removesuffix(".gz")
     return (
         "<p>SQLite 数据库含全部表（主键、外键与标准数据包一致）和全文索引表 <code>replies_fts</code>"
-        "（trigram 分词，覆盖答复标题、建议标题和正文），可直接用 <code>sqlite3</code> 或 <code>datasette</code> 打开。"
+        "（trigram 分词，覆盖答复标题、建议标题和正文），以 gzip 压缩提供，解压后可直接用 <code>sqlite3</code> 或 "
+        "<code>datasette</code> 打开；<code>replies.json.gz</code> 同样先解压。"
         "检索词至少 3 个字；两个字的词请用 <code>LIKE '%社区%'</code>。例如：</p>\n\n"
-        f"<pre><code>sqlite3 {escape.html(db)} \"{escape.html(FTS_EXAMPLE)}\"\n"
+        f"<pre><code>gunzip -k {escape.html(gz)}\n"
+        f"sqlite3 {escape.html(db)} \"{escape.html(FTS_EXAMPLE)}\"\n"
         f"datasette {escape.html(db)}</code></pre>\n"
     )
 
