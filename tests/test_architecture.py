@@ -22,7 +22,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck", "sitesize")),
     ("outputs", ("search", "feeds", "api", "sitemap")),
-    ("commands", ("site", "cli", "add", "ci", "__main__", "")),
+    ("commands", ("site", "cli", "add", "ci", "deploy", "__main__", "")),
 )
 """Lowest first. A name stands for the module build_scripts.<name> and, for a package, every module in it."""
 
