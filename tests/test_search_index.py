@@ -208,3 +208,11 @@ def test_phrase_reads_only_the_shards_of_its_plan(tmp_path: Path, dataset: recor
     result = ix.search(q)
     assert {f for f in result.fetched if f.startswith("s/")} == shards
     assert all(f.startswith(("s/", "x/")) for f in result.fetched)
+
+
+def test_normalise_many_when_opencc_leaves_the_bmp() -> None:
+    """Issue 13 regression: OpenCC maps 俓 to 𠇹 (U+201F9), outside the per-character table; the
+    jieba-vocabulary corpus crashed the index build on it. Bulk and one-by-one must agree."""
+    texts = ["俓 ABC 儣\u3000x", "社区 Ａ 勣", " 塸z ", "", "no change"]
+    assert any(ord(c) >= 0x10000 for c in normalise("俓"))
+    assert normalise_many(texts) == [normalise(t) for t in texts]

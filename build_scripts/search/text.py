@@ -61,6 +61,26 @@ def _apply(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarra
     return flat[np.repeat(off[cps], lens) + intra]
 
 
+def _lower(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> str | None:
+    """Lower case and no white space, through the BMP table; None when that cannot be done here.
+
+    OpenCC maps some traditional characters to simplified ones outside the BMP (俓 → 𠇹 U+201F9):
+    those pass unchanged when lower-casing leaves them so and they are not space (CJK always),
+    else None (the caller normalises text by text). Found by the jieba-vocabulary corpus (issue 13).
+    """
+    wide = cps >= 0x10000
+    if not wide.any():
+        return _apply(cps, off, length, flat).tobytes().decode("utf-32-le")
+    if any(chr(c).lower() != chr(c) or chr(c).isspace() for c in np.unique(cps[wide]).tolist()):
+        return None
+    lens = length[np.where(wide, 0x41, cps)]  # a stand-in that maps to one character
+    lens[wide] = 1
+    starts = np.cumsum(lens) - lens
+    out = _apply(np.where(wide, 0x61, cps), off, length, flat)  # "a" → "a": one character, as the wide one
+    out[starts[wide]] = cps[wide]
+    return out.tobytes().decode("utf-32-le")
+
+
 def _utf32(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
@@ -90,7 +110,10 @@ def normalise_many(texts: list[str]) -> list[str]:
     step2 = _t2s().convert(step1)
     if len(step2) != len(step1):
         return [normalise(t) for t in texts]
-    out = _apply(_utf32(step2), l_off, l_len, l_flat).tobytes().decode("utf-32-le").split(_SEP_RAW)
+    lowered = _lower(_utf32(step2), l_off, l_len, l_flat)
+    if lowered is None:
+        return [normalise(t) for t in texts]
+    out = lowered.split(_SEP_RAW)
     for i in slow:
         out[i] = normalise(texts[i])
     return out
