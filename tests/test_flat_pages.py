@@ -17,7 +17,7 @@ import pytest
 
 from build_scripts import records, site, sitesize
 from build_scripts.pages import changelog, stats
-from build_scripts.pages.facets import facets, group
+from build_scripts.pages.facets import facets, group, value_url
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.releases import Diff
@@ -46,7 +46,9 @@ def test_counts_csv_has_every_value_of_every_facet() -> None:
     for facet in facets(dataset):
         groups = group(dataset.replies, facet)
         got = {r["page"]: int(r["replies"]) for r in rows if r["facet"] == facet.slug}
-        assert got == {f"browse/{facet.slug}/{slug}/": len(replies) for slug, (_, replies) in groups.items()}
+        assert got == {value_url(facet.slug, slug, replies): len(replies) for slug, (_, replies) in groups.items()}
+    proposers = {r["value"]: r["page"] for r in rows if r["facet"] == "proposer"}
+    assert proposers["陆林"] == "replies/530112-2020-yian-001/"  # one reply: no page of their own
 
 
 def test_changelog_lists_the_first_ids_and_the_csv_all(monkeypatch: pytest.MonkeyPatch) -> None:

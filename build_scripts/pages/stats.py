@@ -16,7 +16,7 @@ from build_scripts import svgchart
 from build_scripts.dataset import Dataset
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter, rel
-from build_scripts.pages.facets import Facet, facets, group
+from build_scripts.pages.facets import Facet, facets, group, value_url
 
 PAGE = "stats/"
 TOP = 20
@@ -31,7 +31,8 @@ NOTES = {
 
 
 def _ordered(facet: Facet, groups: dict[str, tuple[str, list]]) -> list[tuple[str, str, int]]:  # type: ignore[type-arg]
-    rows = [(slug, label, len(replies)) for slug, (label, replies) in groups.items()]
+    """(site-relative URL the value links to, label, count), years in order, other values largest first."""
+    rows = [(value_url(facet.slug, slug, replies), label, len(replies)) for slug, (label, replies) in groups.items()]
     if facet.slug == "year":
         return sorted(rows)
     return sorted(rows, key=lambda row: (-row[2], row[0]))
@@ -39,9 +40,9 @@ def _ordered(facet: Facet, groups: dict[str, tuple[str, list]]) -> list[tuple[st
 
 def _table(facet: Facet, rows: list[tuple[str, str, int]]) -> str:
     body = "".join(
-        f'<tr><td><a href="{escape.html(rel(PAGE, f"browse/{facet.slug}/{slug}/"))}">{escape.html(label)}</a></td>'
+        f'<tr><td><a href="{escape.html(rel(PAGE, url))}">{escape.html(label)}</a></td>'
         f'<td class="num">{count}</td></tr>'
-        for slug, label, count in rows
+        for url, label, count in rows
     )
     return (f'<table class="stat-table"><caption>按{escape.html(facet.title)}</caption><thead><tr>'
             f'<th scope="col">{escape.html(facet.title)}</th><th scope="col">答复数</th></tr></thead>'
@@ -62,8 +63,8 @@ def counts_csv(dataset: Dataset) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["facet", "value", "replies", "page"])
     for facet in facets(dataset):
-        for slug, label, count in _ordered(facet, group(dataset.replies, facet)):
-            writer.writerow([facet.slug, label, count, f"browse/{facet.slug}/{slug}/"])
+        for url, label, count in _ordered(facet, group(dataset.replies, facet)):
+            writer.writerow([facet.slug, label, count, url])
     return out.getvalue()
 
 
