@@ -28,7 +28,7 @@ class Settings:
     the site's size and file count and fails when it is over this budget; raise it for a host
     without that limit (object storage, ``portal deploy``)."""
 
-    release_asset_bytes: int = 100_000_000
+    release_asset_bytes: int = 50_000_000
     """A download larger than this is published as a release asset instead of in the site, when a
     release URL is set (``PORTAL_RELEASE_URL``): the data page and manifest.json give its URL, and
     the deploy workflow uploads it from build/release-assets/ (build_scripts/downloads.py)."""
