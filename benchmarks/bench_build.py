@@ -33,12 +33,15 @@ import json, resource, sys, time
 from pathlib import Path
 from build_scripts import site
 from build_scripts.paths import Paths
+from build_scripts.settings import Settings
 t = time.perf_counter()
-r = site.build(Paths(Path(sys.argv[1])), log=lambda m: print(m, file=sys.stderr, flush=True))
+r = site.build(Paths(Path(sys.argv[1])), log=lambda m: print(m, file=sys.stderr, flush=True),
+               settings=Settings(site_bytes=10**13))  # measured and reported against the budget, not failed
 u = resource.getrusage(resource.RUSAGE_SELF)
 c = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"total": time.perf_counter() - t, "timings": r.timings, "cpu": r.cpu, "rss_mb": u.ru_maxrss / 1024,
-                  "cpu_s": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "pages": r.pages}))
+                  "cpu_s": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime, "pages": r.pages,
+                  "site_bytes": r.size.bytes, "site_files": r.size.files, "largest": r.size.largest}))
 """
 
 
@@ -81,10 +84,17 @@ class TreeMemory(threading.Thread):
             time.sleep(0.2)
 
 
+RELEASE_URL = "https://github.com/example/dafu-gongkai/releases/download/data-{version}/"
+"""As the deploy workflow sets it: downloads over Settings.release_asset_bytes leave the site."""
+PAGES_LIMIT = 1_000_000_000
+
+
 def repo_for(n: int) -> Path:
     repo = REPO_ROOT / "build" / "bench" / f"n{n}" / "repo"
     replies = repo / "datasets" / "replies"
-    if not replies.is_dir() or sum(1 for _ in replies.iterdir()) != n:
+    marker = repo / "synthetic.txt"
+    current = marker.is_file() and marker.read_text("utf-8") == synthetic.VERSION
+    if not current or not replies.is_dir() or sum(1 for _ in replies.iterdir()) != n:
         synthetic.generate(n, repo)
     return repo
 
@@ -108,10 +118,20 @@ def page_size_report(sizes: dict[str, int]) -> str:
             f"{over} over the {Settings.reply_page_bytes:,}-byte budget")
 
 
+def folder_report(site: Path) -> str:
+    """MB per top-level folder of the site, largest first."""
+    sizes = {}
+    for top in site.iterdir():
+        files = [top] if top.is_file() else [p for p in top.rglob("*") if p.is_file()]
+        sizes[top.name + ("/" if top.is_dir() else "")] = sum(p.stat().st_size for p in files)
+    return ", ".join(f"{name} {n / 1e6:,.1f}" for name, n in sorted(sizes.items(), key=lambda i: -i[1])[:10])
+
+
 def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     repo = repo_for(n)
+    env = {**os.environ, "PORTAL_RELEASE_URL": os.environ.get("PORTAL_RELEASE_URL", RELEASE_URL)}
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(repo)], stdout=subprocess.PIPE, text=True,
-                            cwd=REPO_ROOT)  # stage progress goes to stderr as it happens
+                            cwd=REPO_ROOT, env=env)  # stage progress goes to stderr as it happens
     memory = TreeMemory(proc.pid)
     memory.start()
     stdout, _ = proc.communicate()
@@ -131,6 +151,19 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
           f"PSS summed {memory.peak_pss / 1024:.0f} MB (main process alone: RSS {r['rss_mb']:.0f} MB)")
     print(f"CPU {r['cpu_s']:.0f} s (all processes), {r['pages']} pages")
     print(page_size_report(sizes))
+    verdict = "under" if r["site_bytes"] <= PAGES_LIMIT else "OVER"
+    print(f"site: {r['site_bytes'] / 1e6:,.1f} MB in {r['site_files']:,} files ({verdict} GitHub Pages' 1 GB); "
+          f"by folder (MB): {folder_report(repo / 'site')}")
+    assets = REPO_ROOT / "build" / "bench" / f"n{n}" / "repo" / "build" / "release-assets"
+    if assets.is_dir():
+        print("release assets (not in the site): " + ", ".join(
+            f"{p.name} {p.stat().st_size / 1e6:,.1f} MB" for p in sorted(assets.iterdir())))
+    idx = repo / "site" / "search" / "idx"
+    idx_files = [p for p in idx.rglob("*") if p.is_file()]
+    print(f"search index: {len(idx_files):,} files, {sum(p.stat().st_size for p in idx_files) / 1e6:,.1f} MB stored (gzip)")
+    print("largest HTML page of each kind:")
+    for kind, (path, size) in sorted(r["largest"].items(), key=lambda item: -item[1][1]):
+        print(f"  {kind:<16}{size:>10,} bytes  {path}")
     return {**r["timings"], "total": r["total"]}
 
 

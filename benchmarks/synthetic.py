@@ -1,9 +1,16 @@
-"""Deterministic synthetic corpus: N long letters built from the seed records' structure and text.
+"""Deterministic synthetic corpus: N long letters built from the seed records' structure and a real vocabulary.
 
 Each letter copies a seed's assembly, region and category scheme (so it validates), and gets its
-own id, proposal number, agency, proposers, dates and 文号; its body is 14–22 paragraphs drawn
-from all seed paragraphs (so the character and bigram vocabulary is the seeds'), with names and
-numbers varied. Output: a scratch repo (records + raw letters + vocab + docs + mkdocs.yml).
+own id, proposal number, agency, proposers, dates and 文号; its body is 14–22 paragraphs, each as
+long as a seed paragraph drawn at random. One paragraph in five is that seed paragraph (the
+domain's phrases: 社区, 社工站, …); the others are written from a real Chinese vocabulary: the word
+frequencies of jieba's dictionary (349,046 words counted in a large corpus, `jieba/dict.txt`).
+Each letter has a subject of its own, 300 words drawn by frequency, and takes 60 % of its words
+from it and 40 % from the whole dictionary by frequency, so a letter repeats its subject's words
+as real letters on roads, schools, water or pensions do, while the corpus as a whole keeps meeting
+new words and new grams as N grows (issue 13: drawing only from the five seeds, 10,000 letters
+saw the seeds' vocabulary only). Output: a scratch repo (records + raw letters + vocab + docs +
+mkdocs.yml).
 
     python -m benchmarks.synthetic 1000 build/bench/n1000
 """
@@ -11,7 +18,10 @@ numbers varied. Output: a scratch repo (records + raw letters + vocab + docs + m
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -45,11 +55,54 @@ def paragraphs(seeds: list[dict[str, Any]]) -> list[str]:
     return paras
 
 
+class Vocabulary:
+    """jieba's dictionary: Chinese words and their frequencies, for drawing words as text has them."""
+
+    SUBJECT_WORDS = 300
+    FROM_SUBJECT = 0.6
+
+    def __init__(self) -> None:
+        import jieba  # benchmarks only: `pip install jieba` (pyproject's `bench` extra)
+
+        words, weights = [], []
+        with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+            for line in f:
+                word, freq, _ = line.split(" ")
+                if _HAN.fullmatch(word):
+                    words.append(word)
+                    weights.append(int(freq))
+        self.words = words
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def draw(self, rng: random.Random, k: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cumulative, k=k)
+
+    def subject(self, rng: random.Random) -> list[str]:
+        return self.draw(rng, self.SUBJECT_WORDS)
+
+    def paragraph(self, rng: random.Random, subject: list[str], length: int) -> str:
+        """About ``length`` characters of sentences of 6–24 words, each word from the subject or the whole vocabulary."""
+        out: list[str] = []
+        size = 0
+        while size < length:
+            for _ in range(rng.randrange(6, 25)):
+                word = rng.choice(subject) if rng.random() < self.FROM_SUBJECT else self.draw(rng, 1)[0]
+                out.append(word)
+                size += len(word)
+            out.append(rng.choice("，，，。；") if size < length else "。")
+            size += 1
+        return "".join(out)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Random) -> dict[str, Any]:
+def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Random,
+           vocab: Vocabulary | None = None) -> dict[str, Any]:
     t = dict(seeds[i % len(seeds)])
     year = 2018 + rng.randrange(8)
     month, day = rng.randrange(1, 13), rng.randrange(1, 29)
@@ -59,6 +112,9 @@ def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Ra
     agency = region_prefix + AGENCIES[rng.randrange(len(AGENCIES))]
     proposers = list(dict.fromkeys(name(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))))
     body = [rng.choice(paras) for _ in range(rng.randrange(14, 23))]
+    if vocab is not None:  # four paragraphs in five written from the vocabulary, each as long as the seed's
+        subject = vocab.subject(rng)
+        body = [p if rng.random() < 0.2 else vocab.paragraph(rng, subject, len(p)) for p in body]
     salutation = f"{proposers[0]}{'委员' if kind == 'tian' else '代表'}：\n\n您提出的《{t['proposal_title']}》收悉，现答复如下："
     sections = [{"heading": None, "level": 0, "text": salutation}]
     heads = [s["heading"] for s in t["sections"] if s["heading"]] or ["一、基本情况"]
@@ -80,6 +136,10 @@ def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Ra
     return rec
 
 
+VERSION = "2: jieba vocabulary"
+"""Written to <repo>/synthetic.txt: a corpus of an older version is generated anew."""
+
+
 def generate(n: int, dest: Path) -> Paths:
     """Write a scratch repo with n synthetic letters (and nothing else) under dest."""
     if dest.exists():
@@ -92,8 +152,9 @@ def generate(n: int, dest: Path) -> Paths:
     seeds = seed_records()
     paras = paragraphs(seeds)
     rng = random.Random(20260423)
+    vocab = Vocabulary()
     for i in range(n):
-        rec = letter(i, seeds, paras, rng)
+        rec = letter(i, seeds, paras, rng, vocab)
         folder = dest / "datasets" / "replies" / rec["id"]
         folder.mkdir(parents=True)
         raw = (rec["title"] + "\n\n" + "\n\n".join((s["heading"] + "\n" if s["heading"] else "") + s["text"]
@@ -103,6 +164,7 @@ def generate(n: int, dest: Path) -> Paths:
         rec["raw_sha256"] = hashlib.sha256(raw).hexdigest()
         (folder / "reply.yaml").write_text(yaml.safe_dump(rec, allow_unicode=True, sort_keys=False, width=10**6),
                                            "utf-8")
+    (dest / "synthetic.txt").write_text(VERSION, "utf-8")
     return Paths(dest)
 
 

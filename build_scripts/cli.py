@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="validate, write the data package and pages, build the site")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.add_argument("--site-budget", type=int, metavar="MB", default=defaults.site_bytes // 1_000_000,
+                   help=f"most MB the site may have (default {defaults.site_bytes // 1_000_000}: GitHub Pages' limit; "
+                        "raise it for object storage)")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("serve", help="build, then serve site/ on localhost")
@@ -71,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=defaults.port, help=f"port (default {defaults.port})")
     p.add_argument("--no-build", action="store_true", help="serve the existing site/ without building")
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("deploy", help="upload the built site/ to S3-compatible storage (OSS, COS): only what changed")
+    p.add_argument("--bucket", required=True, help="the bucket serving the site")
+    p.add_argument("--endpoint-url", help="the service's S3 endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com "
+                                          "(default: AWS); credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+    p.add_argument("--prefix", default="", help="folder in the bucket the site lives under (default: its root)")
+    p.add_argument("--dry-run", action="store_true", help="print what would be uploaded and deleted, change nothing")
+    p.set_defaults(run=cmd_deploy)
 
     p = sub.add_parser("topics", help="compare each record's topics with what the rules assign")
     p.set_defaults(run=cmd_topics)
@@ -110,11 +122,21 @@ def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
     return 0 if dataset.report.ok else 1
 
 
+def cmd_deploy(args: argparse.Namespace, paths: Paths) -> int:
+    from build_scripts import deploy
+
+    result = deploy.deploy(paths.site, args.bucket, endpoint_url=args.endpoint_url, prefix=args.prefix,
+                           dry_run=args.dry_run, log=lambda m: print(m, file=sys.stderr))
+    print(("would have " if args.dry_run else "") + result.summary())
+    return 0
+
+
 def cmd_build(args: argparse.Namespace, paths: Paths) -> int:
     log: Callable[[str], None] = (lambda _: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
-    result = site.build(paths, log=log)
+    result = site.build(paths, log=log, settings=dataclasses.replace(Settings(), site_bytes=args.site_budget * 1_000_000))
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     print(f"built {result.replies} replies, {result.pages} pages into {relative(result.site)} ({stages})")
+    print(f"site: {result.size.summary()}")
     return 0
 
 

@@ -2,13 +2,19 @@
 
 Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
 directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
-(each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs and one XLSX
-with every table a sheet, dates as date cells; in both, a text cell that starts like a formula gets
-an apostrophe), a SQLite database with keys and full-text search (``sqlitedb``, zipped with its
+(each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs, zipped, and one
+XLSX with every table a sheet, dates as date cells; in both, a text cell that starts like a formula
+gets an apostrophe), a SQLite database with keys and full-text search (``sqlitedb``, zipped with its
 Datasette metadata), then the flat ``replies_text.csv`` and its per-year files (``flatfiles``),
-``replies.json`` with every record, a zip of the package, and ``manifest.json`` listing every file
-with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
+``replies.json.gz`` with every record, a zip of the package, and ``manifest.json`` listing every
+file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
 directory and is renamed into place only when all are written; nothing is held in memory whole.
+
+The site must fit its host (GitHub Pages: 1 GB, issue 13): the large downloads are compressed
+(the SQLite file zipped, the JSON gzipped, the BOM CSVs, which only duplicate the canonical ones,
+zipped), and a download still over ``Settings.release_asset_bytes`` is moved out of the site into
+the release-assets folder when a release URL is set (``PORTAL_RELEASE_URL``): the data page and
+``manifest.json`` give its stable URL there (``url``), and the deploy workflow uploads it.
 
 Every file is byte-identical across builds of the same records: the only dates in them come from
 the data (the newest reply or publication date), zip entries carry that date, rows are sorted.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import os
 import shutil
@@ -40,6 +47,7 @@ BOM = b"\xef\xbb\xbf"
 EXCEL_DIR = "excel"
 XLSX_CELL_LIMIT = xlsx.CELL_LIMIT
 ZIP_LEVEL = 6  # the package zip: deflate's default
+GZIP_LEVEL = 6  # the SQLite file and the JSON: 2.6 and 4.8 times smaller at 1,000 letters
 XLSX_LEVEL = 1  # the workbook: deflating takes a third of level 6's time; 27 % larger (5.6 vs 4.4 MB at 1,000)
 
 
@@ -51,10 +59,12 @@ class FileInfo:
     rows: int | None
     bytes: int
     sha256: str
+    url: str | None = None  # where a release asset is downloaded (it is not in the site)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "kind": self.kind, "title": self.title, "rows": self.rows,
-                "bytes": self.bytes, "sha256": self.sha256}
+        out = {"path": self.path, "kind": self.kind, "title": self.title, "rows": self.rows,
+               "bytes": self.bytes, "sha256": self.sha256}
+        return out | ({"url": self.url} if self.url else {})
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -143,6 +153,21 @@ def write_replies_json(dataset: Dataset, path: Path) -> None:
         out.write(b"\n]\n" if dataset.replies else b"]\n")
 
 
+def gzip_file(source: Path, target: Path) -> None:
+    """``source`` gzipped into ``target`` with no name and no time in the header (same bytes every build)."""
+    with open(source, "rb") as src, open(target, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as out:
+        shutil.copyfileobj(src, out, 1 << 20)
+
+
+def zip_files(files: dict[str, Path], target: Path, when: dt.datetime) -> None:
+    """``{name in the zip: file}`` streamed into one zip, entries stamped ``when``."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+        for name, path in files.items():
+            with open(path, "rb") as src, archive.open(xlsx.entry(name, when, ZIP_LEVEL), "w") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+
+
 def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.datetime) -> None:
     """datapackage.json and the canonical CSVs, under ``folder/``, streamed from ``data_dir``."""
     names = ["datapackage.json"] + sorted(f"{t.name}.csv" for t in TABLES)
@@ -159,8 +184,9 @@ def data_time(dataset: Dataset) -> dt.datetime:
 
 
 def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict[str, int],
-                  records: int) -> dict[str, Any]:
-    """Every file (path under data/ → where it is now) with kind, title, rows, bytes and sha256.
+                  records: int, urls: dict[str, str] | None = None) -> dict[str, Any]:
+    """Every file (path under data/ → where it is now) with kind, title, rows, bytes and sha256;
+    ``url`` where it is published as a release asset (``urls``).
 
     ``rows``: rows per table, and per flat file (its path under data/).
     """
@@ -179,8 +205,8 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict
             kind, title, count = "year", f"答复全文宽表，{label}{excel}", rows[flat]
         elif path == "datapackage.json":
             kind, title, count = "descriptor", "数据包描述（表结构、许可、来源、哈希）", None
-        elif path.endswith(".csv") and path.startswith(f"{EXCEL_DIR}/"):
-            kind, title, count = "excel", f"{titles[stem]}（Excel 版 CSV，带 BOM）", rows[stem]
+        elif path.endswith(".zip") and path.startswith(f"{EXCEL_DIR}/"):
+            kind, title, count = "excel", "全部表格的 Excel 版 CSV（带 BOM，压缩包）", total
         elif path.endswith(".csv"):
             kind, title, count = "canonical", f"{titles[stem]}（标准 CSV）", rows[stem]
         elif path.endswith(".xlsx"):
@@ -190,8 +216,9 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict
         elif path.endswith(".zip"):
             kind, title, count = "zip", "完整数据包压缩文件（datapackage.json 与标准 CSV）", total
         else:
-            kind, title, count = "json", "全部答复记录（JSON，含分节正文与修复说明）", records
-        infos.append(FileInfo(path, kind, title, count, files[path].stat().st_size, sha256_of(files[path])))
+            kind, title, count = "json", "全部答复记录（JSON，含分节正文与修复说明；gzip 压缩）", records
+        infos.append(FileInfo(path, kind, title, count, files[path].stat().st_size, sha256_of(files[path]),
+                              (urls or {}).get(path)))
     return {
         "name": descriptor["name"],
         "version": descriptor["version"],
@@ -220,42 +247,58 @@ def _file_order(path: str) -> tuple[int, int, str]:
 
 # --- save -----------------------------------------------------------------------------------
 
-def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, release_dir: Path | None = None,
+          release_url: str | None = None, release_bytes: int = 0) -> dict[str, Any]:
     """Write every download and manifest.json into ``data_dir``; return the manifest.
 
     ``data_dir`` already holds ``datapackage.json`` and the canonical CSVs (``package.write``).
     Reads only those, the dataset and the descriptor; writes only under ``data_dir`` (so it can
-    run in a child process beside MkDocs). Raises BuildError, leaving ``data_dir`` as it was.
+    run in a child process beside MkDocs) and ``release_dir``. With ``release_url`` set, a
+    download over ``release_bytes`` goes to ``release_dir`` instead, and its manifest entry has
+    its ``url`` (``release_url`` + its name). Raises BuildError, leaving ``data_dir`` as it was.
     """
     check_canonical(descriptor, data_dir)
     name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
     stage = Path(tempfile.mkdtemp(prefix=".downloads-", dir=data_dir))
     try:
-        derived = {f"{EXCEL_DIR}/{t.name}.csv": stage / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
-        derived[f"{EXCEL_DIR}/{name}.xlsx"] = stage / EXCEL_DIR / f"{name}.xlsx"
-        derived["replies.json"] = stage / "replies.json"
-        derived[f"{name}.sqlite.zip"] = stage / f"{name}.sqlite.zip"
-        derived[f"{name}.zip"] = stage / f"{name}.zip"
-        database = stage / "database" / f"{name}.sqlite"
-        database.parent.mkdir()
-        rows = write_tables(dataset, data_dir, {**derived, f"{name}.sqlite": database}, descriptor, when)
-        write_sqlite_zip(database, derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor), when)
-        database.unlink()
+        (stage / EXCEL_DIR).mkdir()
+        raw = {f"{EXCEL_DIR}/{t.name}.csv": stage / "raw" / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
+        raw |= {"replies.json": stage / "raw" / "replies.json", f"{name}.sqlite": stage / "raw" / f"{name}.sqlite",
+                f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
+        rows = write_tables(dataset, data_dir, raw, descriptor, when)
+        write_replies_json(dataset, raw["replies.json"])
+        derived = {f"{EXCEL_DIR}/{name}.xlsx": raw[f"{EXCEL_DIR}/{name}.xlsx"],
+                   f"{EXCEL_DIR}/{name}-excel-csv.zip": stage / f"{name}-excel-csv.zip",
+                   "replies.json.gz": stage / "replies.json.gz", f"{name}.sqlite.zip": stage / f"{name}.sqlite.zip",
+                   f"{name}.zip": stage / f"{name}.zip"}
+        zip_files({f"{name}-{version}-excel/{t.name}.csv": raw[f"{EXCEL_DIR}/{t.name}.csv"] for t in TABLES},
+                  derived[f"{EXCEL_DIR}/{name}-excel-csv.zip"], when)
+        gzip_file(raw["replies.json"], derived["replies.json.gz"])
+        write_sqlite_zip(raw[f"{name}.sqlite"], derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor),
+                         when)
+        shutil.rmtree(stage / "raw")
         for rel_path, (path, count) in flatfiles.write(dataset, stage / "flat", EXCEL_DIR).items():
             derived[rel_path], rows[rel_path.removeprefix(f"{EXCEL_DIR}/")] = path, count
-        write_replies_json(dataset, derived["replies.json"])
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
+        assets = {p: release_url + Path(p).name for p, f in derived.items()
+                  if release_url and f.stat().st_size > release_bytes}
         canonical = {p: data_dir / p for p in ["datapackage.json"] + [f"{t.name}.csv" for t in TABLES]}
-        manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies))
+        manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies), assets)
         derived["manifest.json"] = stage / "manifest.json"
         derived["manifest.json"].write_text(package.dumps(manifest), encoding="utf-8")
         for rel_path, staged in derived.items():  # manifest.json last
-            target = data_dir / rel_path
+            target = data_dir / rel_path if rel_path not in assets else _release_target(release_dir, rel_path)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return manifest
+
+
+def _release_target(release_dir: Path | None, rel_path: str) -> Path:
+    if release_dir is None:
+        raise ValueError("a release URL needs a release folder")
+    return release_dir / Path(rel_path).name
 
 
 def write_excel_csv(rows: list[list[str]], path: Path) -> None:

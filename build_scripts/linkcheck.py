@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from build_scripts import background
+from build_scripts import background, siteurl
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
 
@@ -66,8 +66,9 @@ def _line(path: Path, offset: int) -> int:
 class _Site:
     """The staged site: its files (read once) and each page's links and ids (read when needed)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, base_path: str = "/") -> None:
         self.root = root
+        self.base_path = base_path  # where the site lives on its host: "/x" is resolved below it
         self.files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
         self._pages: dict[str, _Page] = {}
 
@@ -77,12 +78,14 @@ class _Site:
         return self._pages[rel]
 
 
-def broken_links(site_dir: Path) -> list[Problem]:
+def broken_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
     """Every internal link of every page under ``site_dir`` whose target or fragment is missing.
 
+    ``base_path`` is the path the site is served under (``/portal/`` for https://host/portal/):
+    a root-absolute link such as the 404 page's ``/portal/about/`` must start with it.
     A large site is checked in two processes, each taking every other page.
     """
-    site = _Site(site_dir)
+    site = _Site(site_dir, base_path)
     pages = sorted(f for f in site.files if f.endswith(".html"))
     if not background.worth_two(len(pages)):
         return _broken(pages, site)
@@ -117,8 +120,12 @@ def _check(site: _Site, page_url: str, link: str) -> str:
     target = page_url
     if parts.path:
         path = unquote(parts.path)
-        base = "" if path.startswith("/") else posixpath.dirname(page_url)  # /x: from the site root (404 page)
-        resolved = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        base = posixpath.dirname(page_url)
+        if path.startswith("/"):  # /portal/x: from the site root (the 404 page)
+            if not (path + "/").startswith(site.base_path):
+                return f"is outside the site's path {site.base_path!r} (PORTAL_SITE_URL)"
+            base, path = "", path[len(site.base_path):] if len(path) >= len(site.base_path) else ""
+        resolved = posixpath.normpath(posixpath.join(base, path))
         if resolved == ".." or resolved.startswith("../"):
             return "points above the site root"
         index = "index.html" if resolved == "." else f"{resolved}/index.html"
@@ -131,8 +138,10 @@ def _check(site: _Site, page_url: str, link: str) -> str:
     return ""
 
 
-def check(site_dir: Path) -> None:
-    """The build's last step: raise BuildError listing every broken link of the staged site."""
-    problems = broken_links(site_dir)
+def check(site_dir: Path, base_path: str | None = None) -> None:
+    """The build's last step: raise BuildError listing every broken link of the staged site.
+
+    ``base_path`` defaults to the path of ``siteurl.site_url()``."""
+    problems = broken_links(site_dir, base_path or siteurl.base_path())
     if problems:
         raise BuildError(Report.of(problems))

@@ -19,13 +19,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from build_scripts import api, background, changelog, downloads, feeds, linkcheck, output, package, pages, records
+from build_scripts import (
+    api,
+    background,
+    changelog,
+    downloads,
+    feeds,
+    linkcheck,
+    output,
+    package,
+    pages,
+    records,
+    sitemap,
+    sitesize,
+    siteurl,
+)
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset
 from build_scripts.pages import shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.search import index as search_index
+from build_scripts.settings import Settings
 from build_scripts.sitegen import copy_letters, publish, run_mkdocs
 
 Step = Callable[[Dataset, Path], None]
@@ -38,10 +53,11 @@ class BuildResult:
     site: Path
     timings: dict[str, float] = field(default_factory=dict)  # wall-clock seconds per stage
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage (its own process)
+    size: sitesize.SiteSize = field(default_factory=sitesize.SiteSize)  # what is published
 
 
 def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lambda _: None,
-          shells: bool = True) -> BuildResult:
+          shells: bool = True, settings: Settings | None = None) -> BuildResult:
     """Build the portal into ``paths.site``; raise BuildError (site untouched) on any failure.
 
     The download files and the search index need only the dataset: they run in child processes
@@ -65,7 +81,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             history = changelog.compute(dataset, descriptor, work / "data")
             descriptor = package.stamp_dates(descriptor, changelog.last_change(history, dataset), work / "data")
         staged = work / "site"
-        for name, run in background_steps(paths):
+        for name, run in background_steps(paths, settings or Settings()):
             (work / name).mkdir()
             children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
@@ -95,15 +111,21 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 step(dataset, staged)
         with timer.stage("changelog"):
             output.write_files(staged, changelog.json_file(history, descriptor["version"]))
+        with timer.stage("sitemap"):
+            sitemap.step(dataset, staged)  # after every step that writes a page
         with timer.stage("check-links"):
-            linkcheck.check(staged)  # last: it checks what every other step wrote
+            linkcheck.check(staged)  # it checks what every other step wrote
+        with timer.stage("site size"):
+            size = sitesize.check(staged, settings or Settings())
+            log(f"site: {size.summary()}")
         publish(staged, paths.site, trash_dir=paths.build)
+        _keep_release_assets(work / RELEASE_ASSETS, paths.build / RELEASE_ASSETS)
     finally:
         for child in children.values():
             child.cancel()
         background.thaw()
         release_work(work, lock)
-    return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu)
+    return BuildResult(len(dataset.replies), count, paths.site, timer.wall, timer.cpu, size)
 
 
 WORK = "work-"
@@ -161,7 +183,7 @@ BackgroundStep = Callable[[Dataset, dict, Path, Path], object]
 """(dataset, package descriptor, the package folder, a folder of its own laid out like the site)."""
 
 
-def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
+def background_steps(paths: Paths, settings: Settings) -> list[tuple[str, BackgroundStep]]:
     """Steps that need only the records and the package, each run in a child process.
 
     ``downloads`` adds its files to the package folder and returns the manifest the data page
@@ -173,10 +195,26 @@ def background_steps(paths: Paths) -> list[tuple[str, BackgroundStep]]:
         search_index.step(dataset, out)
         package.validate(data / "datapackage.json", paths.root)
 
+    def write_downloads(dataset: Dataset, descriptor: dict, data: Path, _: Path) -> object:
+        return downloads.write(dataset, descriptor, data, release_dir=data.parent / RELEASE_ASSETS,
+                               release_url=siteurl.release_url(descriptor["version"]),
+                               release_bytes=settings.release_asset_bytes)
+
     return [
-        ("downloads", lambda dataset, descriptor, data, _: downloads.write(dataset, descriptor, data)),
+        ("downloads", write_downloads),
         ("search index, package check", search_then_check),
     ]
+
+
+RELEASE_ASSETS = "release-assets"
+"""build/release-assets/: downloads published as release assets (the deploy workflow uploads them)."""
+
+
+def _keep_release_assets(made: Path, kept: Path) -> None:
+    """This build's release assets replace the last build's (none made: the folder is removed)."""
+    shutil.rmtree(kept, ignore_errors=True)
+    if made.is_dir():
+        made.rename(kept)
 
 
 def post_steps() -> list[tuple[str, Step]]:

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from build_scripts import siteurl
 from build_scripts.dataset import Dataset
 from build_scripts.pages import escape
 from build_scripts.paths import Paths
@@ -32,7 +33,11 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(paths: Paths, docs: Path, site_dir: Path, *, strict: bool, epoch: int) -> Any:
-    """Render ``docs`` into ``site_dir``; return the loaded MkDocs config (the shells need its theme)."""
+    """Render ``docs`` into ``site_dir``; return the loaded MkDocs config (the shells need its theme).
+
+    ``site_url`` is always ``siteurl.site_url()`` (``PORTAL_SITE_URL``), whatever mkdocs.yml says:
+    one address for canonical links, the 404 page, feeds and the sitemap.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -44,7 +49,7 @@ def run_mkdocs(paths: Paths, docs: Path, site_dir: Path, *, strict: bool, epoch:
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         config = load_config(config_file=str(paths.mkdocs_yml), docs_dir=str(docs), site_dir=str(site_dir),
-                             strict=strict)
+                             strict=strict, site_url=siteurl.site_url())
         mkdocs_build(config)
         return config
     except (MkDocsException, SystemExit) as exc:

@@ -1,14 +1,18 @@
 """The public address of the portal, for the few outputs that need absolute URLs (feeds, citations).
 
 Set it with the environment variable ``PORTAL_SITE_URL`` when building for deployment, e.g.
-``PORTAL_SITE_URL=https://dafu.example.org/ portal build``. The default is where ``portal serve``
-serves the site on this machine. Pages themselves use relative links and do not depend on it.
+``PORTAL_SITE_URL=https://dafu.example.org/ portal build`` or, for a project site under a path,
+``PORTAL_SITE_URL=https://owner.github.io/repo/``. It is the one source of the address: the build
+hands it to MkDocs as ``site_url`` (canonical links, the 404 page's links), and the sitemap,
+feeds, API and citations use it. The default is where ``portal serve`` serves the site on this
+machine. Pages themselves use relative links and do not depend on it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from build_scripts.problems import BuildError, Problem, Report
 
@@ -30,3 +34,28 @@ def site_url() -> str:
 def absolute(path: str, base: str | None = None) -> str:
     """A site-relative path (``replies/x/``) as an absolute URL."""
     return (base or site_url()) + path.lstrip("/")
+
+
+def base_path(base: str | None = None) -> str:
+    """The path the site lives under (``/`` or ``/portal/``): where a root-absolute link starts."""
+    return urlsplit(base or site_url()).path or "/"
+
+
+RELEASE_ENV = "PORTAL_RELEASE_URL"
+
+
+def release_url(version: str) -> str | None:
+    """Where downloads too large for the site are published (``PORTAL_RELEASE_URL``), or None.
+
+    ``{version}`` in it is replaced by the data version, so each version's URL is stable, e.g.
+    ``https://github.com/owner/repo/releases/download/data-{version}/``.
+    """
+    value = os.environ.get(RELEASE_ENV, "").strip()
+    if not value:
+        return None
+    value = value.replace("{version}", version)
+    if not _URL.match(value):
+        raise BuildError(Report.of([Problem(
+            f"${RELEASE_ENV}", 0, "", "bad-release-url", f"{value!r} is not an http(s) URL of a folder",
+            "set it like https://github.com/owner/repo/releases/download/data-{version}/")]))
+    return value if value.endswith("/") else value + "/"

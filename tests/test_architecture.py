@@ -20,9 +20,9 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("records and checks", ("checks", "records", "extract")),
     ("package", ("package", "flatfiles", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
-    ("site", ("sitegen", "linkcheck")),
-    ("outputs", ("search", "feeds", "api")),
-    ("commands", ("site", "cli", "add", "ci", "__main__", "")),
+    ("site", ("sitegen", "linkcheck", "sitesize")),
+    ("outputs", ("search", "feeds", "api", "sitemap")),
+    ("commands", ("site", "cli", "add", "ci", "deploy", "__main__", "")),
 )
 """Lowest first. A name stands for the module build_scripts.<name> and, for a package, every module in it."""
 

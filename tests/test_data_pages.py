@@ -7,6 +7,7 @@ import re
 
 from build_scripts import package, records
 from build_scripts.fields import FLAT_TABLE, TABLES
+from build_scripts.pages import data
 from build_scripts.paths import Paths
 
 
@@ -22,12 +23,19 @@ def test_downloads_page_lists_every_file_with_size_rows_and_hash(built: Paths) -
     assert "Excel 版" in page and "无 BOM" in page and "replies_search match" in page
 
 
-def test_downloads_page_states_license_and_every_records_source(built: Paths) -> None:
+def test_downloads_page_states_license_and_where_each_records_source_is(built: Paths) -> None:
+    """Issue 13: the page counts sources by site (flat in N); each record's source is in replies.csv."""
     page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
     assert "CC-BY-4.0" in page and "著作权法》第五条" in page
-    for reply in records.load(built).replies:
-        assert reply["raw_sha256"] in page
-        assert f'href="../letters/{reply.id}/{reply["raw_file"]}"' in page
+    assert 'href="replies.csv" download' in page and "raw_sha256" in page
+    csv_text = (built.site / "data" / "replies.csv").read_text(encoding="utf-8")
+    replies = records.load(built).replies
+    for reply in replies:
+        assert reply["raw_sha256"] in csv_text
+    hosts = data.source_hosts(records.load(built))
+    assert sum(count for _, count in hosts) == len(replies)
+    for host, count in hosts:
+        assert f'<tr><td>{host or "原件不是从网页获取"}</td><td class="num">{count}</td></tr>' in page
     assert "[EB/OL]" in page and 'id="cite"' in page
 
 
@@ -83,3 +91,11 @@ def test_dictionary_documents_the_flat_file(built: Paths) -> None:
     for f in FLAT_TABLE.fields:
         assert f"<code>{f.name}</code>" in section, f.name
     assert "全文" in section
+
+
+def test_a_release_asset_is_linked_at_its_url() -> None:
+    """Issue 13: a download too large for the site is linked where the release publishes it."""
+    url = "https://github.com/o/r/releases/download/data-1.0/x.sqlite.gz"
+    link = data._file_link({"path": "x.sqlite.gz", "url": url})
+    assert link.startswith(f'<a href="{url}" rel="noopener noreferrer">x.sqlite.gz</a>') and "发布附件" in link
+    assert data._file_link({"path": "x.csv"}) == '<a href="x.csv" download>x.csv</a>'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -28,6 +29,19 @@ STEM = "dafu-gongkai-community-governance"
 
 def _data(built: Paths) -> Path:
     return built.site / "data"
+
+
+@pytest.fixture(scope="module")
+def db(built: Paths, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published SQLite file, unzipped (the site has it zipped with its Datasette metadata: issues 13, 15)."""
+    folder = tmp_path_factory.mktemp("sqlite")
+    with zipfile.ZipFile(_data(built) / f"{STEM}.sqlite.zip") as archive:
+        archive.extractall(folder)
+    return folder / f"{STEM}.sqlite"
+
+
+def _replies_json(built: Paths) -> list[dict[str, Any]]:
+    return json.loads(gzip.decompress((_data(built) / "replies.json.gz").read_bytes()).decode("utf-8"))
 
 
 def _canonical_rows(path: Path) -> list[list[str]]:
@@ -139,7 +153,25 @@ def test_write_puts_every_file_in_the_data_dir_and_returns_the_manifest(seed_pac
     assert on_disk == sorted([f["path"] for f in manifest["files"]] + ["manifest.json"])
     years = {flatfiles.year_of(r) for r in dataset.replies}
     assert "2020" in years  # the seed 530112-2020-yian-001
-    assert len(manifest["files"]) == 2 * len(TABLES) + 5 + 2 * (1 + len(years))
+    # canonical CSVs, descriptor, xlsx, excel-csv zip, json.gz, sqlite.zip, package zip; the flat files twice
+    assert len(manifest["files"]) == len(TABLES) + 6 + 2 * (1 + len(years))
+    assert {f["path"] for f in manifest["files"]} >= {f"{STEM}.sqlite.zip", "replies.json.gz", f"excel/{STEM}-excel-csv.zip"}
+
+
+def test_large_downloads_become_release_assets_with_a_stable_url(seed_package: SeedPackage, tmp_path: Path) -> None:
+    """Issue 13: a download over the limit leaves the site; the manifest gives its release URL."""
+    dataset, descriptor, _ = seed_package
+    data_dir, assets = _fresh(seed_package, tmp_path / "data"), tmp_path / "assets"
+    plain = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "plain"))
+    limit = sorted(f["bytes"] for f in plain["files"])[-2]  # only the largest file is over it
+    url = "https://github.com/o/r/releases/download/data-1.0/"
+    manifest = downloads.write(dataset, descriptor, data_dir, release_dir=assets, release_url=url, release_bytes=limit)
+    (big,) = [f for f in manifest["files"] if "url" in f]
+    assert big["bytes"] > limit and big["url"] == url + Path(big["path"]).name
+    assert not (data_dir / big["path"]).exists()
+    assert downloads.sha256_of(assets / Path(big["path"]).name) == big["sha256"]
+    assert [f for f in manifest["files"] if f["path"] != big["path"]] == [
+        f for f in plain["files"] if f["path"] != big["path"]]
 
 
 def test_write_twice_gives_the_same_bytes(seed_package: SeedPackage, tmp_path: Path) -> None:
@@ -190,8 +222,12 @@ def test_write_reports_every_cell_a_workbook_cannot_hold_and_writes_nothing(seed
 
 @pytest.mark.parametrize("table", [t.name for t in TABLES])
 def test_bom_csv_is_bom_plus_canonical(built: Paths, table: str) -> None:
-    """Byte for byte, but for the apostrophe before a cell that starts like a formula (issue 17)."""
-    excel = (_data(built) / "excel" / f"{table}.csv").read_bytes()
+    """The Excel 版 CSVs only duplicate the canonical ones: published zipped (issue 13), byte for byte
+    but for the apostrophe before a cell that starts like a formula (issue 17)."""
+    assert not (_data(built) / "excel" / f"{table}.csv").exists()
+    manifest = json.loads((_data(built) / "manifest.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(_data(built) / "excel" / f"{STEM}-excel-csv.zip") as z:
+        excel = z.read(f"{STEM}-{manifest['version']}-excel/{table}.csv")
     canonical = (_data(built) / f"{table}.csv").read_bytes()
     assert not canonical.startswith(b"\xef\xbb\xbf")
     assert excel[:3] == b"\xef\xbb\xbf"
@@ -207,17 +243,11 @@ def _ints(table: str) -> set[int]:
     return {i for i, f in enumerate(next(t for t in TABLES if t.name == table).fields) if f.kind == "integer"}
 
 
-def _database(built: Paths, tmp_path: Path) -> Path:
-    with zipfile.ZipFile(_data(built) / f"{STEM}.sqlite.zip") as archive:
-        archive.extractall(tmp_path)
-    return tmp_path / f"{STEM}.sqlite"
-
-
-def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths, tmp_path: Path) -> None:
-    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
+def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths, db: Path) -> None:
+    replies = _replies_json(built)
     expected = sorted(r["id"] for r in replies if any("社工站" in (s["text"] or "") for s in r["sections"]))
     assert "530100-2023-tian-142282" in expected
-    conn = sqlite3.connect(_database(built, tmp_path))
+    conn = sqlite3.connect(db)
     view = sqlitedb.SEARCH_VIEW
     found = [row[0] for row in conn.execute(f"select id from replies where rowid in (select rowid from {view} "
                                             f"where {view} match '\"社工站\"') order by id")]
@@ -227,17 +257,17 @@ def test_sqlite_fulltext_finds_the_seeds_that_mention_shegongzhan(built: Paths, 
     assert [r[0] for r in conn.execute(sqlitedb.FTS_EXAMPLE)] == ["530112-2020-yian-001"]  # the page's example
 
 
-def test_sqlite_stores_no_copy_of_the_text(built: Paths, tmp_path: Path) -> None:
+def test_sqlite_stores_no_copy_of_the_text(db: Path) -> None:
     """Both indexes are contentless: the text is stored once, in sections."""
-    conn = sqlite3.connect(_database(built, tmp_path))
+    conn = sqlite3.connect(db)
     names = {r[0] for r in conn.execute("select name from sqlite_master")}
     assert {sqlitedb.FTS_TABLE, sqlitedb.SHORT_TABLE, sqlitedb.SEARCH_VIEW, sqlitedb.TEXT_VIEW} <= names
     assert not {f"{sqlitedb.FTS_TABLE}_content", f"{sqlitedb.SHORT_TABLE}_content"} & names
     assert dict(conn.execute("select key, value from _package"))["search_sql"] == sqlitedb.SEARCH_SQL
 
 
-def test_sqlite_has_keys_and_all_rows(built: Paths, tmp_path: Path) -> None:
-    conn = sqlite3.connect(_database(built, tmp_path))
+def test_sqlite_has_keys_and_all_rows(built: Paths, db: Path) -> None:
+    conn = sqlite3.connect(db)
     for table in TABLES:
         canonical = _canonical_rows(_data(built) / f"{table.name}.csv")
         assert conn.execute(f'select count(*) from "{table.name}"').fetchone()[0] == len(canonical) - 1
@@ -249,7 +279,7 @@ def test_sqlite_has_keys_and_all_rows(built: Paths, tmp_path: Path) -> None:
 
 
 def test_replies_json_has_every_record(built: Paths) -> None:
-    replies = json.loads((_data(built) / "replies.json").read_text(encoding="utf-8"))
+    replies = _replies_json(built)
     folders = sorted(p.name for p in (built.replies).iterdir() if p.is_dir())
     assert folders and [r["id"] for r in replies] == folders
     assert all(r["sections"] for r in replies)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -29,7 +30,7 @@ def _feed_files(built: Paths, ext: str) -> list[Path]:
 
 
 def _records(built: Paths) -> dict[str, dict]:  # type: ignore[type-arg]
-    return {r["id"]: r for r in json.loads((built.site / "data" / "replies.json").read_text(encoding="utf-8"))}
+    return {r["id"]: r for r in json.loads(gzip.decompress((built.site / "data" / "replies.json.gz").read_bytes()))}
 
 
 def test_every_agency_and_topic_has_both_feeds(built: Paths) -> None:

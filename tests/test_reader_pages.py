@@ -217,7 +217,9 @@ def test_browse_has_every_facet_with_counts(dataset: Dataset) -> None:
     pages = browse.pages(dataset)
     for facet in ("agency", "region", "year", "kind", "category", "topic", "session", "proposer"):
         assert f"browse/{facet}/index.md" in pages, facet
-    assert f"browse/proposer/{short_hash('陆林')}.md" in pages
+    # 陆林 has one reply: no page of their own (issue 13), the list links to the reply
+    assert f"browse/proposer/{short_hash('陆林')}.md" not in pages
+    assert '<a href="../../replies/530112-2020-yian-001/">陆林</a>' in pages["browse/proposer/index.md"]
     session = pages["browse/session/index.md"]
     assert "政协云南省委员会第12届第4次会议" in session and 'data-sort-value="1"' in session
     assert 'aria-sort="descending"' in session
@@ -238,14 +240,26 @@ def test_value_pages_are_paginated_and_newest_first(dataset: Dataset) -> None:
     big = _synthetic(dataset, 450)
     pages = browse.pages(big)
     agency = [p for p in pages if p.startswith("browse/agency/") and p != "browse/agency/index.md"]
-    assert len(agency) == 3
+    full, rest = divmod(450, browse.ROWS_PER_PAGE)
+    assert len(agency) == full + (rest > 0) and len(agency) >= 3
     first = next(p for p in agency if p.count("/") == 2)
     rows = [pages[p].count("<tr>") - 1 for p in sorted(agency)]
-    assert sorted(rows) == [50, browse.ROWS_PER_PAGE, browse.ROWS_PER_PAGE]
+    assert sorted(rows) == sorted([browse.ROWS_PER_PAGE] * full + ([rest] if rest else []))
     dates = re.findall(r'<time datetime="([0-9-]+)"', pages[first])
     assert dates == sorted(dates, reverse=True) and dates[0] == "2021-03-25"
     assert '<nav class="pager" aria-label="分页">' in pages[first]
     assert all(len(text) < 200_000 for text in pages.values())
+
+
+def test_a_proposer_with_several_replies_has_a_page_and_the_card_links_it(dataset: Dataset) -> None:
+    """Issue 13: a proposer page only from two replies up; the card links a proposer only when it exists."""
+    big = _synthetic(dataset, 20)  # proposers 委员0 … 委员6, each on several replies
+    pages = browse.pages(big)
+    assert f"browse/proposer/{short_hash('委员3')}.md" in pages
+    card = reply.render(big.replies[3], big)
+    assert f'browse/proposer/{short_hash("委员3")}/">委员3</a>' in card
+    seed = reply.render(_reply(dataset, "530112-2020-yian-001"), dataset)
+    assert "browse/proposer/" not in seed and "陆林" in seed
 
 
 def test_facet_pages_are_paginated_above_the_value_limit(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -192,8 +191,8 @@ def test_manifest_lists_exactly_the_common_grams(tmp_path: Path, dataset: record
     root = tmp_path / "search" / "idx"
     flagged = set()
     for shard in (root / "s").glob("*.json"):
-        flagged |= {t for t, e in json.loads(shard.read_text("utf-8")).items() if e.get("c") == 1}
-    listed = json.loads((root / "manifest.json").read_text("utf-8"))["commonGrams"]
+        flagged |= {t for t, e in query.read_json(shard).items() if e.get("c") == 1}
+    listed = query.read_json(root / "manifest.json")["commonGrams"]
     assert len(flagged) > 20 and any(len(g) >= 3 for g in flagged)  # levels above bigrams exist here
     assert listed == sorted(flagged)
 
@@ -209,3 +208,11 @@ def test_phrase_reads_only_the_shards_of_its_plan(tmp_path: Path, dataset: recor
     result = ix.search(q)
     assert {f for f in result.fetched if f.startswith("s/")} == shards
     assert all(f.startswith(("s/", "x/")) for f in result.fetched)
+
+
+def test_normalise_many_when_opencc_leaves_the_bmp() -> None:
+    """Issue 13 regression: OpenCC maps 俓 to 𠇹 (U+201F9), outside the per-character table; the
+    jieba-vocabulary corpus crashed the index build on it. Bulk and one-by-one must agree."""
+    texts = ["俓 ABC 儣\u3000x", "社区 Ａ 勣", " 塸z ", "", "no change"]
+    assert any(ord(c) >= 0x10000 for c in normalise("俓"))
+    assert normalise_many(texts) == [normalise(t) for t in texts]

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from build_scripts import records
+from build_scripts import records, siteurl
 from build_scripts.paths import Paths
 
 LOCAL = re.compile(r"^(?!https?:|//)", re.I)  # relative, absolute-path or data: URLs
@@ -21,6 +21,7 @@ class _Refs(HTMLParser):
         self.loads: list[str] = []
         self.anchors: list[tuple[str, str]] = []
         self.styles: list[str] = []
+        self.canonical: list[str] = []
         self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -30,7 +31,9 @@ class _Refs(HTMLParser):
         for key in ("src", "srcset", "poster", "data"):
             if key in a:
                 self.loads.extend(u.split()[0] for u in a[key].split(",") if u.strip())
-        if tag in ("link", "base", "form", "iframe", "embed") and ("href" in a or "action" in a):
+        if tag == "link" and a.get("rel") == "canonical":  # names the page, never fetched
+            self.canonical.append(a.get("href", ""))
+        elif tag in ("link", "base", "form", "iframe", "embed") and ("href" in a or "action" in a):
             self.loads.append(a.get("href") or a.get("action", ""))
         if "style" in a:
             self.styles.append(a["style"])
@@ -73,6 +76,7 @@ def test_no_third_party_requests(built: Paths) -> None:
     for page in built.site.rglob("*.html"):
         refs = _refs(page)
         offenders += [(page.name, u) for u in refs.loads if not LOCAL.match(u)]
+        offenders += [(page.name, u) for u in refs.canonical if not u.startswith(siteurl.site_url())]
         for style in refs.styles:
             offenders += [(page.name, u) for m in CSS_URL.finditer(style) for u in m.groups() if u and not LOCAL.match(u)]
         # Outgoing anchors are navigation, not requests; every one we generate (a letter's source, the

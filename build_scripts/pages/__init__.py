@@ -40,6 +40,11 @@ def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any]
     yield "data/quality.md", quality.render(dataset)
 
 
+def data_files(dataset: Dataset, history: list[Diff]) -> dict[str, str]:
+    """(path inside docs, text) of the CSVs the navigation pages link to for their full lists."""
+    return {stats.COUNTS_CSV: stats.counts_csv(dataset), changelog.CHANGES_CSV: changelog.changes_csv(history)}
+
+
 @dataclass
 class Bulk:
     """The pages written after MkDocs, into shells: browse pages rendered, reply pages on demand."""
@@ -94,7 +99,7 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
     nav = dict(generate(dataset, package, manifest, history))
     nav[BROWSE_OVERVIEW] = pages.overview
-    for rel_path, text in nav.items():
+    for rel_path, text in (nav | data_files(dataset, history)).items():
         _write(out_docs, hand_written, rel_path, text)
     written = 0
     for rel_path, text in (shell.sources(pages.keys()).items() if shells else pages.items()):

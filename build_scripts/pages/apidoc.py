@@ -55,7 +55,7 @@ def render(dataset: Dataset) -> str:
         f'（例：<a href="../{escape.html(record_path(example))}">{escape.html(example)}.json</a>）。</td></tr>'
         "</tbody></table></div>\n\n"
         "<p>编号即永久链接，永不更改；撤回的答复仍在索引中，<code>withdrawn_date</code> 不为空。"
-        '全部记录一次下载见<a href="../data/">数据下载</a>的 <code>replies.json</code>。</p>\n\n'
+        '全部记录一次下载见<a href="../data/">数据下载</a>的 <code>replies.json.gz</code>（gzip 压缩）。</p>\n\n'
         "### curl\n\n" + _code(curl)
         + "\n### pandas\n\n" + _code(pandas)
         + "\n## 订阅 { #feeds }\n\n"

@@ -16,14 +16,14 @@ from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, front_matter, pager, rel, reply_table, sortable_table
-from build_scripts.pages.facets import Facet, facets, group
+from build_scripts.pages.facets import Facet, facets, group, has_page, value_url
 from build_scripts.pages.feedlist import feed_meta
 
 BROWSE = "browse/"
-ROWS_PER_PAGE = 200
-"""Replies per value page; a value with more gets numbered pages."""
-VALUES_PER_PAGE = 500
-"""Values per facet page; a facet with more gets numbered pages."""
+ROWS_PER_PAGE = 120
+"""Replies per value page; a value with more gets numbered pages (200 rows made 110 KB pages)."""
+VALUES_PER_PAGE = 300
+"""Values per facet page; a facet with more gets numbered pages (500 made 108 KB pages)."""
 OVERVIEW_TOP = 12
 """Values shown per facet on the overview page."""
 
@@ -43,6 +43,8 @@ def pages(dataset: Dataset) -> dict[str, str]:
         below = _children(dataset) if facet.slug == "region" else {}
         by_code = {r["code"]: r for r in dataset.vocab.regions}
         for slug, (label, replies) in groups.items():
+            if not has_page(facet.slug, len(replies)):
+                continue  # it links to its reply
             parents = [(r["name"], f"browse/region/{r['code']}/") for r in _chain(slug, by_code)[:-1]]
             children = [(r["code"], r["name"], len(groups[r["code"]][1])) for r in below.get(slug, []) if r["code"] in groups]
             out.update(_value_pages(facet, slug, label, replies, parents if facet.slug == "region" else [], children))
@@ -67,7 +69,7 @@ def _values_table(facet: Facet, groups: Groups, slugs: list[str], page_url: str)
     for slug in slugs:
         label, replies = groups[slug]
         newest = sort_date(replies[0]) if replies else ""
-        href = escape.html(rel(page_url, f"browse/{facet.slug}/{slug}/"))
+        href = escape.html(rel(page_url, value_url(facet.slug, slug, replies)))
         rows.append(
             f'<tr><td data-sort-value="{escape.html(label)}"><a href="{href}">{escape.html(label)}</a></td>'
             f'<td class="num" data-sort-value="{len(replies)}">{len(replies)}</td>'
@@ -196,7 +198,7 @@ def _overview(grouped: list[tuple[Facet, Groups]], dataset: Dataset) -> str:
         if facet.slug == "region":
             slugs = [s for s in slugs if s in provinces]
         items = "".join(
-            f'<li><a href="{escape.html(rel(BROWSE, f"browse/{facet.slug}/{slug}/"))}">{escape.html(groups[slug][0])}</a>'
+            f'<li><a href="{escape.html(rel(BROWSE, value_url(facet.slug, slug, groups[slug][1])))}">{escape.html(groups[slug][0])}</a>'
             f' <span class="count">{len(groups[slug][1])}</span></li>'
             for slug in slugs[:OVERVIEW_TOP]
         )

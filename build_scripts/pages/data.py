@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from build_scripts import fields as fields_mod
 from build_scripts import package as package_mod
 from build_scripts import replytext
-from build_scripts.dataset import Dataset, Reply
+from build_scripts.dataset import Dataset
 from build_scripts.fields import FLAT_TABLE
 from build_scripts.pages import citation, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.recipes import RECIPES
-from build_scripts.pages.urls import reply_url
 from build_scripts.sqlitedb import FOLD_TABLE, FTS_TABLE, SEARCH_VIEW, SHORT_TABLE
 
 EXCEL_NOTE = ("标准 CSV 与 JSON、SQLite 中的值与记录逐字相同；只有 Excel 版（带 BOM 的 CSV 和 XLSX）里，"
@@ -22,10 +22,6 @@ EXCEL_NOTE_EN = ("The canonical CSV, JSON and SQLite hold every value verbatim; 
                  "and the XLSX) does a text cell that starts with = + - @, a tab or a carriage return get a leading "
                  "apostrophe, so that a spreadsheet never runs it as a formula (CSV injection).")
 """What the Excel files change (the downloads page and the data dictionary both say it; issue 17)."""
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
 
 
 def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Dataset) -> str:
@@ -59,7 +55,8 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
         "<p><strong>用 Excel 打开请下载这一版。</strong>XLSX 工作簿每张表一个工作表，内容与标准 CSV 逐格相同："
         "整数列为数值，日期列为日期（格式 yyyy-mm-dd，可按日期排序筛选），其余为文本"
         "（<code>0079</code>、行政区划代码等标识符保留前导零，任何单元格都不会被当作公式）。"
-        "中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节）；"
+        "中文 Windows 上的 Excel 会把不带 BOM 的 UTF-8 CSV 显示成乱码，所以这里的 CSV 在开头加了 UTF-8 BOM（3 个字节），"
+        "各表的这种 CSV 打包为一个 zip，解压后打开；"
         "但直接双击打开 CSV 时 Excel 仍会把 0079 读成 79、把日期按本机格式改写，"
         "所以要保留类型请用工作簿，或用上面的 Power Query 读取。"
         "不少程序会把 BOM 读成第一个列名的一部分，所以标准版不带 BOM，两种都提供。"
@@ -115,10 +112,22 @@ def _recipes(files: list[dict[str, Any]]) -> str:
     )
 
 
+def _file_link(f: dict[str, Any]) -> str:
+    """A file in the site, or a release asset (too large for the site) at its stable URL."""
+    if f.get("url"):
+        return (f'<a href="{escape.html(f["url"])}" rel="noopener noreferrer">{escape.html(f["path"])}</a>'
+                '<span class="card-note">（文件较大，作为发布附件提供）</span>')
+    return f'<a href="{escape.html(f["path"])}" download>{escape.html(f["path"])}</a>'
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 10_000_000 else f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
 def _file_table(files: list[dict[str, Any]]) -> str:
     rows = "".join(
         "<tr>"
-        f'<td><a href="{escape.html(f["path"])}" download>{escape.html(f["path"])}</a></td>'
+        f"<td>{_file_link(f)}</td>"
         f"<td>{escape.html(f['title'])}</td>"
         f'<td class="nowrap">{"—" if f["rows"] is None else f["rows"]}</td>'
         f'<td class="nowrap">{_size(f["bytes"])}</td>'
@@ -159,15 +168,6 @@ def _license(package: dict[str, Any], dataset: Dataset) -> str:
         f'<a href="{escape.html(lic["path"])}" rel="license noopener noreferrer">{escape.html(lic["title"])}（{escape.html(lic["name"])}）</a>'
         for lic in package["licenses"]
     )
-    rows = "".join(
-        "<tr>"
-        f'<td><a href="../{escape.html(reply_url(r.id))}">{escape.html(r.id)}</a></td>'
-        f"<td>{escape.html(r['agency'])}</td>"
-        f"<td>{_source_cell(r)}</td>"
-        f"<td><code class=\"hash\">{escape.html(r['raw_sha256'])}</code></td>"
-        "</tr>"
-        for r in dataset.replies
-    )
     return (
         "## 许可与来源 { #license }\n\n"
         f"<p><strong>数据整理部分</strong>（表结构、清洗后的分节正文、主题、修复说明、数据字典）采用 {licenses} 许可："
@@ -177,22 +177,40 @@ def _license(package: dict[str, Any], dataset: Dataset) -> str:
         "因此答复函文字可以自由引用和转载；但它们仍是答复单位的正式表态：引用时请注明答复单位、文号和日期，"
         "不要删改原意，并以原始来源为准。信中的联系人姓名和电话是答复单位公开印发的办公联系信息，"
         "请只用于核实答复。</p>\n\n"
-        "<p>每条记录的来源：来源网址（网页获取的）或原件文件，以及原件的 SHA-256（<code>replies.csv</code> 的 "
-        "<code>source_url</code>、<code>raw_file</code>、<code>raw_sha256</code> 列同样记录）。"
-        "原件逐字节保存在 <code>letters/&lt;编号&gt;/</code>。</p>\n\n"
-        '<div class="reply-table-wrap"><table class="data-table"><thead><tr><th scope="col">编号</th>'
-        '<th scope="col">答复单位</th><th scope="col">来源</th><th scope="col">原件 SHA-256</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>\n"
+        + _sources(dataset)
     )
 
 
-def _source_cell(reply: Reply) -> str:
-    raw = (f'<a href="../letters/{escape.html(reply.id)}/{escape.html(escape.letter_name(reply["raw_file"]))}">原件 '
-           f'{escape.html(reply["raw_file"])}</a>')
-    if reply["source_url"]:
-        url = escape.html(reply["source_url"])
-        return f'<a href="{url}" rel="noopener noreferrer nofollow">{url}</a>；{raw}'
-    return f"原件不是从网页获取（{raw}）"
+SOURCES_TOP = 20
+"""Source sites listed on the page; every record's own source is on its reply page and in replies.csv."""
+
+
+def source_hosts(dataset: Dataset) -> list[tuple[str, int]]:
+    """(site the letters were taken from, how many), most first; "" for letters not from a web page."""
+    counts: dict[str, int] = {}
+    for reply in dataset.replies:
+        host = (urlsplit(reply["source_url"]).hostname or "") if reply["source_url"] else ""
+        counts[host] = counts.get(host, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _sources(dataset: Dataset) -> str:
+    """Where the letters come from, by site (flat in N), and where each record's own source is."""
+    hosts = source_hosts(dataset)
+    shown = hosts[:SOURCES_TOP]
+    rows = "".join(
+        f"<tr><td>{escape.html(host) if host else '原件不是从网页获取'}</td><td class=\"num\">{count}</td></tr>"
+        for host, count in shown
+    )
+    more = f"<p>此处列出答复最多的 {len(shown)} 个来源网站，共 {len(hosts)} 个。</p>\n\n" if len(shown) < len(hosts) else ""
+    return (
+        "<p>每条记录的来源：来源网址（网页获取的）或原件文件，以及原件的 SHA-256，写在每件答复页面的“来源与核验”中，"
+        "也在 <a href=\"replies.csv\" download>replies.csv</a> 的 <code>source_url</code>、<code>raw_file</code>、"
+        "<code>raw_sha256</code> 列（Excel 版同）。原件逐字节保存在 <code>letters/&lt;编号&gt;/</code>。</p>\n\n"
+        '<div class="reply-table-wrap"><table class="data-table"><caption>按来源网站</caption><thead><tr>'
+        '<th scope="col">来源网站</th><th scope="col">答复数</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>\n\n" + more
+    )
 
 
 def dictionary(package: dict[str, Any], dataset: Dataset) -> str:

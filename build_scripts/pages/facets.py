@@ -13,6 +13,39 @@ from typing import Any
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.fields import KIND_SLUGS
+from build_scripts.pages.urls import reply_url
+
+MIN_PAGE_REPLIES = {"proposer": 2}
+"""A value of these facets has a browse page of its own only with at least this many replies; a value
+with fewer links to its reply (issue 13: most proposers have one reply, and a page each was a fifth of
+the site at 10,000 letters)."""
+
+
+def has_page(facet_slug: str, count: int) -> bool:
+    return count >= MIN_PAGE_REPLIES.get(facet_slug, 1)
+
+
+def value_url(facet_slug: str, slug: str, replies: list[Reply]) -> str:
+    """Where a facet value links (site-relative): its browse page, or its only reply when it has no page."""
+    if not has_page(facet_slug, len(replies)) and replies:
+        return reply_url(replies[0].id)
+    return f"browse/{facet_slug}/{slug}/"
+
+
+_counts: dict[int, tuple[Dataset, dict[str, int]]] = {}
+
+
+def proposer_counts(dataset: Dataset) -> dict[str, int]:
+    """Proposer → how many replies name them, computed once per dataset (every reply card asks)."""
+    cached = _counts.get(id(dataset))
+    if cached is None or cached[0] is not dataset:
+        counts: dict[str, int] = {}
+        for reply in dataset.replies:
+            for proposer in dict.fromkeys(reply["proposers"]):
+                counts[proposer] = counts.get(proposer, 0) + 1
+        _counts.clear()
+        cached = _counts[id(dataset)] = (dataset, counts)
+    return cached[1]
 
 
 def year(reply: Reply) -> str | None:

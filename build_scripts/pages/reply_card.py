@@ -10,7 +10,15 @@ from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import REPLY_FIELDS
 from build_scripts.pages import escape
 from build_scripts.pages.common import card_row, rel
-from build_scripts.pages.facets import agency_slug, scheme_code, session_label, session_text, short_hash
+from build_scripts.pages.facets import (
+    agency_slug,
+    has_page,
+    proposer_counts,
+    scheme_code,
+    session_label,
+    session_text,
+    short_hash,
+)
 
 FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
 """Chinese names of record fields, from the one field list (notes and evidence name fields)."""
@@ -55,7 +63,9 @@ def card(reply: Reply, dataset: Dataset, url: str, evidence: dict[str, list[dict
         return f'<a href="{escape.html(rel(url, f"browse/{facet}/{slug}/"))}">{escape.html(label)}</a>'
 
     topic_names = {t["id"]: t["name"] for t in dataset.vocab.topics}
-    proposers = "、".join(link("proposer", short_hash(p), p) for p in reply["proposers"]) or "—"
+    counts = proposer_counts(dataset)
+    proposers = "、".join(link("proposer", short_hash(p), p) if has_page("proposer", counts.get(p, 0)) else escape.html(p)
+                         for p in reply["proposers"]) or "—"
     role = f"（{escape.html(reply['proposer_role'])}）" if reply["proposer_role"] else ""
     published = f"<span class=\"card-note\">（网上公开：{escape.html(dates.zh_text(reply['published_date']))}）</span>"
     values = {

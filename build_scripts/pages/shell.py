@@ -46,6 +46,8 @@ _MARKS = re.compile("|".join(MARK.values()))
 SKIP_ID = "qqshellskip"
 BODY = "QQSHELLBODYQQ"
 _ARTICLE = re.compile(rf'<h1 id="{SKIP_ID}">QQSHELLH1QQ</h1>\s*<p>{BODY}</p>')
+CANONICAL = "QQSHELLCANONICALQQ"
+_CANONICAL = re.compile(r'<link rel="canonical" href="[^"]*">')
 _TOC_NAV = re.compile(r'<nav class="md-nav md-nav--secondary"[^>]*>.*?</nav>', re.S)
 _HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{ ?#([A-Za-z][A-Za-z0-9_-]*) ?\})?\s*$")
 _MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
@@ -174,7 +176,8 @@ def _split(html: str, where: Path) -> Shell:
     if skip < 0 or toc is None or article is None or not skip < toc.start() < article.start():
         raise NotShellMarkdown(f"{where}: the rendered shell lacks its markers (did the theme change?)")
     start = skip + len('href="')
-    parts = (html[:start], html[start + len(SKIP_ID) + 1:toc.start()], html[toc.end():article.start()],
+    head = _CANONICAL.sub(f'<link rel="canonical" href="{CANONICAL}">', html[:start], count=1)  # the shell's own URL
+    parts = (head, html[start + len(SKIP_ID) + 1:toc.start()], html[toc.end():article.start()],
              html[article.end():])
     return Shell(*(squeeze(part) for part in parts))
 
@@ -265,11 +268,17 @@ def _token(level: int, ident: str, name: str, children: list[dict[str, Any]]) ->
     return {"level": level, "id": ident, "name": name, "children": children}
 
 
+def page_url(md_path: str) -> str:
+    """The page's URL below the site root: ``replies/x.md`` → ``replies/x/``."""
+    return site_path(md_path).removesuffix("index.html")
+
+
 class Shells:
     """The rendered shells of one build, and the theme's table-of-contents markup."""
 
     def __init__(self, site_dir: Path, config: Any) -> None:
         self.site_dir = site_dir
+        self.site_url = str(config["site_url"] or "")  # each page's canonical link is its own URL
         self.shells: dict[tuple[int, bool], Shell] = {}
         self.toc = TocMarkup(config)
 
@@ -296,7 +305,8 @@ class Shells:
 
         nav = self.toc.render(converted.toc)
         first = converted.toc[0]["id"] if converted.toc else ""
-        return "".join([fill(shell.head), f"#{first}", fill(shell.chrome), nav,
+        head = fill(shell.head).replace(CANONICAL, escape.html(self.site_url + page_url(md_path)), 1)
+        return "".join([head, f"#{first}", fill(shell.chrome), nav,
                         fill(shell.middle), converted.body, fill(shell.tail)])
 
     def write(self, pages: Iterable[tuple[str, str]], check: Callable[[str, int], None] | None = None) -> int:
@@ -315,13 +325,6 @@ class Shells:
         return count
 
     def remove(self) -> None:
-        """Take the shells out of the site (and out of MkDocs' sitemap, which lists them if site_url is set)."""
+        """Take the shells out of the site (MkDocs' sitemap, which lists them, is replaced by ``sitemap``)."""
         for shells in self.site_dir.glob(f"{SHELL_DIR}*"):  # _shell/ and _shell-d1/
             shutil.rmtree(shells)
-        sitemap = self.site_dir / "sitemap.xml"
-        if sitemap.exists():
-            text = sitemap.read_text(encoding="utf-8")
-            cleaned = re.sub(rf"\s*<url>\s*<loc>[^<]*/{SHELL_DIR}[^<]*</loc>.*?</url>", "", text, flags=re.S)
-            if cleaned != text:
-                sitemap.write_text(cleaned, encoding="utf-8")
-                (self.site_dir / "sitemap.xml.gz").unlink(missing_ok=True)

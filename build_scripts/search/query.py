@@ -5,6 +5,7 @@ Used by the tests (against the oracle) and by the benchmark (which files a query
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +22,22 @@ class Result:
     fetched: list[str] = field(default_factory=list)     # index files read
 
 
+def read_json(path: Path) -> Any:
+    """An index file, stored gzipped (``index.Options.gzip``) or not."""
+    data = path.read_bytes()
+    return json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+
+
 class Index:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+        self.manifest = read_json(root / "manifest.json")
         self.common = frozenset(self.manifest["commonGrams"])
 
     def _read(self, rel: str, fetched: list[str]) -> Any:
         if rel not in fetched:
             fetched.append(rel)
-        return json.loads((self.root / rel).read_text("utf-8"))
+        return read_json(self.root / rel)
 
     def entry(self, term: str, fetched: list[str]) -> dict[str, Any] | None:
         shard = self._read(f"s/{fnv1a(term) % self.manifest['shards']}.json", fetched)

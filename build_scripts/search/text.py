@@ -61,6 +61,26 @@ def _apply(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarra
     return flat[np.repeat(off[cps], lens) + intra]
 
 
+def _lower(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> str | None:
+    """Lower case and no white space, through the BMP table; None when that cannot be done here.
+
+    OpenCC maps some traditional characters to simplified ones outside the BMP (俓 → 𠇹 U+201F9):
+    those pass unchanged when lower-casing leaves them so and they are not space (CJK always),
+    else None (the caller normalises text by text). Found by the jieba-vocabulary corpus (issue 13).
+    """
+    wide = cps >= 0x10000
+    if not wide.any():
+        return _apply(cps, off, length, flat).tobytes().decode("utf-32-le")
+    if any(chr(c).lower() != chr(c) or chr(c).isspace() for c in np.unique(cps[wide]).tolist()):
+        return None
+    lens = length[np.where(wide, 0x41, cps)]  # a stand-in that maps to one character
+    lens[wide] = 1
+    starts = np.cumsum(lens) - lens
+    out = _apply(np.where(wide, 0x61, cps), off, length, flat)  # "a" → "a": one character, as the wide one
+    out[starts[wide]] = cps[wide]
+    return out.tobytes().decode("utf-32-le")
+
+
 def _utf32(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
@@ -72,8 +92,9 @@ def normalise_many(texts: list[str]) -> list[str]:
     texts, then lower case and white space through a second table. That equals ``normalise``
     whenever per-character NFKC is already normalised as a whole (no composition across
     characters) and no Σ is present (final-sigma lower-casing depends on context); texts where
-    that fails, with characters outside the BMP, or that t2s turns into such characters (鋐 and about
-800 others), go through ``normalise`` itself.
+    that fails, or with characters outside the BMP before t2s, go through ``normalise`` itself.
+Characters that t2s turns into ones outside the BMP (鋐 → 𬭎 and about 800 others) stay on the fast
+path (``_lower``; tested with every one of them, issue 17).
     """
     if not texts:
         return []
@@ -91,18 +112,13 @@ def normalise_many(texts: list[str]) -> list[str]:
     step2 = _t2s().convert(step1)
     if len(step2) != len(step1):
         return [normalise(t) for t in texts]
-    cps2 = _utf32(step2)
-    if int(cps2.max(initial=0)) >= 0x10000:  # t2s took a character out of the BMP (鋐 → 𬭎; issue 17)
-        return _splice(texts, _beyond_bmp(step2) | slow)
-    out = _apply(cps2, l_off, l_len, l_flat).tobytes().decode("utf-32-le").split(_SEP_RAW)
+    lowered = _lower(_utf32(step2), l_off, l_len, l_flat)
+    if lowered is None:
+        return [normalise(t) for t in texts]
+    out = lowered.split(_SEP_RAW)
     for i in slow:
         out[i] = normalise(texts[i])
     return out
-
-
-def _beyond_bmp(joined: str) -> set[int]:
-    """Indices of the joined texts holding a character outside the BMP (the tables cover the BMP only)."""
-    return {i for i, t in enumerate(joined.split(_SEP_RAW)) if any(ord(c) >= 0x10000 for c in t)}
 
 
 def _simple(text: str) -> bool:

@@ -18,8 +18,17 @@
     if (!cache.has(rel)) {
       cache.set(rel, fetch(new URL(rel, BASE)).then(function (r) {
         if (!r.ok) { throw new Error(rel + ": HTTP " + r.status); }
-        return r.text();
-      }).then(function (t) { bytes += t.length; return JSON.parse(t); }));
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        /* Index files are stored gzipped (the site must fit its host); a host that sends them with
+         * Content-Encoding: gzip has already inflated them, so look at the bytes, not the headers. */
+        bytes += buf.byteLength;
+        var head = new Uint8Array(buf, 0, Math.min(2, buf.byteLength));
+        if (head[0] === 0x1f && head[1] === 0x8b) {
+          return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+        }
+        return new TextDecoder().decode(buf);
+      }).then(JSON.parse));
     }
     return cache.get(rel);
   }

@@ -1,0 +1,81 @@
+"""What the staged site weighs, and the budgets it must fit: the host's and the reader's.
+
+Load: every file of the staged site. Process: total bytes, file count, and the largest HTML page
+of each kind (``kind``: ``replies/*``, ``browse/*/*``, ``stats``, …). Save: nothing; the build
+prints the figures, and a site over ``Settings.site_bytes`` or an HTML page over
+``Settings.page_bytes`` is a Problem that fails the build before anything is published.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_scripts.problems import BuildError, Problem, Report
+from build_scripts.settings import Settings
+
+
+@dataclass
+class SiteSize:
+    bytes: int = 0
+    files: int = 0
+    largest: dict[str, tuple[str, int]] = field(default_factory=dict)  # page kind -> (site path, bytes)
+    over: list[tuple[str, int]] = field(default_factory=list)  # HTML pages over the page budget
+
+    def summary(self) -> str:
+        return f"{self.bytes / 1e6:,.1f} MB in {self.files:,} files"
+
+
+def kind(rel_path: str) -> str:
+    """A page's kind: its first folder and one ``*`` per folder below (``browse/agency/x/`` → ``browse/*/*``)."""
+    folders = rel_path.split("/")[:-1]
+    if not folders:
+        return rel_path  # index.html, 404.html
+    return "/".join(folders[:1] + ["*"] * (len(folders) - 1))
+
+
+def measure(site_dir: Path, page_bytes: int = Settings.page_bytes) -> SiteSize:
+    size = SiteSize()
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            n = os.stat(path).st_size
+            size.bytes += n
+            size.files += 1
+            if name.endswith(".html"):
+                rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
+                key = kind(rel)
+                if n > size.largest.get(key, ("", -1))[1]:
+                    size.largest[key] = (rel, n)
+                if n > page_bytes:
+                    size.over.append((rel, n))
+    size.over.sort()
+    return size
+
+
+def check(site_dir: Path, settings: Settings | None = None) -> SiteSize:
+    """Measure the staged site; raise BuildError naming every budget it exceeds."""
+    settings = settings or Settings()
+    size = measure(site_dir, settings.page_bytes)
+    problems = [Problem(rel, 0, "bytes", "page-too-large",
+                        f"the page has {n:,} bytes, over the {settings.page_bytes:,}-byte budget of an HTML page",
+                        "a list on it grows with the records: show its top entries and link to paginated pages and a CSV "
+                        "(Settings.page_bytes)")
+                for rel, n in size.over]
+    if size.bytes > settings.site_bytes:
+        biggest = sorted(((_folder_bytes(p), p.name) for p in site_dir.iterdir() if p.is_dir()), reverse=True)[:3]
+        parts = ", ".join(f"{name}/ {n / 1e6:,.0f} MB" for n, name in biggest)
+        problems.append(Problem(
+            "site/", 0, "bytes", "site-too-large",
+            f"the site is {size.summary()}, over the {settings.site_bytes / 1e6:,.0f} MB budget "
+            f"(Settings.site_bytes; largest: {parts})",
+            "GitHub Pages publishes at most 1 GB: publish large downloads as release assets (Settings.release_asset_bytes), "
+            "or deploy to object storage (portal deploy) with a larger Settings.site_bytes"))
+    if problems:
+        raise BuildError(Report.of(problems))
+    return size
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(os.stat(os.path.join(d, n)).st_size for d, _, names in os.walk(folder) for n in names)
