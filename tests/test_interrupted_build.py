@@ -28,7 +28,7 @@ BUILD_WITH_A_SLOW_CHILD = textwrap.dedent("""
     real = site.background_steps
     def slow(dataset, descriptor, data, out):
         time.sleep(120)
-    site.background_steps = lambda paths: [*real(paths), ("slow step", slow)]
+    site.background_steps = lambda paths, settings: [*real(paths, settings), ("slow step", slow)]
     sys.exit(cli.main(["build", "--quiet"]))
 """)
 
