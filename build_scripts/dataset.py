@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_scripts import dates
+from build_scripts import dates, proposals
 from build_scripts.paths import Paths
 from build_scripts.problems import Report
 from build_scripts.vocab import Vocabularies
@@ -60,6 +60,13 @@ class Dataset:
     def newest_date(self) -> str:
         """The newest reply or publication date in the collection ('' when none): the data date."""
         return max((str(r["published_date"] or r["reply_date"] or "") for r in self.replies), default="")
+
+    @functools.cached_property
+    def by_proposal(self) -> dict[str, tuple[Reply, ...]]:
+        """Proposal id -> its replies, by reply id (``proposals``); replies without a proposal left out."""
+        by_id = {r.id: r for r in self.replies}
+        return {pid: tuple(by_id[d["id"]] for d in group)
+                for pid, group in proposals.by_proposal(r.data for r in self.replies).items()}
 
     @property
     def data_date(self) -> dt.date:

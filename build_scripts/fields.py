@@ -60,6 +60,9 @@ PROPOSER_ROLES = ("代表", "委员", "组织")
 DISCLOSURES = ("公开", "依申请公开", "不予公开")
 SECTION_LEVELS = (0, 1, 2, 3)
 NOTE_KINDS = ("repair", "cleaning", "decision")
+HANDLING_ROLES = ("主办", "会办", "协办", "分办", "独办")
+"""How the replying agency handled the proposal: the lead (主办), a co-handler (会办, 协办), one of
+several agencies each given a part (分办), or alone (独办)."""
 
 SECTION_FIELDS: tuple[Field, ...] = (
     Field("heading", "string", "小标题",
@@ -133,9 +136,19 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("proposal_title", "string", "建议标题",
           "Title of the proposal, without 《》. 建议/提案标题（不含书名号）。",
           nullable=True, example="构建“全周期管理”基层社会治理模式的建议"),
+    Field("proposal_id", "string", "建议编号（本站）",
+          "Id of the proposal answered (proposals.id): the assembly's region, term, session, kind and number; "
+          "null when the letter gives no proposal number. 所答复建议/提案在本站的编号，无建议编号时为空。",
+          nullable=True, source="derived", pattern=ID_PATTERN, example="530000-12-4-tian-0079"),
     # The reply.
     Field("agency", "string", "答复单位",
           "The department that replied, full name. 答复单位全称。", example="云南省民政厅"),
+    Field("handling_role", "string", "办理方式",
+          "The agency's part in handling the proposal as the letter states it: 主办 (lead), 会办 or 协办 "
+          "(co-handling), 分办 (a part assigned), 独办 (alone); null when the letter does not say. A website "
+          "footer's “主办单位” names the site's owner and is not it. "
+          "答复单位的办理方式（以信中明示为准）：主办、会办、协办、分办、独办；信中未写为空。网站页脚的“主办单位”不是办理方式。",
+          nullable=True, enum=HANDLING_ROLES, example="主办"),
     Field("region_code", "string", "行政区划代码",
           "6-digit GB/T 2260 code of the agency's area; see the regions table. 答复单位所在行政区划代码。",
           pattern=REGION_CODE_PATTERN, example="530000"),
@@ -253,6 +266,23 @@ CATEGORY_SCHEME_FIELDS: tuple[Field, ...] = (
 )
 
 
+def _reply_field(name: str) -> Field:
+    return next(f for f in REPLY_FIELDS if f.name == name)
+
+
+PROPOSAL_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "建议编号（本站）",
+          "Stable id of the proposal: the assembly's region code, term, session (x when unknown), kind and number. "
+          "建议/提案在本站的编号：提出机构所在区划代码、届次、会议次数（未知为x）、类型和编号。",
+          pattern=ID_PATTERN, max_length=96, example="530000-12-4-tian-0079"),
+    *(_reply_field(name) for name in ("proposal_kind", "assembly", "term", "session_no", "proposal_number",
+                                      "proposal_title", "proposers", "proposer_role")),
+    Field("reply_count", "integer", "答复件数",
+          "How many replies to the proposal the collection holds (a lead agency's and each co-handler's). "
+          "本站收录的该建议/提案的答复件数（主办与会办、协办单位各一件）。", minimum=1, source="derived", example="3"),
+)
+
+
 def record_fields() -> tuple[Field, ...]:
     """Fields a person writes in ``reply.yaml``, in the order records are written."""
     return tuple(f for f in REPLY_FIELDS if f.in_record)
@@ -299,7 +329,12 @@ def _columns(fields: tuple[Field, ...]) -> tuple[Field, ...]:
 TABLES: tuple[Table, ...] = (
     Table("replies", "答复", "One row per reply letter. 每封答复函一行。", _columns(REPLY_FIELDS), ("id",),
           (ForeignKey(("region_code",), "regions", ("code",)),
+           ForeignKey(("proposal_id",), "proposals", ("id",)),
            ForeignKey(("category_scheme", "category"), "categories", ("scheme", "code")))),
+    Table("proposals", "建议提案",
+          "One row per proposal answered: a proposal answered by several agencies has one row and several replies. "
+          "每件建议/提案一行；由多个单位答复的建议/提案只有一行、多件答复。",
+          PROPOSAL_FIELDS, ("id",)),
     Table("sections", "正文段落", "The cleaned text of each reply, in order. 各答复的正文，按顺序。",
           (REPLY_ID, POSITION) + SECTION_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),)),

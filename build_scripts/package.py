@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from build_scripts import yamlio
+from build_scripts import proposals, yamlio
 from build_scripts.dataset import Dataset
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
@@ -35,6 +35,7 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
     replies = [r.data for r in dataset.replies]
     rows: dict[str, list[Row]] = {
         "replies": [dict(r) for r in replies],
+        "proposals": [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(replies).items()],
         "sections": [
             {"reply_id": r["id"], "position": i, **s} for r in replies for i, s in enumerate(r["sections"], 1)
         ],

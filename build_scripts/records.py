@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from build_scripts import background, topics, yamlio
+from build_scripts import background, proposals, topics, yamlio
 from build_scripts import vocab as vocab_mod
-from build_scripts.checks import check_record, check_unique, check_vocab_use
+from build_scripts.checks import check_proposals, check_record, check_unique, check_vocab_use
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping
 from build_scripts.fields import REPLY_FIELDS
@@ -41,6 +41,7 @@ def load(paths: Paths) -> Dataset:
     problems.extend(duplicates)
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
+    problems.extend(check_proposals(replies, paths.root))
     problems.extend(check_vocab_use(replies, vocabularies, paths))
     if not folders:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
@@ -110,6 +111,7 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     derived["region_name"] = region["name"] if region else None
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
+    derived["proposal_id"] = proposals.proposal_id(data, vocabularies.regions)
     return Reply(derived, folder), problems
 
 

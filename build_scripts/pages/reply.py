@@ -90,15 +90,20 @@ def _description(reply: Reply) -> str:
 
 def _reply_item(other: Reply, url: str) -> str:
     href = escape.html(rel(url, reply_url(other.id)))
+    role = f"（{other['handling_role']}）" if other["handling_role"] else ""
     return (
         f'<li><a href="{href}">{escape.html(other["title"])}</a>'
-        f'<div class="reply-sub">{escape.html(other["agency"])} · {escape.html(dates.zh_text(sort_date(other) or None))}</div></li>'
+        f'<div class="reply-sub">{escape.html(other["agency"] + role)} · {escape.html(dates.zh_text(sort_date(other) or None))}</div></li>'
     )
 
 
 def _related(reply: Reply, dataset: Dataset, url: str) -> str:
     found = related.links(dataset, reply)
     blocks = []
+    others = [r for r in dataset.by_proposal.get(reply["proposal_id"] or "", ()) if r.id != reply.id]
+    if others:
+        blocks.append('<h3 id="related-proposal">同一建议的其他答复</h3>'
+                      f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in others)}</ul>")
     for key, title, items in (("topics", "主题相近", found.same_topics), ("agency", "同一答复单位", found.same_agency),
                               ("proposer", "同一提出人", found.same_proposer)):
         if items:
