@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_scripts import dates, proposals
+from build_scripts import commitments, dates, proposals
 from build_scripts.paths import Paths
 from build_scripts.problems import Report
 from build_scripts.vocab import Vocabularies
@@ -67,6 +67,11 @@ class Dataset:
         by_id = {r.id: r for r in self.replies}
         return {pid: tuple(by_id[d["id"]] for d in group)
                 for pid, group in proposals.by_proposal(r.data for r in self.replies).items()}
+
+    @functools.cached_property
+    def commitments(self) -> dict[str, list[commitments.Commitment]]:
+        """Reply id -> what it promises (``commitments``), computed once per build."""
+        return {r.id: commitments.find(r["sections"], r["reply_date"] or r["published_date"]) for r in self.replies}
 
     @property
     def data_date(self) -> dt.date:

@@ -303,6 +303,33 @@ TOPIC_ID = Field("topic_id", "string", "主题编号", "Id of the topic (topics.
 SCHEME = CATEGORY_SCHEME_FIELDS[0]
 
 
+SECTION_POSITION = Field("section", "integer", "段落序号",
+                         "Which section of the reply (sections.position) the span is in. 所在段落的序号。",
+                         minimum=1, example="4")
+SPAN_FIELDS: tuple[Field, ...] = (
+    SECTION_POSITION,
+    Field("start", "integer", "起点", "Start offset (characters, from 0) in that section's text. 在该段正文中的起始位置。",
+          minimum=0, example="812"),
+    Field("end", "integer", "终点", "End offset (exclusive) in that section's text. 结束位置（不含）。",
+          minimum=0, example="876"),
+)
+
+COMMITMENT_FIELDS: tuple[Field, ...] = (
+    *SPAN_FIELDS,
+    Field("sentence", "string", "承诺原文",
+          "The sentence that promises, exactly as the section's text has it (text[start:end]). 承诺语句原文。",
+          example="6月底全省1410个乡镇(街道)将实现社工站全覆盖。"),
+    Field("agency", "string", "承诺单位", "The agency that replied and so promised. 作出承诺的答复单位。",
+          example="云南省民政厅"),
+    Field("deadline_words", "string", "时限原文",
+          "The words that set the deadline, as written (年底前, 2024年6月底前, 三年内, 明年, 下半年); null when none. "
+          "信中表示时限的原文，无时限为空。", nullable=True, example="6月底"),
+    Field("deadline", "date", "时限",
+          "The last day of the period the words name, resolved against the reply date; null when no deadline. "
+          "按答复日期推算的时限截止日。", nullable=True, example="2021-06-30"),
+)
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     fields: tuple[str, ...]
@@ -344,6 +371,12 @@ TABLES: tuple[Table, ...] = (
     Table("evidence", "取值依据", "Where each extracted value was read in the cleaned text. 各字段取值的原文位置。",
           (REPLY_ID, POSITION) + EVIDENCE_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),)),
+    Table("commitments", "承诺事项",
+          "What each reply promises, with the exact span of the sentence and its deadline (derived by rule; "
+          "measured, not perfect). 各答复中的承诺事项、原文位置与时限（按规则提取）。",
+          (REPLY_ID, POSITION) + COMMITMENT_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),
+           ForeignKey(("reply_id", "section"), "sections", ("reply_id", "position")))),
     Table("topics", "主题", "The community-governance topic vocabulary and its rules. 社区治理主题词表及归类规则。",
           TOPIC_FIELDS, ("id",)),
     Table("reply_topics", "答复主题", "Which reply has which topic. 答复与主题的对应。",

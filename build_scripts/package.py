@@ -13,6 +13,7 @@ later stages, as long as it checks the result before publishing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -41,6 +42,10 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
         ],
         "notes": [{"reply_id": r["id"], "position": i, **n} for r in replies for i, n in enumerate(r["notes"], 1)],
         "evidence": [{"reply_id": r["id"], "position": i, **e} for r in replies for i, e in enumerate(r["evidence"], 1)],
+        "commitments": [
+            {"reply_id": r.id, "position": i, **dataclasses.asdict(c), "agency": r["agency"]}
+            for r in dataset.replies for i, c in enumerate(dataset.commitments[r.id], 1)
+        ],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         "regions": [dict(r) for r in dataset.vocab.regions],

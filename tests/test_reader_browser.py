@@ -27,6 +27,7 @@ PAGES: dict[str, str] = {
     "search": "search/?q=社区",
     "proposals": "proposals/",
     "proposal": "proposals/530000-12-4-tian-0079/",
+    "commitments": "commitments/",
 }
 """Page type -> URL inside the site."""
 

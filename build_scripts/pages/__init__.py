@@ -23,6 +23,7 @@ from build_scripts.pages import (
     apidoc,
     browse,
     changelog,
+    commitments,
     data,
     home,
     parts,
@@ -47,6 +48,7 @@ def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any]
     yield "data/index.md", data.downloads(package, manifest, dataset)
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
+    yield "commitments/index.md", commitments.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
     yield "changelog.md", changelog.render(history)
     yield "data/quality.md", quality.render(dataset)
