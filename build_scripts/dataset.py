@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_scripts import commitments, dates, proposals
+from build_scripts import commitments as commitment_rules
+from build_scripts import dates, proposals
+from build_scripts import figures as figure_rules
 from build_scripts.paths import Paths
 from build_scripts.problems import Report
 from build_scripts.vocab import Vocabularies
@@ -69,9 +71,14 @@ class Dataset:
                 for pid, group in proposals.by_proposal(r.data for r in self.replies).items()}
 
     @functools.cached_property
-    def commitments(self) -> dict[str, list[commitments.Commitment]]:
+    def commitments(self) -> dict[str, list[commitment_rules.Commitment]]:
         """Reply id -> what it promises (``commitments``), computed once per build."""
-        return {r.id: commitments.find(r["sections"], r["reply_date"] or r["published_date"]) for r in self.replies}
+        return {r.id: commitment_rules.find(r["sections"], r["reply_date"] or r["published_date"]) for r in self.replies}
+
+    @functools.cached_property
+    def figures(self) -> dict[str, list[figure_rules.Figure]]:
+        """Reply id -> its key figures (``figures``), computed once per build."""
+        return {r.id: figure_rules.find(r["sections"]) for r in self.replies}
 
     @property
     def data_date(self) -> dt.date:

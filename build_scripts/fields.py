@@ -8,49 +8,15 @@ type, constraint, Chinese title or description.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
-Kind = Literal["string", "integer", "date", "list", "objects", "mapping"]
+from build_scripts.fieldbase import Field
+from build_scripts.rulefields import COMMITMENT_FIELDS, FIGURE_FIELDS
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 REGION_CODE_PATTERN = r"^[1-8][0-9]{5}$"
 LIST_SEPARATOR = "、"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field: how it is written in a record and how it appears in the data package.
-
-    ``nullable`` fields must still be present in a record (written ``null``) so that every
-    record says explicitly what its letter does not say.
-    """
-
-    name: str
-    kind: Kind
-    title: str
-    description: str
-    nullable: bool = False
-    enum: tuple[str, ...] | None = None
-    pattern: str | None = None
-    minimum: int | None = None
-    max_length: int | None = None
-    example: str | None = None
-    # Where the field lives: "record" (written by a person), "derived" (computed at build).
-    source: Literal["record", "derived"] = "record"
-    # For ``objects`` fields: the table the items go to.
-    table: str | None = None
-    # For ``objects`` fields: the fields of each item.
-    items: tuple[Field, ...] = field(default=())
-
-    @property
-    def required(self) -> bool:
-        return not self.nullable
-
-    @property
-    def in_record(self) -> bool:
-        return self.source == "record"
 
 
 PROPOSAL_KINDS = ("建议", "议案", "提案")
@@ -303,33 +269,6 @@ TOPIC_ID = Field("topic_id", "string", "主题编号", "Id of the topic (topics.
 SCHEME = CATEGORY_SCHEME_FIELDS[0]
 
 
-SECTION_POSITION = Field("section", "integer", "段落序号",
-                         "Which section of the reply (sections.position) the span is in. 所在段落的序号。",
-                         minimum=1, example="4")
-SPAN_FIELDS: tuple[Field, ...] = (
-    SECTION_POSITION,
-    Field("start", "integer", "起点", "Start offset (characters, from 0) in that section's text. 在该段正文中的起始位置。",
-          minimum=0, example="812"),
-    Field("end", "integer", "终点", "End offset (exclusive) in that section's text. 结束位置（不含）。",
-          minimum=0, example="876"),
-)
-
-COMMITMENT_FIELDS: tuple[Field, ...] = (
-    *SPAN_FIELDS,
-    Field("sentence", "string", "承诺原文",
-          "The sentence that promises, exactly as the section's text has it (text[start:end]). 承诺语句原文。",
-          example="6月底全省1410个乡镇(街道)将实现社工站全覆盖。"),
-    Field("agency", "string", "承诺单位", "The agency that replied and so promised. 作出承诺的答复单位。",
-          example="云南省民政厅"),
-    Field("deadline_words", "string", "时限原文",
-          "The words that set the deadline, as written (年底前, 2024年6月底前, 三年内, 明年, 下半年); null when none. "
-          "信中表示时限的原文，无时限为空。", nullable=True, example="6月底"),
-    Field("deadline", "date", "时限",
-          "The last day of the period the words name, resolved against the reply date; null when no deadline. "
-          "按答复日期推算的时限截止日。", nullable=True, example="2021-06-30"),
-)
-
-
 @dataclass(frozen=True)
 class ForeignKey:
     fields: tuple[str, ...]
@@ -375,6 +314,12 @@ TABLES: tuple[Table, ...] = (
           "What each reply promises, with the exact span of the sentence and its deadline (derived by rule; "
           "measured, not perfect). 各答复中的承诺事项、原文位置与时限（按规则提取）。",
           (REPLY_ID, POSITION) + COMMITMENT_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),
+           ForeignKey(("reply_id", "section"), "sections", ("reply_id", "position")))),
+    Table("figures", "关键数字",
+          "Amounts of money, counts and percentages in each reply, with their exact span (derived by rule). "
+          "各答复中的金额、数量与百分比及其原文位置（按规则提取）。",
+          (REPLY_ID, POSITION) + FIGURE_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),
            ForeignKey(("reply_id", "section"), "sections", ("reply_id", "position")))),
     Table("topics", "主题", "The community-governance topic vocabulary and its rules. 社区治理主题词表及归类规则。",

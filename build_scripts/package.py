@@ -46,6 +46,10 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
             {"reply_id": r.id, "position": i, **dataclasses.asdict(c), "agency": r["agency"]}
             for r in dataset.replies for i, c in enumerate(dataset.commitments[r.id], 1)
         ],
+        "figures": [
+            {"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
+            for r in dataset.replies for i, f in enumerate(dataset.figures[r.id], 1)
+        ],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         "regions": [dict(r) for r in dataset.vocab.regions],

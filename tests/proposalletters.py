@@ -60,7 +60,7 @@ FIGURES: list[tuple[str, str, int | None, str | None]] = [
     ("8600万元", "money", 86_000_000, None),
     ("1,250个社区", "count", None, "个社区"),
     ("2300名", "count", None, "名"),
-    ("4.2万户", "count", None, "户"),
+    ("4.2万户", "count", None, "万户"),
     ("87.5%", "percent", None, None),
     ("50000元", "money", 50_000, None),
 ]

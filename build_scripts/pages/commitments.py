@@ -28,7 +28,7 @@ SHOWN_CHARS = 90
 """How much of a long sentence the site-wide page shows (the reply page shows it whole)."""
 ON_REPLY_PAGE = 30
 """Commitments a reply page lists (a long letter may have hundreds; all are in the API record)."""
-REPLY_CHARS = 200
+REPLY_CHARS = 80
 """How much of a sentence a reply page shows (one sentence can be a whole badly punctuated letter)."""
 FEED = "commitments"
 FEED_TITLE = "答复公开：承诺事项"

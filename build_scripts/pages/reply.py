@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
-from build_scripts.pages import citation, commitments, escape, related, withdrawn
+from build_scripts.pages import citation, commitments, escape, figures, related, withdrawn
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.reply_card import card, evidence_by_field, notes, raw_href, source
 from build_scripts.pages.reply_text import sections, summary_line, toc
@@ -36,6 +36,7 @@ def render(reply: Reply, dataset: Dataset, window: Window | None = None) -> str:
         sections(reply, window),
         part_nav(window, "正文分页（本页末尾）") if window else "",
         commitments.reply_section(reply, dataset),
+        figures.reply_section(reply, dataset),
         "## 来源与核验 { #source }\n",
         source(reply, url, evidence),
     ]

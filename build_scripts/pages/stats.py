@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from build_scripts import svgchart
 from build_scripts.dataset import Dataset
-from build_scripts.pages import escape
+from build_scripts.pages import escape, figures
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.facets import Facet, facets, group
 
@@ -56,4 +56,5 @@ def render(dataset: Dataset) -> str:
         + f"<p>共 {len(dataset.replies)} 件答复。图表在构建时生成，数字与右侧表格相同；"
         "年份按落款日期（无落款日期时按公开日期）。</p>\n\n"
         + "\n".join(blocks)
+        + "\n" + figures.money_by_agency_and_year(dataset)
     )
