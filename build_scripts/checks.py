@@ -172,6 +172,13 @@ def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Pat
             yield Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, f"[{i}].code", "unused-vocab",
                           f"region {region['code']} ({region['name']}) is used by no record",
                           "remove it, or keep it if records for it are coming", "warning")
+    used_sessions = {r["session_id"] for r in replies}
+    for i, session in enumerate(vocabularies.sessions):
+        if replies and session["id"] not in used_sessions:
+            yield Problem(relative(paths.vocab / "sessions.yaml", paths.root), 0, f"[{i}].id", "unused-vocab",
+                          f"session {session['id']} is used by no record",
+                          "fine while the collection grows; remove it if no reply will ever answer a proposal made there",
+                          "warning")
     used_schemes = {r["category_scheme"] for r in replies}
     for i, scheme in enumerate(vocabularies.category_schemes):
         if replies and scheme["scheme"] not in used_schemes:

@@ -176,6 +176,16 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("withdrawn_reason", "string", "撤回理由",
           "Why the reply was withdrawn; given exactly when withdrawn_date is. 撤回理由，与撤回日期同时填写。",
           nullable=True, example="答复单位已撤下原文并发布更正答复"),
+    Field("days_to_publication", "integer", "答复至公开天数",
+          "Days from the reply's date to its publication online; null when either date is unknown. "
+          "从答复日期到网上公开的天数。", nullable=True, source="derived", example="7"),
+    Field("session_id", "string", "会议编号",
+          "The session the proposal was made at (sessions.id), when its dates are in the sessions vocabulary. "
+          "提出建议的会议（取自会议表），会议日期未收录时为空。",
+          nullable=True, source="derived", pattern=ID_PATTERN, example="yunnan-cppcc-12-4"),
+    Field("days_from_session", "integer", "会议至答复天数",
+          "Days from the session's opening to the reply's date; null when either is unknown. "
+          "从会议开幕到答复日期的天数。", nullable=True, source="derived", example="123"),
     Field("sections", "objects", "正文段落", "The cleaned text as ordered sections. 正文分节。",
           table="sections", items=SECTION_FIELDS),
     Field("notes", "objects", "修复说明",
@@ -229,6 +239,34 @@ CATEGORY_SCHEME_FIELDS: tuple[Field, ...] = (
           "已核实/待核实。", enum=("verified", "unverified"), example="unverified"),
     Field("codes", "objects", "类别", "The codes of the scheme. 各类别。", table="categories",
           items=CATEGORY_FIELDS),
+)
+
+
+VERIFIED = Field("verified", "string", "核实状态",
+                 "verified: read in the issuer's own text; unverified: from a report or common usage, the issuer's own "
+                 "text still to be found. 已核实/待核实。", enum=("verified", "unverified"), example="unverified")
+
+SESSION_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "会议编号", "ASCII id of the session. 会议英文编号。", pattern=ID_PATTERN, example="yunnan-cppcc-12-4"),
+    Field("assembly", "string", "提出机构", "The assembly, as records name it. 人大或政协全称。", example="政协云南省委员会"),
+    Field("term", "integer", "届次", "Term. 届次。", minimum=1, example="12"),
+    Field("session_no", "integer", "会议次数", "Session. 第几次会议。", minimum=1, example="4"),
+    Field("start_date", "date", "开幕日期", "Opening day. 开幕日期。", example="2021-01-25"),
+    Field("end_date", "date", "闭幕日期", "Closing day, when known. 闭幕日期。", nullable=True, example="2021-01-28"),
+    Field("source", "string", "出处", "Where the dates come from. 日期出处。", example="……"),
+    VERIFIED,
+)
+
+ANSWER_PERIOD_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "编号", "ASCII id of the rule. 规则英文编号。", pattern=ID_PATTERN, example="npc-deputies-law"),
+    Field("issuer", "string", "适用对象", "Whose suggestions or proposals the period applies to. 适用的建议或提案。",
+          example="各级人民代表大会代表的建议、批评和意见"),
+    Field("proposal_kinds", "list", "建议类型", "The kinds the rule covers. 适用的建议类型。", example="建议"),
+    Field("days", "integer", "答复期限（天）", "The answer period in days (three months as 90). 答复期限天数。",
+          minimum=1, example="90"),
+    Field("rule", "string", "依据", "The rule, cited: its name, article and words. 依据（名称、条款、原文）。",
+          example="……"),
+    VERIFIED,
 )
 
 
@@ -296,6 +334,7 @@ TABLES: tuple[Table, ...] = (
     Table("replies", "答复", "One row per reply letter. 每封答复函一行。", _columns(REPLY_FIELDS), ("id",),
           (ForeignKey(("region_code",), "regions", ("code",)),
            ForeignKey(("proposal_id",), "proposals", ("id",)),
+           ForeignKey(("session_id",), "sessions", ("id",)),
            ForeignKey(("category_scheme", "category"), "categories", ("scheme", "code")))),
     Table("proposals", "建议提案",
           "One row per proposal answered: a proposal answered by several agencies has one row and several replies. "
@@ -329,6 +368,10 @@ TABLES: tuple[Table, ...] = (
           (ForeignKey(("reply_id",), "replies", ("id",)), ForeignKey(("topic_id",), "topics", ("id",)))),
     Table("regions", "行政区划", "Regions of the replying agencies (GB/T 2260). 答复单位所在行政区划。",
           REGION_FIELDS, ("code",), (ForeignKey(("parent",), "regions", ("code",)),)),
+    Table("sessions", "会议", "Sessions whose dates are known, with their source. 已知日期的人大、政协会议及出处。",
+          SESSION_FIELDS, ("id",)),
+    Table("answer_periods", "答复期限", "The answer period each kind of proposal has by rule, with the rule cited. "
+          "各类建议、提案的法定答复期限及依据。", ANSWER_PERIOD_FIELDS, ("id",)),
     Table("category_schemes", "类别体系", "Who defines 办理类型 codes and where. 办理类型的定义机构与出处。",
           _columns(CATEGORY_SCHEME_FIELDS), ("scheme",)),
     Table("categories", "办理类型", "Each issuer's category codes with their definitions. 各体系的办理类型定义。",

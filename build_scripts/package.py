@@ -54,6 +54,8 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         "regions": [dict(r) for r in dataset.vocab.regions],
         "category_schemes": [dict(s) for s in dataset.vocab.category_schemes],
+        "sessions": [dict(s) for s in dataset.vocab.sessions],
+        "answer_periods": [dict(a) for a in dataset.vocab.answer_periods],
         "categories": [{"scheme": s["scheme"], **c} for s in dataset.vocab.category_schemes for c in s["codes"]],
     }
     for table in TABLES:

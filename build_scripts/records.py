@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from build_scripts import background, proposals, topics, yamlio
+from build_scripts import background, proposals, speed, topics, yamlio
 from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_proposals, check_record, check_unique, check_vocab_use
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
@@ -112,6 +112,7 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
     derived["proposal_id"] = proposals.proposal_id(data, vocabularies.regions)
+    derived.update(speed.days(data, vocabularies.session_for(data["assembly"], data["term"], data["session_no"])))
     return Reply(derived, folder), problems
 
 

@@ -28,6 +28,7 @@ PAGES: dict[str, str] = {
     "proposals": "proposals/",
     "proposal": "proposals/530000-12-4-tian-0079/",
     "commitments": "commitments/",
+    "speed": "speed/",
 }
 """Page type -> URL inside the site."""
 

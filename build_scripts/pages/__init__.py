@@ -31,6 +31,7 @@ from build_scripts.pages import (
     quality,
     reply,
     shell,
+    speed,
     stats,
 )
 from build_scripts.releases import Diff
@@ -49,6 +50,7 @@ def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any]
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
     yield "commitments/index.md", commitments.render(dataset)
+    yield "speed.md", speed.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
     yield "changelog.md", changelog.render(history)
     yield "data/quality.md", quality.render(dataset)
