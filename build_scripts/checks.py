@@ -3,7 +3,7 @@
 One record: its id is its folder, its topics, region and category are in the vocabularies, its
 dates are in order, its raw letter is beside it byte for byte. Across records: ids and
 (proposal, agency) pairs are unique, and the other direction of the vocabularies (entries no
-record uses are warnings). Each check yields ``Problem``s; ``records.load`` collects them all.
+record uses are warnings), and replies to one proposal agree on it. Each check yields ``Problem``s; ``records.load`` collects them all.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from build_scripts import dates
+from build_scripts import dates, proposals
 from build_scripts.dataset import RECORD_NAME, Reply
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem
@@ -189,6 +189,35 @@ def check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:
         keys[key] = reply
 
 
+def check_proposals(replies: list[Reply], root: Path) -> Iterator[Problem]:
+    """Replies to one proposal agree on what it is; each difference names the field and both files."""
+    by_id = {r.id: r for r in replies}
+    for pid, group in proposals.by_proposal(r.data for r in replies).items():
+        first = group[0]
+        first_file = relative(by_id[first["id"]].record_path, root)
+        for other in group[1:]:
+            path = by_id[other["id"]].record_path
+            for name in proposals.differences(first, other):
+                yield Problem(relative(path, root), _field_line(path, name), name, "proposal-mismatch",
+                              f"answers proposal {pid} like {first_file}, but its {name} is {_shown(other[name])} "
+                              f"where that record has {_shown(first[name])}",
+                              "read both letters: correct the field in the record that is wrong, or the proposal "
+                              "number, term or session if they answer different proposals")
+
+
+def _shown(value: Any) -> str:
+    return "null" if value is None else repr("、".join(value) if isinstance(value, list) else value)
+
+
+def _field_line(path: Path, name: str) -> int:
+    """The line of a top-level field in a record (0 when not found)."""
+    prefix = f"{name}:"
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line.startswith(prefix):
+            return number
+    return 0
+
+
 def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Paths) -> Iterator[Problem]:
     """The other direction: vocabulary entries that no record uses are reported as warnings."""
     used_topics = {t for r in replies for t in r["topics"]}
@@ -205,6 +234,13 @@ def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Pat
             yield Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, f"[{i}].code", "unused-vocab",
                           f"region {region['code']} ({region['name']}) is used by no record",
                           "remove it, or keep it if records for it are coming", "warning")
+    used_sessions = {r["session_id"] for r in replies}
+    for i, session in enumerate(vocabularies.sessions):
+        if replies and session["id"] not in used_sessions:
+            yield Problem(relative(paths.vocab / "sessions.yaml", paths.root), 0, f"[{i}].id", "unused-vocab",
+                          f"session {session['id']} is used by no record",
+                          "fine while the collection grows; remove it if no reply will ever answer a proposal made there",
+                          "warning")
     used_schemes = {r["category_scheme"] for r in replies}
     for i, scheme in enumerate(vocabularies.category_schemes):
         if replies and scheme["scheme"] not in used_schemes:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_scripts import dates
+from build_scripts import commitments as commitment_rules
+from build_scripts import dates, proposals
+from build_scripts import figures as figure_rules
 from build_scripts.paths import Paths
 from build_scripts.problems import Report
 from build_scripts.vocab import Vocabularies
@@ -60,6 +62,23 @@ class Dataset:
     def newest_date(self) -> str:
         """The newest reply or publication date in the collection ('' when none): the data date."""
         return max((str(r["published_date"] or r["reply_date"] or "") for r in self.replies), default="")
+
+    @functools.cached_property
+    def by_proposal(self) -> dict[str, tuple[Reply, ...]]:
+        """Proposal id -> its replies, by reply id (``proposals``); replies without a proposal left out."""
+        by_id = {r.id: r for r in self.replies}
+        return {pid: tuple(by_id[d["id"]] for d in group)
+                for pid, group in proposals.by_proposal(r.data for r in self.replies).items()}
+
+    @functools.cached_property
+    def commitments(self) -> dict[str, list[commitment_rules.Commitment]]:
+        """Reply id -> what it promises (``commitments``), computed once per build."""
+        return {r.id: commitment_rules.find(r["sections"], r["reply_date"] or r["published_date"]) for r in self.replies}
+
+    @functools.cached_property
+    def figures(self) -> dict[str, list[figure_rules.Figure]]:
+        """Reply id -> its key figures (``figures``), computed once per build."""
+        return {r.id: figure_rules.find(r["sections"]) for r in self.replies}
 
     @property
     def data_date(self) -> dt.date:

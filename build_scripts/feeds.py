@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from build_scripts import output, siteurl
+from build_scripts import commitfeed, output, siteurl
 from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages.feedlist import PORTAL, Feed, feeds, item_date
 from build_scripts.pages.urls import reply_url
@@ -137,6 +137,7 @@ def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
     for feed in feeds(dataset):
         out[f"feeds/{feed.path}.atom"] = atom(feed, dataset, url)
         out[f"feeds/{feed.path}.json"] = json_feed(feed, dataset, url)
+    out.update(commitfeed.files(dataset, url))
     return out
 
 

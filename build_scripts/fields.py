@@ -8,53 +8,12 @@ type, constraint, Chinese title or description.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
-Kind = Literal["string", "integer", "date", "list", "objects", "mapping"]
+from build_scripts.fieldbase import ID_PATTERN, REGION_CODE_PATTERN, SHA256_PATTERN, URL_PATTERN, Field
+from build_scripts.rulefields import COMMITMENT_FIELDS, FIGURE_FIELDS
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
-REGION_CODE_PATTERN = r"^[1-8][0-9]{5}$"
-_URL_BAD = r"\s<>\"'\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-URL_PATTERN = rf"^https?://[^{_URL_BAD}@/?#]+(?:[/?#][^{_URL_BAD}]*)?$"
-"""http(s), a host with no user name (``https://example.gov.cn@evil.example/`` goes to evil.example),
-and no white space, quotes, backslashes or bidi controls (U+202E shows the text reversed) anywhere."""
 LIST_SEPARATOR = "、"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field: how it is written in a record and how it appears in the data package.
-
-    ``nullable`` fields must still be present in a record (written ``null``) so that every
-    record says explicitly what its letter does not say.
-    """
-
-    name: str
-    kind: Kind
-    title: str
-    description: str
-    nullable: bool = False
-    enum: tuple[str, ...] | None = None
-    pattern: str | None = None
-    minimum: int | None = None
-    max_length: int | None = None
-    example: str | None = None
-    # Where the field lives: "record" (written by a person), "derived" (computed at build).
-    source: Literal["record", "derived"] = "record"
-    # For ``objects`` fields: the table the items go to.
-    table: str | None = None
-    # For ``objects`` fields: the fields of each item.
-    items: tuple[Field, ...] = field(default=())
-
-    @property
-    def required(self) -> bool:
-        return not self.nullable
-
-    @property
-    def in_record(self) -> bool:
-        return self.source == "record"
 
 
 PROPOSAL_KINDS = ("建议", "议案", "提案")
@@ -64,6 +23,9 @@ PROPOSER_ROLES = ("代表", "委员", "组织")
 DISCLOSURES = ("公开", "依申请公开", "不予公开")
 SECTION_LEVELS = (0, 1, 2, 3)
 NOTE_KINDS = ("repair", "cleaning", "decision")
+HANDLING_ROLES = ("主办", "会办", "协办", "分办", "独办")
+"""How the replying agency handled the proposal: the lead (主办), a co-handler (会办, 协办), one of
+several agencies each given a part (分办), or alone (独办)."""
 
 SECTION_FIELDS: tuple[Field, ...] = (
     Field("heading", "string", "小标题",
@@ -137,9 +99,19 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("proposal_title", "string", "建议标题",
           "Title of the proposal, without 《》. 建议/提案标题（不含书名号）。",
           nullable=True, example="构建“全周期管理”基层社会治理模式的建议"),
+    Field("proposal_id", "string", "建议编号（本站）",
+          "Id of the proposal answered (proposals.id): the assembly's region, term, session, kind and number; "
+          "null when the letter gives no proposal number. 所答复建议/提案在本站的编号，无建议编号时为空。",
+          nullable=True, source="derived", pattern=ID_PATTERN, example="530000-12-4-tian-0079"),
     # The reply.
     Field("agency", "string", "答复单位",
           "The department that replied, full name. 答复单位全称。", example="云南省民政厅"),
+    Field("handling_role", "string", "办理方式",
+          "The agency's part in handling the proposal as the letter states it: 主办 (lead), 会办 or 协办 "
+          "(co-handling), 分办 (a part assigned), 独办 (alone); null when the letter does not say. A website "
+          "footer's “主办单位” names the site's owner and is not it. "
+          "答复单位的办理方式（以信中明示为准）：主办、会办、协办、分办、独办；信中未写为空。网站页脚的“主办单位”不是办理方式。",
+          nullable=True, enum=HANDLING_ROLES, example="主办"),
     Field("region_code", "string", "行政区划代码",
           "6-digit GB/T 2260 code of the agency's area; see the regions table. 答复单位所在行政区划代码。",
           pattern=REGION_CODE_PATTERN, example="530000"),
@@ -201,6 +173,16 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("withdrawn_reason", "string", "撤回理由",
           "Why the reply was withdrawn; given exactly when withdrawn_date is. 撤回理由，与撤回日期同时填写。",
           nullable=True, example="答复单位已撤下原文并发布更正答复"),
+    Field("days_to_publication", "integer", "答复至公开天数",
+          "Days from the reply's date to its publication online; null when either date is unknown. "
+          "从答复日期到网上公开的天数。", nullable=True, source="derived", example="7"),
+    Field("session_id", "string", "会议编号",
+          "The session the proposal was made at (sessions.id), when its dates are in the sessions vocabulary. "
+          "提出建议的会议（取自会议表），会议日期未收录时为空。",
+          nullable=True, source="derived", pattern=ID_PATTERN, example="yunnan-cppcc-12-4"),
+    Field("days_from_session", "integer", "会议至答复天数",
+          "Days from the session's opening to the reply's date; null when either is unknown. "
+          "从会议开幕到答复日期的天数。", nullable=True, source="derived", example="123"),
     Field("sections", "objects", "正文段落", "The cleaned text as ordered sections. 正文分节。",
           table="sections", items=SECTION_FIELDS),
     Field("notes", "objects", "修复说明",
@@ -257,32 +239,48 @@ CATEGORY_SCHEME_FIELDS: tuple[Field, ...] = (
 )
 
 
-# --- datasets/package.yaml: the package's own metadata, checked like a record ------------------
+VERIFIED = Field("verified", "string", "核实状态",
+                 "verified: read in the issuer's own text; unverified: from a report or common usage, the issuer's own "
+                 "text still to be found. 已核实/待核实。", enum=("verified", "unverified"), example="unverified")
 
-LICENSE_FIELDS: tuple[Field, ...] = (
-    Field("name", "string", "许可代码", "SPDX id of the license. 许可的SPDX代码。", pattern=r"^[A-Za-z0-9.+-]+$",
-          example="CC-BY-4.0"),
-    Field("title", "string", "许可名称", "The license's name for a reader. 许可名称。",
-          example="知识共享 署名 4.0 国际（数据整理部分）"),
-    Field("path", "string", "许可网址", "Where the license text is (a link on the data page). 许可文本网址。",
-          pattern=URL_PATTERN, example="https://creativecommons.org/licenses/by/4.0/"),
+SESSION_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "会议编号", "ASCII id of the session. 会议英文编号。", pattern=ID_PATTERN, example="yunnan-cppcc-12-4"),
+    Field("assembly", "string", "提出机构", "The assembly, as records name it. 人大或政协全称。", example="政协云南省委员会"),
+    Field("term", "integer", "届次", "Term. 届次。", minimum=1, example="12"),
+    Field("session_no", "integer", "会议次数", "Session. 第几次会议。", minimum=1, example="4"),
+    Field("start_date", "date", "开幕日期", "Opening day. 开幕日期。", example="2021-01-25"),
+    Field("end_date", "date", "闭幕日期", "Closing day, when known. 闭幕日期。", nullable=True, example="2021-01-28"),
+    Field("source", "string", "出处", "Where the dates come from. 日期出处。", example="……"),
+    VERIFIED,
 )
 
-SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("title", "string", "来源", "What the source is. 来源说明。", example="各答复单位公开的答复函"),
-    Field("path", "string", "来源位置", "A web address, or a folder of this repository. 来源网址或仓库中的目录。",
-          pattern=rf"{URL_PATTERN}|^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/-]*$", example="datasets/replies/"),
+ANSWER_PERIOD_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "编号", "ASCII id of the rule. 规则英文编号。", pattern=ID_PATTERN, example="npc-deputies-law"),
+    Field("issuer", "string", "适用对象", "Whose suggestions or proposals the period applies to. 适用的建议或提案。",
+          example="各级人民代表大会代表的建议、批评和意见"),
+    Field("proposal_kinds", "list", "建议类型", "The kinds the rule covers. 适用的建议类型。", example="建议"),
+    Field("days", "integer", "答复期限（天）", "The answer period in days (three months as 90). 答复期限天数。",
+          minimum=1, example="90"),
+    Field("rule", "string", "依据", "The rule, cited: its name, article and words. 依据（名称、条款、原文）。",
+          example="……"),
+    VERIFIED,
 )
 
-PACKAGE_FIELDS: tuple[Field, ...] = (
-    Field("name", "string", "数据包名称", "ASCII name of the data package. 数据包英文名。", pattern=ID_PATTERN,
-          max_length=100, example="dafu-gongkai-community-governance"),
-    Field("title", "string", "数据包标题", "Title of the data package. 数据包标题。", example="答复公开：社区治理建议提案答复函数据集"),
-    Field("description", "string", "说明", "What the package holds. 数据包说明。", example="……"),
-    Field("version", "string", "版本", "Semantic version (see README: when to bump which part). 语义化版本号。",
-          pattern=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$", example="0.2.0"),
-    Field("licenses", "objects", "许可", "The licenses of the curated data. 数据整理部分的许可。", items=LICENSE_FIELDS),
-    Field("sources", "objects", "来源", "Where the data comes from. 数据来源。", items=SOURCE_FIELDS),
+
+def _reply_field(name: str) -> Field:
+    return next(f for f in REPLY_FIELDS if f.name == name)
+
+
+PROPOSAL_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "建议编号（本站）",
+          "Stable id of the proposal: the assembly's region code, term, session (x when unknown), kind and number. "
+          "建议/提案在本站的编号：提出机构所在区划代码、届次、会议次数（未知为x）、类型和编号。",
+          pattern=ID_PATTERN, max_length=96, example="530000-12-4-tian-0079"),
+    *(_reply_field(name) for name in ("proposal_kind", "assembly", "term", "session_no", "proposal_number",
+                                      "proposal_title", "proposers", "proposer_role")),
+    Field("reply_count", "integer", "答复件数",
+          "How many replies to the proposal the collection holds (a lead agency's and each co-handler's). "
+          "本站收录的该建议/提案的答复件数（主办与会办、协办单位各一件）。", minimum=1, source="derived", example="3"),
 )
 
 
@@ -332,7 +330,13 @@ def _columns(fields: tuple[Field, ...]) -> tuple[Field, ...]:
 TABLES: tuple[Table, ...] = (
     Table("replies", "答复", "One row per reply letter. 每封答复函一行。", _columns(REPLY_FIELDS), ("id",),
           (ForeignKey(("region_code",), "regions", ("code",)),
+           ForeignKey(("proposal_id",), "proposals", ("id",)),
+           ForeignKey(("session_id",), "sessions", ("id",)),
            ForeignKey(("category_scheme", "category"), "categories", ("scheme", "code")))),
+    Table("proposals", "建议提案",
+          "One row per proposal answered: a proposal answered by several agencies has one row and several replies. "
+          "每件建议/提案一行；由多个单位答复的建议/提案只有一行、多件答复。",
+          PROPOSAL_FIELDS, ("id",)),
     Table("sections", "正文段落", "The cleaned text of each reply, in order. 各答复的正文，按顺序。",
           (REPLY_ID, POSITION) + SECTION_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),)),
@@ -342,6 +346,18 @@ TABLES: tuple[Table, ...] = (
     Table("evidence", "取值依据", "Where each extracted value was read in the cleaned text. 各字段取值的原文位置。",
           (REPLY_ID, POSITION) + EVIDENCE_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),)),
+    Table("commitments", "承诺事项",
+          "What each reply promises, with the exact span of the sentence and its deadline (derived by rule; "
+          "measured, not perfect). 各答复中的承诺事项、原文位置与时限（按规则提取）。",
+          (REPLY_ID, POSITION) + COMMITMENT_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),
+           ForeignKey(("reply_id", "section"), "sections", ("reply_id", "position")))),
+    Table("figures", "关键数字",
+          "Amounts of money, counts and percentages in each reply, with their exact span (derived by rule). "
+          "各答复中的金额、数量与百分比及其原文位置（按规则提取）。",
+          (REPLY_ID, POSITION) + FIGURE_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)),
+           ForeignKey(("reply_id", "section"), "sections", ("reply_id", "position")))),
     Table("topics", "主题", "The community-governance topic vocabulary and its rules. 社区治理主题词表及归类规则。",
           TOPIC_FIELDS, ("id",)),
     Table("reply_topics", "答复主题", "Which reply has which topic. 答复与主题的对应。",
@@ -349,6 +365,10 @@ TABLES: tuple[Table, ...] = (
           (ForeignKey(("reply_id",), "replies", ("id",)), ForeignKey(("topic_id",), "topics", ("id",)))),
     Table("regions", "行政区划", "Regions of the replying agencies (GB/T 2260). 答复单位所在行政区划。",
           REGION_FIELDS, ("code",), (ForeignKey(("parent",), "regions", ("code",)),)),
+    Table("sessions", "会议", "Sessions whose dates are known, with their source. 已知日期的人大、政协会议及出处。",
+          SESSION_FIELDS, ("id",)),
+    Table("answer_periods", "答复期限", "The answer period each kind of proposal has by rule, with the rule cited. "
+          "各类建议、提案的法定答复期限及依据。", ANSWER_PERIOD_FIELDS, ("id",)),
     Table("category_schemes", "类别体系", "Who defines 办理类型 codes and where. 办理类型的定义机构与出处。",
           _columns(CATEGORY_SCHEME_FIELDS), ("scheme",)),
     Table("categories", "办理类型", "Each issuer's category codes with their definitions. 各体系的办理类型定义。",

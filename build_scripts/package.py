@@ -13,6 +13,7 @@ later stages, as long as it checks the result before publishing.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from build_scripts import yamlio
+from build_scripts import proposals, yamlio
 from build_scripts.dataset import Dataset
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
@@ -35,15 +36,26 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
     replies = [r.data for r in dataset.replies]
     rows: dict[str, list[Row]] = {
         "replies": [dict(r) for r in replies],
+        "proposals": [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(replies).items()],
         "sections": [
             {"reply_id": r["id"], "position": i, **s} for r in replies for i, s in enumerate(r["sections"], 1)
         ],
         "notes": [{"reply_id": r["id"], "position": i, **n} for r in replies for i, n in enumerate(r["notes"], 1)],
         "evidence": [{"reply_id": r["id"], "position": i, **e} for r in replies for i, e in enumerate(r["evidence"], 1)],
+        "commitments": [
+            {"reply_id": r.id, "position": i, **dataclasses.asdict(c), "agency": r["agency"]}
+            for r in dataset.replies for i, c in enumerate(dataset.commitments[r.id], 1)
+        ],
+        "figures": [
+            {"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
+            for r in dataset.replies for i, f in enumerate(dataset.figures[r.id], 1)
+        ],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         "regions": [dict(r) for r in dataset.vocab.regions],
         "category_schemes": [dict(s) for s in dataset.vocab.category_schemes],
+        "sessions": [dict(s) for s in dataset.vocab.sessions],
+        "answer_periods": [dict(a) for a in dataset.vocab.answer_periods],
         "categories": [{"scheme": s["scheme"], **c} for s in dataset.vocab.category_schemes for c in s["codes"]],
     }
     for table in TABLES:

@@ -11,12 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from build_scripts import background, topics, yamlio
+from build_scripts import background, proposals, speed, topics, yamlio
 from build_scripts import vocab as vocab_mod
-from build_scripts.checks import check_record, check_unique, check_vocab_use
+from build_scripts.checks import check_proposals, check_record, check_unique, check_vocab_use
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping
-from build_scripts.fields import PACKAGE_FIELDS, REPLY_FIELDS
+from build_scripts.fields import REPLY_FIELDS
+from build_scripts.packagefields import PACKAGE_FIELDS
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem, Report
 from build_scripts.vocab import Vocabularies
@@ -41,6 +42,7 @@ def load(paths: Paths) -> Dataset:
     problems.extend(duplicates)
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
+    problems.extend(check_proposals(replies, paths.root))
     problems.extend(check_vocab_use(replies, vocabularies, paths))
     problems.extend(check_package_meta(paths))
     if not folders:
@@ -111,6 +113,8 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     derived["region_name"] = region["name"] if region else None
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
+    derived["proposal_id"] = proposals.proposal_id(data, vocabularies.regions)
+    derived.update(speed.days(data, vocabularies.session_for(data["assembly"], data["term"], data["session_no"])))
     return Reply(derived, folder), problems
 
 

@@ -1,4 +1,4 @@
-"""Vocabularies are data: topics, regions and category schemes under datasets/vocab/."""
+"""Vocabularies are data: topics, regions, category schemes, sessions and answer periods under datasets/vocab/."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from typing import Any
 
 from build_scripts import yamlio
 from build_scripts.fieldcheck import check_mapping
-from build_scripts.fields import CATEGORY_SCHEME_FIELDS, REGION_FIELDS, TOPIC_FIELDS, Field
+from build_scripts.fields import (
+    ANSWER_PERIOD_FIELDS,
+    CATEGORY_SCHEME_FIELDS,
+    REGION_FIELDS,
+    SESSION_FIELDS,
+    TOPIC_FIELDS,
+    Field,
+)
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem
 
@@ -17,6 +24,8 @@ VOCAB_FILES: dict[str, tuple[str, tuple[Field, ...], str]] = {
     "topics": ("topics.yaml", TOPIC_FIELDS, "id"),
     "regions": ("regions.yaml", REGION_FIELDS, "code"),
     "category_schemes": ("categories.yaml", CATEGORY_SCHEME_FIELDS, "scheme"),
+    "sessions": ("sessions.yaml", SESSION_FIELDS, "id"),
+    "answer_periods": ("answer_periods.yaml", ANSWER_PERIOD_FIELDS, "id"),
 }
 
 
@@ -25,6 +34,13 @@ class Vocabularies:
     topics: tuple[dict[str, Any], ...]
     regions: tuple[dict[str, Any], ...]
     category_schemes: tuple[dict[str, Any], ...]
+    sessions: tuple[dict[str, Any], ...] = ()
+    answer_periods: tuple[dict[str, Any], ...] = ()
+
+    def session_for(self, assembly: str, term: int | None, session_no: int | None) -> dict[str, Any] | None:
+        """The session a proposal was made at, when its dates are known."""
+        return next((s for s in self.sessions if (s["assembly"], s["term"], s["session_no"]) == (assembly, term, session_no)),
+                    None)
 
     @property
     def topic_ids(self) -> set[str]:

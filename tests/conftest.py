@@ -92,3 +92,14 @@ def long_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     longletters.add_all(paths)
     site.build(paths)
     return paths
+
+
+@pytest.fixture(scope="session")
+def proposal_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The seeds and one proposal answered by a lead and two co-handling agencies (tests/proposalletters.py)."""
+    import proposalletters
+
+    paths = copy_inputs(tmp_path_factory.mktemp("proposal") / "repo")
+    proposalletters.add_all(paths)
+    site.build(paths)
+    return paths

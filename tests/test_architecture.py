@@ -16,12 +16,13 @@ PACKAGE = REPO_ROOT / "build_scripts"
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("paths", "settings", "problems", "dates", "textnorm", "output", "yamlio", "siteurl",
                     "svgchart", "xlsx", "background")),
-    ("record format", ("fields", "fieldcheck", "vocab", "topics", "dataset", "replytext")),
+    ("record format", ("fieldbase", "rulefields", "fields", "packagefields", "fieldcheck", "vocab", "topics", "dataset", "replytext", "proposals", "speed",
+                       "commitments", "figures")),
     ("records and checks", ("checks", "records", "extract")),
     ("package", ("package", "flatfiles", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck", "sitesize")),
-    ("outputs", ("search", "feeds", "api", "sitemap")),
+    ("outputs", ("search", "feeds", "commitfeed", "api", "sitemap")),
     ("commands", ("site", "cli", "add", "ci", "deploy", "__main__", "")),
 )
 """Lowest first. A name stands for the module build_scripts.<name> and, for a package, every module in it."""

@@ -43,13 +43,13 @@ def test_github_format_annotates_and_summarises(scratch: Paths, tmp_path: Path, 
     code, out = _run(scratch, monkeypatch, capsys)
     assert code == 1
     lines = out.splitlines()
-    assert (f"::error file={RECORD},line=16,title=[bad-date] reply_date::"
+    assert (f"::error file={RECORD},line=17,title=[bad-date] reply_date::"
             "reply_date: '2023-02-30' is not a date; write it as YYYY-MM-DD, a day that exists") in lines
-    assert f"::error file={OTHER},line=30,title=[unknown-topic] topics[1]::" in out
+    assert f"::error file={OTHER},line=31,title=[unknown-topic] topics[1]::" in out
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## ❌")  # appended, never overwriting other steps' summaries
-    assert f"| ❌ | `{RECORD}` | 16 | `reply_date` | `bad-date` |" in text
-    assert f"| ❌ | `{OTHER}` | 30 | `topics[1]` | `unknown-topic` |" in text
+    assert f"| ❌ | `{RECORD}` | 17 | `reply_date` | `bad-date` |" in text
+    assert f"| ❌ | `{OTHER}` | 31 | `topics[1]` | `unknown-topic` |" in text
     assert "3 record(s) valid; 2 error(s)" in text
 
 

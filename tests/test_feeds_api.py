@@ -24,7 +24,8 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$"
 
 
 def _feed_files(built: Paths, ext: str) -> list[Path]:
-    found = sorted((built.site / "feeds").rglob(f"*.{ext}"))
+    """The reply feeds (the 承诺事项 feed's items are commitments: tests/test_commitments.py)."""
+    found = sorted(p for p in (built.site / "feeds").rglob(f"*.{ext}") if p.stem != "commitments")
     assert found, f"no .{ext} feeds were built"
     return found
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from build_scripts import dates, fieldcheck, linkcheck, yamlio
-from build_scripts.fields import PACKAGE_FIELDS, REPLY_FIELDS, URL_PATTERN, by_name
+from build_scripts.fields import REPLY_FIELDS, URL_PATTERN, by_name
+from build_scripts.packagefields import PACKAGE_FIELDS
 
 
 @pytest.mark.parametrize(("text", "value"), [("term: 12", 12), ("term: -3", -3), ("term: 0", 0),

@@ -16,7 +16,7 @@ from build_scripts.fields import REPLY_FIELDS, TABLES, Table, record_fields
 from build_scripts.paths import Paths
 from tests.conftest import copy_inputs
 
-TABLE_NAMES = ["replies", "sections", "notes", "evidence", "topics", "reply_topics", "regions", "category_schemes",
+TABLE_NAMES = ["replies", "proposals", "sections", "notes", "evidence", "commitments", "figures", "topics", "reply_topics", "regions", "sessions", "answer_periods", "category_schemes",
                "categories"]
 
 

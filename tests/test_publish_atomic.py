@@ -160,7 +160,7 @@ def test_validation_failure_never_creates_work_dirs(scratch: Paths, monkeypatch:
     monkeypatch.setattr(paths_mod.relative, "__defaults__", (scratch.root,))
     assert cli.main(["build"]) == 1
     err = capsys.readouterr().err
-    assert "datasets/replies/530112-2020-yian-001/reply.yaml:16: reply_date: [bad-date]" in err
+    assert "datasets/replies/530112-2020-yian-001/reply.yaml:17: reply_date: [bad-date]" in err
     assert not scratch.build.exists() and not scratch.site.exists()
 
 

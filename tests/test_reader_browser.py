@@ -25,6 +25,10 @@ PAGES: dict[str, str] = {
     "data": "data/",
     "dictionary": "data/dictionary/",
     "search": "search/?q=社区",
+    "proposals": "proposals/",
+    "proposal": "proposals/530000-12-4-tian-0079/",
+    "commitments": "commitments/",
+    "speed": "speed/",
 }
 """Page type -> URL inside the site."""
 

@@ -23,7 +23,7 @@ from build_scripts.fields import KIND_SLUGS, record_fields
 
 # The keys of `portal extract --format json`, in order (besides file, text, evidence, warnings).
 OUTPUT_FIELDS = ("title", "proposal_kind", "assembly", "term", "session_no", "session", "proposal_number", "proposers",
-                 "proposer_role", "proposal_title", "agency", "region_code", "doc_number", "reply_date",
+                 "proposer_role", "proposal_title", "agency", "handling_role", "region_code", "doc_number", "reply_date",
                  "published_date", "category", "disclosure", "signer", "contact_name", "contact_phone", "cc",
                  "index_number")
 
@@ -104,6 +104,7 @@ def _fields(letter: layout.Letter, regions: Sequence[dict[str, Any]]) -> dict[st
     found["proposers"], found["proposer_role"] = proposal_fields.proposers(letter)
     found["proposal_title"] = proposal_fields.proposal_title(letter)
     found["agency"] = reply_fields.agency(letter, found["title"])
+    found["handling_role"] = proposal_fields.handling_role(letter)
     found["region_code"], chain = region.region(found["agency"], letter, regions)
     found["assembly"] = assembly.assembly(mention, chain, regions)
     found["proposal_kind"] = proposal_fields.proposal_kind(letter, found["title"],

@@ -167,3 +167,34 @@ def proposal_title(letter: Letter) -> Found:
             result.warnings.append("proposal_title: “关于关于” is doubled in the letter; kept as written")
         return result
     return Found(warnings=["proposal_title: no 《title》 or quoted title in the opening; left empty"])
+
+
+# --- the agency's part in handling the proposal -------------------------------------------------
+
+_ROLE = r"(?P<v>主办|会办|协办|分办|独办)"
+_WE = r"(?:我|本)(?:厅|局|委|办|院|署|会|部|处|室|中心|单位|部门|区|县|市|府)?"
+_HANDLING = (
+    # 办理方式：会办 / 〔办理方式〕〔主办〕
+    re.compile(rf"办理方式\W{{0,3}}{_ROLE}"),
+    # 我局作为该件提案的主办单位 / 我委系本件建议的协办单位 / 我厅为主办单位
+    re.compile(rf"{_WE}(?:作为|系|是|为)[^，。；:：]{{0,16}}?{_ROLE}单位"),
+    # 由我局主办 / 由我委牵头主办
+    re.compile(rf"由{_WE}(?:牵头)?{_ROLE}"),
+    # 现将我局会办意见函告如下 / 提出协办意见如下
+    re.compile(rf"(?:现将|提出|报送|函复|反馈)(?:{_WE})?的?{_ROLE}意见"),
+)
+
+
+def handling_role(letter: Letter) -> Found:
+    """主办, 会办, 协办, 分办 or 独办 when the letter says which part the agency had; None otherwise.
+
+    Read in the letter's header, body and tail, never its site footer: a web page's “主办单位：…”
+    names the site's owner, not the agency's part in the proposal.
+    """
+    lines = letter.header + letter.body + letter.tail
+    for pattern in _HANDLING:
+        for line in lines:
+            m = pattern.search(line.fold)
+            if m:
+                return Found(m["v"], span_of(line, m, "v"))
+    return Found()

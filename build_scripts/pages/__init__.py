@@ -12,19 +12,33 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from build_scripts.dataset import Dataset
-from build_scripts.pages import apidoc, browse, changelog, data, home, parts, quality, reply, shell, stats
+from build_scripts.pages import (
+    apidoc,
+    browse,
+    changelog,
+    commitments,
+    data,
+    home,
+    parts,
+    proposals,
+    quality,
+    reply,
+    shell,
+    speed,
+    stats,
+)
 from build_scripts.releases import Diff
 
 BROWSE_OVERVIEW = "browse/index.md"
 """The one browse page in the navigation; every other browse page is a bulk page."""
-BULK_FOLDERS = ("replies", "browse")
+BULK_FOLDERS = ("replies", "browse", "proposals")
 """Where the bulk pages go: docs/ must not have hand-written pages there."""
 
 
@@ -35,6 +49,8 @@ def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any]
     yield "data/index.md", data.downloads(package, manifest, dataset)
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
+    yield "commitments/index.md", commitments.render(dataset)
+    yield "speed.md", speed.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
     yield "changelog.md", changelog.render(history)
     yield "data/quality.md", quality.render(dataset)
@@ -51,7 +67,8 @@ class Bulk:
 
     dataset: Dataset
     overview: str  # the browse overview: in the navigation, so MkDocs renders it
-    browse: dict[str, str]
+    browse: dict[str, str]  # browse and proposal pages
+    nav: dict[str, str] = field(default_factory=dict)  # other first pages of bulk folders, in the navigation
 
     def keys(self) -> set[tuple[int, bool]]:
         """The shells these pages need: (directory depth, has its own feeds)."""
@@ -84,7 +101,9 @@ class Bulk:
 
 def bulk(dataset: Dataset) -> Bulk:
     pages = browse.pages(dataset)
-    return Bulk(dataset, pages.pop(BROWSE_OVERVIEW), pages)
+    listed = proposals.pages(dataset)
+    nav = {proposals.OVERVIEW: listed.pop(proposals.OVERVIEW)}
+    return Bulk(dataset, pages.pop(BROWSE_OVERVIEW), {**pages, **listed}, nav)
 
 
 def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], history: list[Diff],
@@ -99,6 +118,7 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
     nav = dict(generate(dataset, package, manifest, history))
     nav[BROWSE_OVERVIEW] = pages.overview
+    nav.update(pages.nav)
     for rel_path, text in (nav | data_files(dataset, history)).items():
         _write(out_docs, hand_written, rel_path, text)
     written = 0

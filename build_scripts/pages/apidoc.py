@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from build_scripts import siteurl
 from build_scripts.dataset import Dataset
-from build_scripts.pages import escape
+from build_scripts.pages import commitments, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.feedlist import feeds
 from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path
@@ -38,7 +38,9 @@ def render(dataset: Dataset) -> str:
         f'<td><a href="{escape.html(f"../feeds/{feed.path}.atom")}">Atom</a></td>'
         f'<td><a href="{escape.html(f"../feeds/{feed.path}.json")}">JSON Feed</a></td></tr>'
         for feed in feeds(dataset)
-    )
+    ) + (f"<tr><td>{escape.html(commitments.FEED_TITLE)}</td>"
+         f'<td><a href="../feeds/{commitments.FEED}.atom">Atom</a></td>'
+         f'<td><a href="../feeds/{commitments.FEED}.json">JSON Feed</a></td></tr>')
     return (
         front_matter("API 与订阅", "答复公开的静态 JSON API 与 Atom / JSON Feed 订阅")
         + "# API 与订阅\n\n"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from build_scripts.dataset import Dataset, Reply
-from build_scripts.pages import related, shell
+from build_scripts.pages import commitments, figures, related, shell
 from build_scripts.pages import reply as reply_page
 from build_scripts.pages.facets import scheme_code
 from build_scripts.pages.urls import reply_url
@@ -149,8 +149,13 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     if category:
         total += _escaped("".join(str(category.get(k, "")) for k in ("code", "label", "definition")))
         total += _escaped(str(category["scheme"].get("issuer", ""))) + 200
+    shown = dataset.commitments[reply.id][:commitments.ON_REPLY_PAGE]
+    total += _escaped("".join(c.sentence[:commitments.REPLY_CHARS] for c in shown)) + 600 * len(shown) + 800
+    listed = dataset.figures[reply.id][:figures.ON_REPLY_PAGE]
+    total += sum(_escaped(f.quote) + 3 * figures.PHRASE_CHARS + 200 for f in listed) + 800
     found = related.links(dataset, reply)
     others = [*found.same_topics, *found.same_agency, *found.same_proposer, *[r for r in (found.older, found.newer) if r]]
+    others += list(dataset.by_proposal.get(reply["proposal_id"] or "", ())) + [reply]  # the proposal's replies, its link
     total += _escaped("".join(r["title"] + r["agency"] for r in others)) + 400 * len(others)
     return total
 

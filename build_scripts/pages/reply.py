@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
-from build_scripts.pages import citation, escape, related, withdrawn
+from build_scripts.pages import citation, commitments, escape, figures, related, withdrawn
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.reply_card import card, evidence_by_field, notes, raw_href, source
 from build_scripts.pages.reply_text import sections, summary_line, toc
@@ -35,6 +35,8 @@ def render(reply: Reply, dataset: Dataset, window: Window | None = None) -> str:
         part_nav(window, "正文分页") if window else "",
         sections(reply, window),
         part_nav(window, "正文分页（本页末尾）") if window else "",
+        commitments.reply_section(reply, dataset),
+        figures.reply_section(reply, dataset),
         "## 来源与核验 { #source }\n",
         source(reply, url, evidence),
     ]
@@ -90,15 +92,20 @@ def _description(reply: Reply) -> str:
 
 def _reply_item(other: Reply, url: str) -> str:
     href = escape.html(rel(url, reply_url(other.id)))
+    role = f"（{other['handling_role']}）" if other["handling_role"] else ""
     return (
         f'<li><a href="{href}">{escape.html(other["title"])}</a>'
-        f'<div class="reply-sub">{escape.html(other["agency"])} · {escape.html(dates.zh_text(sort_date(other) or None))}</div></li>'
+        f'<div class="reply-sub">{escape.html(other["agency"] + role)} · {escape.html(dates.zh_text(sort_date(other) or None))}</div></li>'
     )
 
 
 def _related(reply: Reply, dataset: Dataset, url: str) -> str:
     found = related.links(dataset, reply)
     blocks = []
+    others = [r for r in dataset.by_proposal.get(reply["proposal_id"] or "", ()) if r.id != reply.id]
+    if others:
+        blocks.append('<h3 id="related-proposal">同一建议的其他答复</h3>'
+                      f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in others)}</ul>")
     for key, title, items in (("topics", "主题相近", found.same_topics), ("agency", "同一答复单位", found.same_agency),
                               ("proposer", "同一提出人", found.same_proposer)):
         if items:

@@ -19,6 +19,7 @@ from build_scripts.pages.facets import (
     session_text,
     short_hash,
 )
+from build_scripts.pages.urls import proposal_url
 
 FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
 """Chinese names of record fields, from the one field list (notes and evidence name fields)."""
@@ -50,7 +51,7 @@ CARD_FIELDS: dict[str, tuple[str, ...]] = {
     "提出人": ("proposers", "proposer_role"),
     "所提建议": ("proposal_title",),
     "提出机构与届次": ("assembly", "term", "session_no", "proposal_number", "proposal_kind"),
-    "答复单位": ("agency",),
+    "答复单位": ("agency", "handling_role"),
     "答复日期": ("reply_date", "published_date"),
     "办理类型": ("category",),
     "文号": ("doc_number",),
@@ -70,10 +71,12 @@ def card(reply: Reply, dataset: Dataset, url: str, evidence: dict[str, list[dict
     published = f"<span class=\"card-note\">（网上公开：{escape.html(dates.zh_text(reply['published_date']))}）</span>"
     values = {
         "提出人": proposers + role,
-        "所提建议": escape.html(f"《{reply['proposal_title']}》" if reply["proposal_title"] else "未注明标题"),
+        "所提建议": escape.html(f"《{reply['proposal_title']}》" if reply["proposal_title"] else "未注明标题")
+        + _proposal_link(reply, dataset, url),
         "提出机构与届次": link("session", short_hash(session_label(reply)), f"{reply['assembly']}{session_text(reply)}")
         + escape.html(f"，第{reply['proposal_number'] or '—'}号{reply['proposal_kind']}"),
-        "答复单位": link("agency", agency_slug(reply), reply["agency"]) + f"（{escape.html(reply['region_name'])}）",
+        "答复单位": link("agency", agency_slug(reply), reply["agency"]) + f"（{escape.html(reply['region_name'])}）"
+        + (f"，办理方式：{escape.html(reply['handling_role'])}" if reply["handling_role"] else ""),
         "答复日期": escape.html(dates.zh_text(reply["reply_date"])) + (published if reply["published_date"] else ""),
         "办理类型": _category(reply, dataset),
         "文号": escape.html(reply["doc_number"] or "未印文号"),
@@ -83,6 +86,16 @@ def card(reply: Reply, dataset: Dataset, url: str, evidence: dict[str, list[dict
     topics = "、".join(link("topic", t, topic_names[t]) for t in reply["topics"]) or "—"
     rows.append(card_row("主题", topics))
     return f'<dl class="reply-card" aria-label="答复信息">{"".join(rows)}</dl>\n'
+
+
+def _proposal_link(reply: Reply, dataset: Dataset, url: str) -> str:
+    """The proposal's page, with how many replies to it the collection holds."""
+    pid = reply["proposal_id"]
+    if pid is None:
+        return ""
+    count = len(dataset.by_proposal[pid])
+    return (f' <span class="card-note"><a href="{escape.html(rel(url, proposal_url(pid)))}">本件建议的页面'
+            f"（本站收录答复 {count} 件）</a></span>")
 
 
 def _category(reply: Reply, dataset: Dataset) -> str:

@@ -14,7 +14,7 @@ import io
 
 from build_scripts import svgchart
 from build_scripts.dataset import Dataset
-from build_scripts.pages import escape
+from build_scripts.pages import escape, figures
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.facets import Facet, facets, group, value_url
 
@@ -87,4 +87,5 @@ def render(dataset: Dataset) -> str:
         "年份按落款日期（无落款日期时按公开日期）。每类最多列出答复最多的"
         f'{TOP}项；全部数字见 <a href="counts.csv" download>counts.csv</a>。</p>\n\n'
         + "\n".join(blocks)
+        + "\n" + figures.money_by_agency_and_year(dataset)
     )

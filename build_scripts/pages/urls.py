@@ -21,3 +21,12 @@ def reply_url(reply_id: str) -> str:
 def record_path(reply_id: str) -> str:
     """Site-relative path of a reply's whole record as JSON (the static API)."""
     return f"api/replies/{reply_id}.json"
+
+
+PROPOSALS = "proposals/"
+"""The list of proposals; each proposal's page is below it."""
+
+
+def proposal_url(proposal_id: str) -> str:
+    """Site-relative URL of a proposal's page (every reply to it)."""
+    return f"{PROPOSALS}{proposal_id}/"

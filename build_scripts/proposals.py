@@ -1,0 +1,79 @@
+"""Proposals as data: which replies answer the same proposal, and the proposal's own row.
+
+Records stay one per reply; a proposal is derived from them. Its id is made of what identifies it
+in the letters: the region of the assembly it was made to (matched in the regions vocabulary), the
+term, the session, the kind and the number, e.g. ``530000-12-4-tian-0079``. A reply without a
+proposal number has no proposal. Two replies to the same proposal must agree on what the proposal
+is (``AGREED``); ``checks.check_proposals`` reports every field where they differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from build_scripts.fields import KIND_SLUGS
+
+AGREED = ("proposal_title", "proposers", "proposer_role")
+"""Fields every reply to one proposal must give alike (the id fields agree by construction)."""
+
+PROPOSAL_COLUMNS = ("proposal_kind", "assembly", "term", "session_no", "proposal_number", "proposal_title",
+                    "proposers", "proposer_role")
+"""The record fields a proposal's row takes from its replies."""
+
+_LEVEL_RANK = {"区县": 3, "市": 2, "省": 1}
+
+
+def assembly_region(assembly: str, regions: Iterable[dict[str, Any]]) -> str | None:
+    """The code of the region whose name the assembly's name holds, the most specific one; None when none."""
+    best: tuple[int, int, str] | None = None
+    for region in regions:
+        for name in (region["full_name"], region["name"]):
+            if name and name in assembly:
+                key = (_LEVEL_RANK.get(region["level"], 0), len(name), region["code"])
+                if best is None or key > best:
+                    best = key
+    return best[2] if best else None
+
+
+def _slug(value: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+
+
+def proposal_id(data: dict[str, Any], regions: Iterable[dict[str, Any]]) -> str | None:
+    """The proposal a reply answers, or None when the letter gives no (ASCII) proposal number.
+
+    An assembly whose region is not in the vocabulary gets ``a`` and 8 hex digits of its name's sha1.
+    """
+    number = _slug(data["proposal_number"]) if data["proposal_number"] is not None else ""
+    kind = KIND_SLUGS.get(data["proposal_kind"])
+    if not number or not number.isascii() or kind is None:
+        return None
+    where = assembly_region(data["assembly"], regions)
+    if where is None:
+        where = "a" + hashlib.sha1(data["assembly"].encode("utf-8")).hexdigest()[:8]
+    term = str(data["term"]) if data["term"] is not None else "x"
+    session = str(data["session_no"]) if data["session_no"] is not None else "x"
+    return f"{where}-{term}-{session}-{kind}-{number}"
+
+
+def differences(first: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """The ``AGREED`` fields where two replies to one proposal differ."""
+    return [name for name in AGREED if first[name] != other[name]]
+
+
+def proposal_row(pid: str, replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """A proposal's row: its fields from the first reply (by id), and how many replies it has."""
+    first = min(replies, key=lambda r: r["id"])
+    return {"id": pid, **{name: first[name] for name in PROPOSAL_COLUMNS}, "reply_count": len(replies)}
+
+
+def by_proposal(replies: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Proposal id -> its replies (records as dicts), by reply id; replies without a proposal left out."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for reply in sorted(replies, key=lambda r: r["id"]):
+        if reply.get("proposal_id"):
+            out.setdefault(reply["proposal_id"], []).append(reply)
+    return out
