@@ -8,6 +8,7 @@ type, constraint, Chinese title or description.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,6 +57,14 @@ class Field:
 PROPOSAL_KINDS = ("建议", "议案", "提案")
 KIND_SLUGS = {"建议": "jianyi", "议案": "yian", "提案": "tian"}
 """Each kind's slug in a reply id (``<region>-<year>-<slug>-<number>``) and in browse URLs."""
+
+
+def number_slug(number: str) -> str:
+    """A proposal number as its reply id writes it: lower case, runs of other characters as one ``-``
+    (``0079`` → ``0079``, ``A-12号`` → ``a-12``); empty when nothing ASCII is left."""
+    slug = re.sub(r"[^a-z0-9]+", "-", number.lower()).strip("-")
+    return slug if slug.isascii() else ""
+
 PROPOSER_ROLES = ("代表", "委员", "组织")
 DISCLOSURES = ("公开", "依申请公开", "不予公开")
 SECTION_LEVELS = (0, 1, 2, 3)

@@ -14,6 +14,7 @@ from typing import Any
 from build_scripts import background, topics, yamlio
 from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_record, check_unique, check_vocab_use
+from build_scripts.consistency import check_session_order
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping
 from build_scripts.fields import REPLY_FIELDS
@@ -30,18 +31,24 @@ def load(paths: Paths) -> Dataset:
     vocabularies, problems = vocab_mod.load(paths)
     replies: list[Reply] = []
     parsed: list[Reply] = []
+    failed: list[Path] = []
     folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
-    for reply, found in _load_all(folders, vocabularies, paths.root):
+    for folder, (reply, found) in zip(folders, _load_all(folders, vocabularies, paths.root), strict=True):
         problems.extend(found)
         if reply is not None:
             parsed.append(reply)
-            if not any(p.severity == "error" for p in found):
-                replies.append(reply)
+        if reply is not None and not any(p.severity == "error" for p in found):
+            replies.append(reply)
+        else:
+            failed.append(folder)
     duplicates = list(check_unique(parsed, paths.root))
     problems.extend(duplicates)
+    problems.extend(check_session_order([(relative(r.folder / RECORD_NAME, paths.root), r.data) for r in parsed]))
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
-    problems.extend(check_vocab_use(replies, vocabularies, paths))
+    also_used = [_partial(folder) for folder in failed]
+    if all(d is not None for d in also_used):  # an unreadable record might use any entry: say nothing
+        problems.extend(check_vocab_use(replies, vocabularies, paths, [d for d in also_used if d is not None]))
     if not folders:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
                                 "add one with `portal add LETTER`"))
@@ -111,6 +118,21 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
     return Reply(derived, folder), problems
+
+
+def _partial(folder: Path) -> dict[str, Any] | None:
+    """What a record that failed its checks still says about the vocabularies it uses, so its error
+    causes no false unused-vocab warning; None when it cannot be read at all."""
+    try:
+        data = yamlio.load((folder / RECORD_NAME).read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError, ValueError, yamlio.YamlProblem):
+        return None
+    if not isinstance(data, dict):
+        return None
+    topics_used = data.get("topics")
+    return {"topics": [t for t in topics_used if isinstance(t, str)] if isinstance(topics_used, list) else [],
+            "region_code": data.get("region_code") if isinstance(data.get("region_code"), str) else None,
+            "assembly": data.get("assembly") if isinstance(data.get("assembly"), str) else None}
 
 
 def _key_at_line(text: str, line: int) -> str:

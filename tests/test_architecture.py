@@ -17,7 +17,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("paths", "settings", "problems", "dates", "textnorm", "output", "yamlio", "siteurl",
                     "svgchart", "xlsx", "background")),
     ("record format", ("fields", "fieldcheck", "vocab", "topics", "dataset", "replytext")),
-    ("records and checks", ("checks", "records", "extract")),
+    ("records and checks", ("checks", "consistency", "evidencecheck", "records", "extract")),
     ("package", ("package", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck")),
