@@ -77,10 +77,11 @@ def _region_hint(data: dict[str, Any], vocabularies: Vocabularies) -> str:
     named = [r for r in vocabularies.regions if r["name"] in (data["agency"] or "")]
     near = [r for r in vocabularies.regions
             if sum(a != b for a, b in zip(r["code"], data["region_code"], strict=True)) == 1]
-    for region in sorted(named, key=lambda r: -len(r["full_name"])) + near:
-        return (f"did you mean {region['code']} ({region['full_name']})? if not, add the region "
-                "(GB/T 2260 code, name, level, parent) to datasets/vocab/regions.yaml")
-    return "add the region (GB/T 2260 code, name, level, parent) there"
+    candidates = sorted(named, key=lambda r: -len(r["full_name"])) + near
+    if not candidates:
+        return "add the region (GB/T 2260 code, name, level, parent) there"
+    return (f"did you mean {candidates[0]['code']} ({candidates[0]['full_name']})? if not, add the region "
+            "(GB/T 2260 code, name, level, parent) to datasets/vocab/regions.yaml")
 
 
 def check_raw(data: dict[str, Any], folder: Path, file: str, line: Any, root: Path) -> Iterator[Problem]:

@@ -7,7 +7,8 @@ under 取值依据, so it is an error: update the span or drop it.
 The rule, per field, comparing after ``textnorm.normalise`` (width, traditional/simplified, case,
 white space):
 
-- text fields: the quote contains the value (a title split over two lines still matches);
+- text fields: the quote contains the value (a title split over two lines still matches), and a
+  value beginning or ending in a digit or Latin letter is a whole token there (412 is not in 0412);
 - lists (``proposers``, ``cc``) and 、-separated ``contact_phone``: the quote contains at least one
   item (one span may give one item of several);
 - ``term``, ``session_no``: the quote writes the number, in digits or Chinese numerals (十六 → 16);
@@ -84,7 +85,16 @@ def supports(field: str, value: Any, quote: str, vocabularies: Vocabularies) -> 
     if kind == "date":
         return value in _date_readings(quote)
     items = value if kind == "list" else value.split("、") if field == "contact_phone" else [value]
-    return any(normalise(str(item)) in folded for item in items)
+    return any(_contains(folded, normalise(str(item))) for item in items)
+
+
+def _contains(folded: str, value: str) -> bool:
+    """``value`` in ``folded``; digits and Latin letters at its edges must not run on (412 is not in 0412)."""
+    if not value:
+        return False
+    before = "(?<![0-9a-z])" if value[0].isascii() and value[0].isalnum() else ""
+    after = "(?![0-9a-z])" if value[-1].isascii() and value[-1].isalnum() else ""
+    return re.search(before + re.escape(value) + after, folded) is not None
 
 
 def _names_region(folded: str, code: str, vocabularies: Vocabularies) -> bool:

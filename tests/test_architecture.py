@@ -22,7 +22,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck")),
     ("outputs", ("search", "feeds", "api")),
-    ("commands", ("site", "cli", "add", "ci", "__main__", "")),
+    ("commands", ("site", "cli", "add", "given", "ci", "__main__", "")),
 )
 """Lowest first. A name stands for the module build_scripts.<name> and, for a package, every module in it."""
 

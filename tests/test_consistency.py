@@ -108,6 +108,9 @@ def test_every_seed_evidence_span_gives_its_value(seeds_repo: Paths) -> None:
     ("disclosure", "公开", "是", True),
     ("contact_phone", "0871-65732120、18587208612", "0871-65732120", True),
     ("signer", None, "朱增理", False),
+    ("proposal_number", "412", "第0412号", False),
+    ("proposal_number", "0412", "第0412号", True),
+    ("category", "A", "办理类别：A类", True),
 ])
 def test_the_evidence_rule(field: str, value: object, quote: str, ok: bool) -> None:
     vocabularies = vocab.load(Paths())[0]
