@@ -35,20 +35,22 @@ def load(paths: Paths) -> Dataset:
     folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
     for folder, (reply, found) in zip(folders, _load_all(folders, vocabularies, paths.root), strict=True):
         problems.extend(found)
-        if reply is not None:
-            parsed.append(reply)
-        if reply is not None and not any(p.severity == "error" for p in found):
-            replies.append(reply)
-        else:
+        if reply is None:
             failed.append(folder)
+        else:
+            parsed.append(reply)
+            if not any(p.severity == "error" for p in found):
+                replies.append(reply)
     duplicates = list(check_unique(parsed, paths.root))
     problems.extend(duplicates)
     problems.extend(check_session_order([(relative(r.folder / RECORD_NAME, paths.root), r.data) for r in parsed]))
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
+    # every record that says which entries it uses counts, errors or not: one record's error is not
+    # also reported as its entries being unused; an unreadable record might use any entry: say nothing
     also_used = [_partial(folder) for folder in failed]
-    if all(d is not None for d in also_used):  # an unreadable record might use any entry: say nothing
-        problems.extend(check_vocab_use(replies, vocabularies, paths, [d for d in also_used if d is not None]))
+    if all(d is not None for d in also_used):
+        problems.extend(check_vocab_use(parsed, vocabularies, paths, [d for d in also_used if d is not None]))
     if not folders:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
                                 "add one with `portal add LETTER`"))

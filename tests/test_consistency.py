@@ -145,3 +145,10 @@ def test_unused_vocab_is_still_reported_beside_an_error(scratch: Paths) -> None:
         f.write("- id: kongzhi-zhuti\n  name: 空置主题\n  description: 无记录使用。\n  terms: [空置主题]\n  min_hits: 1\n")
     unused = [p.message for p in records.load(scratch).report.problems if p.code == "unused-vocab"]
     assert unused == ["topic kongzhi-zhuti (空置主题) is used by no record"]
+
+
+def test_an_error_found_by_the_checks_gives_no_false_unused_vocab_warning(scratch: Paths) -> None:
+    file = _edit(scratch, "610102-2023-jianyi-11", category="Z")
+    report = records.load(scratch).report
+    assert "unknown-category" in [p.code for p in report.problems if p.file == file]
+    assert not [p for p in report.problems if p.code == "unused-vocab"]
