@@ -130,6 +130,10 @@ def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | No
             result.record[name] = value
     result.record = given_mod.apply(result.record, given or {}, vocabularies)
     result.reply_id = result.record["id"]
+    code = result.record["region_code"]
+    if code and code not in vocabularies.region_by_code:
+        result.warnings.append(f"region_code: {code} is not in datasets/vocab/regions.yaml; add it there "
+                               "(code, name, full name, level, parent) before `portal validate`")
     if result.reply_id is None:
         missing = [k for k in ("region_code", "reply_date", "proposal_kind", "proposal_number") if not result.record[k]]
         if not missing:
