@@ -38,10 +38,15 @@ AGENCIES = ("民政局", "住房和城乡建设局", "财政局", "人力资源�
             "城市管理局", "司法局", "公安分局", "残疾人联合会")
 
 
+SEED_IDS = ("530000-2021-tian-0079", "530100-2023-tian-142282", "530111-2023-tian-102114",
+            "530112-2020-yian-001", "610102-2023-jianyi-11")
+"""The five seeds (as in tests/conftest.py): the templates, however many records the repo holds."""
+
+
 def seed_records() -> list[dict[str, Any]]:
     ds = records.load(Paths())
     out = []
-    for r in ds.replies:
+    for r in (r for r in ds.replies if r.id in SEED_IDS):
         data = yamlio.load(r.folder.joinpath("reply.yaml").read_text("utf-8")).data
         out.append(data)
     return out
@@ -131,7 +136,8 @@ def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Ra
         "title": f"关于{t['assembly']}第{number}号{t['proposal_kind']}答复的函", "agency": agency,
         "proposers": proposers, "doc_number": f"{prefix}〔{year}〕{rng.randrange(1, 400)}号",
         "reply_date": f"{year}-{month:02d}-{day:02d}", "published_date": None, "sections": sections,
-        "contact_name": name(rng), "notes": [], "source_url": None,
+        "contact_name": name(rng), "notes": [], "source_url": None, "retrieved_date": None,
+        "evidence": [],  # the seed's spans quote the seed's values
     })
     return rec
 
@@ -149,13 +155,18 @@ def generate(n: int, dest: Path) -> Paths:
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / item)
     shutil.rmtree(dest / "datasets" / "replies")
     shutil.rmtree(dest / "datasets" / "releases", ignore_errors=True)  # a synthetic corpus has no release history
+    return add_records(n, Paths(dest))
+
+
+def add_records(n: int, paths: Paths) -> Paths:
+    """Write n synthetic letters with their records into ``paths``' datasets/replies/, beside what is there."""
     seeds = seed_records()
     paras = paragraphs(seeds)
     rng = random.Random(20260423)
     vocab = Vocabulary()
     for i in range(n):
         rec = letter(i, seeds, paras, rng, vocab)
-        folder = dest / "datasets" / "replies" / rec["id"]
+        folder = paths.reply_dir(rec["id"])
         folder.mkdir(parents=True)
         raw = (rec["title"] + "\n\n" + "\n\n".join((s["heading"] + "\n" if s["heading"] else "") + s["text"]
                                                    for s in rec["sections"]) + "\n").encode("utf-8")
@@ -164,8 +175,8 @@ def generate(n: int, dest: Path) -> Paths:
         rec["raw_sha256"] = hashlib.sha256(raw).hexdigest()
         (folder / "reply.yaml").write_text(yaml.safe_dump(rec, allow_unicode=True, sort_keys=False, width=10**6),
                                            "utf-8")
-    (dest / "synthetic.txt").write_text(VERSION, "utf-8")
-    return Paths(dest)
+    (paths.root / "synthetic.txt").write_text(VERSION, "utf-8")
+    return paths
 
 
 if __name__ == "__main__":

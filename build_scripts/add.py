@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import secrets
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from build_scripts import dates, yamlio
+from build_scripts import given as given_mod
 from build_scripts import vocab as vocab_mod
 from build_scripts.checks import DUPLICATE_KEY
 from build_scripts.dataset import RECORD_NAME
@@ -25,6 +27,8 @@ from build_scripts.extract import draft, readers
 from build_scripts.fields import REPLY_FIELDS, by_name
 from build_scripts.paths import Paths, relative
 
+DRAFT_HEADER = ("# Draft of `portal add`: not yet a record (it has no id). Fill in what it lacks, here or with the\n"
+                "# options `add` printed, then run `portal add` on this folder.\n")
 RECORD_HEADER = "# Reply record: the source of truth. Drafted by `portal add`: check every field against the letter.\n"
 
 
@@ -81,6 +85,10 @@ class Added:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    draft: Path | None = None
+    """Where the draft was kept when it has no id yet (``datasets/drafts/<name>/``)."""
+    needs: list[str] = field(default_factory=list)
+    """The options that finish a kept draft, with placeholders (``--region REGION_CODE``)."""
 
     @property
     def found(self) -> dict[str, Any]:
@@ -96,25 +104,33 @@ class Added:
 
 
 def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | None = None,
-        force: bool = False) -> Added:
+        force: bool = False, given: dict[str, Any] | None = None) -> Added:
+    """Keep ``file`` (a letter, or a draft folder kept by an earlier ``add``) and write its record,
+    with the ``given`` values (``given.parse``) over what the extractor read."""
     result = Added(str(file))
     _check_options(url, retrieved, result)
-    try:
-        data = _read(file)
-    except readers.ReadError as exc:
-        result.errors.append(f"{file}: {exc}")
-        return result
     vocabularies, _ = vocab_mod.load(paths)
     try:
-        extraction = draft.extract_bytes(data, file.name, vocabularies.regions)
+        if file.is_dir():
+            data, raw_file, result.record = load_draft(file)
+        else:
+            data = _read(file)
+            extraction = draft.extract_bytes(data, file.name, vocabularies.regions)
+            raw_file = "letter" + draft.raw_suffix(file, data)
+            result.record = draft.record(extraction, raw=data, raw_file=raw_file, topic_vocab=vocabularies.topics)
+            result.warnings = extraction.warnings
     except readers.ReadError as exc:
         result.errors.append(f"{file}: {exc}")
         return result
-    raw_file = "letter" + draft.raw_suffix(file, data)
-    result.record = draft.record(extraction, raw=data, raw_file=raw_file, topic_vocab=vocabularies.topics,
-                                 source_url=url, retrieved=retrieved)
-    result.warnings = extraction.warnings
+    for name, value in (("source_url", url), ("retrieved_date", retrieved)):
+        if value is not None:
+            result.record[name] = value
+    result.record = given_mod.apply(result.record, given or {}, vocabularies)
     result.reply_id = result.record["id"]
+    code = result.record["region_code"]
+    if code and code not in vocabularies.region_by_code:
+        result.warnings.append(f"region_code: {code} is not in datasets/vocab/regions.yaml; add it there "
+                               "(code, name, full name, level, parent) before `portal validate`")
     if result.reply_id is None:
         missing = [k for k in ("region_code", "reply_date", "proposal_kind", "proposal_number") if not result.record[k]]
         if not missing:
@@ -129,11 +145,51 @@ def add(paths: Paths, file: Path, *, url: str | None = None, retrieved: str | No
                              "use --force to replace its record with this draft")
     result.errors += record_too_large(result.record)
     if result.errors:
+        if result.reply_id is None and not result.duplicates and not _option_errors(result):
+            result.draft = save_draft(paths, file, raw_file, data, result.record)
+            result.needs = given_mod.missing_for_id(result.record)
         return result
     assert result.reply_id is not None
     result.folder = save(paths, result.reply_id, raw_file, data, result.record)
     result.written = True
+    if file.is_dir() and file.resolve().parent == paths.drafts.resolve():
+        shutil.rmtree(file)  # the draft is now the record
+        if not any(paths.drafts.iterdir()):
+            paths.drafts.rmdir()
     return result
+
+
+def _option_errors(result: Added) -> bool:
+    return any(e.startswith(("--url", "--retrieved")) for e in result.errors)
+
+
+def load_draft(folder: Path) -> tuple[bytes, str, dict[str, Any]]:
+    """A draft folder's letter bytes, its file name and its record, as an earlier ``add`` kept them."""
+    record = _load_record(folder / RECORD_NAME)
+    if record is None or not isinstance(record.get("raw_file"), str):
+        raise readers.ReadError(f"{folder} is not a draft kept by `portal add` (no readable {RECORD_NAME} "
+                                "naming its raw_file); give the letter itself")
+    missing = [f.name for f in REPLY_FIELDS if f.in_record and f.name not in record]
+    if missing:
+        raise readers.ReadError(f"the draft's {RECORD_NAME} lacks {', '.join(missing)}: write them (null when unknown)")
+    return _read(folder / record["raw_file"]), record["raw_file"], record
+
+
+def save_draft(paths: Paths, file: Path, raw_file: str, data: bytes, record: dict[str, Any]) -> Path:
+    """Keep a letter that has no id yet, with its draft, in ``datasets/drafts/<name>-<sha256 prefix>/``.
+
+    Drafts are not records: validate and build never read them, and git ignores them (.gitignore):
+    the letter is committed once ``add`` finishes the record under datasets/replies/.
+    """
+    if file.is_dir():
+        folder = file
+    else:
+        stem = re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-") or "letter"
+        folder = paths.drafts / f"{stem[:40]}-{hashlib.sha256(data).hexdigest()[:8]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / raw_file, data)
+    _write_atomic(folder / RECORD_NAME, (DRAFT_HEADER + yamlio.dump(record)).encode("utf-8"))
+    return folder
 
 
 def _check_options(url: str | None, retrieved: str | None, result: Added) -> None:
@@ -188,11 +244,14 @@ def save(paths: Paths, reply_id: str, raw_file: str, data: bytes, record: dict[s
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a temporary name and rename; the file gets the mode any new file gets (0644 under
+    umask 022), not mkstemp's private 0600."""
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

@@ -9,11 +9,11 @@ record uses are warnings), and replies to one proposal agree on it. Each check y
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from build_scripts import dates, proposals
+from build_scripts import consistency, dates, evidencecheck, proposals
 from build_scripts.dataset import RECORD_NAME, Reply
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem
@@ -37,11 +37,12 @@ def check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str,
         if topic not in vocabularies.topic_ids:
             yield Problem(file, lines.get(f"topics[{i}]", line("topics")), f"topics[{i}]", "unknown-topic",
                           f"{topic!r} is not in datasets/vocab/topics.yaml",
-                          "use a topic id from that file, or add the topic there")
+                          consistency.did_you_mean(topic, [(t["id"], t["name"]) for t in vocabularies.topics])
+                          or "use a topic id from that file, or add the topic there")
     if data["region_code"] not in vocabularies.region_by_code:
         yield Problem(file, line("region_code"), "region_code", "unknown-region",
                       f"{data['region_code']} is not in datasets/vocab/regions.yaml",
-                      "add the region (GB/T 2260 code, name, level, parent) there")
+                      _region_hint(data, vocabularies))
     if data["category"] is not None:
         scheme = vocabularies.scheme_for(data["assembly"])
         if scheme is None:
@@ -51,7 +52,8 @@ def check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str,
         elif data["category"] not in {c["code"] for c in scheme["codes"]}:
             yield Problem(file, line("category"), "category", "unknown-category",
                           f"{data['category']!r} is not a code of scheme {scheme['scheme']}",
-                          "check the letter, or add the code with its definition to the scheme")
+                          f"its codes are {', '.join(c['code'] for c in scheme['codes'])}: check the letter, "
+                          "or add the code with its definition to the scheme")
     reply_date = dates.parse_iso(data["reply_date"]) if data["reply_date"] else None
     published = dates.parse_iso(data["published_date"]) if data["published_date"] else None
     if reply_date and published and published < reply_date:
@@ -66,6 +68,21 @@ def check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str,
     yield from check_raw(data, folder, file, line, root)
     yield from check_sections(data, file, lines)
     yield from check_evidence(data, folder, file, lines)
+    yield from consistency.check_id(data, file, lines)
+    yield from consistency.check_dates(data, file, lines)
+    yield from evidencecheck.check_evidence(data, file, lines, vocabularies)
+
+
+def _region_hint(data: dict[str, Any], vocabularies: Vocabularies) -> str:
+    """Did you mean a region the agency names, or a code one digit away?"""
+    named = [r for r in vocabularies.regions if r["name"] in (data["agency"] or "")]
+    near = [r for r in vocabularies.regions
+            if sum(a != b for a, b in zip(r["code"], data["region_code"], strict=True)) == 1]
+    candidates = sorted(named, key=lambda r: -len(r["full_name"])) + near
+    if not candidates:
+        return "add the region (GB/T 2260 code, name, level, parent) there"
+    return (f"did you mean {candidates[0]['code']} ({candidates[0]['full_name']})? if not, add the region "
+            "(GB/T 2260 code, name, level, parent) to datasets/vocab/regions.yaml")
 
 
 def check_raw(data: dict[str, Any], folder: Path, file: str, line: Any, root: Path) -> Iterator[Problem]:
@@ -218,17 +235,20 @@ def _field_line(path: Path, name: str) -> int:
     return 0
 
 
-def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Paths) -> Iterator[Problem]:
-    """The other direction: vocabulary entries that no record uses are reported as warnings."""
-    used_topics = {t for r in replies for t in r["topics"]}
+def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Paths,
+                    also_used: Sequence[dict[str, Any]] = ()) -> Iterator[Problem]:
+    """The other direction: vocabulary entries that no record uses are reported as warnings.
+    ``also_used``: what records with errors say (topics, region_code, assembly), so that one
+    record's error is not also reported as its vocabulary entries being unused."""
+    used_topics = {t for r in replies for t in r["topics"]} | {t for d in also_used for t in d["topics"]}
     for i, topic in enumerate(vocabularies.topics):
         if replies and topic["id"] not in used_topics:
             yield Problem(relative(paths.vocab / "topics.yaml", paths.root), 0, f"[{i}].id", "unused-vocab",
                           f"topic {topic['id']} ({topic['name']}) is used by no record",
                           "fine while the collection grows; remove it if it will never be used", "warning")
     used_regions: set[str] = set()
-    for reply in replies:
-        used_regions.update(r["code"] for r in vocabularies.region_chain(reply["region_code"]))
+    for code in [r["region_code"] for r in replies] + [d["region_code"] for d in also_used if d["region_code"]]:
+        used_regions.update(r["code"] for r in vocabularies.region_chain(code))
     for i, region in enumerate(vocabularies.regions):
         if replies and region["code"] not in used_regions:
             yield Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, f"[{i}].code", "unused-vocab",
@@ -242,6 +262,7 @@ def check_vocab_use(replies: list[Reply], vocabularies: Vocabularies, paths: Pat
                           "fine while the collection grows; remove it if no reply will ever answer a proposal made there",
                           "warning")
     used_schemes = {r["category_scheme"] for r in replies}
+    used_schemes |= {s["scheme"] for d in also_used if (s := vocabularies.scheme_for(d["assembly"] or ""))}
     for i, scheme in enumerate(vocabularies.category_schemes):
         if replies and scheme["scheme"] not in used_schemes:
             yield Problem(relative(paths.vocab / "categories.yaml", paths.root), 0, f"[{i}].scheme", "unused-vocab",

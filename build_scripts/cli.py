@@ -96,12 +96,37 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_extract)
 
     p = sub.add_parser("add", help="keep a letter byte for byte and write its draft record")
-    p.add_argument("file", type=Path, metavar="FILE", help="the letter as received")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="the letter as received, or a draft folder (datasets/drafts/…) an earlier add kept")
     p.add_argument("--url", help="web page the letter was taken from")
     p.add_argument("--retrieved", metavar="DATE", help="date the letter was retrieved (YYYY-MM-DD)")
     p.add_argument("--force", action="store_true", help="replace an existing record with the same id")
+    _add_given_options(p)
     p.set_defaults(run=cmd_add)
     return parser
+
+
+def _add_given_options(p: argparse.ArgumentParser) -> None:
+    """`portal add` options that give a field the extractor missed or read wrong (see build_scripts/given.py)."""
+    g = p.add_argument_group("values from the letter (override or fill in the draft; each change is noted)")
+    g.add_argument("--region", metavar="CODE", help="region_code: the agency's GB/T 2260 code (datasets/vocab/regions.yaml)")
+    g.add_argument("--kind", metavar="KIND", help="proposal_kind: 建议, 议案 or 提案")
+    g.add_argument("--number", metavar="NUMBER", help="proposal_number as the letter writes it (leading zeros kept)")
+    g.add_argument("--reply-date", metavar="DATE", help="reply_date: the date signed, YYYY-MM-DD")
+    g.add_argument("--agency", metavar="NAME", help="agency: the replying department's full name")
+    g.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="any other field, e.g. --set term=14 --set 'proposers=张三、李四' --set signer=null")
+
+
+def _given(args: argparse.Namespace) -> tuple[dict[str, object], list[str]]:
+    from build_scripts import given
+
+    pairs = [(name, getattr(args, option)) for option, name in given.OPTIONS.items()
+             if getattr(args, option) is not None]
+    errors = [f"--set {item!r}: write FIELD=VALUE" for item in args.set if "=" not in item]
+    pairs += [tuple(item.split("=", 1)) for item in args.set if "=" in item]  # type: ignore[misc]
+    values, more = given.parse(pairs)
+    return values, errors + more
 
 
 def cmd_validate(args: argparse.Namespace, paths: Paths) -> int:
@@ -194,9 +219,27 @@ def cmd_extract(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def cmd_add(args: argparse.Namespace, paths: Paths) -> int:
-    result = add.add(paths, args.file, url=args.url, retrieved=args.retrieved, force=args.force)
+    values, errors = _given(args)
+    if errors:
+        print("\n".join(f"not added: {e}" for e in errors) + "\nnothing was written.")
+        return 1
+    result = add.add(paths, args.file, url=args.url, retrieved=args.retrieved, force=args.force, given=values)
     print(_render_added(result, paths))
+    if result.draft is not None:
+        print(_render_draft(result, args))
     return 0 if result.written else 1
+
+
+def _render_draft(result: add.Added, args: argparse.Namespace) -> str:
+    import os
+    import shlex
+
+    assert result.draft is not None
+    where = os.path.relpath(result.draft) if result.draft.resolve().is_relative_to(Path.cwd()) else str(result.draft)
+    root = f" --root {shlex.quote(str(args.root))}" if args.root else ""
+    return (f"kept as a draft (not a record yet): {where}/ ({result.record['raw_file']}, reply.yaml)\n"
+            "finish it: replace each placeholder with what the letter says (or fill those fields in its reply.yaml) "
+            f"and run\n  portal{root} add {shlex.quote(where)} {' '.join(result.needs)}".rstrip())
 
 
 def _render_added(result: add.Added, paths: Paths) -> str:

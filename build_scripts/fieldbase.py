@@ -3,6 +3,7 @@ the field lists are in ``fields``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -49,3 +50,10 @@ class Field:
     @property
     def in_record(self) -> bool:
         return self.source == "record"
+
+
+def number_slug(number: str) -> str:
+    """A proposal number as its reply id writes it: lower case, runs of other characters as one ``-``
+    (``0079`` → ``0079``, ``A-12号`` → ``a-12``); empty when nothing ASCII is left."""
+    slug = re.sub(r"[^a-z0-9]+", "-", number.lower()).strip("-")
+    return slug if slug.isascii() else ""

@@ -19,6 +19,8 @@ LIST_SEPARATOR = "、"
 PROPOSAL_KINDS = ("建议", "议案", "提案")
 KIND_SLUGS = {"建议": "jianyi", "议案": "yian", "提案": "tian"}
 """Each kind's slug in a reply id (``<region>-<year>-<slug>-<number>``) and in browse URLs."""
+
+
 PROPOSER_ROLES = ("代表", "委员", "组织")
 DISCLOSURES = ("公开", "依申请公开", "不予公开")
 SECTION_LEVELS = (0, 1, 2, 3)

@@ -24,6 +24,11 @@ class Paths:
         return self.datasets / "replies"
 
     @property
+    def drafts(self) -> Path:
+        """Letters `portal add` could not give an id yet, each with its draft; never read by a build."""
+        return self.datasets / "drafts"
+
+    @property
     def vocab(self) -> Path:
         return self.datasets / "vocab"
 

@@ -14,6 +14,7 @@ from typing import Any
 from build_scripts import background, proposals, speed, topics, yamlio
 from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_proposals, check_record, check_unique, check_vocab_use
+from build_scripts.consistency import check_session_order
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping
 from build_scripts.fields import REPLY_FIELDS
@@ -31,19 +32,27 @@ def load(paths: Paths) -> Dataset:
     vocabularies, problems = vocab_mod.load(paths)
     replies: list[Reply] = []
     parsed: list[Reply] = []
+    failed: list[Path] = []
     folders = sorted(p for p in paths.replies.iterdir() if p.is_dir()) if paths.replies.is_dir() else []
-    for reply, found in _load_all(folders, vocabularies, paths.root):
+    for folder, (reply, found) in zip(folders, _load_all(folders, vocabularies, paths.root), strict=True):
         problems.extend(found)
-        if reply is not None:
+        if reply is None:
+            failed.append(folder)
+        else:
             parsed.append(reply)
             if not any(p.severity == "error" for p in found):
                 replies.append(reply)
     duplicates = list(check_unique(parsed, paths.root))
     problems.extend(duplicates)
+    problems.extend(check_session_order([(relative(r.folder / RECORD_NAME, paths.root), r.data) for r in parsed]))
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
     problems.extend(check_proposals(replies, paths.root))
-    problems.extend(check_vocab_use(replies, vocabularies, paths))
+    # every record that says which entries it uses counts, errors or not: one record's error is not
+    # also reported as its entries being unused; an unreadable record might use any entry: say nothing
+    also_used = [_partial(folder) for folder in failed]
+    if all(d is not None for d in also_used):
+        problems.extend(check_vocab_use(parsed, vocabularies, paths, [d for d in also_used if d is not None]))
     problems.extend(check_package_meta(paths))
     if not folders:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
@@ -137,6 +146,21 @@ def check_package_meta(paths: Paths) -> list[Problem]:
         problems.append(Problem(file, loaded.lines.get("licenses", 0), "licenses", "empty-value",
                                 "the data package needs a license", "name the license of the curated data"))
     return problems
+
+
+def _partial(folder: Path) -> dict[str, Any] | None:
+    """What a record that failed its checks still says about the vocabularies it uses, so its error
+    causes no false unused-vocab warning; None when it cannot be read at all."""
+    try:
+        data = yamlio.load((folder / RECORD_NAME).read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError, ValueError, yamlio.YamlProblem):
+        return None
+    if not isinstance(data, dict):
+        return None
+    topics_used = data.get("topics")
+    return {"topics": [t for t in topics_used if isinstance(t, str)] if isinstance(topics_used, list) else [],
+            "region_code": data.get("region_code") if isinstance(data.get("region_code"), str) else None,
+            "assembly": data.get("assembly") if isinstance(data.get("assembly"), str) else None}
 
 
 def _key_at_line(text: str, line: int) -> str:

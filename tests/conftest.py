@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,23 +15,60 @@ import pytest
 
 from build_scripts import site
 from build_scripts.paths import REPO_ROOT, Paths
+from build_scripts.releases import release_dirs
 
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
-INPUTS = ("datasets", "docs", "overrides", "mkdocs.yml")
+INPUTS = ("docs", "overrides", "mkdocs.yml")
+SEED_IDS = ("530000-2021-tian-0079", "530100-2023-tian-142282", "530111-2023-tian-102114",
+            "530112-2020-yian-001", "610102-2023-jianyi-11")
+"""The five seed records, by name: test repos hold these (or records made for the case), never every
+record of the live datasets/replies/, so no test slows down or changes as the collection grows."""
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
-def copy_inputs(dest: Path) -> Paths:
-    """A scratch repo with the real records, docs and config: tests may break it freely."""
+def copy_inputs(dest: Path, replies: tuple[str, ...] = SEED_IDS) -> Paths:
+    """A small scratch repo that tests may break freely: the docs, config and vocabularies of the
+    repo, and only the named records (the seeds unless told) with their letters.
+
+    Kept releases are copied when every record they hold is in the scratch repo; a release that
+    holds other records is left out, and the scratch repo's version becomes that release's own
+    version (the next version after the newest kept release, as it was when it was made).
+    """
+    live = Paths()
     for name in INPUTS:
         src = REPO_ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
         else:
             shutil.copyfile(src, dest / name)
-    return Paths(dest)
+    paths = Paths(dest)
+    shutil.copytree(live.vocab, paths.vocab)
+    shutil.copyfile(live.package_meta, paths.package_meta)
+    paths.replies.mkdir(parents=True)
+    for reply_id in replies:
+        shutil.copytree(live.reply_dir(reply_id), paths.reply_dir(reply_id))
+    _copy_releases(live, paths, set(replies))
+    return paths
+
+
+def _copy_releases(live: Paths, paths: Paths, replies: set[str]) -> None:
+    for folder in release_dirs(live.datasets / "releases"):
+        with (folder / "replies.csv").open(encoding="utf-8", newline="") as f:
+            held = {row["id"] for row in csv.DictReader(f)}
+        if not held <= replies:
+            meta = paths.package_meta.read_text(encoding="utf-8")
+            paths.package_meta.write_text(re.sub(r"(?m)^version: .*$", f"version: {folder.name}", meta, count=1),
+                                          encoding="utf-8")
+            return
+        shutil.copytree(folder, paths.datasets / "releases" / folder.name)
+
+
+@pytest.fixture(scope="session")
+def seeds_repo(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The seeds in a scratch repo, not built: for tests that only read records. Do not change it."""
+    return copy_inputs(tmp_path_factory.mktemp("seeds") / "repo")
 
 
 @pytest.fixture
@@ -39,7 +78,7 @@ def scratch(tmp_path: Path) -> Paths:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """The real records built once for the whole session into a scratch repo."""
+    """The seeds built once for the whole session into a scratch repo."""
     paths = copy_inputs(tmp_path_factory.mktemp("built") / "repo")
     site.build(paths)
     return paths

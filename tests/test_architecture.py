@@ -18,12 +18,12 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
                     "svgchart", "xlsx", "background")),
     ("record format", ("fieldbase", "rulefields", "fields", "packagefields", "fieldcheck", "vocab", "topics", "dataset", "replytext", "proposals", "speed",
                        "commitments", "figures")),
-    ("records and checks", ("checks", "records", "extract")),
+    ("records and checks", ("checks", "consistency", "evidencecheck", "records", "extract")),
     ("package", ("package", "flatfiles", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck", "sitesize")),
     ("outputs", ("search", "feeds", "commitfeed", "api", "sitemap")),
-    ("commands", ("site", "cli", "add", "ci", "deploy", "__main__", "")),
+    ("commands", ("site", "cli", "add", "given", "ci", "deploy", "__main__", "")),
 )
 """Lowest first. A name stands for the module build_scripts.<name> and, for a package, every module in it."""
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import SEED_IDS
+
 pytestmark = pytest.mark.browser
 
 REPLY = "replies/530112-2020-yian-001/"
@@ -41,7 +43,7 @@ def test_table_of_contents_links_to_sections(page: Any, site_url: str) -> None:
 def test_home_lists_the_replies_and_links_work(page: Any, site_url: str) -> None:
     _open(page, site_url)
     links = page.locator("table.reply-table a")
-    assert links.count() == 5
+    assert links.count() == len(SEED_IDS)
     links.filter(has_text="第0079号提案").first.click()
     page.wait_for_load_state()
     assert page.url == site_url + "replies/530000-2021-tian-0079/"

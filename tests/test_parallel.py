@@ -12,6 +12,7 @@ from build_scripts import background, linkcheck, records
 from build_scripts.background import Background, merge_into
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError, Problem, Report
+from tests.conftest import SEED_IDS
 
 
 def test_records_load_in_two_processes_like_one(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,7 +26,7 @@ def test_records_load_in_two_processes_like_one(scratch: Paths, monkeypatch: pyt
     assert [r.folder for r in parallel.replies] == [r.folder for r in serial.replies]
     assert parallel.report == serial.report
     assert any(p.code == "bad-date" for p in parallel.report.problems)
-    assert len(parallel.replies) == 4
+    assert [r.id for r in parallel.replies] == sorted(set(SEED_IDS) - {"530000-2021-tian-0079"})
 
 
 def test_link_check_in_two_processes_like_one(built: Paths, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,14 +18,15 @@ from build_scripts.dataset import Dataset, Reply
 from build_scripts.pages import browse, home, related, reply, reply_text
 from build_scripts.pages.facets import short_hash
 from build_scripts.paths import REPO_ROOT, Paths
+from tests.conftest import SEED_IDS
 
-SEED_RECORDS = sorted((REPO_ROOT / "datasets" / "replies").glob("*/reply.yaml"))
+SEED_RECORDS = [REPO_ROOT / "datasets" / "replies" / reply_id / "reply.yaml" for reply_id in sorted(SEED_IDS)]
 CARD_LABELS = ["提出人", "所提建议", "提出机构与届次", "答复单位", "答复日期", "办理类型", "文号", "来源", "主题"]
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    loaded = records.load(Paths())
+def dataset(seeds_repo: Paths) -> Dataset:
+    loaded = records.load(seeds_repo)
     assert loaded.report.ok and loaded.replies
     return loaded
 

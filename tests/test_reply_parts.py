@@ -18,7 +18,7 @@ from pathlib import Path
 
 import longletters
 import pytest
-from conftest import copy_inputs
+from conftest import SEED_IDS, copy_inputs
 from longletters import MANY, ONE_PARAGRAPH, ONE_SENTENCE
 from sitetree import tree
 from test_shell import _mkdocs_reference, _normalise
@@ -31,7 +31,7 @@ from build_scripts.replytext import body_fields, body_places
 from build_scripts.settings import Settings
 
 LONG = (MANY, ONE_PARAGRAPH, ONE_SENTENCE)
-SEEDS = sorted(p.name for p in (REPO_ROOT / "datasets" / "replies").iterdir() if p.is_dir())
+SEEDS = sorted(SEED_IDS)
 
 
 class _Letter(HTMLParser):

@@ -35,8 +35,8 @@ FLUSH = "() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 
 
 
 @pytest.fixture(scope="module")
-def dataset() -> records.Dataset:
-    return records.load(Paths())
+def dataset(built: Paths) -> records.Dataset:
+    return records.load(built)
 
 
 @pytest.fixture(scope="module")

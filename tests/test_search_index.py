@@ -29,9 +29,9 @@ def test_query_set_is_big_enough() -> None:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> records.Dataset:
-    ds = records.load(Paths())
-    assert len(ds.replies) >= 5
+def dataset(seeds_repo: Paths) -> records.Dataset:
+    ds = records.load(seeds_repo)
+    assert ds.replies
     return ds
 
 

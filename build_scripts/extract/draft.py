@@ -7,7 +7,6 @@ are None (the draft may then fail ``portal validate``, which is the point: a per
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from build_scripts.extract import clean as clean_mod
 from build_scripts.extract import sections as sections_mod
 from build_scripts.extract.found import Found
 from build_scripts.extract.spam import is_spam
+from build_scripts.fieldbase import number_slug
 from build_scripts.fields import KIND_SLUGS, record_fields
 
 # The keys of `portal extract --format json`, in order (besides file, text, evidence, warnings).
@@ -148,8 +148,8 @@ def reply_id(values: dict[str, Any]) -> str | None:
     number = values.get("proposal_number")
     if not (values.get("region_code") and year and kind and number):
         return None
-    slug = re.sub(r"[^a-z0-9]+", "-", str(number).lower()).strip("-")
-    if not slug or not slug.isascii():
+    slug = number_slug(str(number))
+    if not slug:
         return None
     return f"{values['region_code']}-{year}-{kind}-{slug}"
 

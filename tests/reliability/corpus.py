@@ -190,7 +190,12 @@ def apply_payload(case: Case, root: Path) -> str:
     shutil.copytree(replies / str(case.spec.get("seed") or SEED), target)
     data = yaml.safe_load((target / RECORD).read_text(encoding="utf-8"))
     payload = str(case.spec["payload"])
+    spans = [e["field"] for e in data["evidence"]]
     inject(data, REPLY_FIELDS, payload)
+    # each span keeps its field name and quotes the payload; spans of fields that do not hold the payload
+    # would be stale-evidence, so they go
+    data["evidence"] = [{**e, "field": name} for e, name in zip(data["evidence"], spans, strict=True)
+                        if data[name] in (payload, [payload])]
     data["id"] = reply_id
     data["category"] = None  # the assembly is now a payload: no category scheme covers it
     if data.get("withdrawn_reason") is not None and data.get("withdrawn_date") is None:
