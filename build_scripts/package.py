@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from build_scripts import yamlio
+from build_scripts import divisions, yamlio
 from build_scripts.dataset import Dataset
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
@@ -33,6 +33,7 @@ Row = dict[str, Any]
 def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
     """Every table's rows, as plain values (lists still lists), sorted by primary key."""
     replies = [r.data for r in dataset.replies]
+    used_regions = {r["code"] for reply in replies for r in dataset.vocab.region_chain(reply["region_code"])}
     rows: dict[str, list[Row]] = {
         "replies": [dict(r) for r in replies],
         "sections": [
@@ -42,7 +43,8 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
         "evidence": [{"reply_id": r["id"], "position": i, **e} for r in replies for i, e in enumerate(r["evidence"], 1)],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
-        "regions": [dict(r) for r in dataset.vocab.regions],
+        # Every GB/T 2260 division is known; the package publishes those the records use and their parents.
+        "regions": [dict(r) for r in dataset.vocab.regions if r["code"] in used_regions],
         "category_schemes": [dict(s) for s in dataset.vocab.category_schemes],
         "categories": [{"scheme": s["scheme"], **c} for s in dataset.vocab.category_schemes for c in s["codes"]],
     }
@@ -152,7 +154,7 @@ def descriptor(paths: Paths, files: dict[str, tuple[int, str]]) -> dict[str, Any
         "description": meta["description"],
         "version": meta["version"],
         "licenses": meta["licenses"],
-        "sources": meta["sources"],
+        "sources": meta["sources"] + [divisions.source_entry()],
         "resources": resources,
     }
 

@@ -16,7 +16,7 @@ PACKAGE = REPO_ROOT / "build_scripts"
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("paths", "settings", "problems", "dates", "textnorm", "output", "yamlio", "siteurl",
                     "svgchart", "xlsx", "background")),
-    ("record format", ("fields", "fieldcheck", "vocab", "topics", "dataset", "replytext")),
+    ("record format", ("fields", "fieldcheck", "divisions", "vocab", "topics", "dataset", "replytext")),
     ("records and checks", ("checks", "records", "extract")),
     ("package", ("package", "sqlitedb", "downloads", "releases", "changelog", "release_keep")),
     ("pages", ("pages",)),

@@ -115,7 +115,17 @@ def test_spam_in_place_of_agency_is_flagged_not_used() -> None:
 @pytest.mark.parametrize("agency, code, assembly", [
     ("昆明市西山区民政局", "530112", "政协昆明市委员会"),
     ("昆明市官渡区住房和城乡建设局", "530111", "政协昆明市委员会"),
-    ("昆明市五华区民政局", None, "政协昆明市委员会"),  # district unknown: never the city's code
+    ("昆明市五华区民政局", "530102", "政协昆明市委员会"),  # every GB/T 2260 division is known (issue 12)
+    ("昆明市滇池区民政局", None, "政协昆明市委员会"),  # no such district: never the city's code
+    # Issue 12: 兵团 divisions, a former name, a 开发区/新区 without a code, a county-level city.
+    ("第六师五家渠市民政局", "659004", "政协五家渠市委员会"),  # 师市: the city is county-level
+    ("新疆生产建设兵团第八师民政局", "659001", "政协石河子市委员会"),
+    ("襄樊市民政局", "420600", "政协襄樊市委员会"),
+    ("莱芜市民政局", "371200", "政协莱芜市委员会"),
+    ("长春新区社会事业局", "220100", "政协长春市委员会"),
+    ("海口国家高新技术产业开发区社会事务局", "460100", "政协海口市委员会"),
+    ("北京市朝阳区民政局", "110105", None),  # 市政协 of a municipality's district: 北京市, not said here
+    ("城关区民政局", None, None),  # 兰州 or 拉萨: the letter does not say
     ("中共昆明市委社会工作部", "530100", "政协昆明市委员会"),
     ("云南省民政厅", "530000", None),  # 市政协 of which city? not said
     ("大理州民政局", None, None),
