@@ -249,3 +249,27 @@ def test_relative_assembly_is_a_noted_decision() -> None:
     assert result.values["assembly"] == "政协昆明市西山区委员会"
     assert {"field": "assembly", "kind": "decision", "original": "区政协", "value": "政协昆明市西山区委员会",
             "reason": "答复单位在昆明市西山区，“区政协”即政协昆明市西山区委员会。"} in result.notes
+
+
+def test_bingtuan_abbreviation_without_the_full_name_is_kept_and_warned() -> None:
+    """Issue 12: 师市民政局 with no page metadata to read it in full: kept as signed, with a warning."""
+    text = LETTER.format(head="关于五家渠市四届人大二次会议第15号建议的答复", date="2022年6月24日")
+    result = draft.extract_text(text.replace("昆明市西山区民政局", "师市民政局"), "text", REGIONS)
+    assert result.values["agency"] == "师市民政局"
+    assert result.values["region_code"] is None
+    assert any("师市" in w and "in full" in w for w in result.warnings)
+
+
+def test_bingtuan_abbreviation_is_read_in_full_from_the_publisher() -> None:
+    text = LETTER.format(head="发布机构：第六师五家渠市民政局\n关于五家渠市四届人大二次会议第15号建议的答复",
+                         date="2022年6月24日")
+    result = draft.extract_text(text.replace("昆明市西山区民政局", "师市民政局"), "text", REGIONS)
+    assert (result.values["agency"], result.values["region_code"]) == ("第六师五家渠市民政局", "659004")
+    assert result.values["assembly"] == "五家渠市人民代表大会"
+
+
+def test_publisher_is_not_taken_from_a_spam_or_non_agency_source() -> None:
+    text = LETTER.format(head="来源：澳门新葡京娱乐场管理局\n关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")
+    lines = [line for line in text.split("\n") if line != "昆明市西山区民政局"]
+    result = draft.extract_text("\n".join(lines), "text", REGIONS)
+    assert result.values["agency"] is None
