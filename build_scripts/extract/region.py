@@ -1,7 +1,8 @@
 """The replying agency's region: its GB/T 2260 code and chain of parents (``vocab`` regions).
 
 The agency's name is matched against each region's full name, name, parent + name and aliases
-(a former name such as 襄樊市, a 兵团 division such as 第六师 for 五家渠市), longest first. A county's
+(a former name such as 襄樊市, a 兵团 division such as 第六师 for 五家渠市, an autonomous division's short
+name such as 大理州), longest first. A county's
 bare name counts only when no other region has it, or when its parent is named in the letter
 (城关区 is in 兰州市 and in 拉萨市).
 
@@ -17,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from build_scripts.divisions import short_name
 from build_scripts.extract.fold import HAN, fold
 from build_scripts.extract.found import Found, note
 from build_scripts.extract.layout import Letter
@@ -54,7 +56,8 @@ def region(agency_found: Found, letter: Letter, regions: Sequence[Region]) -> tu
             best = (len(form), r, form)
     if best is not None:
         matched = best[1]
-        said = next((a for a in matched["aliases"] if best[2].endswith(a) and _PLACE_NAME.search(a)), None)
+        said = next((a for a in matched["aliases"] if best[2].endswith(a) and _PLACE_NAME.search(a)
+                     and a != short_name(matched["name"])), None)
         if said:  # 襄樊市民政局 in 2009: the assembly is named as the letter names the place
             matched = {**matched, "name": said}
         return Found(matched["code"], agency_found.span), _chain(matched, by_code)
