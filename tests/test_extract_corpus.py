@@ -112,6 +112,7 @@ VARIATIONS = {
     "开发区/新区 without a code of its own: the city's code": ["60-"],
     "a former division or name (襄樊市, 2009)": ["69-"],
     "districts of municipalities; a 新区 with its own code": ["58-", "59-"],
+    "metadata table cells joined with bars (发布日期: | 2022-05-06), publisher as agency": ["70-"],
 }
 
 

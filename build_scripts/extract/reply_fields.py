@@ -242,7 +242,7 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
     return Found(warnings=warnings + ["agency: no signature or 文件 header names the replying department; left empty"])
 
 
-_PUBLISHER = re.compile(rf"(?:^|\s)(?:发布机构|发文机关|信息来源|文章来源|来源)\s*[:：]\s*(?P<v>[{HAN}（）()]{{3,40}})")
+_PUBLISHER = re.compile(rf"(?:^|\s|\|)(?:发布机构|发文机关|信息来源|文章来源|来源)\s*[:：]\s*(?:[|｜]\s*)?(?P<v>[{HAN}（）()]{{3,40}})")
 
 
 def _published_by(letter: Letter) -> Found | None:
