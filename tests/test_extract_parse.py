@@ -274,3 +274,13 @@ def test_publisher_is_not_taken_from_a_spam_or_non_agency_source() -> None:
     lines = [line for line in text.split("\n") if line != "昆明市西山区民政局"]
     result = draft.extract_text("\n".join(lines), "text", REGIONS)
     assert result.values["agency"] is None
+
+
+@pytest.mark.parametrize("where, value", [("head", "2023-06-02"), ("foot", None)])
+def test_updated_date_is_the_pages_only_above_the_letter(where: str, value: str | None) -> None:
+    """Issue 12: 更新时间:YYYY/MM/DD under the page's heading is its publication; the site footer's is not."""
+    head = "关于政协西山区第十届三次会议第0087号提案的答复"
+    text = LETTER.format(head=("更新时间：2023/06/02\n" + head) if where == "head" else head, date="2023年5月31日")
+    if where == "foot":
+        text += "网站地图\n更新时间：2023/06/02\n"
+    assert draft.extract_text(text, "text", REGIONS).values["published_date"] == value

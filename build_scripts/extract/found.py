@@ -60,11 +60,11 @@ def squash(value: str) -> str:
 
 # --- page metadata -------------------------------------------------------------------------
 
-def meta_value(letter: Letter, labels: str, value: str) -> tuple[Line, re.Match[str]] | None:
+def meta_value(letter: Letter, labels: str, value: str, *, footer: bool = True) -> tuple[Line, re.Match[str]] | None:
     """``label: value`` on one line (``发布日期: | 2023-05-06`` when the page's table cells were joined
     with bars), or the label alone and the value on the next line."""
     same = re.compile(rf"(?:^|\s|\|)(?:{labels})\s*[:：]?\s*(?:[|｜]\s*)?(?P<v>{value})")
-    lines = letter.header + letter.footer
+    lines = letter.header + (letter.footer if footer else ())
     found = first_match(lines, same)
     if found:
         return found

@@ -32,7 +32,9 @@ _ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}(?:\s*日)?"
 
 def published_date(letter: Letter) -> Found:
     # 成文日期 is when the letter was written, not published: it is not read here.
-    found = meta_value(letter, "发布日期|发布时间|公开日期|公开时间|更新时间|更新日期|时间", _ISO)
+    found = meta_value(letter, "发布日期|发布时间|公开日期|公开时间|时间", _ISO)
+    # 更新时间 above the letter is the page's date; in the site footer it is the whole site's.
+    found = found or meta_value(letter, "更新时间|更新日期", _ISO, footer=False)
     if not found:
         return Found()
     line, m = found
