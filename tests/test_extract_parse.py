@@ -284,3 +284,9 @@ def test_updated_date_is_the_pages_only_above_the_letter(where: str, value: str 
     if where == "foot":
         text += "网站地图\n更新时间：2023/06/02\n"
     assert draft.extract_text(text, "text", REGIONS).values["published_date"] == value
+
+
+def test_publisher_in_the_site_footer_is_not_the_agency() -> None:
+    text = LETTER.format(head="关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")
+    text = text.replace("昆明市西山区民政局\n", "") + "上一篇：关于市政协十四届二次会议第2号提案的答复\n信息来源：昆明市人民政府办公室\n"
+    assert draft.extract_text(text, "text", REGIONS).values["agency"] is None

@@ -249,7 +249,7 @@ _PUBLISHER = re.compile(rf"(?:^|\s|\|)(?:发布机构|发文机关|信息来源|
 
 def _published_by(letter: Letter) -> Found | None:
     """No signature: the department the page says published the letter (发布机构, 来源)."""
-    found = first_match(letter.header + letter.tail + letter.footer, _PUBLISHER)
+    found = first_match(letter.header + letter.tail, _PUBLISHER)  # never the site footer's owner
     if found is None or not ORG_END.match(found[1]["v"]) or is_spam(found[1]["v"]):
         return None
     line, m = found
