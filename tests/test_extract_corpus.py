@@ -104,7 +104,7 @@ VARIATIONS = {
     "proposal title without 关于": ["57-"],
     "关于……的提案（第X号） in the body, no printed title": ["66-"],
     "agency only in the page's 发布机构/来源": ["52-"],
-    "兵团 abbreviation 师市民政局 in the signature": ["40-", "67-"],
+    "兵团 abbreviation 师市民政局 in the signature (publisher in full, or the page names the division)": ["40-", "67-", "71-"],
     "numbers 第012号, (1102号), 提案第35号, 25号建议, B056": ["43-", "45-", "48-", "47-", "46-"],
     "第X屆X次會議 in traditional mirrors": ["55-", "69-"],
     "contact: 联系人及电话 on one line, 联 系 人 spaced, after the signature": ["42-", "50-", "62-"],

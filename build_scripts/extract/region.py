@@ -61,6 +61,10 @@ def region(agency_found: Found, letter: Letter, regions: Sequence[Region]) -> tu
         if said:  # 襄樊市民政局 in 2009: the assembly is named as the letter names the place
             matched = {**matched, "name": said}
         return Found(matched["code"], agency_found.span), _chain(matched, by_code)
+    if name.startswith("师市"):
+        named = _bingtuan_named(letter, regions)
+        if named is not None:
+            return named[0], _chain(named[1], by_code)
     zone = _zone_city(name, regions)
     if zone is not None:
         found = Found(zone["code"], agency_found.span)
@@ -74,6 +78,27 @@ def region(agency_found: Found, letter: Letter, regions: Sequence[Region]) -> tu
 
 _PLACE_NAME = re.compile(r"(?:省|市|州|盟|县|区|旗)$")
 _ZONE = re.compile(r"(?:开发区|高新区|新区|园区|示范区|试验区|保税区|管委会|管理委员会)")
+
+
+_DIVISION = re.compile(r"第[一二三四五六七八九十]{1,3}师")
+
+
+def _bingtuan_named(letter: Letter, regions: Sequence[Region]) -> tuple[Found, Region] | None:
+    """师市民政局 signed on a page that names one 兵团 division (第六师五家渠市人民政府): that division's city."""
+    seen: dict[str, tuple[int, int]] = {}
+    for line in letter.header:
+        for m in _DIVISION.finditer(line.fold):
+            seen.setdefault(m.group(), (line.start + m.start(), line.start + m.end()))
+    if len(seen) != 1:
+        return None
+    (division, span), = seen.items()
+    matches = [r for r in regions if division in r["aliases"]]
+    if len(matches) != 1:
+        return None
+    found = Found(matches[0]["code"], span)
+    found.notes.append(note("region_code", "decision", "师市", matches[0]["code"],
+                            f"落款“师市”为兵团师市合一的简称，页面写明{division}，即{matches[0]['name']}。"))
+    return found, matches[0]
 
 
 def _zone_city(name: str, regions: Sequence[Region]) -> Region | None:
