@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from build_scripts.divisions import short_name
@@ -36,24 +37,25 @@ def region(agency_found: Found, letter: Letter, regions: Sequence[Region]) -> tu
     if not name:
         return Found(warnings=["region_code: no agency, so no region; left empty"]), []
     name = re.sub(r"^(?:中共|中国共产党)", "", name)
-    by_code = {r["code"]: r for r in regions}
-    bare_names = Counter(r["name"] for r in regions)
+    index = _index(regions)
+    by_code = index.by_code
     best: tuple[int, Region, str] | None = None
     partial: tuple[int, Region] | None = None
-    for r in regions:
-        for form in _region_forms(r, by_code):
-            if not name.startswith(form) or (best is not None and len(form) <= best[0]):
-                continue
-            if form == r["name"] and r["level"] == "区县" and bare_names[form] > 1:
+    # Longest form first; among forms of one length, the table's order.
+    for length in range(min(len(name), index.longest), 0, -1):
+        for r, form in index.forms.get(name[:length], ()):
+            if form == r["name"] and r["level"] == "区县" and index.bare_names[form] > 1:
                 parent = by_code.get(r["parent"])
                 if parent and parent["name"] not in letter.text:
                     continue
-            if _SUB_PLACE.match(name[len(form):]):
+            if _SUB_PLACE.match(name[length:]):
                 # 昆明市某某区民政局: a district the table does not know, not the city itself.
-                if partial is None or len(form) > partial[0]:
-                    partial = (len(form), r)
+                partial = partial or (length, r)
                 continue
-            best = (len(form), r, form)
+            best = (length, r, form)
+            break
+        if best is not None:
+            break
     if best is not None:
         matched = best[1]
         said = next((a for a in matched["aliases"] if best[2].endswith(a) and _PLACE_NAME.search(a)
@@ -111,6 +113,33 @@ def _zone_city(name: str, regions: Sequence[Region]) -> Region | None:
         return None
     rest = name[len(cities[0]["name"]) - 1:]
     return cities[0] if _ZONE.search(rest) else None
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_code: dict[str, Region]
+    bare_names: Counter[str]
+    forms: dict[str, list[tuple[Region, str]]]  # a name form → the regions it names, in table order
+    longest: int
+
+
+_INDEXES: dict[int, tuple[Sequence[Region], _Index]] = {}
+
+
+def _index(regions: Sequence[Region]) -> _Index:
+    """The regions' name forms, built once per regions table (3,500 divisions: matching is a lookup)."""
+    cached = _INDEXES.get(id(regions))
+    if cached is not None and cached[0] is regions:
+        return cached[1]
+    by_code = {r["code"]: r for r in regions}
+    forms: dict[str, list[tuple[Region, str]]] = {}
+    for r in regions:
+        for form in dict.fromkeys(_region_forms(r, by_code)):
+            forms.setdefault(form, []).append((r, form))
+    index = _Index(by_code, Counter(r["name"] for r in regions), forms, max(map(len, forms), default=0))
+    _INDEXES.clear()  # one table at a time: the vocabulary's
+    _INDEXES[id(regions)] = (regions, index)
+    return index
 
 
 def _chain(region_: Region, by_code: dict[str, Region]) -> list[Region]:
