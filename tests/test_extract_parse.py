@@ -124,7 +124,7 @@ def test_spam_in_place_of_agency_is_flagged_not_used() -> None:
     ("莱芜市民政局", "371200", "政协莱芜市委员会"),
     ("长春新区社会事业局", "220100", "政协长春市委员会"),
     ("海口国家高新技术产业开发区社会事务局", "460100", "政协海口市委员会"),
-    ("北京市朝阳区民政局", "110105", None),  # 市政协 of a municipality's district: 北京市, not said here
+    ("北京市朝阳区民政局", "110105", "政协北京市委员会"),  # 市政协 of a municipality's district
     ("城关区民政局", None, None),  # 兰州 or 拉萨: the letter does not say
     ("中共昆明市委社会工作部", "530100", "政协昆明市委员会"),
     ("云南省民政厅", "530000", None),  # 市政协 of which city? not said

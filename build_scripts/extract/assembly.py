@@ -141,6 +141,8 @@ def _region_for_place(place: str, agency_region: list[dict[str, Any]], regions: 
         own = agency_region[-1]
         if place == "市" and own["level"] == "区县" and own["name"].endswith("市"):
             return own  # 宁乡市民政局 answering 市十八届人大: the county-level city's own congress
+        if place == "市" and agency_region[0]["name"].endswith("市"):
+            return agency_region[0]  # 北京市朝阳区民政局 answering 市政协: the municipality's
         return next((r for r in agency_region if r["level"] == level), None)
     matches = [r for r in regions if r["name"] == place or r["full_name"] == place or
                r["full_name"].endswith(place) and len(place) >= 3]
