@@ -265,8 +265,8 @@ def _bingtuan_in_full(letter: Letter, line: Line, short: str, warnings: list[str
                                     f"the page's publisher gives it in full"]
         return full
     return Found(line.text[:len(short)], (line.start, line.start + len(short)), warnings + [
-        f"agency: “{short}” abbreviates a 兵团 division and its city (师市) and the page does not say which; "
-        "give the agency in full"])
+        f"agency: “{short}” abbreviates a 兵团 division and its city (师市) and no 发布机构/来源 gives it in "
+        "full; kept as signed, write it in full (e.g. 第六师五家渠市民政局)"])
 
 
 _DATE_CN = re.compile(r"(?P<y>[〇○零OoＯ一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
