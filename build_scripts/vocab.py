@@ -1,12 +1,17 @@
-"""Vocabularies are data: topics, regions, category schemes, sessions and answer periods under datasets/vocab/."""
+"""Vocabularies are data: topics, regions, category schemes, sessions and answer periods under datasets/vocab/.
+
+Regions are the GB/T 2260 divisions of a maintained package (``divisions``) merged with
+``regions.yaml``, which keeps only what the package lacks (each entry with its source).
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from build_scripts import yamlio
+from build_scripts import divisions, yamlio
 from build_scripts.fieldcheck import check_mapping
 from build_scripts.fields import (
     ANSWER_PERIOD_FIELDS,
@@ -46,7 +51,7 @@ class Vocabularies:
     def topic_ids(self) -> set[str]:
         return {t["id"] for t in self.topics}
 
-    @property
+    @functools.cached_property
     def region_by_code(self) -> dict[str, dict[str, Any]]:
         return {r["code"]: r for r in self.regions}
 
@@ -76,9 +81,23 @@ def load(paths: Paths) -> tuple[Vocabularies, list[Problem]]:
         entries, found = _load_list(path, fields, key, paths.root)
         loaded[name] = entries
         problems.extend(found)
+    local = loaded["regions"]
+    try:
+        loaded["regions"] = merge_regions(local)
+    except divisions.DivisionsMissing as exc:
+        problems.append(Problem(relative(paths.vocab / "regions.yaml", paths.root), 0, "", "missing-dependency",
+                                f"the GB/T 2260 divisions cannot be read: {exc}",
+                                "install the project's dependencies (make setup, or pip install -e .)"))
     vocab = Vocabularies(**loaded)
-    problems.extend(_cross_checks(vocab, paths))
+    problems.extend(_cross_checks(vocab, local, paths))
     return vocab, problems
+
+
+def merge_regions(local: tuple[dict[str, Any], ...]) -> tuple[dict[str, Any], ...]:
+    """The package's divisions with regions.yaml's entries added; a regions.yaml entry wins for its code."""
+    merged = {r["code"]: r for r in divisions.package_regions()}
+    merged.update((r["code"], r) for r in local)
+    return tuple(merged[code] for code in sorted(merged))
 
 
 def _load_list(path: Path, fields: tuple[Field, ...], key: str,
@@ -115,15 +134,15 @@ def _load_list(path: Path, fields: tuple[Field, ...], key: str,
     return tuple(entries), problems
 
 
-def _cross_checks(vocab: Vocabularies, paths: Paths) -> list[Problem]:
+def _cross_checks(vocab: Vocabularies, local: tuple[dict[str, Any], ...], paths: Paths) -> list[Problem]:
     problems: list[Problem] = []
     regions_file = relative(paths.vocab / "regions.yaml", paths.root)
     codes = vocab.region_by_code
-    for i, region in enumerate(vocab.regions):
+    for i, region in enumerate(local):
         if region["parent"] is not None and region["parent"] not in codes:
             problems.append(Problem(regions_file, 0, f"[{i}].parent", "unknown-region",
-                                    f"parent {region['parent']} of {region['code']} is not in the file",
-                                    "add the parent region"))
+                                    f"parent {region['parent']} of {region['code']} is neither in the file nor in "
+                                    f"the {divisions.PACKAGE} divisions", "add the parent region"))
     schemes_file = relative(paths.vocab / "categories.yaml", paths.root)
     claimed: dict[str, str] = {}
     for i, scheme in enumerate(vocab.category_schemes):

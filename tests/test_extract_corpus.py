@@ -93,6 +93,26 @@ VARIATIONS = {
     "gambling spam from hijacked mirrors": ["09-", "01-"],
     "page-number lines and 此页无正文 in a PDF": ["30-"],
     "salutation run into the first paragraph; title only in the page name": ["31-"],
+    # Issue 12: the forms real letters from many provinces take.
+    "assembly abbreviated: 区政协, 区人大, 市十八届人大 of a county-level city": ["42-", "43-", "54-", "65-"],
+    "区人大三届第二次会议 (第 before the session)": ["50-"],
+    "published_date as 更新时间:YYYY/MM/DD": ["42-", "54-"],
+    "published_date as 发布日期 in a table cell, 时间:, 发布时间": ["40-", "46-", "61-", "41-"],
+    "成文日期 is the reply date, not the publication": ["44-", "51-"],
+    "proposal title quoted in the body (已交我局研究办理)": ["45-"],
+    "proposal title split over two lines": ["56-"],
+    "proposal title without 关于": ["57-"],
+    "关于……的提案（第X号） in the body, no printed title": ["66-"],
+    "agency only in the page's 发布机构/来源": ["52-"],
+    "兵团 abbreviation 师市民政局 in the signature (publisher in full, or the page names the division)": ["40-", "67-", "71-"],
+    "numbers 第012号, (1102号), 提案第35号, 25号建议, B056": ["43-", "45-", "48-", "47-", "46-"],
+    "第X屆X次會議 in traditional mirrors": ["55-", "69-"],
+    "contact: 联系人及电话 on one line, 联 系 人 spaced, after the signature": ["42-", "50-", "62-"],
+    "place name replaced by spam: agency and region left empty": ["49-"],
+    "开发区/新区 without a code of its own: the city's code": ["60-"],
+    "a former division or name (襄樊市, 2009)": ["69-"],
+    "districts of municipalities; a 新区 with its own code": ["58-", "59-"],
+    "metadata table cells joined with bars (发布日期: | 2022-05-06), publisher as agency": ["70-"],
 }
 
 
@@ -101,6 +121,20 @@ def test_variation_is_covered(variation: str) -> None:
     names = [c.name for c in CASES]
     for prefix in VARIATIONS[variation]:
         assert any(n.startswith(prefix) for n in names), f"{variation}: no letter {prefix}*"
+
+
+def test_heldout_part_is_scored_apart() -> None:
+    """Issue 12: a held-out part the parsers are never tuned on: loaded, complete, not in the tuned part.
+
+    Its score is printed by benchmarks/eval_extract.py beside the tuned part's; it is not required
+    to be 1.000 here (a miss there is recorded, never fixed in a parser).
+    """
+    heldout = cases(part="heldout")
+    assert heldout
+    assert not {c.name for c in heldout} & {c.name for c in CASES}
+    assert {".html", ".docx", ".pdf", ".txt"} <= {c.letter.suffix for c in heldout}
+    for case in heldout:
+        assert set(case.expected) == set(SCORED), case.name
 
 
 def test_letters_glob_finds_sidecars() -> None:

@@ -115,10 +115,21 @@ def test_spam_in_place_of_agency_is_flagged_not_used() -> None:
 @pytest.mark.parametrize("agency, code, assembly", [
     ("昆明市西山区民政局", "530112", "政协昆明市委员会"),
     ("昆明市官渡区住房和城乡建设局", "530111", "政协昆明市委员会"),
-    ("昆明市五华区民政局", None, "政协昆明市委员会"),  # district unknown: never the city's code
+    ("昆明市五华区民政局", "530102", "政协昆明市委员会"),  # every GB/T 2260 division is known (issue 12)
+    ("昆明市滇池区民政局", None, "政协昆明市委员会"),  # no such district: never the city's code
+    # Issue 12: 兵团 divisions, a former name, a 开发区/新区 without a code, a county-level city.
+    ("第六师五家渠市民政局", "659004", "政协五家渠市委员会"),  # 师市: the city is county-level
+    ("新疆生产建设兵团第八师民政局", "659001", "政协石河子市委员会"),
+    ("襄樊市民政局", "420600", "政协襄樊市委员会"),
+    ("莱芜市民政局", "371200", "政协莱芜市委员会"),
+    ("长春新区社会事业局", "220100", "政协长春市委员会"),
+    ("海口国家高新技术产业开发区社会事务局", "460100", "政协海口市委员会"),
+    ("北京市朝阳区民政局", "110105", "政协北京市委员会"),  # 市政协 of a municipality's district
+    ("城关区民政局", None, None),  # 兰州 or 拉萨: the letter does not say
     ("中共昆明市委社会工作部", "530100", "政协昆明市委员会"),
     ("云南省民政厅", "530000", None),  # 市政协 of which city? not said
-    ("大理州民政局", None, None),
+    ("大理州民政局", "532900", "政协大理白族自治州委员会"),  # an autonomous 州's short name (issue 12)
+    ("石林县民政局", "530126", "政协昆明市委员会"),  # 石林彝族自治县, in 昆明市
 ])
 def test_region_codes_only_from_the_vocabulary(agency: str, code: str | None, assembly: str | None) -> None:
     text = LETTER.format(head="关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")
@@ -239,3 +250,43 @@ def test_relative_assembly_is_a_noted_decision() -> None:
     assert result.values["assembly"] == "政协昆明市西山区委员会"
     assert {"field": "assembly", "kind": "decision", "original": "区政协", "value": "政协昆明市西山区委员会",
             "reason": "答复单位在昆明市西山区，“区政协”即政协昆明市西山区委员会。"} in result.notes
+
+
+def test_bingtuan_abbreviation_without_the_full_name_is_kept_and_warned() -> None:
+    """Issue 12: 师市民政局 with no page metadata to read it in full: kept as signed, with a warning."""
+    text = LETTER.format(head="关于五家渠市四届人大二次会议第15号建议的答复", date="2022年6月24日")
+    result = draft.extract_text(text.replace("昆明市西山区民政局", "师市民政局"), "text", REGIONS)
+    assert result.values["agency"] == "师市民政局"
+    assert result.values["region_code"] is None
+    assert any("师市" in w and "in full" in w for w in result.warnings)
+
+
+def test_bingtuan_abbreviation_is_read_in_full_from_the_publisher() -> None:
+    text = LETTER.format(head="发布机构：第六师五家渠市民政局\n关于五家渠市四届人大二次会议第15号建议的答复",
+                         date="2022年6月24日")
+    result = draft.extract_text(text.replace("昆明市西山区民政局", "师市民政局"), "text", REGIONS)
+    assert (result.values["agency"], result.values["region_code"]) == ("第六师五家渠市民政局", "659004")
+    assert result.values["assembly"] == "五家渠市人民代表大会"
+
+
+def test_publisher_is_not_taken_from_a_spam_or_non_agency_source() -> None:
+    text = LETTER.format(head="来源：澳门新葡京娱乐场管理局\n关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")
+    lines = [line for line in text.split("\n") if line != "昆明市西山区民政局"]
+    result = draft.extract_text("\n".join(lines), "text", REGIONS)
+    assert result.values["agency"] is None
+
+
+@pytest.mark.parametrize("where, value", [("head", "2023-06-02"), ("foot", None)])
+def test_updated_date_is_the_pages_only_above_the_letter(where: str, value: str | None) -> None:
+    """Issue 12: 更新时间:YYYY/MM/DD under the page's heading is its publication; the site footer's is not."""
+    head = "关于政协西山区第十届三次会议第0087号提案的答复"
+    text = LETTER.format(head=("更新时间：2023/06/02\n" + head) if where == "head" else head, date="2023年5月31日")
+    if where == "foot":
+        text += "网站地图\n更新时间：2023/06/02\n"
+    assert draft.extract_text(text, "text", REGIONS).values["published_date"] == value
+
+
+def test_publisher_in_the_site_footer_is_not_the_agency() -> None:
+    text = LETTER.format(head="关于市政协十四届二次会议第1号提案的答复", date="2023年5月31日")
+    text = text.replace("昆明市西山区民政局\n", "") + "上一篇：关于市政协十四届二次会议第2号提案的答复\n信息来源：昆明市人民政府办公室\n"
+    assert draft.extract_text(text, "text", REGIONS).values["agency"] is None

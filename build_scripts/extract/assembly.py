@@ -138,6 +138,11 @@ def _region_for_place(place: str, agency_region: list[dict[str, Any]], regions: 
         if not agency_region:
             return None
         level = _LEVEL_OF[place]
+        own = agency_region[-1]
+        if place == "市" and own["level"] == "区县" and own["name"].endswith("市"):
+            return own  # 宁乡市民政局 answering 市十八届人大: the county-level city's own congress
+        if place == "市" and agency_region[0]["name"].endswith("市"):
+            return agency_region[0]  # 北京市朝阳区民政局 answering 市政协: the municipality's
         return next((r for r in agency_region if r["level"] == level), None)
     matches = [r for r in regions if r["name"] == place or r["full_name"] == place or
                r["full_name"].endswith(place) and len(place) >= 3]
@@ -152,7 +157,11 @@ def _region_for_place(place: str, agency_region: list[dict[str, Any]], regions: 
 
 
 def region_prefix(region: dict[str, Any], regions: Sequence[dict[str, Any]]) -> str:
+    """How an assembly names its place: 昆明市西山区, 北京市朝阳区; a county-level city directly under a
+    province (五家渠市, 济源市) by its own name."""
     if region["level"] != "区县":
         return str(region["name"])
     parent = next((r for r in regions if r["code"] == region["parent"]), None)
-    return (parent["name"] if parent else "") + region["name"]
+    if parent is None or parent["level"] == "省" and not parent["name"].endswith("市"):
+        return str(region["name"])
+    return str(parent["name"]) + str(region["name"])

@@ -60,14 +60,15 @@ def squash(value: str) -> str:
 
 # --- page metadata -------------------------------------------------------------------------
 
-def meta_value(letter: Letter, labels: str, value: str) -> tuple[Line, re.Match[str]] | None:
-    """``label: value`` on one line, or the label alone and the value on the next line."""
-    same = re.compile(rf"(?:^|\s)(?:{labels})\s*[:：]?\s*(?P<v>{value})")
-    lines = letter.header + letter.footer
+def meta_value(letter: Letter, labels: str, value: str, *, footer: bool = True) -> tuple[Line, re.Match[str]] | None:
+    """``label: value`` on one line (``发布日期: | 2023-05-06`` when the page's table cells were joined
+    with bars), or the label alone and the value on the next line."""
+    same = re.compile(rf"(?:^|\s|\|)(?:{labels})\s*[:：]?\s*(?:[|｜]\s*)?(?P<v>{value})")
+    lines = letter.header + (letter.footer if footer else ())
     found = first_match(lines, same)
     if found:
         return found
-    label_only = re.compile(rf"^(?:{labels})\s*[:：]?$")
+    label_only = re.compile(rf"^(?:{labels})\s*[:：]?\s*[|｜]?$")
     alone = re.compile(rf"^(?P<v>{value})")
     for i, line in enumerate(letter.lines[:-1]):
         if label_only.match(line.fold):

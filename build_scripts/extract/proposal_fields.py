@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from build_scripts.extract.found import Found, Span, cut, first_match, note, span_of, squash
-from build_scripts.extract.layout import INLINE_SALUTATION, Letter
+from build_scripts.extract.layout import INLINE_SALUTATION, Letter, Line
 
 
 def proposal_kind(letter: Letter, title_found: Found, assembly_text: str) -> Found:
@@ -33,7 +33,7 @@ def proposal_kind(letter: Letter, title_found: Found, assembly_text: str) -> Fou
 def _kind_said(letter: Letter, title_found: Found) -> Found:
     if title_found.value:
         start = title_found.span[0] if title_found.span else 0
-        m = re.search(r"(?:号|编号)\s*(提案|议案|建议)|(提案|议案|建议)(?:的)?(?:答复|复函|办理|\s*[(]\s*第)",
+        m = re.search(r"(?:号|编号)\s*(提案|议案|建议)|(提案|议案|建议)(?:的)?(?:答复|复函|办理|\s*[(]\s*(?:第|[A-Za-z]{0,3}\d))",
                       letter.fold[start:start + len(title_found.value) + 2])
         if m:
             group = 1 if m[1] else 2
@@ -47,6 +47,9 @@ def _kind_said(letter: Letter, title_found: Found) -> Found:
 
 _NUMBER = re.compile(r"第\s*(?P<n>[A-Za-z]{0,3}\s*\d[\dA-Za-z\-]*|来信)\s*号")
 _LEAD_NUMBER = re.compile(r"^(?P<n>[A-Za-z]{0,3}\d{3,}[\d\-]*)\s")
+# 代表建议(2301号), 会议25号建议: the number in brackets, or before the kind.
+_BRACKET_NUMBER = re.compile(r"[(]\s*(?:第\s*)?(?P<n>[A-Za-z]{0,3}\d[\dA-Za-z\-]*)\s*号\s*[)]")
+_NUMBER_BEFORE_KIND = re.compile(r"(?:会议|代表|委员)\s*(?P<n>[A-Za-z]{0,3}\d{1,6})\s*号\s*(?:建议|提案|议案)")
 _LABEL_NUMBER = re.compile(r"(?:(?:提案|建议|议案)?编号|提案号|建议号|案号)\s*[:：]\s*(?P<n>[0-9A-Za-z\-]+|来信)")
 
 
@@ -55,7 +58,8 @@ def proposal_number(letter: Letter, title_found: Found) -> Found:
     if title_found.value and title_found.span:
         start = title_found.span[0]
         text = letter.fold[start:title_found.span[1]]
-        m = _NUMBER.search(text) or _LEAD_NUMBER.search(text)
+        m = (_NUMBER.search(text) or _LEAD_NUMBER.search(text) or _BRACKET_NUMBER.search(text)
+             or _NUMBER_BEFORE_KIND.search(text))
         if m:
             said.append((squash(letter.text[start + m.start("n"):start + m.end("n")]), (start + m.start("n"), start + m.end("n")), "title"))
     found = first_match(letter.header, _LABEL_NUMBER)
@@ -143,8 +147,11 @@ def _split_role(part: str) -> tuple[str, str | None]:
 
 
 _TITLE_QUOTED = re.compile(r"《(?P<t>[^《》]{4,120})》")
-_TITLE_DQ = re.compile(r"(?:提出的|所提)\s*[“\"](?P<t>[^“”\"]{4,120})[”\"]\s*(?:的)?\s*(?:提案|建议|议案|已收悉|收悉)")
-_TITLE_BARE = re.compile(r"(?:提出的|所提的?)\s*(?P<t>关于[^，,。；;《》“”]{4,120}?)\s*(?:已)?收悉")
+_TITLE_DQ = re.compile(r"(?:提出的|所提)\s*[“\"](?P<t>[^“”\"]{4,120})[”\"]\s*(?:的)?\s*(?:提案|建议|议案|已收悉|收悉"
+                       r"|已交|已转|已由|交由|转由)")
+# 关于……的提案（第12号）收悉: the number after the title is not part of it.
+_TITLE_BARE = re.compile(r"(?:提出的|所提的?)\s*(?P<t>关于[^，,。；;《》“”]{4,120}?)\s*"
+                         r"(?:[(（]\s*第?\s*[A-Za-z]{0,3}\d+\s*号\s*[)）])?\s*(?:已)?收悉")
 
 
 def proposal_title(letter: Letter) -> Found:
@@ -166,7 +173,25 @@ def proposal_title(letter: Letter) -> Found:
         if "关于关于" in value:
             result.warnings.append("proposal_title: “关于关于” is doubled in the letter; kept as written")
         return result
-    return Found(warnings=["proposal_title: no 《title》 or quoted title in the opening; left empty"])
+    return _title_over_two_lines(opening) or Found(
+        warnings=["proposal_title: no 《title》 or quoted title in the opening; left empty"])
+
+
+def _title_over_two_lines(opening: tuple[Line, ...]) -> Found | None:
+    """《关于……\n……的建议》收悉: a title the page or the PDF broke over two lines, joined."""
+    for line, following in zip(opening, opening[1:]):
+        start = line.fold.rfind("《")
+        end = following.fold.find("》")
+        if start < 0 or "》" in line.fold[start:] or end < 0 or "《" in following.fold[:end]:
+            continue
+        value = line.text[start + 1:] + following.text[:end]
+        if not 4 <= len(value) <= 120:
+            continue
+        found = Found(value, (line.start + start + 1, following.start + end))
+        found.notes.append(note("proposal_title", "repair", line.text[start + 1:] + "\n" + following.text[:end], value,
+                                "标题在页面上断成两行，已接上。"))
+        return found
+    return None
 
 
 # --- the agency's part in handling the proposal -------------------------------------------------

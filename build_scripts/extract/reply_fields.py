@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from build_scripts.extract import numerals
-from build_scripts.extract.fold import HAN
+from build_scripts.extract.fold import HAN, fold
 from build_scripts.extract.found import Found, Span, cut, first_match, meta_value, note, span_of, squash
 from build_scripts.extract.layout import DATE_LINE, META_LABEL, ORG_END, Letter, Line
 from build_scripts.extract.spam import is_spam
@@ -33,6 +33,8 @@ _ISO = r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}(?:\s*日)?"
 def published_date(letter: Letter) -> Found:
     # 成文日期 is when the letter was written, not published: it is not read here.
     found = meta_value(letter, "发布日期|发布时间|公开日期|公开时间|时间", _ISO)
+    # 更新时间 above the letter is the page's date; in the site footer it is the whole site's.
+    found = found or meta_value(letter, "更新时间|更新日期", _ISO, footer=False)
     if not found:
         return Found()
     line, m = found
@@ -216,7 +218,13 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
                             "kept in the text, not used")
             continue
         if ORG_END.match(candidate) and not candidate.startswith(("抄送", "联系")) and "印发" not in text:
+            if candidate.startswith("师市"):
+                return _bingtuan_in_full(letter, line, candidate, warnings)
             return Found(line.text[:len(candidate)], (line.start, line.start + len(candidate)), warnings)
+    published_by = _published_by(letter)
+    if published_by is not None:
+        published_by.warnings[:0] = warnings
+        return published_by
     for pattern in (_WENJIAN,):
         found = first_match(letter.header, pattern)
         if found and not is_spam(found[1]["v"]):
@@ -236,6 +244,31 @@ def agency(letter: Letter, title_found: Found | None = None) -> Found:
     return Found(warnings=warnings + ["agency: no signature or 文件 header names the replying department; left empty"])
 
 
+_PUBLISHER = re.compile(rf"(?:^|\s|\|)(?:发布机构|发文机关|信息来源|文章来源|来源)\s*[:：]\s*(?:[|｜]\s*)?(?P<v>[{HAN}（）()]{{3,40}})")
+
+
+def _published_by(letter: Letter) -> Found | None:
+    """No signature: the department the page says published the letter (发布机构, 来源)."""
+    found = first_match(letter.header + letter.tail, _PUBLISHER)  # never the site footer's owner
+    if found is None or not ORG_END.match(found[1]["v"]) or is_spam(found[1]["v"]):
+        return None
+    line, m = found
+    return Found(cut(line, m, "v"), span_of(line, m, "v"),
+                 [f"agency: no signature names the department; “{cut(line, m, 'v')}” is the page's publisher, check it"])
+
+
+def _bingtuan_in_full(letter: Letter, line: Line, short: str, warnings: list[str]) -> Found:
+    """师市民政局: the 兵团 division-and-city's own abbreviation; its full name from the page's publisher."""
+    full = _published_by(letter)
+    if full is not None and re.match(rf"^第[一二三四五六七八九十]{{1,3}}师[{HAN}]{{2,6}}市{re.escape(short[2:])}$", fold(full.value)):
+        full.warnings = warnings + [f"agency: the signature says “{short}”, the 兵团 division's abbreviation; "
+                                    f"the page's publisher gives it in full"]
+        return full
+    return Found(line.text[:len(short)], (line.start, line.start + len(short)), warnings + [
+        f"agency: “{short}” abbreviates a 兵团 division and its city (师市) and no 发布机构/来源 gives it in "
+        "full; kept as signed, write it in full (e.g. 第六师五家渠市民政局)"])
+
+
 _DATE_CN = re.compile(r"(?P<y>[〇○零OoＯ一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
 _DATE_NUM = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|\.|-|/)\s*(?P<m>\d{1,2})\s*(?:月|\.|-|/)\s*(?P<d>\d{1,2})\s*日?")
 
@@ -253,6 +286,12 @@ def reply_date(letter: Letter, published: str | None) -> Found:
         m = re.search(r"(?:19|20)\d{4,6}$", text)
         if m:
             return _digits_date(line, m, published)
+    written = meta_value(letter, "成文日期|成文时间", _ISO)
+    if written:
+        line, m = written
+        day = _iso_date(m["v"])
+        if day is not None:
+            return Found(day.isoformat(), span_of(line, m, "v"))
     return Found(warnings=["reply_date: no date under the signature; left empty"])
 
 

@@ -2,6 +2,11 @@
 
 Each written letter is ``letters/<name>.<ext>`` beside ``letters/<name>.expected.yaml``; the seeds
 are referenced from ``datasets/replies`` by the ids in ``seeds.yaml``, never copied.
+
+Two parts: ``tuned`` (the seeds and ``letters/``: the parsers are developed on them, and
+tests/test_extract_corpus.py requires every field right) and ``heldout`` (``heldout/``: letters the
+parsers are never tuned on; benchmarks/eval_extract.py scores them apart, and a miss there is
+recorded, never fixed in a parser).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from build_scripts.paths import Paths
 
 HERE = Path(__file__).parent
 LETTERS = HERE / "letters"
+HELDOUT = HERE / "heldout"
+PARTS = {"tuned": LETTERS, "heldout": HELDOUT}
 # The fields scored per letter; ``sections`` is scored as the list of (level, heading).
 SCORED = ("title", "proposal_kind", "assembly", "term", "session_no", "proposal_number", "proposers", "proposer_role",
           "proposal_title", "agency", "region_code", "doc_number", "reply_date", "published_date", "category",
@@ -32,12 +39,15 @@ class Case:
     warnings_include: tuple[str, ...] = ()
 
 
-def cases(paths: Paths | None = None) -> list[Case]:
+def cases(paths: Paths | None = None, part: str = "tuned") -> list[Case]:
+    """The labelled letters of one part: ``tuned`` (seeds and letters/) or ``heldout``."""
     paths = paths or Paths()
-    out = [_seed(paths, reply_id) for reply_id in yaml.safe_load((HERE / "seeds.yaml").read_text(encoding="utf-8"))]
-    for sidecar in sorted(LETTERS.glob("*.expected.yaml")):
+    folder = PARTS[part]
+    out = ([_seed(paths, reply_id) for reply_id in yaml.safe_load((HERE / "seeds.yaml").read_text(encoding="utf-8"))]
+           if part == "tuned" else [])
+    for sidecar in sorted(folder.glob("*.expected.yaml")):
         name = sidecar.name.removesuffix(".expected.yaml")
-        letters = [p for p in LETTERS.glob(name + ".*") if not p.name.endswith(".expected.yaml")]
+        letters = [p for p in folder.glob(name + ".*") if not p.name.endswith(".expected.yaml")]
         if len(letters) != 1:
             raise FileNotFoundError(f"{sidecar}: expected one letter file {name}.<ext>, found {len(letters)}")
         data = yaml.load(sidecar.read_text(encoding="utf-8"), Loader=_Loader)

@@ -2,9 +2,11 @@
 
     python tests/extract_corpus/make_binaries.py
 
-sources/<name>.txt → letters/<name>.<ext>: .docx (python-docx; a line "TABLE: a | b" is a table
+sources/<name>.txt → letters/<name>.<ext> (heldout/<name>.<ext> when the letter is held out, that is when
+heldout/<name>.expected.yaml exists): .docx (python-docx; a line "TABLE: a | b" is a table
 row), .pdf (fpdf2 with Debian's Noto Sans CJK; lines wrap at the page width, which is the damage
-the extractor must undo), or plain text in the encoding ``ENCODINGS`` names. The outputs are
+the extractor must undo), or plain text in the encoding ``ENCODINGS`` names (or
+that the name says: -gbk-, -gb18030-). The outputs are
 committed; run this only after editing a source. Output is deterministic (fixed PDF dates).
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 SOURCES = HERE / "sources"
 LETTERS = HERE / "letters"
+HELDOUT = HERE / "heldout"
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FIXED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
@@ -76,18 +79,26 @@ def pdf_bytes(lines: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
+def _encoding_in_name(name: str) -> tuple[str, bytes]:
+    for encoding in ("gb18030", "gbk"):
+        if f"-{encoding}" in name:
+            return encoding, b""
+    return "", b""
+
+
 def main() -> None:
     for source in sorted(SOURCES.glob("*.txt")):
         name = source.stem
         text = source.read_text(encoding="utf-8")
         lines = [line for line in text.split("\n") if line]
-        if name in ENCODINGS:
-            encoding, bom = ENCODINGS[name]
-            target, data = LETTERS / f"{name}.txt", bom + text.replace("\n", "\r\n").encode(encoding)
+        folder = HELDOUT if (HELDOUT / f"{name}.expected.yaml").exists() else LETTERS
+        encoding, bom = ENCODINGS.get(name) or _encoding_in_name(name)
+        if encoding:
+            target, data = folder / f"{name}.txt", bom + text.replace("\n", "\r\n").encode(encoding)
         elif "-docx-" in name:
-            target, data = LETTERS / f"{name}.docx", docx_bytes(lines)
+            target, data = folder / f"{name}.docx", docx_bytes(lines)
         elif "-pdf-" in name:
-            target, data = LETTERS / f"{name}.pdf", pdf_bytes(lines)
+            target, data = folder / f"{name}.pdf", pdf_bytes(lines)
         else:
             raise SystemExit(f"{source}: name it -docx-, -pdf- or list it in ENCODINGS")
         target.write_bytes(data)
