@@ -24,8 +24,6 @@ from build_scripts.problems import Problem, Severity
 from build_scripts.textnorm import normalise
 
 ID_PARTS = re.compile(r"^(?P<region>[1-8][0-9]{5})-(?P<year>[0-9]{4})-(?P<kind>jianyi|yian|tian)-(?P<number>[a-z0-9-]+)$")
-EARLIEST = dt.date(1980, 1, 1)
-"""No reply on the web is older: the deputies' suggestion and CPPCC proposal systems as they work now date from 1980."""
 GAP_WARN_DAYS, GAP_ERROR_DAYS = 2 * 366, 5 * 366
 """A publication this long after the reply is signed is suspect (warning), or a typo in a year (error)."""
 DATE_FIELDS = ("reply_date", "published_date", "retrieved_date", "withdrawn_date")
@@ -75,9 +73,6 @@ def check_dates(data: dict[str, Any], file: str, lines: dict[str, int],
         if value and value > today:
             yield Problem(file, lines.get(field, 0), field, "date-range", f"{field} {value} is in the future",
                           "check the year against the letter; a date is written YYYY-MM-DD")
-        elif value and value < EARLIEST:
-            yield Problem(file, lines.get(field, 0), field, "date-range", f"{field} {value} is before {EARLIEST.year}",
-                          "no reply collected here is that old: check the year against the letter")
     reply, published = parsed["reply_date"], parsed["published_date"]
     if reply and published and (published - reply).days > GAP_WARN_DAYS:
         severity: Severity = "error" if (published - reply).days > GAP_ERROR_DAYS else "warning"

@@ -190,12 +190,7 @@ def apply_payload(case: Case, root: Path) -> str:
     shutil.copytree(replies / str(case.spec.get("seed") or SEED), target)
     data = yaml.safe_load((target / RECORD).read_text(encoding="utf-8"))
     payload = str(case.spec["payload"])
-    spans = [e["field"] for e in data["evidence"]]
     inject(data, REPLY_FIELDS, payload)
-    # each span keeps its field name and quotes the payload; spans of fields that do not hold the payload
-    # would be stale-evidence, so they go
-    data["evidence"] = [{**e, "field": name} for e, name in zip(data["evidence"], spans, strict=True)
-                        if data[name] in (payload, [payload])]
     data["id"] = reply_id
     data["category"] = None  # the assembly is now a payload: no category scheme covers it
     if data.get("withdrawn_reason") is not None and data.get("withdrawn_date") is None:
@@ -203,6 +198,9 @@ def apply_payload(case: Case, root: Path) -> str:
     if not data["notes"]:
         data["notes"] = [{"field": "title", "kind": "decision", "original": "x", "value": "x", "reason": "x"}]
         inject(data["notes"][0], next(f for f in REPLY_FIELDS if f.name == "notes").items, payload)
+    # A span must quote the record's text with its own length (issue 17) and still give its field's
+    # value (issue 12): the payload, as the title has it.
+    data["evidence"] = [{"field": "title", "start": 0, "end": len(payload), "quote": payload}]
     letter = case.spec.get("letter")
     if letter:
         (target / data["raw_file"]).unlink()
