@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test check lint setup browser node clean
+.PHONY: serve build test check lint setup browser node clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: $(STAMP) browser node lint
 
 check: lint
 	$(BIN)/python -m pytest -m "not browser" -q
+
+# The fuzzing of `portal validate` at the issue's size (2,000 examples per field group; the suite runs 40).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_fuzz_validate_build.py -q -s
 
 clean:
 	rm -rf build site $(VENV) node_modules test-artifacts
