@@ -198,6 +198,8 @@ def apply_payload(case: Case, root: Path) -> str:
     if not data["notes"]:
         data["notes"] = [{"field": "title", "kind": "decision", "original": "x", "value": "x", "reason": "x"}]
         inject(data["notes"][0], next(f for f in REPLY_FIELDS if f.name == "notes").items, payload)
+    # A span must quote the record's text with its own length (issue 17): the payload, as the title has it.
+    data["evidence"] = [{"field": "title", "start": 0, "end": len(payload), "quote": payload}]
     letter = case.spec.get("letter")
     if letter:
         (target / data["raw_file"]).unlink()
