@@ -239,7 +239,9 @@ def coverage() -> dict[str, int]:
 
 def main() -> int:
     table = coverage()
-    print(f"reliability corpus: {sum(table.values())} invalid cases, {len(inert_cases())} inert payloads\n")
+    importer = len(list((HERE / "importer").glob("*.yaml")))
+    print(f"reliability corpus: {sum(table.values())} invalid cases, {len(inert_cases())} inert payloads, "
+          f"{importer} hostile letters for the importer\n")
     print("| error code | cases |\n|---|---|")
     for code, count in table.items():
         print(f"| `{code}` | {count} |")
