@@ -117,3 +117,24 @@ def test_the_data_page_and_dictionary_say_what_the_excel_files_change(built: Pat
         assert "以 = + - @、制表符或回车开头的文本单元格前加了一个英文单引号" in text
     assert "a text cell that starts with = + - @, a tab or a carriage return get a leading" in dictionary
     assert "逐字节相同" not in downloads
+
+
+def test_add_refuses_a_letter_whose_draft_record_validation_would_refuse(tmp_path: Path) -> None:
+    """Issue 17: a 1.5 MB text letter (under the letter limit) would draft a record over the 1 MiB record
+    limit; `portal add` says so and writes nothing, instead of writing what `portal validate` refuses."""
+    from conftest import copy_inputs
+
+    from build_scripts import add
+
+    paths = copy_inputs(tmp_path / "repo")
+    seed = (paths.replies / "530111-2023-tian-102114" / "letter.txt").read_text(encoding="utf-8")
+    letter = tmp_path / "long.txt"
+    lines = seed.split("\n")
+    middle = len(lines) // 2  # inside the letter's body: the extractor keeps it
+    filler = ["社区治理工作持续推进，各项措施落实到位。" * 20] * 2000
+    letter.write_text("\n".join(lines[:middle] + filler + lines[middle:]), encoding="utf-8")
+    before = sorted(paths.replies.rglob("*"))
+    result = add.add(paths, letter, force=True)
+    assert not result.written
+    assert any("more than a record's limit of 1,048,576" in e for e in result.errors), result.errors
+    assert sorted(paths.replies.rglob("*")) == before
