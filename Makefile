@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve build test check lint live setup browser node tools clean
+.PHONY: serve build test check lint live setup browser node tools clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,10 @@ test: $(STAMP) browser node tools lint live
 
 check: lint tools
 	$(BIN)/python -m pytest -m "not browser" -q
+
+# The fuzzing of `portal validate` at the issue's size (2,000 examples per field group; the suite runs 40).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_fuzz_validate_build.py -q -s
 
 clean:
 	rm -rf build site $(VENV) node_modules test-artifacts

@@ -134,7 +134,8 @@ def check_evidence(data: dict[str, Any], folder: Path, file: str, lines: dict[st
     from build_scripts.fields import record_fields
 
     names = {f.name for f in record_fields()} | {"body"}
-    haystack: str | None = None
+    record_text: str | None = None
+    letter_text: str | None = None
     for i, span in enumerate(data["evidence"]):
         path = f"evidence[{i}]"
         at = lambda key: lines.get(f"{path}.{key}", lines.get(path, 0))  # noqa: E731,B023
@@ -149,9 +150,12 @@ def check_evidence(data: dict[str, Any], folder: Path, file: str, lines: dict[st
             yield Problem(file, at("quote"), f"{path}.quote", "bad-value",
                           f"the quote has {len(span['quote'])} characters, the span {span['end'] - span['start']}",
                           "quote exactly the characters from start to end")
-        if haystack is None:
-            haystack = _evidence_text(data, folder)
-        if _squash(span["quote"]) not in haystack:
+        quote = _squash(span["quote"])
+        if record_text is None:
+            record_text = _record_text(data)
+        if quote not in record_text and letter_text is None:
+            letter_text = _letter_text(data, folder)  # read only when the record itself lacks a quote
+        if quote not in record_text and quote not in (letter_text or ""):
             yield Problem(file, at("quote"), f"{path}.quote", "bad-value",
                           f"{span['quote']!r} is not in the letter's text or the record",
                           "quote the letter's text exactly as it stands")
@@ -161,15 +165,14 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _evidence_text(data: dict[str, Any], folder: Path) -> str:
-    """What a quote may come from, white space removed: every text value of the record, and the raw
-    letter when it decodes as UTF-8 or GB18030 (a web page or text file; a PDF's text is not at hand)."""
+def _record_text(data: dict[str, Any]) -> str:
+    """Every text value of the record but the evidence, white space removed, joined by NUL."""
     values: list[str] = []
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
-            values.append(value)
-        elif isinstance(value, list):
+            values.append(_squash(value))
+        elif isinstance(value, (list, tuple)):
             for item in value:
                 walk(item)
         elif isinstance(value, dict):
@@ -177,16 +180,22 @@ def _evidence_text(data: dict[str, Any], folder: Path) -> str:
                 walk(item)
 
     walk({k: v for k, v in data.items() if k != "evidence"})
+    return "\x00".join(values)
+
+
+def _letter_text(data: dict[str, Any], folder: Path) -> str:
+    """The raw letter, white space removed, when it decodes as UTF-8 or GB18030 (a web page or a text
+    file; a PDF's or Word file's text is not at hand here); empty otherwise."""
     raw = folder / data["raw_file"]
-    if raw.is_file() and not raw.is_symlink() and raw.stat().st_size <= MAX_RAW_BYTES:
-        blob = raw.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                values.append(blob.decode(encoding))
-                break
-            except UnicodeDecodeError:
-                continue
-    return "\x00".join(_squash(v) for v in values)
+    if not raw.is_file() or raw.is_symlink() or raw.stat().st_size > MAX_RAW_BYTES:
+        return ""
+    blob = raw.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return _squash(blob.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return ""
 
 
 def check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:

@@ -135,8 +135,10 @@ def _check_text(value: str, f: Field, *, file: str, path: str, line: int) -> Ite
 def _check_date(value: str, *, file: str, path: str, line: int) -> Iterator[Problem]:
     day = dates.parse_iso(value)
     if day is None:
+        wide = any(c.isdigit() and not c.isascii() for c in value)
         yield Problem(file, line, path, "bad-date", f"{value!r} is not a date",
-                      "write it as YYYY-MM-DD with ASCII digits, a day that exists")
+                      "write it as YYYY-MM-DD, a day that exists" + ("; with the digits 0-9 (not full-width or other "
+                                                                     "scripts' digits)" if wide else ""))
     elif not dates.EARLIEST <= day <= dates.LATEST:
         yield Problem(file, line, path, "bad-date", f"{value} is outside {dates.EARLIEST.year}–{dates.LATEST.year}",
                       "check the year against the letter: a mistyped year?")

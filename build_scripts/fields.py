@@ -168,7 +168,7 @@ REPLY_FIELDS: tuple[Field, ...] = (
     # Provenance.
     Field("raw_file", "string", "原件文件",
           "File name of the raw letter kept beside the record, byte for byte. 原件文件名。",
-          pattern=r"^[A-Za-z0-9._-]+$", example="letter.txt"),
+          pattern=r"^[A-Za-z0-9._-]+$", max_length=128, example="letter.txt"),
     Field("raw_sha256", "string", "原件SHA256", "sha256 of the raw letter. 原件哈希值。",
           pattern=SHA256_PATTERN, example="3f5a…"),
     Field("raw_format", "string", "原件格式",

@@ -13,6 +13,7 @@ import pytest
 from build_scripts import dates, fieldcheck, linkcheck, yamlio
 from build_scripts.fields import REPLY_FIELDS, URL_PATTERN, by_name
 from build_scripts.packagefields import PACKAGE_FIELDS
+from build_scripts.paths import Paths
 
 
 @pytest.mark.parametrize(("text", "value"), [("term: 12", 12), ("term: -3", -3), ("term: 0", 0),
@@ -104,3 +105,37 @@ def test_link_checker_reads_attributes_not_text(tmp_path: Path) -> None:
     assert linkcheck.broken_links(tmp_path) == []
     (tmp_path / "b.html").write_text('<p>id="x"</p><a href="index.html#x">b</a>', encoding="utf-8")
     assert [p.message for p in linkcheck.broken_links(tmp_path)] == ["'index.html#x': no element with id 'x' in index.html"]
+
+
+def test_the_data_page_and_dictionary_say_what_the_excel_files_change(built: Paths) -> None:
+    """Issue 17: the canonical CSV stays verbatim, and the reader is told so, in Chinese and English."""
+    from build_scripts.pages.data import EXCEL_NOTE, EXCEL_NOTE_EN
+
+    downloads = (built.site / "data" / "index.html").read_text(encoding="utf-8")
+    dictionary = (built.site / "data" / "dictionary" / "index.html").read_text(encoding="utf-8")
+    assert "CSV 注入" in EXCEL_NOTE and "CSV injection" in EXCEL_NOTE_EN
+    for text in (downloads, dictionary):
+        assert "以 = + - @、制表符或回车开头的文本单元格前加了一个英文单引号" in text
+    assert "a text cell that starts with = + - @, a tab or a carriage return get a leading" in dictionary
+    assert "逐字节相同" not in downloads
+
+
+def test_add_refuses_a_letter_whose_draft_record_validation_would_refuse(tmp_path: Path) -> None:
+    """Issue 17: a 1.5 MB text letter (under the letter limit) would draft a record over the 1 MiB record
+    limit; `portal add` says so and writes nothing, instead of writing what `portal validate` refuses."""
+    from conftest import copy_inputs
+
+    from build_scripts import add
+
+    paths = copy_inputs(tmp_path / "repo")
+    seed = (paths.replies / "530111-2023-tian-102114" / "letter.txt").read_text(encoding="utf-8")
+    letter = tmp_path / "long.txt"
+    lines = seed.split("\n")
+    middle = len(lines) // 2  # inside the letter's body: the extractor keeps it
+    filler = ["社区治理工作持续推进，各项措施落实到位。" * 20] * 2000
+    letter.write_text("\n".join(lines[:middle] + filler + lines[middle:]), encoding="utf-8")
+    before = sorted(paths.replies.rglob("*"))
+    result = add.add(paths, letter, force=True)
+    assert not result.written
+    assert any("more than a record's limit of 1,048,576" in e for e in result.errors), result.errors
+    assert sorted(paths.replies.rglob("*")) == before

@@ -8,6 +8,7 @@ Patches stay right while other engineers add record fields: a case names only wh
     seed: 530112-2020-yian-001                     # the seed record it starts from (default: SEED)
     expect: {code: bad-date, field: reply_date}    # the Problem it must produce; field "" = the whole file
     set: {reply_date: "2023-02-30"}                # fields to set; paths like sections[0].heading
+    set_repeat: {sections[0].text: [社, 40000]}    # a field set to a text repeated (long values, made at test time)
     unset: [agency]                                # fields to remove
     copy_to: 530112-2020-yian-002                  # break a copy of the seed folder under this name
     replace: [[old, new]]                          # text edits of the record's YAML
@@ -99,7 +100,7 @@ def apply(case: Case, root: Path) -> None:
     target = replies / case.folder
     if target != seed_dir:
         shutil.copytree(seed_dir, target)
-    if any(k in spec for k in ("set", "unset", "replace", "append", "text", "encoding", "base64")):
+    if any(k in spec for k in ("set", "set_repeat", "unset", "replace", "append", "text", "encoding", "base64")):
         (target / RECORD).write_bytes(record_bytes(target / RECORD, spec))
     for name, op in (spec.get("files") or {}).items():
         _file_op(target / name, op)
@@ -118,6 +119,8 @@ def record_bytes(record: Path, spec: dict[str, Any]) -> bytes:
             _unset(data, path)
         for path, value in (spec.get("set") or {}).items():
             _set(data, path, value)
+        for path, (text, times) in (spec.get("set_repeat") or {}).items():
+            _set(data, path, str(text) * int(times))
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9)
     for old, new in spec.get("replace") or ():
         if old not in text:
@@ -240,7 +243,9 @@ def coverage() -> dict[str, int]:
 
 def main() -> int:
     table = coverage()
-    print(f"reliability corpus: {sum(table.values())} invalid cases, {len(inert_cases())} inert payloads\n")
+    importer = len(list((HERE / "importer").glob("*.yaml")))
+    print(f"reliability corpus: {sum(table.values())} invalid cases, {len(inert_cases())} inert payloads, "
+          f"{importer} hostile letters for the importer\n")
     print("| error code | cases |\n|---|---|")
     for code, count in table.items():
         print(f"| `{code}` | {count} |")

@@ -50,6 +50,30 @@ def test_corpus_covers_every_kind_of_bad_input_the_issue_lists() -> None:
         assert what in names, what
 
 
+# Issue 17 (hardening, round two): every way in it lists, by the case that holds it.
+ISSUE_17 = {
+    "invalid": ["bad-pattern--package-license-javascript", "bad-pattern--source-url-userinfo",
+                "bad-pattern--source-url-bidi", "bad-number--term-5000-digits", "bad-number--int-tag-empty",
+                "yaml-error--bool-tag-maybe", "yaml-error--timestamp-tag-feb-30", "bad-number--term-beyond-int64",
+                "bad-date--year-2107", "bad-date--full-width-digits", "bad-date--arabic-indic-digits",
+                "too-long--section-text-131073", "too-long--section-text-40000", "bad-value--title-u-fffe",
+                "bad-number--term-octal", "bad-number--session-sexagesimal", "empty-value--title-invisible",
+                "bad-value--evidence-start-after-end", "bad-value--evidence-unknown-field",
+                "bad-value--evidence-quote-not-in-text"],
+    "inert": ["raw-xhtm-letter", "raw-svgz-letter", "formula-hyperlink", "traditional-beyond-bmp", "href-fragment"],
+    "importer": ["zip-bomb-docx", "entity-bomb-docx", "malformed-docx", "pdf-page-cycle", "deep-html",
+                 "big5-letter", "stray-byte-utf8", "fifo", "dev-zero", "oversized-text"],
+}
+
+
+def test_corpus_covers_issue_17() -> None:
+    here = Path(__file__).resolve().parent
+    for kind, names in ISSUE_17.items():
+        missing = [n for n in names if not (here / kind / f"{n}.yaml").is_file()]
+        assert not missing, f"{kind}: {missing}"
+    assert {c.code for c in CASES} >= {"bad-number", "bad-pattern", "bad-date", "too-long", "bad-value", "empty-value"}
+
+
 def repo_with_site(dest: Path, previous_site: Path) -> Paths:
     """A scratch repo with the site of a previous good build already published."""
     paths = copy_inputs(dest)
