@@ -173,3 +173,14 @@ def test_a_required_field_still_missing_is_said(scratch: Paths, letter: Path,
     code, out = portal(scratch, capsys, "add", str(letter), "--force", "--set", "assembly=兰州市城关区人民代表大会")
     assert code == 0 and "required but not found" not in out
     assert records.load(scratch).report.errors == ()
+
+
+def test_a_folder_that_is_not_a_draft_is_refused(scratch: Paths, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "not-a-draft"
+    folder.mkdir()
+    (folder / "reply.yaml").write_text("raw_file: ../../secret.txt\n", encoding="utf-8")
+    code, out = portal(scratch, capsys, "add", str(folder))
+    assert code == 1
+    assert f"not added: {folder}: {folder} is not a draft kept by `portal add`" in out
+    assert not scratch.drafts.exists()
