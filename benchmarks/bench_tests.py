@@ -56,7 +56,7 @@ def run_suite(clone: Path, marker: str | None) -> tuple[float, float, int, str]:
     subprocess.run([sys.executable, "-m", "build_scripts", "build", "--quiet"], cwd=clone, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     built = time.perf_counter() - start
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"] + (["-m", marker] if marker else [])
+    args = [sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider"] + (["-m", marker] if marker else [])
     start = time.perf_counter()
     run = subprocess.run(args, cwd=clone, env=env, capture_output=True, text=True, check=False)
     tested = time.perf_counter() - start
@@ -64,8 +64,11 @@ def run_suite(clone: Path, marker: str | None) -> tuple[float, float, int, str]:
     watcher.join()
     peak = max(watcher.peak, disk_bytes(tmp))
     shutil.rmtree(tmp, ignore_errors=True)
-    last = (run.stdout.strip().splitlines() or ["(no output)"])[-1]
-    return built, tested, peak, last
+    lines = run.stdout.strip().splitlines() or ["(no output)"]
+    for line in lines:
+        if line.startswith("FAILED "):
+            print(f"  {line}", flush=True)
+    return built, tested, peak, lines[-1]
 
 
 def main() -> int:

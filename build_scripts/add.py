@@ -166,13 +166,15 @@ def _option_errors(result: Added) -> bool:
 def load_draft(folder: Path) -> tuple[bytes, str, dict[str, Any]]:
     """A draft folder's letter bytes, its file name and its record, as an earlier ``add`` kept them."""
     record = _load_record(folder / RECORD_NAME)
-    if record is None or not isinstance(record.get("raw_file"), str):
+    raw_file = record.get("raw_file") if record else None
+    if record is None or not isinstance(raw_file, str) or not re.fullmatch(r"letter\.[a-z0-9]+", raw_file) \
+            or (folder / raw_file).is_symlink():
         raise readers.ReadError(f"{folder} is not a draft kept by `portal add` (no readable {RECORD_NAME} "
-                                "naming its raw_file); give the letter itself")
+                                "naming its letter.<ext> beside it); give the letter itself")
     missing = [f.name for f in REPLY_FIELDS if f.in_record and f.name not in record]
     if missing:
         raise readers.ReadError(f"the draft's {RECORD_NAME} lacks {', '.join(missing)}: write them (null when unknown)")
-    return _read(folder / record["raw_file"]), record["raw_file"], record
+    return _read(folder / raw_file), raw_file, record
 
 
 def save_draft(paths: Paths, file: Path, raw_file: str, data: bytes, record: dict[str, Any]) -> Path:

@@ -230,6 +230,14 @@ def cmd_add(args: argparse.Namespace, paths: Paths) -> int:
     return 0 if result.written else 1
 
 
+def _render_required(result: add.Added) -> list[str]:
+    from build_scripts import given
+
+    required = given.required_missing(result.record)
+    return [f"required but not found (validate refuses null): {', '.join(required)}; fill them in from the letter, "
+            "or run add again with --force and --set FIELD=VALUE"] if required else []
+
+
 def _render_draft(result: add.Added, args: argparse.Namespace) -> str:
     import os
     import shlex
@@ -258,5 +266,6 @@ def _render_added(result: add.Added, paths: Paths) -> str:
         lines += [f"  {n['field']} [{n['kind']}] {n['original']!s} → {n['value']!s}: {n['reason']}" for n in result.repairs]
         lines += [f"warning: {w}" for w in result.warnings]
     if result.written:
+        lines += _render_required(result)
         lines.append("next: review the record against the letter, then `portal validate`.")
     return "\n".join(lines)

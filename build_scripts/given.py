@@ -87,11 +87,15 @@ def missing_for_id(record: dict[str, Any]) -> list[str]:
     if not (record["reply_date"] or record["published_date"]):
         missing.append("--reply-date YYYY-MM-DD")
     named = {"region_code", "proposal_kind", "proposal_number", "reply_date"}
-    for f in GIVABLE.values():  # fields a record must have: validate would refuse them null
-        if f.required and record[f.name] in (None, "") and f.name not in named:
-            option = "--agency" if f.name == "agency" else f"--set {f.name}="
-            missing.append(f"{option}{' ' if option == '--agency' else ''}{f.name.upper()}")
+    for name in required_missing(record):
+        if name not in named:
+            missing.append("--agency AGENCY" if name == "agency" else f"--set {name}={name.upper()}")
     return missing
+
+
+def required_missing(record: dict[str, Any]) -> list[str]:
+    """Fields a record must have that the draft leaves empty: `portal validate` would refuse them."""
+    return [f.name for f in GIVABLE.values() if f.required and record.get(f.name) in (None, "")]
 
 
 def _typed(text: str, f: Field) -> Any:

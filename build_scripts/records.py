@@ -151,8 +151,11 @@ def check_package_meta(paths: Paths) -> list[Problem]:
 def _partial(folder: Path) -> dict[str, Any] | None:
     """What a record that failed its checks still says about the vocabularies it uses, so its error
     causes no false unused-vocab warning; None when it cannot be read at all."""
+    record = folder / RECORD_NAME
     try:
-        data = yamlio.load((folder / RECORD_NAME).read_text(encoding="utf-8-sig")).data
+        if folder.is_symlink() or record.is_symlink() or record.stat().st_size > MAX_RECORD_BYTES:
+            return None  # never read what load_one refused to read
+        data = yamlio.load(record.read_text(encoding="utf-8-sig")).data
     except (OSError, UnicodeDecodeError, ValueError, yamlio.YamlProblem):
         return None
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from build_scripts import site
 from build_scripts.paths import REPO_ROOT, Paths
@@ -50,7 +51,32 @@ def copy_inputs(dest: Path, replies: tuple[str, ...] = SEED_IDS) -> Paths:
     for reply_id in replies:
         shutil.copytree(live.reply_dir(reply_id), paths.reply_dir(reply_id))
     _copy_releases(live, paths, set(replies))
+    _trim_vocabularies(paths)
     return paths
+
+
+def _trim_vocabularies(paths: Paths) -> None:
+    """Leave out the vocabulary entries only other records use (a region, topic or category scheme
+    added for a new reply), so a scratch repo warns about no entry because the live collection grew.
+    A file is rewritten only when it loses an entry."""
+    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(paths.replies.glob("*/reply.yaml"))]
+    topics = {t for d in data for t in d["topics"]}
+    regions = yaml.safe_load((paths.vocab / "regions.yaml").read_text(encoding="utf-8")) or []
+    parent = {r["code"]: r.get("parent") for r in regions if isinstance(r, dict)}
+    codes: set[str] = set()
+    for code in (d["region_code"] for d in data):
+        while code and code not in codes:
+            codes.add(code)
+            code = parent.get(code)
+    assemblies = {d["assembly"] for d in data if d["category"]}
+    keep = {"topics.yaml": lambda e: e["id"] in topics, "regions.yaml": lambda e: e["code"] in codes,
+            "categories.yaml": lambda e: bool(assemblies & set(e["assemblies"]))}
+    for name, used in keep.items():
+        path = paths.vocab / name
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        kept = [e for e in entries if not isinstance(e, dict) or used(e)]
+        if len(kept) < len(entries):
+            path.write_text(yaml.safe_dump(kept, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _copy_releases(live: Paths, paths: Paths, replies: set[str]) -> None:

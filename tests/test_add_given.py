@@ -160,3 +160,27 @@ def test_files_written_by_add_have_the_ordinary_mode(scratch: Paths, letter: Pat
     folder = scratch.reply_dir("620102-2024-jianyi-0412")
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {
         "letter.txt": 0o644, "reply.yaml": 0o644}
+
+
+def test_a_required_field_still_missing_is_said(scratch: Paths, letter: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    with (scratch.vocab / "regions.yaml").open("a", encoding="utf-8") as f:
+        f.write(GANSU)
+    letter.write_text(LETTER.replace("区十八届人大三次会议", ""), encoding="utf-8")  # no word of the assembly
+    code, out = portal(scratch, capsys, "add", str(letter))
+    assert code == 0, out
+    assert "required but not found (validate refuses null): assembly;" in out
+    code, out = portal(scratch, capsys, "add", str(letter), "--force", "--set", "assembly=兰州市城关区人民代表大会")
+    assert code == 0 and "required but not found" not in out
+    assert records.load(scratch).report.errors == ()
+
+
+def test_a_folder_that_is_not_a_draft_is_refused(scratch: Paths, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "not-a-draft"
+    folder.mkdir()
+    (folder / "reply.yaml").write_text("raw_file: ../../secret.txt\n", encoding="utf-8")
+    code, out = portal(scratch, capsys, "add", str(folder))
+    assert code == 1
+    assert f"not added: {folder}: {folder} is not a draft kept by `portal add`" in out
+    assert not scratch.drafts.exists()
