@@ -54,7 +54,7 @@ def _background_step_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
         (out / "search" / "half-written.json").write_text("{", encoding="utf-8")
         raise exc
 
-    mp.setattr(site, "background_steps", lambda paths: [*real(paths), ("written-by-a-test", step)])
+    mp.setattr(site, "background_steps", lambda paths, settings: [*real(paths, settings), ("written-by-a-test", step)])
 
 
 def _pages_writer_fails(mp: pytest.MonkeyPatch, exc: BaseException) -> None:
