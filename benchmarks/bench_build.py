@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks import synthetic
 from build_scripts.paths import REPO_ROOT
@@ -70,18 +71,36 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 
 
 class TreeMemory(threading.Thread):
-    """Peak summed RSS and PSS of a process tree, sampled every 0.2 s."""
+    """Peak summed RSS and PSS of a process tree, sampled every 0.2 s; also per stage (``stages``:
+    the stages running when sampled, as the build's log announces them)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak_rss, self.peak_pss, self.done = pid, 0, 0, False
+        self.running: list[str] = []
+        self.stage_pss: dict[str, int] = {}
 
     def run(self) -> None:
         while not self.done:
             sums = [_memory_kb(p) for p in _tree(self.pid)]
             self.peak_rss = max(self.peak_rss, sum(r for r, _ in sums))
-            self.peak_pss = max(self.peak_pss, sum(p for _, p in sums))
+            pss = sum(p for _, p in sums)
+            self.peak_pss = max(self.peak_pss, pss)
+            for stage in list(self.running):
+                self.stage_pss[stage] = max(self.stage_pss.get(stage, 0), pss)
             time.sleep(0.2)
+
+    def follow(self, log: Any) -> None:
+        """Read the build's log (``stage …`` / ``stage done in``), echo it, and track the running stages."""
+        for line in log:
+            sys.stderr.write(line)
+            text = line.rstrip("\n")
+            if text.endswith(" …"):
+                self.running.append(text[:-2])
+            elif " done in " in text:
+                name = text.split(" done in ")[0]
+                if name in self.running:
+                    self.running.remove(name)
 
 
 RELEASE_URL = "https://github.com/example/dafu-gongkai/releases/download/data-{version}/"
@@ -130,21 +149,28 @@ def folder_report(site: Path) -> str:
 def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     repo = repo_for(n)
     env = {**os.environ, "PORTAL_RELEASE_URL": os.environ.get("PORTAL_RELEASE_URL", RELEASE_URL)}
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(repo)], stdout=subprocess.PIPE, text=True,
-                            cwd=REPO_ROOT, env=env)  # stage progress goes to stderr as it happens
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(repo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=REPO_ROOT, env=env)  # stage progress on stderr, as it happens
     memory = TreeMemory(proc.pid)
     memory.start()
-    stdout, _ = proc.communicate()
+    follower = threading.Thread(target=memory.follow, args=(proc.stderr,), daemon=True)
+    follower.start()
+    stdout = proc.stdout.read() if proc.stdout else ""
+    proc.wait()
+    follower.join(timeout=10)
     memory.done = True
     if proc.returncode:
         raise SystemExit(f"build of {n} letters failed")
     r = json.loads(stdout.strip().splitlines()[-1])
     sizes = reply_page_sizes(repo / "site")
     print(f"\n== N = {n} letters, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'stage':<28}{'seconds':>9}{'CPU s':>8}{'ms/letter':>11}{'× vs prev':>11}")
+    print(f"{'stage':<28}{'seconds':>9}{'CPU s':>8}{'ms/letter':>11}{'× vs prev':>11}{'peak MB':>9}")
     for stage, secs in r["timings"].items():
         growth = f"{secs / previous[stage]:.1f}" if previous and previous.get(stage) else ""
-        print(f"{stage:<28}{secs:>9.1f}{r['cpu'].get(stage, 0):>8.1f}{1000 * secs / n:>11.2f}{growth:>11}")
+        peak = f"{memory.stage_pss[stage] / 1024:.0f}" if stage in memory.stage_pss else "—"
+        print(f"{stage:<28}{secs:>9.1f}{r['cpu'].get(stage, 0):>8.1f}{1000 * secs / n:>11.2f}{growth:>11}{peak:>9}")
+    print("(peak MB: the process tree's summed PSS while the stage ran, children running beside it included;\n"
+          " a child's own stages run inside the main process's stages from 'package' to its '(wait)')")
     print(f"{'total':<28}{r['total']:>9.1f}{1000 * r['total'] / n:>11.2f}")
     print("(stages marked 'in parallel' ran in a child process beside the others: the column does not sum)")
     print(f"peak memory of the build's process tree: RSS summed {memory.peak_rss / 1024:.0f} MB, "

@@ -56,3 +56,12 @@ def test_phone_width_has_no_horizontal_scroll(browser: Any, site_url: str) -> No
     _open(page, site_url + REPLY)
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+@pytest.mark.parametrize("path", ["", REPLY, "browse/agency/", "search/?q=社区"])
+def test_no_request_fails(page: Any, site_url: str, path: str) -> None:
+    """Issue 13: Material fetched sitemap.xml beside every feed link (/feeds/sitemap.xml, a 404 on every page)."""
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    _open(page, site_url + path)
+    assert failed == []
