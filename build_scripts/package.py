@@ -50,6 +50,10 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
             {"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
             for r in dataset.replies for i, f in enumerate(dataset.figures[r.id], 1)
         ],
+        "thread_decisions": [{"reply_id": r["id"], "position": i, **d}
+                             for r in replies for i, d in enumerate(r["thread_decisions"], 1)],
+        "threads": [{"reply_id": r.id, **dataclasses.asdict(link), "reasons": list(link.reasons)} for r in dataset.replies
+                    for link in dataset.threads[r.id]],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         "regions": [dict(r) for r in dataset.vocab.regions],
