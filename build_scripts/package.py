@@ -211,6 +211,13 @@ def _problem(path: Path, error: Any, root: Path) -> Problem:
                    f"package-{error.type}", error.message, "a build bug or bad record: the package must validate")
 
 
+def table_rows_of(dataset: Dataset, name: str) -> list[Row]:
+    """One derived table's rows (proposals: computed from the records alone, cheaply)."""
+    if name != "proposals":
+        return table_rows(dataset)[name]
+    return [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(r.data for r in dataset.replies).items()]
+
+
 def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:
     rows = table_rows(dataset)
     return ((t, rows[t.name]) for t in TABLES)
