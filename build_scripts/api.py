@@ -3,19 +3,29 @@
 Load: the checked dataset. Process: the index keeps the fields people filter by (ids, dates,
 agency, region, kind, category, topics, withdrawal) with the record's page and JSON URLs; each
 record file is the record as ``data/replies.json`` has it. Save: ``api/replies.json`` and
-``api/replies/<id>.json``. The API page (``pages/apidoc``) documents both.
+``api/replies/<id>.json``; what the build derives from each reply (commitments, figures, threads) in
+``api/derived/<id>.json``, and every proposal with its replies in ``api/proposals.json``. The API page (``pages/apidoc``) documents both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
-from build_scripts import output, siteurl
+from build_scripts import output, package, siteurl
 from build_scripts.dataset import Dataset, Reply
 from build_scripts.package import data_version
-from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path, reply_url
+from build_scripts.pages.urls import (
+    API_INDEX,
+    API_INDEX_FIELDS,
+    API_PROPOSALS,
+    derived_path,
+    proposal_url,
+    record_path,
+    reply_url,
+)
 
 
 def dumps(data: Any) -> bytes:
@@ -39,10 +49,31 @@ def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
         "fields": list(API_INDEX_FIELDS),
         "replies": [index_entry(r, url) for r in dataset.replies],
     }
-    out = {API_INDEX: dumps(index)}
+    out = {API_INDEX: dumps(index), API_PROPOSALS: dumps(proposal_index(dataset, url))}
     for reply in dataset.replies:
         out[record_path(reply.id)] = dumps(reply.data)
+        out[derived_path(reply.id)] = dumps(derived(reply, dataset))
     return out
+
+
+def proposal_index(dataset: Dataset, base: str) -> dict[str, Any]:
+    """Every proposal with its replies (ids, agencies, handling roles) and its page."""
+    rows = {r["id"]: r for r in package.table_rows_of(dataset, "proposals")}
+    return {"count": len(rows), "proposals": [
+        {**rows[pid], "url": siteurl.absolute(proposal_url(pid), base),
+         "replies": [{"id": r.id, "agency": r["agency"], "handling_role": r["handling_role"],
+                      "json": siteurl.absolute(record_path(r.id), base)} for r in replies]}
+        for pid, replies in dataset.by_proposal.items()]}
+
+
+def derived(reply: Reply, dataset: Dataset) -> dict[str, Any]:
+    """What the build derives from a reply (rows of the commitments, figures and threads tables)."""
+    return {
+        "reply_id": reply.id,
+        "commitments": [{"position": i, **dataclasses.asdict(c)} for i, c in enumerate(dataset.commitments[reply.id], 1)],
+        "figures": [{"position": i, **dataclasses.asdict(f)} for i, f in enumerate(dataset.figures[reply.id], 1)],
+        "threads": [dataclasses.asdict(link) for link in dataset.threads[reply.id]],
+    }
 
 
 def write(dataset: Dataset, site_dir: Path) -> None:

@@ -232,6 +232,19 @@ def check_proposals(replies: list[Reply], root: Path) -> Iterator[Problem]:
                               "number, term or session if they answer different proposals")
 
 
+def check_thread_decisions(replies: list[Reply], root: Path) -> Iterator[Problem]:
+    """A maintainer's decision names another reply that exists."""
+    ids = {r.id for r in replies}
+    for reply in replies:
+        for i, decision in enumerate(reply["thread_decisions"]):
+            if decision["other_id"] == reply.id or decision["other_id"] not in ids:
+                yield Problem(relative(reply.record_path, root), _field_line(reply.record_path, "thread_decisions"),
+                              f"thread_decisions[{i}].other_id", "unknown-reply",
+                              f"{decision['other_id']!r} is " + ("this reply itself" if decision["other_id"] == reply.id
+                                                                 else "not the id of a reply in the collection"),
+                              "write the id (folder name) of the other reply the link goes to")
+
+
 def _shown(value: Any) -> str:
     return "null" if value is None else repr("、".join(value) if isinstance(value, list) else value)
 

@@ -41,7 +41,8 @@ _ACTION = re.compile(r"^(?:深入|大力|持续|积极|进一步|全面|不断|�
                      r"[推加建完健强落开实提深制出启组统做抓培引规优扩发构保探积持督指研整用争力打创树形优鼓宣动]")
 _AHEAD = re.compile(r"明年|下半年|上半年|年底|月底|年内|季度")
 """Words of a time ahead that make a next-steps sentence a commitment even when it starts with them."""
-_TIME_HINT = re.compile(r"年|月|季度|明年|今年|下半年|上半年|近期")
+_TIME_HINT = re.compile(r"[\d一二三四五六七八九十两]\s*(?:年|个?月|季度)|明年|今年|本年|年底|年内|年末|下半年|上半年|今后")
+"""A sentence without one of these has no time expression worth the parser's time (老年人 is not one)."""
 _DEADLINE_WORDS = re.compile(r"底|前|内|末|以前|之前|明年|下半年|上半年|今后")
 _YEAR_WITHIN = re.compile(r"(?<![一二三四五六七八九十两\d])(?:今年|本年度?)?年内")
 _HISTORY = re.compile(r"以来|至今|以前")
@@ -122,11 +123,27 @@ def resolve_deadline(sentence: str, base: dt.date) -> tuple[str | None, str | No
 def _time_expressions(sentence: str, base: dt.date) -> list[tuple[str, dt.date]]:
     if not _TIME_HINT.search(sentence):
         return []
-    out = list(_extract_time(sentence, base.isoformat()))
+    out = [item for window in _windows(sentence) for item in _extract_time(window, base.isoformat())]
     within = _YEAR_WITHIN.search(sentence)
     if within and not any(within.group() in text for text, _ in out):
         out.append((within.group(), dt.date(base.year, 12, 31)))
     return out
+
+
+WINDOW = 10
+"""Characters kept on each side of a time hint: jionlp searches the text it is given at a cost that grows faster
+than its length, so it gets only the words around each hint (a letter's sentence can be hundreds of characters)."""
+
+
+def _windows(sentence: str) -> list[str]:
+    spans: list[list[int]] = []
+    for m in _TIME_HINT.finditer(sentence):
+        start, end = max(0, m.start() - WINDOW), min(len(sentence), m.end() + WINDOW)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [sentence[a:b] for a, b in spans]
 
 
 @functools.lru_cache(maxsize=65536)

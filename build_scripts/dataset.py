@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import commitments as commitment_rules
-from build_scripts import dates, proposals
+from build_scripts import dates, proposals, threads
 from build_scripts import figures as figure_rules
 from build_scripts.paths import Paths
 from build_scripts.problems import Report
@@ -64,6 +64,10 @@ class Dataset:
         return max((str(r["published_date"] or r["reply_date"] or "") for r in self.replies), default="")
 
     @functools.cached_property
+    def by_id(self) -> dict[str, Reply]:
+        return {r.id: r for r in self.replies}
+
+    @functools.cached_property
     def by_proposal(self) -> dict[str, tuple[Reply, ...]]:
         """Proposal id -> its replies, by reply id (``proposals``); replies without a proposal left out."""
         by_id = {r.id: r for r in self.replies}
@@ -79,6 +83,11 @@ class Dataset:
     def figures(self) -> dict[str, list[figure_rules.Figure]]:
         """Reply id -> its key figures (``figures``), computed once per build."""
         return {r.id: figure_rules.find(r["sections"]) for r in self.replies}
+
+    @functools.cached_property
+    def threads(self) -> dict[str, list[threads.Link]]:
+        """Reply id -> its links to earlier and later replies on the same matter (``threads``)."""
+        return threads.links(r.data for r in self.replies)
 
     @property
     def data_date(self) -> dt.date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from build_scripts.fieldbase import ID_PATTERN, REGION_CODE_PATTERN, SHA256_PATTERN, URL_PATTERN, Field
-from build_scripts.rulefields import COMMITMENT_FIELDS, FIGURE_FIELDS
+from build_scripts.rulefields import COMMITMENT_FIELDS, FIGURE_FIELDS, THREAD_DECISION_FIELDS, THREAD_FIELDS
 from build_scripts.vocabfields import (
     ANSWER_PERIOD_FIELDS,
     CATEGORY_FIELDS,
@@ -193,6 +193,9 @@ REPLY_FIELDS: tuple[Field, ...] = (
     Field("days_from_session", "integer", "会议至答复天数",
           "Days from the session's opening to the reply's date; null when either is unknown. "
           "从会议开幕到答复日期的天数。", nullable=True, source="derived", example="123"),
+    Field("thread_decisions", "objects", "关联判断",
+          "A maintainer's confirmations and rejections of links to earlier or later replies on the same matter. "
+          "维护者对前后相关答复的确认或否定。", table="thread_decisions", items=THREAD_DECISION_FIELDS),
     Field("sections", "objects", "正文段落", "The cleaned text as ordered sections. 正文分节。",
           table="sections", items=SECTION_FIELDS),
     Field("notes", "objects", "修复说明",
@@ -295,6 +298,12 @@ TABLES: tuple[Table, ...] = (
           (REPLY_ID, POSITION) + FIGURE_FIELDS, ("reply_id", "position"),
           (ForeignKey(("reply_id",), "replies", ("id",)),
            ForeignKey(("reply_id", "section"), "sections", ("reply_id", "position")))),
+    Table("thread_decisions", "关联判断", "Maintainers' decisions on links between replies. 维护者对答复关联的判断。",
+          (REPLY_ID, POSITION) + THREAD_DECISION_FIELDS, ("reply_id", "position"),
+          (ForeignKey(("reply_id",), "replies", ("id",)), ForeignKey(("other_id",), "replies", ("id",)))),
+    Table("threads", "前后相关", "Links from each reply to earlier and later replies on the same matter, with reasons. "
+          "各答复与前后相关答复的关联及理由。", (REPLY_ID,) + THREAD_FIELDS, ("reply_id", "other_id"),
+          (ForeignKey(("reply_id",), "replies", ("id",)), ForeignKey(("other_id",), "replies", ("id",)))),
     Table("topics", "主题", "The community-governance topic vocabulary and its rules. 社区治理主题词表及归类规则。",
           TOPIC_FIELDS, ("id",)),
     Table("reply_topics", "答复主题", "Which reply has which topic. 答复与主题的对应。",

@@ -51,6 +51,10 @@ def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
             {"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
             for r in dataset.replies for i, f in enumerate(dataset.figures[r.id], 1)
         ],
+        "thread_decisions": [{"reply_id": r["id"], "position": i, **d}
+                             for r in replies for i, d in enumerate(r["thread_decisions"], 1)],
+        "threads": [{"reply_id": r.id, **dataclasses.asdict(link), "reasons": list(link.reasons)} for r in dataset.replies
+                    for link in dataset.threads[r.id]],
         "topics": [dict(t) for t in dataset.vocab.topics],
         "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
         # Every GB/T 2260 division is known; the package publishes those the records use and their parents.
@@ -225,6 +229,13 @@ def validate(descriptor_path: Path, root: Path) -> None:
 def _problem(path: Path, error: Any, root: Path) -> Problem:
     return Problem(relative(path, root), int(getattr(error, "row_number", 0) or 0), str(getattr(error, "field_name", "") or ""),
                    f"package-{error.type}", error.message, "a build bug or bad record: the package must validate")
+
+
+def table_rows_of(dataset: Dataset, name: str) -> list[Row]:
+    """One derived table's rows (proposals: computed from the records alone, cheaply)."""
+    if name != "proposals":
+        return table_rows(dataset)[name]
+    return [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(r.data for r in dataset.replies).items()]
 
 
 def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:

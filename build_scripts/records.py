@@ -13,7 +13,7 @@ from typing import Any
 
 from build_scripts import background, proposals, speed, topics, yamlio
 from build_scripts import vocab as vocab_mod
-from build_scripts.checks import check_proposals, check_record, check_unique, check_vocab_use
+from build_scripts.checks import check_proposals, check_record, check_thread_decisions, check_unique, check_vocab_use
 from build_scripts.consistency import check_session_order
 from build_scripts.dataset import RECORD_NAME, Dataset, Reply
 from build_scripts.fieldcheck import check_mapping
@@ -48,6 +48,7 @@ def load(paths: Paths) -> Dataset:
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
     problems.extend(check_proposals(replies, paths.root))
+    problems.extend(check_thread_decisions(replies, paths.root))
     # every record that says which entries it uses counts, errors or not: one record's error is not
     # also reported as its entries being unused; an unreadable record might use any entry: say nothing
     also_used = [_partial(folder) for folder in failed]

@@ -54,3 +54,29 @@ FIGURE_FIELDS: tuple[Field, ...] = (
           "The clause the figure stands in, between punctuation: what it counts. 数字所在分句。",
           example="2021年省发改委已安排4000万元前期工作经费"),
 )
+
+
+THREAD_DECISIONS = ("confirmed", "rejected")
+THREAD_DECISION_FIELDS: tuple[Field, ...] = (
+    Field("other_id", "string", "相关答复", "The other reply (replies.id). 另一件答复的编号。",
+          pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", example="530000-2021-tian-0079"),
+    Field("decision", "string", "判断", "confirmed: the two are on the same matter; rejected: they are not. "
+          "confirmed 确认为同一事项；rejected 否定。", enum=THREAD_DECISIONS, example="confirmed"),
+    Field("note", "string", "说明", "Why, in the maintainer's words. 理由。", example="两件提案均要求增加社工站经费。"),
+)
+"""A maintainer's decision on a link between two replies, kept in the record (``thread_decisions``)."""
+
+THREAD_REASONS = ("same-proposal", "same-proposer", "cites", "maintainer")
+THREAD_STATUSES = ("suggested", "confirmed", "rejected")
+THREAD_FIELDS: tuple[Field, ...] = (
+    Field("other_id", "string", "相关答复", "The earlier or later reply on the same matter (replies.id). 相关答复的编号。",
+          pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", example="530000-2021-tian-0079"),
+    Field("reasons", "list", "关联理由",
+          "same-proposal: answers the same proposal; same-proposer: the same proposer with a similar title; cites: "
+          "one names the other's proposal number or 文号; maintainer: set in the record. 同一建议；同一提出人的相近标题；"
+          "引用编号或文号；维护者指定。", example="same-proposer"),
+    Field("detail", "string", "依据", "What the reasons rest on: the words cited, the titles' similarity. 关联依据。",
+          example="标题相似度0.62"),
+    Field("status", "string", "状态", "suggested (derived by rule, not checked), confirmed or rejected by a maintainer. "
+          "建议（规则推断，未经核对）、已确认、已否定。", enum=THREAD_STATUSES, example="suggested"),
+)

@@ -81,6 +81,17 @@ CO_SECTIONS: dict[str, list[dict[str, Any]]] = {
 }
 
 AGENCIES = {"主办": ("云南省民政厅", "mzt"), "会办": ("云南省财政厅", "czt"), "协办": ("云南省住房和城乡建设厅", "zjt")}
+DOC_PREFIX = {"mzt": "云民函", "czt": "云财函", "zjt": "云建函"}
+
+LATER_ID = "530000-2023-tian-0045"
+LATER_TITLE = "关于进一步加强老旧小区社区服务设施建设的提案"
+LATER_SECTIONS: list[dict[str, Any]] = [
+    {"heading": None, "level": 0, "text": f"李明委员：\n\n您提出的《{LATER_TITLE}》收悉，现答复如下："},
+    {"heading": "一、办理情况", "level": 1, "text": (
+        "去年我厅在第0123号提案的答复（云民函〔2022〕12号）中提出的配置标准已经印发。"
+        "今年将继续推进社区服务站提质改造。")},
+]
+"""A later session's reply to the same proposer on a similar matter, citing the earlier reply twice."""
 
 
 def letter_bytes(sections: list[dict[str, Any]]) -> bytes:
@@ -91,12 +102,12 @@ def add_reply(paths: Paths, role: str, sections: list[dict[str, Any]], **fields:
     """Write one reply to the proposal (a copy of the seed with its own agency, text and letter); return its id."""
     seed = yamlio.load((paths.replies / SEED / "reply.yaml").read_text(encoding="utf-8")).data
     agency, suffix = AGENCIES[role]
-    reply_id = f"530000-2022-tian-0123-{suffix}"
+    reply_id = fields.pop("id", f"530000-2022-tian-0123-{suffix}")
     raw = letter_bytes(sections)
     seed.update({
         "id": reply_id, "title": "对政协云南省委员会第十二届五次会议第0123号提案的答复", "term": 12, "session_no": 5,
         "proposal_number": "0123", "proposers": ["李明"], "proposer_role": "委员", "proposal_title": TITLE,
-        "agency": agency, "handling_role": role, "doc_number": f"云{suffix}函〔2022〕12号", "reply_date": "2022-06-15",
+        "agency": agency, "handling_role": role, "doc_number": f"{DOC_PREFIX[suffix]}〔2022〕12号", "reply_date": "2022-06-15",
         "published_date": "2022-07-20", "category": "B", "sections": sections, "raw_file": "letter.txt",
         "raw_sha256": hashlib.sha256(raw).hexdigest(), "notes": [], "evidence": [], "topics": [], "cc": [],
         **fields,
@@ -107,6 +118,14 @@ def add_reply(paths: Paths, role: str, sections: list[dict[str, Any]], **fields:
     (folder / "reply.yaml").write_text(yaml.safe_dump(seed, allow_unicode=True, sort_keys=False, width=10**6),
                                        encoding="utf-8")
     return reply_id
+
+
+def add_later(paths: Paths, decisions: list[dict[str, str]] | None = None) -> str:
+    """The later reply (13th committee, 1st session), with the maintainer's ``thread_decisions``."""
+    return add_reply(paths, "主办", LATER_SECTIONS, id=LATER_ID, title="对政协云南省委员会第十三届一次会议第0045号提案的答复",
+                     term=13, session_no=1, proposal_number="0045", proposal_title=LATER_TITLE, handling_role=None,
+                     doc_number="云民函〔2023〕45号", reply_date="2023-06-01", published_date="2023-06-10",
+                     thread_decisions=decisions or [])
 
 
 def add_all(paths: Paths) -> list[str]:

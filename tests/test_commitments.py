@@ -137,3 +137,11 @@ def test_feed_parses(proposal_built: Paths) -> None:
     feed = feedparser.parse((proposal_built.site / "feeds" / "commitments.atom").read_bytes())
     assert not feed.bozo and feed.entries
     assert any("2024年6月底前完成全省城市社区服务站提质改造" in e.summary for e in feed.entries)
+
+
+def test_links_past_the_listed_commitments_go_to_the_section() -> None:
+    """Issue 14 regression (found at 10,000 letters): only the first ON_REPLY_PAGE have their own anchor."""
+    from build_scripts.pages import commitments as page
+
+    assert page.anchor(1) == "commitment-1" and page.anchor(page.ON_REPLY_PAGE) == f"commitment-{page.ON_REPLY_PAGE}"
+    assert page.anchor(page.ON_REPLY_PAGE + 1) == "commitments"

@@ -59,7 +59,8 @@ def test_xlsx_equals_canonical_csv_cell_for_cell(built: Paths) -> None:
     assert wb.sheetnames == [t.name for t in TABLES]
     for table in TABLES:
         expected = _canonical_rows(_data(built) / f"{table.name}.csv")
-        assert len(expected) > 1, table.name
+        # no seed is linked to another or carries a maintainer's decision (tests/test_threads.py has both)
+        assert len(expected) > 1 or table.name in {"threads", "thread_decisions"}, table.name
         width = len(expected[0])
         got = [[_as_csv(v) for v in row][:width] for row in wb[table.name].iter_rows(values_only=True)]
         got = [row + [""] * (width - len(row)) for row in got]

@@ -134,3 +134,12 @@ def test_seed_letters_do_not_say_their_role(reply_id: str) -> None:
     regions = vocab.load(Paths())[0].regions
     letter = REPO_ROOT / "datasets" / "replies" / reply_id / "letter.txt"
     assert draft.extract_bytes(letter.read_bytes(), letter.name, regions).values["handling_role"] is None
+
+
+def test_api_has_proposals_and_what_is_derived(proposal_built: Paths) -> None:
+    index = json.loads((proposal_built.site / "api" / "proposals.json").read_text(encoding="utf-8"))
+    ours = next(p for p in index["proposals"] if p["id"] == proposalletters.PROPOSAL_ID)
+    assert ours["reply_count"] == 3 and [r["handling_role"] for r in ours["replies"]] == ["会办", "主办", "协办"]
+    derived = json.loads((proposal_built.site / "api" / "derived" / "530000-2021-tian-0079.json").read_text(encoding="utf-8"))
+    assert any(c["deadline"] == "2021-06-30" for c in derived["commitments"])
+    assert any(f["quote"] == "4000万元" and f["yuan"] == 40_000_000 for f in derived["figures"])

@@ -167,6 +167,7 @@ def record(extraction: Extraction, *, raw: bytes, raw_file: str, topic_vocab: Se
         "raw_sha256": hashlib.sha256(raw).hexdigest(),
         "raw_format": extraction.raw_format,
         "retrieved_date": retrieved,
+        "thread_decisions": [],
         "sections": extraction.sections,
         "notes": extraction.notes,
         "evidence": extraction.evidence(),

@@ -7,7 +7,7 @@ from build_scripts.dataset import Dataset
 from build_scripts.pages import commitments, escape
 from build_scripts.pages.common import front_matter
 from build_scripts.pages.feedlist import feeds
-from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, record_path
+from build_scripts.pages.urls import API_INDEX, API_INDEX_FIELDS, API_PROPOSALS, record_path
 
 
 def _code(text: str) -> str:
@@ -55,6 +55,12 @@ def render(dataset: Dataset) -> str:
         "<tr><td class=\"nowrap\"><code>/api/replies/&lt;编号&gt;.json</code></td>"
         "<td>一件答复的完整记录：全部字段、分节正文 <code>sections</code>、修复说明 <code>notes</code>"
         f'（例：<a href="../{escape.html(record_path(example))}">{escape.html(example)}.json</a>）。</td></tr>'
+        f'<tr><td class="nowrap"><a href="../{escape.html(API_PROPOSALS)}"><code>/{API_PROPOSALS}</code></a></td>'
+        "<td>全部建议、提案：每件的字段（与 <code>proposals.csv</code> 相同）、页面地址及其全部答复"
+        "（编号、答复单位、办理方式）。</td></tr>"
+        "<tr><td class=\"nowrap\"><code>/api/derived/&lt;编号&gt;.json</code></td>"
+        "<td>本站从一件答复中按规则提取的内容：承诺事项 <code>commitments</code>、关键数字 <code>figures</code>、"
+        "前后相关 <code>threads</code>（与同名表格的行相同）。</td></tr>"
         "</tbody></table></div>\n\n"
         "<p>编号即永久链接，永不更改；撤回的答复仍在索引中，<code>withdrawn_date</code> 不为空。"
         '全部记录一次下载见<a href="../data/">数据下载</a>的 <code>replies.json.gz</code>（gzip 压缩）。</p>\n\n'

@@ -51,7 +51,8 @@ def is_overdue(commitment: Commitment, dataset: Dataset) -> bool:
 
 
 def anchor(position: int) -> str:
-    return f"commitment-{position}"
+    """The commitment's anchor on its reply page; those past ``ON_REPLY_PAGE`` link to the section."""
+    return f"commitment-{position}" if position <= ON_REPLY_PAGE else "commitments"
 
 
 def _shown(sentence: str, limit: int = SHOWN_CHARS) -> str:

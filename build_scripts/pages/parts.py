@@ -156,6 +156,9 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     found = related.links(dataset, reply)
     others = [*found.same_topics, *found.same_agency, *found.same_proposer, *[r for r in (found.older, found.newer) if r]]
     others += list(dataset.by_proposal.get(reply["proposal_id"] or "", ())) + [reply]  # the proposal's replies, its link
+    threads = dataset.threads[reply.id][:reply_page.THREAD_LINKS]
+    others += [dataset.by_id[link.other_id] for link in threads]
+    total += sum(_escaped(link.detail) + 300 for link in threads)
     total += _escaped("".join(r["title"] + r["agency"] for r in others)) + 400 * len(others)
     return total
 

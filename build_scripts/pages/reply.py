@@ -101,7 +101,7 @@ def _reply_item(other: Reply, url: str) -> str:
 
 def _related(reply: Reply, dataset: Dataset, url: str) -> str:
     found = related.links(dataset, reply)
-    blocks = []
+    blocks = [_threads(reply, dataset, url)]
     others = [r for r in dataset.by_proposal.get(reply["proposal_id"] or "", ()) if r.id != reply.id]
     if others:
         blocks.append('<h3 id="related-proposal">同一建议的其他答复</h3>'
@@ -111,7 +111,7 @@ def _related(reply: Reply, dataset: Dataset, url: str) -> str:
         if items:
             blocks.append(f'<h3 id="related-{key}">{title}</h3>'
                           f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in items)}</ul>")
-    if not blocks:
+    if not any(blocks):
         blocks.append("<p>本站暂无与本件主题、答复单位或提出人相同的其他答复。</p>")
     pager = []
     if found.older:
@@ -125,6 +125,30 @@ def _related(reply: Reply, dataset: Dataset, url: str) -> str:
         if pager else ""
     )
     return f'<div class="related-block">{"".join(blocks)}{nav}</div>\n'
+
+
+THREAD_LINKS = 20
+"""Thread links a reply page shows (all are in threads.csv)."""
+_REASONS = {"same-proposal": "同一建议", "same-proposer": "同一提出人的相近建议", "cites": "引用编号",
+            "maintainer": "维护者指定"}
+
+
+def _threads(reply: Reply, dataset: Dataset, url: str) -> str:
+    """Earlier and later replies on the same matter: suggested links with their reasons, or confirmed ones."""
+    shown = [link for link in dataset.threads[reply.id] if link.status != "rejected"][:THREAD_LINKS]
+    if not shown:
+        return ""
+    items = []
+    for link in shown:
+        other = dataset.by_id[link.other_id]
+        label = "已确认" if link.status == "confirmed" else "建议关联"
+        reasons = "、".join(_REASONS[r] for r in link.reasons)
+        items.append(f'<li><a href="{escape.html(rel(url, reply_url(other.id)))}">{escape.html(other["title"])}</a>'
+                     f'<div class="reply-sub">{escape.html(other["agency"])} · {escape.html(dates.zh_text(sort_date(other) or None))}'
+                     f' · <strong>{label}</strong>：{escape.html(reasons)}（{escape.html(link.detail)}）</div></li>')
+    return ('<h3 id="related-thread">前后相关</h3><p class="card-note">“建议关联”由规则推断，未经核对；'
+            "维护者可在记录中确认或否定。</p>"
+            f'<ul class="related-list">{"".join(items)}</ul>')
 
 
 def _record_json(reply: Reply, url: str) -> str:

@@ -30,3 +30,12 @@ PROPOSALS = "proposals/"
 def proposal_url(proposal_id: str) -> str:
     """Site-relative URL of a proposal's page (every reply to it)."""
     return f"{PROPOSALS}{proposal_id}/"
+
+
+API_PROPOSALS = "api/proposals.json"
+"""The static API's index of every proposal with its replies (``api``)."""
+
+
+def derived_path(reply_id: str) -> str:
+    """Site-relative path of what the build derives from a reply: commitments, figures, threads."""
+    return f"api/derived/{reply_id}.json"
