@@ -52,7 +52,9 @@ def check_id(data: dict[str, Any], file: str, lines: dict[str, int]) -> Iterator
         yield conflict("proposal_kind", "kind", f"proposal_kind is {data['proposal_kind']} ({kind})",
                        f"a {match['kind']} id answers a {meant}; correct proposal_kind, or the id")
     number = data["proposal_number"]
-    if number is None or number_slug(number) != match["number"]:
+    slug = number_slug(number) if number is not None else None
+    # several agencies answer one proposal: their ids add a suffix of their own after the number (-mzt)
+    if slug is None or (match["number"] != slug and not match["number"].startswith(slug + "-")):
         what = "proposal_number is null" if number is None else f"proposal_number is {number!r}"
         yield conflict("proposal_number", "number", what, "copy the number exactly as the letter gives it, "
                        "then correct whichever of proposal_number and the id is wrong")

@@ -168,3 +168,13 @@ def proposal_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     proposalletters.add_all(paths)
     site.build(paths)
     return paths
+
+
+def unzip_database(data_dir: Path, into: Path) -> Path:
+    """The published SQLite file (data/<name>.sqlite.zip, with its Datasette metadata), unzipped into ``into``."""
+    import zipfile
+
+    (archive,) = data_dir.glob("*.sqlite.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(into)
+    return into / archive.name.removesuffix(".zip")

@@ -39,8 +39,8 @@ BUILD_AT_MOST = 60
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "identity": ("id", "title", "proposal_kind", "assembly", "term", "session_no", "proposal_number"),
-    "people": ("proposers", "proposers[0]", "proposer_role", "proposal_title", "agency", "signer", "contact_name",
-               "contact_phone", "cc", "cc[1]"),
+    "people": ("proposers", "proposers[0]", "proposer_role", "proposal_title", "agency", "handling_role", "signer",
+               "contact_name", "contact_phone", "cc", "cc[1]"),
     "dates and codes": ("region_code", "doc_number", "reply_date", "published_date", "category", "disclosure",
                         "retrieved_date", "withdrawn_date", "withdrawn_reason"),
     "provenance": ("source_url", "index_number", "topics", "topics[0]", "raw_file", "raw_sha256", "raw_format"),
@@ -48,7 +48,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
                  "sections[1].level", "sections[1].text"),
     "notes": ("notes[0].field", "notes[0].kind", "notes[0].original", "notes[0].value", "notes[0].reason"),
     "evidence": ("evidence[0].field", "evidence[0].start", "evidence[0].end", "evidence[0].quote"),
+    "thread_decisions": ("thread_decisions", "thread_decisions[0].other_id", "thread_decisions[0].decision",
+                         "thread_decisions[0].note"),
 }
+OTHER = "530000-2021-tian-0079"
+"""A second seed kept beside the fuzzed one: the fuzzed record's thread decision points to it."""
 
 # --- arbitrary YAML scalars ----------------------------------------------------------------------
 
@@ -160,9 +164,12 @@ def validate_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, dict
     """A scratch repo holding the one seed record that is fuzzed (validate reads every record)."""
     paths = copy_inputs(tmp_path_factory.mktemp("fuzz-validate") / "repo")
     for folder in paths.replies.iterdir():
-        if folder.name != SEED:
+        if folder.name not in (SEED, OTHER):
             shutil.rmtree(folder)
     seed = yaml.safe_load(paths.reply_record(SEED).read_text(encoding="utf-8"))
+    seed["thread_decisions"] = [{"other_id": OTHER, "decision": "rejected", "note": "测试：两件不是同一事项。"}]
+    paths.reply_record(SEED).write_text(yaml.safe_dump(seed, allow_unicode=True, sort_keys=False, width=10**9),
+                                        encoding="utf-8")
     return paths, seed
 
 
@@ -175,17 +182,15 @@ def validate(paths: Paths) -> tuple[int, str]:
 
 def build_together(accepted: list[str], dest: Path, group: str) -> Paths:
     """Every accepted variant as a record of its own beside the seeds, built. Each is read as validate
-    read it and written back with its own id and proposal number (else agency): the same values."""
+    read it and written back as a reply to a proposal of its own (id and proposal number 9000 + n;
+    the span that quoted the old number dropped): otherwise the same values."""
     paths = copy_inputs(dest)
     seed_dir = paths.reply_dir(SEED)
-    seed = yamlio.load(paths.reply_record(SEED).read_text(encoding="utf-8")).data
     for n, text in enumerate(accepted):
         data = yamlio.load(text).data
-        data["id"] = f"{SEED}-f{n}"
-        if data["proposal_number"] == seed["proposal_number"]:
-            data["proposal_number"] = f"f{n}"
-        else:
-            data["agency"] = f"{data['agency']}f{n}"
+        data["id"] = variant_id(n)
+        data["proposal_number"] = variant_id(n).rsplit("-", 1)[1]
+        data["evidence"] = [e for e in data["evidence"] if e.get("field") != "proposal_number"]
         folder = paths.replies / data["id"]
         shutil.copytree(seed_dir, folder)
         (folder / "reply.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9),
@@ -197,6 +202,11 @@ def build_together(accepted: list[str], dest: Path, group: str) -> Paths:
     except BuildError as exc:
         pytest.fail(f"{group}: validate accepted what the build refused:\n{exc}")
     return paths
+
+
+def variant_id(n: int) -> str:
+    """The id of accepted variant n: the seed's region, year and kind, a proposal number of its own."""
+    return f"{SEED.rsplit('-', 1)[0]}-{9000 + n}"
 
 
 def test_the_groups_cover_every_field() -> None:
@@ -247,4 +257,4 @@ def test_validate_never_crashes_and_the_build_accepts_what_it_accepts(
     print(f"{group}: {outcomes[0]} accepted, {outcomes[1]} refused; {len(varied)} distinct accepted built together")
     if varied:
         built = build_together(varied, tmp_path / "repo", group)
-        assert (built.site / "replies" / f"{SEED}-f0" / "index.html").is_file()
+        assert (built.site / "replies" / variant_id(0) / "index.html").is_file()

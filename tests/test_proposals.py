@@ -10,11 +10,12 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import proposalletters
 import pytest
 import yaml
-from conftest import copy_inputs
+from conftest import copy_inputs, unzip_database
 
 from build_scripts import records, vocab
 from build_scripts.extract import draft
@@ -40,11 +41,11 @@ def test_one_row_per_proposal_and_replies_point_to_it(proposal_built: Paths) -> 
     assert replies["530000-2021-tian-0079"]["handling_role"] == ""
 
 
-def test_foreign_key_in_the_descriptor_and_sqlite(proposal_built: Paths) -> None:
+def test_foreign_key_in_the_descriptor_and_sqlite(proposal_built: Paths, tmp_path: Path) -> None:
     package = json.loads((proposal_built.site / "data" / "datapackage.json").read_text(encoding="utf-8"))
     replies = next(r for r in package["resources"] if r["name"] == "replies")
     assert {"fields": ["proposal_id"], "reference": {"resource": "proposals", "fields": ["id"]}} in replies["schema"]["foreignKeys"]
-    db = next((proposal_built.site / "data").glob("*.sqlite"))
+    db = unzip_database(proposal_built.site / "data", tmp_path)
     with sqlite3.connect(db) as conn:
         count = conn.execute("SELECT reply_count FROM proposals WHERE id = ?", (proposalletters.PROPOSAL_ID,)).fetchone()
         joined = conn.execute("SELECT count(*) FROM replies JOIN proposals ON replies.proposal_id = proposals.id "

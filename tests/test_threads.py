@@ -9,7 +9,7 @@ from pathlib import Path
 
 import proposalletters
 import pytest
-from conftest import copy_inputs
+from conftest import copy_inputs, unzip_database
 
 from build_scripts import records, site, threads
 from build_scripts.paths import Paths
@@ -77,10 +77,10 @@ def test_similarity(a: str, b: str, similar: bool) -> None:
     assert (threads.similarity(a, b) >= threads.SIMILAR) == similar
 
 
-def test_threads_reach_the_sqlite_file(thread_built: Paths) -> None:
+def test_threads_reach_the_sqlite_file(thread_built: Paths, tmp_path: Path) -> None:
     import sqlite3
 
-    db = next((thread_built.site / "data").glob("*.sqlite"))
+    db = unzip_database(thread_built.site / "data", tmp_path)
     with sqlite3.connect(db) as conn:
         statuses = dict(conn.execute("SELECT other_id, status FROM threads WHERE reply_id = ?", (LATER,)).fetchall())
         decisions = conn.execute("SELECT other_id, decision FROM thread_decisions").fetchall()
