@@ -57,7 +57,13 @@ def _each_file(paths: Paths, files: list[Path],
             out.append(fn(file, _read(file), vocabularies))
         except readers.ReadError as exc:
             out.append({"file": str(file), "error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - reported (exit 3), and the other files' results still shown
+            out.append({"file": str(file), "error": f"{INTERNAL}{type(exc).__name__}: {exc}"})
     return out
+
+
+INTERNAL = "internal error: "
+"""How an unexpected failure on one file is reported (issue 17: one bad file must not hide the others)."""
 
 
 def confirmed_evidence(paths: Paths, folder: Path) -> list[dict[str, Any]]:

@@ -215,6 +215,8 @@ def cmd_extract(args: argparse.Namespace, paths: Paths) -> int:
     failed = [r for r in results if "error" in r]
     for r in failed:
         print(f"portal extract: {r['file']}: {r['error']}", file=sys.stderr)
+    if any(r["error"].startswith(add.INTERNAL) for r in failed):
+        return 3  # a bug, reported; the other files' results were printed all the same
     return 1 if failed else 0
 
 

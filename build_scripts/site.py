@@ -139,9 +139,11 @@ def claim_work(build_dir: Path) -> tuple[Path, int]:
     The lock file is made (and locked) before the folder, so a folder whose lock is free is never
     in use: the build that made it has ended, with every child it forked (they share the lock)."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    fd, lock = tempfile.mkstemp(prefix=WORK, suffix=".lock", dir=build_dir)
+    fd, hidden = tempfile.mkstemp(prefix="." + WORK, suffix=".lock", dir=build_dir)
     fcntl.flock(fd, fcntl.LOCK_EX)
-    work = Path(lock).with_suffix("")
+    lock = Path(hidden).with_name(Path(hidden).name[1:])
+    os.rename(hidden, lock)  # visible to a sweep only once it is locked
+    work = lock.with_suffix("")
     work.mkdir()
     return work, fd
 

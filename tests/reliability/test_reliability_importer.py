@@ -86,3 +86,27 @@ def test_portal_extract_good_pdf_bad_docx_good_docx(tmp_path: Path) -> None:
     assert set(docs[1]) == {"file", "error"}
     assert f"portal extract: {bad}: not a readable .docx file" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_an_unexpected_failure_on_one_letter_hides_no_other_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug in a parser is reported (exit 3, never swallowed) and the good letters' results still print."""
+    from build_scripts.extract import draft
+
+    real = draft.extract_bytes
+
+    def fails_on_one(data: bytes, name: str, regions: Any) -> Any:
+        if name == "boom.txt":
+            raise ZeroDivisionError("a parser bug")
+        return real(data, name, regions)
+
+    monkeypatch.setattr(draft, "extract_bytes", fails_on_one)
+    boom = tmp_path / "boom.txt"
+    boom.write_bytes(SEED_TEXT.read_bytes())
+    code = cli.main(["extract", "--format", "json", str(SEED_TEXT), str(boom), str(DOCX)])
+    out, err = capsys.readouterr()
+    results = json.loads(out)
+    assert code == 3
+    assert results[0]["proposal_number"] == "102114" and "error" not in results[2]
+    assert results[1] == {"file": str(boom), "error": "internal error: ZeroDivisionError: a parser bug"}
+    assert f"portal extract: {boom}: internal error: ZeroDivisionError" in err
