@@ -56,20 +56,13 @@ def copy_inputs(dest: Path, replies: tuple[str, ...] = SEED_IDS) -> Paths:
 
 
 def _trim_vocabularies(paths: Paths) -> None:
-    """Leave out the vocabulary entries only other records use (a region, topic or category scheme
-    added for a new reply), so a scratch repo warns about no entry because the live collection grew.
-    A file is rewritten only when it loses an entry."""
+    """Leave out the vocabulary entries only other records use (a topic or category scheme added for
+    a new reply), so a scratch repo warns about no entry because the live collection grew. A file is
+    rewritten only when it loses an entry. (Regions are every GB/T 2260 division: no warning there.)"""
     data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(paths.replies.glob("*/reply.yaml"))]
     topics = {t for d in data for t in d["topics"]}
-    regions = yaml.safe_load((paths.vocab / "regions.yaml").read_text(encoding="utf-8")) or []
-    parent = {r["code"]: r.get("parent") for r in regions if isinstance(r, dict)}
-    codes: set[str] = set()
-    for code in (d["region_code"] for d in data):
-        while code and code not in codes:
-            codes.add(code)
-            code = parent.get(code)
     assemblies = {d["assembly"] for d in data if d["category"]}
-    keep = {"topics.yaml": lambda e: e["id"] in topics, "regions.yaml": lambda e: e["code"] in codes,
+    keep = {"topics.yaml": lambda e: e["id"] in topics,
             "categories.yaml": lambda e: bool(assemblies & set(e["assemblies"]))}
     for name, used in keep.items():
         path = paths.vocab / name

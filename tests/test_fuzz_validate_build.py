@@ -48,8 +48,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
                  "sections[1].level", "sections[1].text"),
     "notes": ("notes[0].field", "notes[0].kind", "notes[0].original", "notes[0].value", "notes[0].reason"),
     "evidence": ("evidence[0].field", "evidence[0].start", "evidence[0].end", "evidence[0].quote"),
-    "thread_decisions": ("thread_decisions", "thread_decisions[0].other_id", "thread_decisions[0].decision",
-                         "thread_decisions[0].note"),
+    "thread_decisions": ("thread_decisions[0].other_id", "thread_decisions[0].decision", "thread_decisions[0].note"),
 }
 OTHER = "530000-2021-tian-0079"
 """A second seed kept beside the fuzzed one: the fuzzed record's thread decision points to it."""
