@@ -14,17 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts import consistency, dates, evidencecheck, proposals
-from build_scripts.dataset import RECORD_NAME, Reply
+from build_scripts.dataset import MAX_RAW_BYTES, RECORD_NAME, Reply
+from build_scripts.extract import readers
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem
 from build_scripts.vocab import Vocabularies
 
 DUPLICATE_KEY = ("assembly", "term", "session_no", "proposal_number", "agency")
 """Two records with these values equal answer the same proposal from the same agency."""
-
-MAX_RAW_BYTES = 20 * 1024 * 1024
-"""The largest raw letter accepted (a web page, Word file or PDF as received), checked before it is read."""
-
 
 def check_record(data: dict[str, Any], folder: Path, file: str, lines: dict[str, int],
                   vocabularies: Vocabularies, root: Path) -> Iterator[Problem]:
@@ -184,18 +181,25 @@ def _record_text(data: dict[str, Any]) -> str:
 
 
 def _letter_text(data: dict[str, Any], folder: Path) -> str:
-    """The raw letter, white space removed, when it decodes as UTF-8 or GB18030 (a web page or a text
-    file; a PDF's or Word file's text is not at hand here); empty otherwise."""
+    """The raw letter's text as the importer reads it (a web page, a text file, a Word file or a PDF:
+    the drafts of `portal add` quote all four), white space removed; with it the raw bytes decoded as
+    UTF-8 or GB18030 (a page's own markup). Empty when it cannot be read."""
     raw = folder / data["raw_file"]
     if not raw.is_file() or raw.is_symlink() or raw.stat().st_size > MAX_RAW_BYTES:
         return ""
     blob = raw.read_bytes()
+    texts = []
+    try:
+        texts.append(_squash(readers.read_bytes(blob, raw.name).text))
+    except readers.ReadError:
+        pass
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return _squash(blob.decode(encoding))
+            texts.append(_squash(blob.decode(encoding)))
+            break
         except UnicodeDecodeError:
             continue
-    return ""
+    return "\x00".join(texts)
 
 
 def check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:

@@ -23,6 +23,9 @@ from build_scripts.vocab import Vocabularies
 RECORD_NAME = "reply.yaml"
 """Each reply folder's record: ``datasets/replies/<id>/reply.yaml``."""
 
+MAX_RAW_BYTES = 20 * 1024 * 1024
+"""The largest raw letter accepted (a web page, Word file or PDF as received), checked before it is read."""
+
 NO_DATA_DATE = dt.date(2020, 1, 1)
 """The build date of a collection with no dated reply (an empty or undated collection)."""
 

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from build_scripts import divisions
 from build_scripts.extract.numerals import CN_NUMBER, cn_int, cn_year, digit_readings, make_date
 from build_scripts.fields import REPLY_FIELDS
 from build_scripts.problems import Problem
@@ -75,8 +76,8 @@ def supports(field: str, value: Any, quote: str, vocabularies: Vocabularies) -> 
     if field == "assembly":
         said = _body(folded)
         return said is None or said == _body(normalise(value))
-    if field == "proposer_role":
-        says = [role for role in ("代表", "委员") if role in folded]
+    if field == "proposer_role":  # 委员会 and 代表团 are bodies: an organisation's name, not a role
+        says = [role for role, body in (("代表", "代表团"), ("委员", "委员会")) if role in folded.replace(body, "")]
         return value in says if value != "组织" else not says
     if field == "disclosure" and folded in ("是", "否"):
         return {"是": "公开", "否": "不予公开"}[folded] == value
@@ -103,7 +104,8 @@ def _names_region(folded: str, code: str, vocabularies: Vocabularies) -> bool:
         return True  # unknown-region says what is wrong
     name = region["name"]
     short = next((name[: -len(s)] for s in _REGION_SUFFIX if name.endswith(s) and len(name) - len(s) >= 2), name)
-    return any(normalise(n) in folded for n in (name, short, region["full_name"]))
+    forms = (name, short, region["full_name"], divisions.short_name(name) or "", *(region.get("aliases") or []))
+    return any(form and normalise(form) in folded for form in forms)
 
 
 def _body(folded: str) -> str | None:

@@ -21,7 +21,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_scripts.checks import MAX_RAW_BYTES
+from build_scripts.dataset import MAX_RAW_BYTES
 from build_scripts.extract.htmltext import HtmlError
 from build_scripts.extract.htmltext import html_text as _html_text
 
