@@ -54,8 +54,10 @@ live: $(STAMP)
 test: $(STAMP) browser node tools lint live
 	$(BIN)/python -m pytest
 
+# The fast loop: both cores (pytest-xdist), the validate fuzzing at 10 examples per field group (make
+# fuzz runs 2,000, make test 40).
 check: lint tools
-	$(BIN)/python -m pytest -m "not browser" -q
+	FUZZ_EXAMPLES=10 $(BIN)/python -m pytest -m "not browser" -q -n auto --dist worksteal
 
 # The fuzzing of `portal validate` at the issue's size (2,000 examples per field group; the suite runs 40).
 fuzz: $(STAMP)
