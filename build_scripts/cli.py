@@ -170,7 +170,7 @@ def cmd_serve(args: argparse.Namespace, paths: Paths) -> int:
     import http.server
 
     if not args.no_build:
-        cmd_build(argparse.Namespace(quiet=False), paths)
+        cmd_build(argparse.Namespace(quiet=False, site_budget=Settings().site_bytes // 1_000_000), paths)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(paths.site))
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
         print(f"serving {relative(paths.site)} at http://{args.host}:{args.port}/ (Ctrl+C to stop)")
