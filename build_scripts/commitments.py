@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,7 +152,8 @@ def _extract_time(sentence: str, base: str) -> tuple[tuple[str, dt.date], ...]:
     jio = _jionlp()
     day = dt.date.fromisoformat(base)
     try:
-        found = jio.ner.extract_time(sentence, time_base={"year": day.year, "month": day.month, "day": day.day})
+        with _quiet():
+            found = jio.ner.extract_time(sentence, time_base={"year": day.year, "month": day.month, "day": day.day})
     except Exception:  # noqa: BLE001 - jionlp raises bare exceptions on odd text; no deadline then
         return ()
     out = []
@@ -160,6 +162,18 @@ def _extract_time(sentence: str, base: str) -> tuple[tuple[str, dt.date], ...]:
         if isinstance(times, list) and len(times) == 2 and isinstance(times[1], str) and times[1][:4].isdigit():
             out.append((str(item["text"]), dt.date.fromisoformat(times[1][:10])))
     return tuple(out)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """No log records while jionlp runs: on a periodic expression it cannot read (每年内…) it logs a
+    whole traceback with ``logging.error`` before giving up, which put tracebacks in the build's output."""
+    before = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(before)
 
 
 @functools.cache
