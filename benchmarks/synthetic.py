@@ -1,9 +1,11 @@
 """Deterministic synthetic corpus: N long letters built from the seed records' structure and a real vocabulary.
 
 Each letter copies a seed's assembly, region and category scheme (so it validates), and gets its
-own id, proposal number, agency, proposers, dates and 文号; its body is 14–22 paragraphs, each as
-long as a seed paragraph drawn at random. One paragraph in five is that seed paragraph (the
-domain's phrases: 社区, 社工站, …); the others are written from a real Chinese vocabulary: the word
+own id, proposal number, agency, proposers, dates and 文号; its body has as many paragraphs as a
+seed letter drawn at random (9–18, ± 2: version 2 drew 14–22, a third longer than the seeds on
+average), each as long as a seed paragraph drawn at random. One proposal in five is answered by
+two or three agencies (``SHARED_PROPOSALS``: the lead 主办 and 会办 co-handlers, each with its own
+id). One paragraph in five is that seed paragraph (the domain's phrases: 社区, 社工站, …); the others are written from a real Chinese vocabulary: the word
 frequencies of jieba's dictionary (349,046 words counted in a large corpus, `jieba/dict.txt`).
 Each letter has a subject of its own, 300 words drawn by frequency, and takes 60 % of its words
 from it and 40 % from the whole dictionary by frequency, so a letter repeats its subject's words
@@ -24,6 +26,8 @@ import random
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,17 +110,47 @@ def name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Random,
-           vocab: Vocabulary | None = None) -> dict[str, Any]:
+def paragraph_counts(seeds: list[dict[str, Any]]) -> list[int]:
+    """How many paragraphs each seed letter has (9–18): a synthetic letter is about as long as a real one."""
+    return [len(paragraphs([s])) for s in seeds]
+
+
+SHARED_PROPOSALS = ((1, 0.8), (2, 0.12), (3, 0.08))
+"""How many agencies answer one synthetic proposal, and how often: the lead (主办) and co-handlers (会办)."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the replies to one synthetic proposal share."""
+
+    index: int
+    year: int
+    proposers: tuple[str, ...]
+    replies: int
+    agency: int  # the lead's, in AGENCIES; the k-th co-handler's is the next k-th
+
+
+def proposals(rng: random.Random) -> Iterator[Proposal]:
+    sizes, weights = zip(*SHARED_PROPOSALS)
+    for i in itertools.count():
+        year = 2018 + rng.randrange(8)
+        proposers = tuple(dict.fromkeys(name(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))))
+        yield Proposal(i, year, proposers, rng.choices(sizes, weights)[0], rng.randrange(len(AGENCIES)))
+
+
+def letter(proposal: Proposal, nth: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Random,
+           vocab: Vocabulary | None = None, counts: tuple[int, ...] = (14, 22)) -> dict[str, Any]:
+    """The ``nth`` reply (0: the lead) to ``proposal``."""
+    i = proposal.index
     t = dict(seeds[i % len(seeds)])
-    year = 2018 + rng.randrange(8)
+    year = proposal.year
     month, day = rng.randrange(1, 13), rng.randrange(1, 29)
     kind = {"建议": "jianyi", "议案": "yian", "提案": "tian"}[t["proposal_kind"]]
     number = f"{i:05d}"
     region_prefix = t["agency"].split("民政")[0]
-    agency = region_prefix + AGENCIES[rng.randrange(len(AGENCIES))]
-    proposers = list(dict.fromkeys(name(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))))
-    body = [rng.choice(paras) for _ in range(rng.randrange(14, 23))]
+    agency = region_prefix + AGENCIES[(proposal.agency + nth) % len(AGENCIES)]
+    proposers = list(proposal.proposers)
+    body = [rng.choice(paras) for _ in range(max(5, rng.choice(counts) + rng.randrange(-2, 3)))]
     if vocab is not None:  # four paragraphs in five written from the vocabulary, each as long as the seed's
         subject = vocab.subject(rng)
         body = [p if rng.random() < 0.2 else vocab.paragraph(rng, subject, len(p)) for p in body]
@@ -132,7 +166,8 @@ def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Ra
     prefix = t["doc_number"].split("〔")[0] if t["doc_number"] else "民函"
     rec = dict(t)
     rec.update({
-        "id": f"{t['region_code']}-{year}-{kind}-{number}", "proposal_number": number,
+        "id": f"{t['region_code']}-{year}-{kind}-{number}" + (f"-h{nth}" if nth else ""), "proposal_number": number,
+        "handling_role": (("主办" if nth == 0 else "会办") if proposal.replies > 1 else None),
         "title": f"关于{t['assembly']}第{number}号{t['proposal_kind']}答复的函", "agency": agency,
         "proposers": proposers, "doc_number": f"{prefix}〔{year}〕{rng.randrange(1, 400)}号",
         "reply_date": f"{year}-{month:02d}-{day:02d}", "published_date": None, "sections": sections,
@@ -142,7 +177,7 @@ def letter(i: int, seeds: list[dict[str, Any]], paras: list[str], rng: random.Ra
     return rec
 
 
-VERSION = "2: jieba vocabulary"
+VERSION = "3: jieba vocabulary, letters as long as the seeds, proposals answered by several agencies"
 """Written to <repo>/synthetic.txt: a corpus of an older version is generated anew."""
 
 
@@ -162,10 +197,12 @@ def add_records(n: int, paths: Paths) -> Paths:
     """Write n synthetic letters with their records into ``paths``' datasets/replies/, beside what is there."""
     seeds = seed_records()
     paras = paragraphs(seeds)
+    counts = tuple(paragraph_counts(seeds))
     rng = random.Random(20260423)
     vocab = Vocabulary()
-    for i in range(n):
-        rec = letter(i, seeds, paras, rng, vocab)
+    replies = ((p, k) for p in proposals(rng) for k in range(p.replies))
+    for proposal, k in itertools.islice(replies, n):
+        rec = letter(proposal, k, seeds, paras, rng, vocab, counts)
         folder = paths.reply_dir(rec["id"])
         folder.mkdir(parents=True)
         raw = (rec["title"] + "\n\n" + "\n\n".join((s["heading"] + "\n" if s["heading"] else "") + s["text"]
