@@ -36,7 +36,7 @@ from build_scripts import (
 )
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset
-from build_scripts.pages import shell
+from build_scripts.pages import proposals, shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.search import index as search_index
@@ -99,6 +99,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 filled.remove()
         with timer.stage("publish-files"):
             copy_letters(dataset, staged / "letters")
+            output.write_files(staged, proposals.redirects(dataset))  # a proposal with one reply: to the reply
         for child in children.values():
             with timer.stage(f"{child.name} (wait)"):
                 child.result()

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from build_scripts import output, siteurl
 from build_scripts.dataset import Dataset
+from build_scripts.pages import proposals
 
 PER_FILE = 50_000
 """Most URLs in one sitemap file (the protocol's limit)."""
@@ -28,12 +29,12 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
-def page_urls(site_dir: Path) -> list[str]:
-    """Each page's path below the site root, as its URL (``replies/x/``), sorted."""
+def page_urls(site_dir: Path, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Each page's path below the site root, as its URL (``replies/x/``), sorted; not those in ``skip``."""
     urls = []
     for path in site_dir.rglob("*.html"):
         rel = path.relative_to(site_dir).as_posix()
-        if rel not in NOT_PAGES:
+        if rel not in NOT_PAGES and rel not in skip:
             urls.append(rel.removesuffix("index.html"))
     return sorted(urls)
 
@@ -43,10 +44,10 @@ def _urlset(locs: list[str]) -> bytes:
     return f"{_HEAD}<urlset {_NS}>\n{body}</urlset>\n".encode()
 
 
-def files(site_dir: Path, base: str | None = None) -> dict[str, bytes]:
+def files(site_dir: Path, base: str | None = None, skip: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """Path under the site → bytes: ``sitemap.xml`` (and ``sitemaps/<n>.xml`` above ``PER_FILE``)."""
     url = base or siteurl.site_url()
-    locs = [siteurl.absolute(u, url) if u else url for u in page_urls(site_dir)]
+    locs = [siteurl.absolute(u, url) if u else url for u in page_urls(site_dir, skip)]
     if len(locs) <= PER_FILE:
         return {"sitemap.xml": _urlset(locs)}
     out: dict[str, bytes] = {}
@@ -58,9 +59,10 @@ def files(site_dir: Path, base: str | None = None) -> dict[str, bytes]:
 
 
 def write(dataset: Dataset, site_dir: Path) -> None:
-    """Replace MkDocs' sitemap with the whole site's (``dataset`` is unused: the site is the input)."""
+    """Replace MkDocs' sitemap with the whole site's; the pages that only send the reader on to a
+    reply (a proposal with one reply: ``proposals.redirected``) are not pages to index."""
     (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
-    output.write_files(site_dir, files(site_dir))
+    output.write_files(site_dir, files(site_dir, skip=frozenset(proposals.redirected(dataset))))
 
 
 step = write

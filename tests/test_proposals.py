@@ -10,6 +10,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import proposalletters
@@ -18,7 +19,9 @@ import yaml
 from conftest import copy_inputs, unzip_database
 
 from build_scripts import records, vocab
+from build_scripts.dataset import Reply
 from build_scripts.extract import draft
+from build_scripts.pages.proposals import redirects
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.proposals import assembly_region, proposal_id
 
@@ -60,7 +63,28 @@ def test_proposal_page_lists_every_reply_lead_first(proposal_built: Paths) -> No
     assert "云南省民政厅" in rows[0] and "../../replies/530000-2022-tian-0123-mzt/" in rows[0]
     assert "B类" in rows[0] and "2022年6月15日" in rows[0]
     listing = (proposal_built.site / "proposals" / "index.html").read_text(encoding="utf-8")
-    assert f'href="{proposalletters.PROPOSAL_ID}/"' in listing and 'href="530000-12-4-tian-0079/"' in listing
+    assert f'href="{proposalletters.PROPOSAL_ID}/"' in listing
+    assert 'href="../replies/530000-2021-tian-0079/"' in listing  # one reply: the list links to it
+
+
+def test_a_proposal_with_one_reply_sends_the_reader_to_it(proposal_built: Paths) -> None:
+    """Issue 13: one-row proposal pages were 143 MB at 10,000 letters; the URL still answers."""
+    html = (proposal_built.site / "proposals" / "530000-12-4-tian-0079" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../../replies/530000-2021-tian-0079/">' in html
+    assert '<a href="../../replies/530000-2021-tian-0079/">' in html and 'content="noindex"' in html
+    assert 'rel="canonical" href="' in html and '/replies/530000-2021-tian-0079/"' in html
+    assert "《构建“全周期管理”基层社会治理模式的建议》" in html and len(html.encode()) < 1500
+    sitemap = (proposal_built.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/proposals/530000-12-4-tian-0079/" not in sitemap
+    assert f"/proposals/{proposalletters.PROPOSAL_ID}/" in sitemap
+
+
+def test_the_page_that_sends_the_reader_on_escapes_the_title(tmp_path: Path) -> None:
+    dataset = records.load(copy_inputs(tmp_path / "repo"))
+    reply = dataset.by_id["530000-2021-tian-0079"]
+    hostile = Reply({**reply.data, "proposal_title": '<script>alert(1)</script>"'}, reply.folder)
+    html = next(iter(redirects(replace(dataset, replies=(hostile,))).values())).decode("utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in html
 
 
 def test_reply_page_links_to_its_proposal_and_the_other_replies(proposal_built: Paths) -> None:
@@ -70,7 +94,8 @@ def test_reply_page_links_to_its_proposal_and_the_other_replies(proposal_built: 
     assert "../530000-2022-tian-0123-mzt/" in others and "../530000-2022-tian-0123-zjt/" in others
     assert "../530000-2022-tian-0123-czt/" not in others and "云南省民政厅（主办）" in others
     seed = (proposal_built.site / "replies" / "530000-2021-tian-0079" / "index.html").read_text(encoding="utf-8")
-    assert 'id="related-proposal"' not in seed and "本站收录答复 1 件" in seed
+    assert 'id="related-proposal"' not in seed and "本站只收录了对本件建议的这一件答复" in seed
+    assert 'href="../../proposals/530000-12-4-tian-0079/"' not in seed  # that URL only sends the reader back here
 
 
 def test_replies_that_disagree_on_the_proposal_are_reported(tmp_path: object) -> None:

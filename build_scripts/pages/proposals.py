@@ -5,11 +5,16 @@ co-handling agencies (会办, 协办). Its page lists them with agency, 办理�
 first. The list (``proposals/``, in the navigation) shows ``PER_PAGE`` proposals a page, those with
 the newest replies first, so every page stays small however many proposals there are; all of them
 are in ``data/proposals.csv``.
+
+A proposal with one reply in the collection has no page of its own: its reply page already shows the
+proposal (title, proposers, sitting, number), and at 10,000 letters those one-row pages were
+143 MB of the site (issue 13). Its URL still answers, so that it never changes when a second reply
+arrives: ``redirects`` writes a small page there that sends the reader to the reply (``page_url``).
 """
 
 from __future__ import annotations
 
-from build_scripts import dates
+from build_scripts import dates, siteurl
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.fields import HANDLING_ROLES
 from build_scripts.pages import escape
@@ -58,6 +63,46 @@ def replies_table(replies: tuple[Reply, ...], dataset: Dataset, url: str, *, cap
                           rows, caption=caption, sorted_by=-1)
 
 
+def has_page(replies: tuple[Reply, ...]) -> bool:
+    """A proposal has a page of its own when the collection holds more than one reply to it."""
+    return len(replies) > 1
+
+
+def page_url(pid: str, replies: tuple[Reply, ...]) -> str:
+    """Where a link to the proposal goes (site-relative): its page, or its only reply's page."""
+    return proposal_url(pid) if has_page(replies) else reply_url(replies[0].id)
+
+
+def redirected(dataset: Dataset) -> dict[str, Reply]:
+    """Site path of each page ``redirects`` writes -> the reply it sends the reader to."""
+    return {f"{proposal_url(pid)}index.html": replies[0]
+            for pid, replies in dataset.by_proposal.items() if not has_page(replies)}
+
+
+def redirects(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
+    """Site path -> the small page at the URL of a proposal with one reply, sending the reader to it.
+
+    No JavaScript: a meta refresh, the canonical address of the reply page, ``noindex``, and a link
+    for a browser that does not follow the refresh. The title is letter text, escaped.
+    """
+    out = {}
+    for path, reply in redirected(dataset).items():
+        url = path.removesuffix("index.html")
+        target = rel(url, reply_url(reply.id))
+        name = escape.html(title(reply))
+        out[f"{url}index.html"] = (
+            '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+            f"<title>{name} - 答复公开</title>\n"
+            f'<link rel="canonical" href="{escape.html(siteurl.absolute(reply_url(reply.id), base))}">\n'
+            '<meta name="robots" content="noindex">\n'
+            f'<meta http-equiv="refresh" content="0; url={escape.html(target)}">\n</head>\n'
+            f'<body>\n<p>本站只收录了对{name}的一件答复：<a href="{escape.html(target)}">查看这件答复</a>。</p>\n'
+            "</body>\n</html>\n"
+        ).encode()
+    return out
+
+
 def page(pid: str, replies: tuple[Reply, ...], dataset: Dataset) -> str:
     url = proposal_url(pid)
     first = replies[0]
@@ -89,7 +134,8 @@ def _newest(replies: tuple[Reply, ...]) -> str:
 def pages(dataset: Dataset) -> dict[str, str]:
     """Markdown path -> content: every proposal page and the list's pages (the first is ``OVERVIEW``)."""
     groups = dataset.by_proposal
-    out = {f"{proposal_url(pid).rstrip('/')}.md": page(pid, replies, dataset) for pid, replies in groups.items()}
+    out = {f"{proposal_url(pid).rstrip('/')}.md": page(pid, replies, dataset) for pid, replies in groups.items()
+           if has_page(replies)}
     ordered = sorted(groups, key=lambda pid: (_newest(groups[pid]), pid), reverse=True)
     chunks = [ordered[i:i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
     urls = [PROPOSALS] + [f"{PROPOSALS}page-{n}/" for n in range(2, len(chunks) + 1)]
@@ -113,7 +159,7 @@ def pages(dataset: Dataset) -> dict[str, str]:
 def _row(pid: str, replies: tuple[Reply, ...], url: str) -> str:
     first, newest = replies[0], _newest(replies)
     return (
-        f'<tr><td data-sort-value="{escape.html(title(first))}"><a href="{escape.html(rel(url, proposal_url(pid)))}">'
+        f'<tr><td data-sort-value="{escape.html(title(first))}"><a href="{escape.html(rel(url, page_url(pid, replies)))}">'
         f'{escape.html(title(first))}</a><div class="reply-sub">{escape.html(where(first))}</div></td>'
         f'<td class="num" data-sort-value="{len(replies)}">{len(replies)}</td>'
         f'<td class="nowrap" data-sort-value="{escape.html(newest)}">{escape.html(dates.zh_text(newest or None))}</td></tr>'

@@ -94,6 +94,8 @@ def _proposal_link(reply: Reply, dataset: Dataset, url: str) -> str:
     if pid is None:
         return ""
     count = len(dataset.by_proposal[pid])
+    if count == 1:  # a proposal with one reply has no page of its own (pages/proposals.has_page)
+        return ' <span class="card-note">（本站只收录了对本件建议的这一件答复）</span>'
     return (f' <span class="card-note"><a href="{escape.html(rel(url, proposal_url(pid)))}">本件建议的页面'
             f"（本站收录答复 {count} 件）</a></span>")
 
