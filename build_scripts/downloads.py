@@ -5,7 +5,8 @@ directory (their sha256 must be what ``datapackage.json`` says). Process, one ta
 (each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs, zipped, and one
 XLSX with every table a sheet, dates as date cells; in both, a text cell that starts like a formula
 gets an apostrophe), a SQLite database with keys and full-text search (``sqlitedb``, zipped with its
-Datasette metadata), then the flat ``replies_text.csv`` and its per-year files (``flatfiles``),
+Datasette metadata), then the flat ``replies_text.csv`` and its gzipped per-year files (``flatfiles``;
+their Excel 版 copies go into the Excel 版 zip),
 ``replies.json.gz`` with every record, a zip of the package, and ``manifest.json`` listing every
 file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
 directory and is renamed into place only when all are written; nothing is held in memory whole.
@@ -195,18 +196,16 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict
     infos = []
     for path in sorted(files, key=_file_order):
         stem = Path(path).stem
-        flat = path.removeprefix(f"{EXCEL_DIR}/")
-        excel = "（Excel 版 CSV，带 BOM）" if path.startswith(f"{EXCEL_DIR}/") else "（标准 CSV）"
-        if flat == flatfiles.FLAT_FILE:
-            kind, title, count = "text", f"答复全文宽表：每件一行，答复表全部字段加全文{excel}", rows[flat]
-        elif flat.startswith(f"{flatfiles.YEAR_DIR}/"):
-            year = stem.rsplit("-", 1)[1]
+        if path == flatfiles.FLAT_FILE:
+            kind, title, count = "text", "答复全文宽表：每件一行，答复表全部字段加全文（标准 CSV）", rows[path]
+        elif path.startswith(f"{flatfiles.YEAR_DIR}/"):
+            year = flatfiles.year_of_file(path)
             label = "无日期" if year == flatfiles.UNDATED else f"{year} 年"
-            kind, title, count = "year", f"答复全文宽表，{label}{excel}", rows[flat]
+            kind, title, count = "year", f"答复全文宽表，{label}（标准 CSV，gzip 压缩）", rows[path]
         elif path == "datapackage.json":
             kind, title, count = "descriptor", "数据包描述（表结构、许可、来源、哈希）", None
         elif path.endswith(".zip") and path.startswith(f"{EXCEL_DIR}/"):
-            kind, title, count = "excel", "全部表格的 Excel 版 CSV（带 BOM，压缩包）", total
+            kind, title, count = "excel", "全部表格及全文宽表（含按年文件）的 Excel 版 CSV（带 BOM，压缩包）", total
         elif path.endswith(".csv"):
             kind, title, count = "canonical", f"{titles[stem]}（标准 CSV）", rows[stem]
         elif path.endswith(".xlsx"):
@@ -233,11 +232,10 @@ def _file_order(path: str) -> tuple[int, int, str]:
     table_names = [t.name for t in TABLES]
     stem = Path(path).stem
     rank = table_names.index(stem) if stem in table_names else len(table_names)
-    flat = path.removeprefix(f"{EXCEL_DIR}/")
     if path == "datapackage.json":
         return (0, 0, path)
-    if flat == flatfiles.FLAT_FILE or flat.startswith(f"{flatfiles.YEAR_DIR}/"):
-        return (5 if path.startswith(f"{EXCEL_DIR}/") else 4, 0 if flat == flatfiles.FLAT_FILE else 1, path)
+    if path == flatfiles.FLAT_FILE or path.startswith(f"{flatfiles.YEAR_DIR}/"):
+        return (4, 0 if path == flatfiles.FLAT_FILE else 1, path)
     if path.endswith(".csv") and "/" not in path:
         return (1, rank, path)
     if "/" not in path:
@@ -271,14 +269,17 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
                    f"{EXCEL_DIR}/{name}-excel-csv.zip": stage / f"{name}-excel-csv.zip",
                    "replies.json.gz": stage / "replies.json.gz", f"{name}.sqlite.zip": stage / f"{name}.sqlite.zip",
                    f"{name}.zip": stage / f"{name}.zip"}
-        zip_files({f"{name}-{version}-excel/{t.name}.csv": raw[f"{EXCEL_DIR}/{t.name}.csv"] for t in TABLES},
+        flat, excel_flat = flatfiles.write(dataset, stage / "flat")
+        for rel_path, (path, count) in flat.items():
+            derived[rel_path], rows[rel_path] = path, count
+        zip_files({f"{name}-{version}-excel/{t.name}.csv": raw[f"{EXCEL_DIR}/{t.name}.csv"] for t in TABLES}
+                  | {f"{name}-{version}-excel/{member}": path for member, path in excel_flat.items()},
                   derived[f"{EXCEL_DIR}/{name}-excel-csv.zip"], when)
         gzip_file(raw["replies.json"], derived["replies.json.gz"])
         write_sqlite_zip(raw[f"{name}.sqlite"], derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor),
                          when)
         shutil.rmtree(stage / "raw")
-        for rel_path, (path, count) in flatfiles.write(dataset, stage / "flat", EXCEL_DIR).items():
-            derived[rel_path], rows[rel_path.removeprefix(f"{EXCEL_DIR}/")] = path, count
+        shutil.rmtree(stage / "flat" / "excel")
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
         assets = {p: release_url + Path(p).name for p, f in derived.items()
                   if release_url and f.stat().st_size > release_bytes}

@@ -3,15 +3,21 @@
 Load: the checked dataset. Process: one row per reply (``fields.FLAT_TABLE``: the replies columns
 and ``text``, ``replytext.full_text``), sorted by id as the package is, written as the canonical
 CSV is (``package.csv_rows``): UTF-8 without BOM, ``\\n``, quoted only where needed. Save:
-``replies_text.csv``, one file per year (``by-year/replies_text-2023.csv``; the year of the date a
-reply is listed by, ``dataset.sort_date``; replies without a date in ``replies_text-undated.csv``),
-and the Excel 版 of each under ``excel/`` (a UTF-8 BOM, then the same rows, with a cell that starts
-like a formula neutralised as in every Excel file: ``xlsx.neutralise_rows``).
-"""
+``replies_text.csv``; one file per year, gzipped (``by-year/replies_text-2023.csv.gz``; the year of
+the date a reply is listed by, ``dataset.sort_date``; replies without a date in
+``replies_text-undated.csv.gz``); and the Excel 版 of each (a UTF-8 BOM, then the same rows, with a
+cell that starts like a formula neutralised as in every Excel file: ``xlsx.neutralise_rows``), which
+``downloads`` puts in the Excel 版 zip.
 
+Issue 13: the per-year files repeat ``replies_text.csv``, which repeats ``sections.csv``; loose, they
+and their Excel copies were 366 MB of the 10,000-letter site. Gzipped (pandas and readr read
+``.csv.gz`` as they are) they are about a third of that, and the Excel copies are only in the zip.
+"""
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 from pathlib import Path
 
 from build_scripts import package, replytext, xlsx
@@ -30,32 +36,56 @@ def year_of(reply: Reply) -> str:
 
 
 def year_file(year: str) -> str:
-    return f"{YEAR_DIR}/{FLAT_TABLE.name}-{year}.csv"
+    return f"{YEAR_DIR}/{FLAT_TABLE.name}-{year}.csv.gz"
+
+
+def year_of_file(rel_path: str) -> str:
+    """The year (or ``undated``) a per-year file holds: ``by-year/replies_text-2023.csv.gz`` → ``2023``."""
+    return rel_path.removesuffix(".gz").removesuffix(".csv").rsplit("-", 1)[1]
 
 
 def flat_row(reply: Reply) -> dict[str, object]:
     return {**reply.data, "text": replytext.full_text(reply)}
 
 
-def write(dataset: Dataset, out: Path, excel_dir: str) -> dict[str, tuple[Path, int]]:
-    """Write the flat files under ``out``; return each one's path under data/ → (where it is, rows)."""
+def write(dataset: Dataset, out: Path) -> tuple[dict[str, tuple[Path, int]], dict[str, Path]]:
+    """Write the flat files under ``out``. Return each published one's path under data/ → (where it
+    is, rows), and the Excel 版 copies (their path in the Excel zip, ``replies_text.csv`` or
+    ``by-year/replies_text-2023.csv`` → where each is)."""
     replies = sorted(dataset.replies, key=lambda r: r.id)
     groups: dict[str, list[Reply]] = {FLAT_FILE: replies}
     for reply in replies:
         groups.setdefault(year_file(year_of(reply)), []).append(reply)
     written: dict[str, tuple[Path, int]] = {}
+    excel_copies: dict[str, Path] = {}
     for rel_path in sorted(groups):
         rows = groups[rel_path]
         target = out / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        excel = out / excel_dir / rel_path
+        excel_name = rel_path.removesuffix(".gz")
+        excel = out / "excel" / excel_name
         excel.parent.mkdir(parents=True, exist_ok=True)
         table = [*package.csv_rows(FLAT_TABLE, []),  # the header
                  *([package.cell(row.get(f.name)) for f in FLAT_TABLE.fields] for row in map(flat_row, rows))]
-        with open(target, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, lineterminator="\n").writerows(table)
+        _write_csv(target, table)
         with open(excel, "w", encoding="utf-8-sig", newline="") as f:  # formulas neutralised, as in every Excel file
             csv.writer(f, lineterminator="\n").writerows(xlsx.neutralise_rows(table, INTEGER_COLUMNS))
         written[rel_path] = (target, len(rows))
-        written[f"{excel_dir}/{rel_path}"] = (excel, len(rows))
-    return written
+        excel_copies[excel_name] = excel
+    return written, excel_copies
+
+
+def _write_csv(target: Path, table: list[list[str]]) -> None:
+    """The rows as the canonical CSV writes them; gzipped when the name ends in ``.gz`` (no name or
+    time in the gzip header: the same bytes every build)."""
+    if target.suffix != ".gz":
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(table)
+        return
+    with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                  compresslevel=GZIP_LEVEL) as packed, \
+            io.TextIOWrapper(packed, encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(table)
+
+
+GZIP_LEVEL = 6

@@ -14,7 +14,8 @@ from build_scripts.paths import Paths
 def test_downloads_page_lists_every_file_with_size_rows_and_hash(built: Paths) -> None:
     page = (built.site / "data" / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((built.site / "data" / "manifest.json").read_text(encoding="utf-8"))
-    assert {"replies_text.csv", "excel/replies_text.csv", "by-year/replies_text-2021.csv"} <= {f["path"] for f in manifest["files"]}
+    assert {"replies_text.csv", "by-year/replies_text-2021.csv.gz"} <= {f["path"] for f in manifest["files"]}
+    assert not any(f["path"].startswith("excel/") and f["path"].endswith(".csv") for f in manifest["files"])
     for f in manifest["files"]:
         row = re.search(rf'<tr><td><a href="{re.escape(f["path"])}" download>.*?</tr>', page)
         assert row, f["path"]

@@ -47,8 +47,9 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
         + "\n## 全文宽表与按年文件 { #flat }\n\n"
         f"<p>只想要一个文件：<code>{FLAT_TABLE.name}.csv</code> 每件答复一行，含答复表（replies）的全部字段，"
         "外加 <code>text</code> 列：整封答复清洗后的全文（各节小标题单独一行，节与节之间空一行）。"
-        f"<code>by-year/</code> 下按年份分文件（按答复日期，无答复日期的按公开日期），"
-        "Excel 版（带 BOM）在 <code>excel/</code> 下同名。字段说明见<a href=\"dictionary/#replies_text\">数据字典</a>。"
+        f"<code>by-year/</code> 下按年份分文件（按答复日期，无答复日期的按公开日期；gzip 压缩，"
+        "pandas 与 R 的 readr 可直接读取 <code>.csv.gz</code>，也可先用解压软件解压），"
+        "各文件的 Excel 版（带 BOM）在下面 Excel 版的 CSV 压缩包里。字段说明见<a href=\"dictionary/#replies_text\">数据字典</a>。"
         "它不是数据包的一部分，由数据包生成；正文超过 32,767 字的答复在 Excel 中会被截断，请用 CSV 工具或 SQLite。</p>\n\n"
         + _file_table(by_kind("text", "year"))
         + "\n## Excel 版 { #excel }\n\n"

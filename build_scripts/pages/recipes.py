@@ -49,7 +49,7 @@ def read_sheet(table, path="excel/{stem}.xlsx"):
 replies = read("replies")
 sections = read("sections")
 replies_from_excel = read_sheet("replies")
-# the flat file: the replies columns and the whole text (per year: by-year/{FLAT_TABLE.name}-2023.csv)
+# the flat file: the replies columns and the whole text (per year: by-year/{FLAT_TABLE.name}-2023.csv.gz)
 texts = read("replies", "{FLAT_TABLE.name}.csv").astype({{"text": "string"}})
 '''
 
@@ -71,7 +71,7 @@ read_table <- function(name, path = paste0(name, ".csv")) {{
 }}
 replies <- read_table("replies")
 texts <- read_table("{FLAT_TABLE.name}")
-texts_2023 <- read_csv("by-year/{FLAT_TABLE.name}-2023.csv", col_types = types[["{FLAT_TABLE.name}"]], na = "")
+texts_2023 <- read_csv("by-year/{FLAT_TABLE.name}-2023.csv.gz", col_types = types[["{FLAT_TABLE.name}"]], na = "")
 '''
 
 
