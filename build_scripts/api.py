@@ -10,9 +10,10 @@ record file is the record as ``data/replies.json`` has it. Save: ``api/replies.j
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from build_scripts import output, package, siteurl
 from build_scripts.dataset import Dataset, Reply
@@ -29,7 +30,9 @@ from build_scripts.pages.urls import (
 
 
 def dumps(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Compact JSON, UTF-8, one final newline: indenting was 15 % of the API's bytes (38 MB at
+    10,000 letters); a browser or ``jq`` shows it indented."""
+    return orjson.dumps(data) + b"\n"
 
 
 def index_entry(reply: Reply, base: str) -> dict[str, Any]:
