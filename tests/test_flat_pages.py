@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -102,6 +104,7 @@ def test_a_site_over_the_budget_fails_the_build_with_its_size(scratch: Paths) ->
     assert report is not None and [p.code for p in report.errors] == ["site-too-large"]
     message = report.errors[0].message
     assert "over the 1 MB budget" in message and "Settings.site_bytes" in message and " files" in message
+    assert "MB as a tar)" in message
     assert not scratch.site.exists()
 
 
@@ -111,3 +114,20 @@ def test_cli_build_prints_the_site_size(scratch: Paths) -> None:
     assert result.returncode == 0, result.stderr
     size = sitesize.measure(scratch.site)
     assert f"site: {size.summary()}" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("name_length", [95, 96, 120])
+def test_tar_size_is_what_gnu_tar_makes(built: Paths, tmp_path: Path, name_length: int) -> None:
+    """The site budget is on the tar GitHub Pages receives: headers, padding and long names counted
+    (a name over 100 bytes, multibyte ones too, gets an entry of its own)."""
+    site_dir = tmp_path / "site"
+    shutil.copytree(built.site, site_dir)
+    for i in range(30):
+        folder = site_dir / f"{i:03d}{'a' * name_length}"
+        folder.mkdir()
+        (folder / "index.html").write_text("x" * (1000 + 37 * i), encoding="utf-8")
+        (site_dir / "中文").mkdir(exist_ok=True)
+        (site_dir / "中文" / f"{i}{'文' * 33}").write_text("y" * i, encoding="utf-8")
+    archive = tmp_path / "site.tar"
+    subprocess.run(["tar", "--directory", str(site_dir), "-cf", str(archive), "."], check=True)
+    assert sitesize.measure(site_dir).tar == archive.stat().st_size
