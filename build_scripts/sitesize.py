@@ -15,7 +15,6 @@ from pathlib import Path
 from build_scripts.problems import BuildError, Problem, Report
 from build_scripts.settings import Settings
 
-
 TAR_BLOCK = 512
 TAR_END = 2 * TAR_BLOCK  # two zero blocks end an archive
 TAR_RECORD = 20 * TAR_BLOCK  # GNU tar writes whole records of 10,240 bytes
