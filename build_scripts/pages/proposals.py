@@ -14,20 +14,20 @@ from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.fields import HANDLING_ROLES
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, card_row, front_matter, pager, rel, sortable_table
-from build_scripts.pages.facets import scheme_code, session_text
+from build_scripts.pages.facets import proposal_label, scheme_code, session_text
 from build_scripts.pages.urls import PROPOSALS, proposal_url, reply_url
 
 PER_PAGE = 150
 """Proposals per list page."""
+SEARCHABLE_FROM = 2
+"""A proposal with at least this many replies can be searched on its own (the search index's ``p/`` files)."""
 OVERVIEW = "proposals/index.md"
 """The list's first page: in the navigation, so MkDocs renders it."""
 
 
 def title(reply: Reply) -> str:
     """What a proposal is called: its title, else its number and kind."""
-    if reply["proposal_title"]:
-        return f"《{reply['proposal_title']}》"
-    return f"第{reply['proposal_number']}号{reply['proposal_kind']}"
+    return proposal_label(reply)
 
 
 def where(reply: Reply) -> str:
@@ -78,7 +78,20 @@ def page(pid: str, replies: tuple[Reply, ...], dataset: Dataset) -> str:
         + "## 答复 { #replies }\n\n"
         + f"<p>{count}</p>\n\n"
         + replies_table(replies, dataset, url, caption=f"对{title(first)}的答复")
-        + "\n"
+        + "\n\n" + search_form(pid, len(replies), url)
+    )
+
+
+def search_form(pid: str, count: int, url: str) -> str:
+    """A proposal answered by several agencies: search within its replies (the search page filtered to it)."""
+    if count < SEARCHABLE_FROM:
+        return ""
+    action = escape.html(rel(url, "search/"))
+    return (
+        f'<form class="proposal-search" role="search" action="{action}" method="get">'
+        f'<label for="proposal-q">在这 {count} 件答复中检索</label>'
+        '<input id="proposal-q" type="search" name="q" placeholder="留空则列出全部">'
+        f'<input type="hidden" name="proposal" value="{escape.html(pid)}"><button type="submit">检索</button></form>\n'
     )
 
 

@@ -22,8 +22,9 @@ import numpy as np
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.pages import parts
-from build_scripts.pages.facets import facets, year
-from build_scripts.pages.urls import reply_url
+from build_scripts.pages.facets import facets, proposal_label, year
+from build_scripts.pages.proposals import SEARCHABLE_FROM
+from build_scripts.pages.urls import proposal_url, reply_url
 from build_scripts.replytext import body_fields
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
@@ -77,7 +78,16 @@ def meta_record(reply: Reply, dataset: Dataset, fs: Any = None) -> dict[str, Any
         "doc_number": reply["doc_number"], "date": sort_date(reply) or None, "kind": reply["proposal_kind"],
         "category": labels["category"][0] if labels["category"] else None,
         "region": reply["region_name"], "year": year(reply), "topics": labels["topic"],
+        "role": reply["handling_role"], **_proposal(reply, dataset),
     }
+
+
+def _proposal(reply: Reply, dataset: Dataset) -> dict[str, Any]:
+    """The proposal a result row shows: its page and how many replies it has (2+: filter to them)."""
+    pid = reply["proposal_id"]
+    if not pid:
+        return {"proposal": None}
+    return {"proposal": {"id": pid, "url": proposal_url(pid), "replies": len(dataset.by_proposal[pid])}}
 
 
 def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
@@ -95,7 +105,9 @@ def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
     return record
 
 
-NOT_SEARCH_FACETS = ("proposer",)  # one value per person: grows with N (the text search finds proposers)
+NOT_SEARCH_FACETS = ("proposer", "proposal")
+"""One value per person or proposal: grow with N (the text search finds proposers; a proposal is filtered
+to through its own small file, ``proposal_files``)."""
 
 
 def facet_table(replies: list[Reply], dataset: Dataset) -> dict[str, Any]:
@@ -122,6 +134,21 @@ def facet_table(replies: list[Reply], dataset: Dataset) -> dict[str, Any]:
         doc_tuple.append(tuples.setdefault(json.dumps(row), len(tuples)))
     return {"facets": [{"slug": f.slug, "title": f.title, "values": values[f.slug]} for f in fs],
             "tuples": [json.loads(k) for k in tuples], "docs": doc_tuple}
+
+
+def proposal_files(replies: list[Reply], dataset: Dataset) -> dict[str, str]:
+    """``p/<proposal id>.json`` for each proposal with ``SEARCHABLE_FROM`` replies or more: its label, page
+    and doc ids (ascending). Fetched only when a search is filtered to that proposal, so the
+    once-per-visit ``facets.json`` does not grow with the number of proposals."""
+    docs: dict[str, list[int]] = {}
+    for doc_id, reply in enumerate(replies):
+        if reply["proposal_id"]:
+            docs.setdefault(reply["proposal_id"], []).append(doc_id)
+    return {
+        f"p/{pid}.json": _dump({"label": proposal_label(dataset.by_proposal[pid][0]), "url": proposal_url(pid),
+                                "docs": ids})
+        for pid, ids in sorted(docs.items()) if len(ids) >= SEARCHABLE_FROM
+    }
 
 
 # ---------------------------------------------------------------- save
@@ -227,6 +254,8 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     for doc_id, reply in enumerate(replies):
         put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))
     put("facets.json", _dump(facet_table(replies, dataset)))
+    for rel, content in proposal_files(replies, dataset).items():
+        put(rel, content)
     put("t2s.json", _dump(t2s_table(present)))
     manifest = {"version": FORMAT_VERSION, "docs": len(replies), "shards": shards, "bodyBase": BODY_BASE,
                 "stride": stride, "common": options.common, "levels": levels.last,
