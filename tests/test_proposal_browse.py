@@ -153,15 +153,15 @@ def test_search_index_filters_to_the_proposal_through_its_own_file(proposal_buil
 
 def test_search_facets_have_the_role_and_no_list_of_proposals(proposal_built: Paths) -> None:
     table = _idx(proposal_built, "facets.json")
-    slugs = [f["slug"] for f in table["facets"]]
-    assert "proposal" not in slugs and "proposer" not in slugs
-    role = slugs.index("role")
-    values = table["facets"][role]["values"]
-    assert sorted(values) == sorted(["主办", "会办", "协办"])
+    slugs = [f["slug"] for f in table["facets"]] + [c["slug"] for c in table["columns"]]
+    assert "proposal" not in slugs and "proposer" not in slugs and "agency" in slugs
+    (role,) = [c for c in table["columns"] if c["slug"] == "role"]  # a column beside the tuples
+    assert role["title"] == "办理角色" and sorted(role["values"]) == sorted(["主办", "会办", "协办"])
     docs = _docs(proposal_built)
-    by_role = {rid: [values[v] for v in table["tuples"][table["docs"][d]][role]] for rid, d in docs.items()}
-    assert by_role[LEAD] == ["主办"] and by_role[CO] == ["会办"] and by_role[ASSIST] == ["协办"]
-    assert by_role[SEED] == []
+    assert len(role["docs"]) == len(docs)
+    by_role = {rid: role["docs"][d] for rid, d in docs.items()}
+    assert [role["values"][ord(by_role[r]) - 48] for r in (LEAD, CO, ASSIST)] == ["主办", "会办", "协办"]
+    assert by_role[SEED] == index.COLUMN_NONE
 
 
 def test_the_p_files_hold_the_doc_ids_of_every_shared_proposal(tmp_path: Path) -> None:

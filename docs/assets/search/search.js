@@ -351,6 +351,20 @@
     return "?" + params.toString();
   };
 
+  /* facets.json as the page uses it: every facet, tuple facets then column facets, and `of(d, i)`, the
+   * value ids doc d has in facet i (FORMAT.md). */
+  function facetTable(raw) {
+    var base = raw.facets.length, cols = raw.columns || [];
+    return {
+      facets: raw.facets.concat(cols),
+      of: function (d, i) {
+        if (i < base) { return raw.tuples[raw.docs[d]][i]; }
+        var v = cols[i - base].docs.charCodeAt(d) - 48;
+        return v >= 0 ? [v] : [];
+      }
+    };
+  }
+
   /* A proposal answered by several agencies has its own small file: its label, page and doc ids
    * (FORMAT.md `p/`). null when there is none (a proposal answered once, or a mistyped id). */
   function proposalFile(id) {
@@ -362,7 +376,7 @@
     var self = this;
     if (push) { history.pushState(null, "", this.url()); }
     this.root.setAttribute("data-state", "searching");
-    var facets = get("facets.json");  // grows with the collection: awaited first only when a filter is set
+    var facets = get("facets.json").then(facetTable);  // grows with the collection: awaited first only when a filter is set
     var filtering = Object.keys(this.filters).some(function (k) { return self.filters[k]; });
     var asked = this.engine.ask({ type: "search", search: location.search });
     var started = this.engine.askedAt;  // for a ?q= link, when <head> asked
@@ -389,8 +403,7 @@
       return filters[f.slug] ? { i: i, v: f.values.indexOf(filters[f.slug]) } : null;
     }).filter(Boolean);
     return this.result.docs.filter(function (d) {
-      var t = fx.tuples[fx.docs[d]];
-      return (!proposal || proposal.docs.has(d)) && active.every(function (a) { return t[a.i].indexOf(a.v) >= 0; });
+      return (!proposal || proposal.docs.has(d)) && active.every(function (a) { return fx.of(d, a.i).indexOf(a.v) >= 0; });
     });
   };
 
@@ -432,7 +445,7 @@
     fx.facets.forEach(function (f, i) {
       var counts = new Map();
       self.docs.forEach(function (d) {
-        fx.tuples[fx.docs[d]][i].forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
+        fx.of(d, i).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
       });
       var wrap = el("div", "dg-facet");
       var id = "dg-facet-" + f.slug;
