@@ -152,3 +152,24 @@ def test_axe_on_the_pages_that_show_the_proposal(browser: Any, base: str, url: s
         assert _serious(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("url", [f"search/?q=社区&proposal={PID}", f"proposals/{PID}/", "browse/role/huiban/"])
+def test_no_horizontal_scroll_on_a_phone(browser: Any, base: str, url: str, large: bool) -> None:
+    from test_reader_browser import LAYOUT_PROBLEMS, MODE_KEY
+
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    if large:
+        context.add_init_script(f"localStorage.setItem('{MODE_KEY}', 'large')")
+    page = context.new_page()
+    try:
+        page.goto(base + url)
+        page.wait_for_load_state("load")
+        if url.startswith("search/"):
+            page.wait_for_selector("#dg-search[data-state=done]")
+        found = page.evaluate(LAYOUT_PROBLEMS)
+    finally:
+        context.close()
+    assert not found["wide"], f"horizontal scrolling: {found['scrollWidth']} > {found['innerWidth']}"
+    assert found["clipped"] == [], found["clipped"]
