@@ -2,7 +2,7 @@
 
     python -m benchmarks.facets_size build/bench/n10000/repo     # a generated corpus (benchmarks.synthetic)
 
-Two lines: the records as they are, then the same records with 办理角色 and shared proposals patched in
+Two lines: the records as they are, then the same records with 办理方式 and shared proposals patched in
 memory (the synthetic letters name no role and answer each proposal once): groups of 1 (60 %),
 2 (25 %) or 3 (15 %) replies to one proposal, roles 主办, 会办, 协办 in each group, most single replies
 with none. For each: facets.json raw and gzip (as the index stores it), its tuple count, and the

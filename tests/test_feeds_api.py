@@ -158,7 +158,7 @@ def test_stats_chart_labels_render(page: object, site_url: str, built: Paths) ->
         "Array.from(document.querySelectorAll('svg.bar-chart text')).map(t => t.getComputedTextLength())")
     assert widths and all(w > 0 for w in widths)
     dataset = records.load(built)
-    charted = [f for f in stats.counted(dataset) if group(dataset.replies, f)]  # the seeds name no 办理角色
+    charted = [f for f in stats.counted(dataset) if group(dataset.replies, f)]  # the seeds name no 办理方式
     assert page.locator("svg.bar-chart").count() == len(charted)  # one chart per counted facet with values; type: ignore[attr-defined]
 
 

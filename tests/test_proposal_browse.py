@@ -1,10 +1,10 @@
-"""Issue 14: browse pages and search facets gain the proposal and the 办理角色.
+"""Issue 14: browse pages and search facets gain the proposal and the 办理方式.
 
-On the seeds (each answers its own proposal, none says its 办理角色) and on one proposal answered by a
+On the seeds (each answers its own proposal, none says its 办理方式) and on one proposal answered by a
 lead and two co-handling agencies (tests/proposalletters.py): a proposal's page is its own
 (``proposals/<id>/``, no browse page per proposal), the browse list of proposals holds those answered
 by several agencies, every reply table links each reply's proposal and shows its role, and the search
-index filters to one proposal through its own small file and by 办理角色 through facets.json.
+index filters to one proposal through its own small file and by 办理方式 through facets.json.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def test_search_facets_have_the_role_and_no_list_of_proposals(proposal_built: Pa
     slugs = [f["slug"] for f in table["facets"]] + [c["slug"] for c in table["columns"]]
     assert "proposal" not in slugs and "proposer" not in slugs and "agency" in slugs
     (role,) = [c for c in table["columns"] if c["slug"] == "role"]  # a column beside the tuples
-    assert role["title"] == "办理角色" and sorted(role["values"]) == sorted(["主办", "会办", "协办"])
+    assert role["title"] == "办理方式" and sorted(role["values"]) == sorted(["主办", "会办", "协办"])
     docs = _docs(proposal_built)
     assert len(role["docs"]) == len(docs)
     by_role = {rid: role["docs"][d] for rid, d in docs.items()}

@@ -1,4 +1,4 @@
-"""Issue 14 in a real browser: search narrowed to one proposal and by 办理角色 shows exactly its replies.
+"""Issue 14 in a real browser: search narrowed to one proposal and by 办理方式 shows exactly its replies.
 
 The site holds the seeds and one proposal answered by a lead (主办) and two co-handling agencies (会办,
 协办) (tests/proposalletters.py). A reader gets to the filter from a result's "同一建议提案的全部答复"

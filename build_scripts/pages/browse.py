@@ -35,7 +35,7 @@ Groups = dict[str, tuple[str, list[Reply]]]
 
 NONE_LISTED = {
     "proposal": "尚无由两个以上单位分别答复的建议提案。",
-    "role": "收录的答复均未写明办理角色（主办、会办、协办等）。",
+    "role": "收录的答复均未写明办理方式（主办、会办、协办等）。",
 }
 """What a facet's pages say when it lists no value."""
 
@@ -243,6 +243,6 @@ def _overview(grouped: list[tuple[Facet, Groups]], dataset: Dataset) -> str:
         f"{OVERVIEW_TOP}项，数字为答复件数。</p>\n\n"
     )
     return (
-        front_matter("浏览", "按答复单位、地区、年份、类型、办理类型、主题、届次、提出人、建议提案和办理角色浏览答复")
+        front_matter("浏览", "按答复单位、地区、年份、类型、办理类型、主题、届次、提出人、建议提案和办理方式浏览答复")
         + "# 浏览答复\n\n" + intro + "\n".join(blocks)
     )

@@ -66,7 +66,7 @@ def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: 
 
 def proposal_line(reply: Reply, to_proposals: str) -> str:
     """Under a reply's title: the proposal it answers (linked to the proposal's page when it has one) and
-    the reply's 办理角色 where the letter says; ``to_proposals`` is the relative link to ``proposals/``."""
+    the reply's 办理方式 where the letter says; ``to_proposals`` is the relative link to ``proposals/``."""
     pid, role = reply["proposal_id"], reply["handling_role"]
     title = reply["proposal_title"] or (f"第{reply['proposal_number']}号{reply['proposal_kind']}" if pid else "")
     text = escape.html(title)
@@ -78,7 +78,7 @@ def proposal_line(reply: Reply, to_proposals: str) -> str:
 
 
 def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -> str:
-    """Replies as a sortable HTML table (date, title with the proposal and 办理角色, agency, kind), newest
+    """Replies as a sortable HTML table (date, title with the proposal and 办理方式, agency, kind), newest
     first: letter text escaped."""
     rows = []
     to_replies = rel(page_url, reply_url("x"))[: -len("x/")]  # one relpath per table, not per row

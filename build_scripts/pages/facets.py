@@ -1,5 +1,5 @@
 """The ways to browse the collection (答复单位, 地区, 年份, 类型, 办理类型, 主题, 届次, 提出人, 建议提案,
-办理角色) and their labels and slugs.
+办理方式) and their labels and slugs.
 
 Each ``Facet`` gives every reply its values; the browse pages, the statistics page and the search
 index's facets all read these, so a value has one slug and one label everywhere.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
-from build_scripts.fields import HANDLING_ROLES, KIND_SLUGS
+from build_scripts.fields import HANDLING_ROLES, KIND_SLUGS, REPLY_FIELDS, by_name
 from build_scripts.pages.urls import proposal_url, reply_url
 
 MIN_PAGE_REPLIES = {"proposer": 2}
@@ -31,7 +31,7 @@ this many replies: most proposals are answered once, and every proposal is in th
 (``proposals/``); the browse list is of those answered by several agencies."""
 
 ROLE_SLUGS = dict(zip(HANDLING_ROLES, ("zhuban", "huiban", "xieban", "fenban", "duban"), strict=True))
-"""办理角色 (``handling_role``) → its slug in browse URLs."""
+"""办理方式 (``handling_role``) → its slug in browse URLs."""
 
 
 def has_page(facet_slug: str, count: int) -> bool:
@@ -108,7 +108,7 @@ def proposal_label(reply: Reply) -> str:
 
 
 def role_values(reply: Reply) -> list[tuple[str, str]]:
-    """The reply's 办理角色 (主办, 会办, …); none when the letter does not say."""
+    """The reply's 办理方式 (主办, 会办, …); none when the letter does not say."""
     role = reply["handling_role"]
     return _one(ROLE_SLUGS.get(role), role) if role else []
 
@@ -144,7 +144,7 @@ def facets(dataset: Dataset) -> tuple[Facet, ...]:
         Facet("session", "届次", lambda r: _one(short_hash(session_label(r)), session_label(r))),
         Facet("proposer", "提出人", lambda r: [(short_hash(p), p) for p in dict.fromkeys(r["proposers"])]),
         Facet("proposal", "建议提案", lambda r: _one(r["proposal_id"], proposal_label(r)), stats=False),
-        Facet("role", "办理角色", role_values),
+        Facet("role", by_name(REPLY_FIELDS)["handling_role"].title, role_values),  # 办理方式, as in the dictionary
     )
 
 

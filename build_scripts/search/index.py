@@ -112,7 +112,7 @@ to through its own small file, ``proposal_files``)."""
 
 COLUMN_FACETS = ("role",)
 """Facets with one value or none per reply and a handful of values, stored as a column (one character per
-reply) beside the tuples: in the tuples, 办理角色 multiplied them (at 10,000 letters with roles and shared
+reply) beside the tuples: in the tuples, 办理方式 multiplied them (at 10,000 letters with roles and shared
 proposals: 400 → 1,570 tuples, facets.json 14.3 → 23.1 KB gzip; as a column, see benchmarks/RESULTS.md)."""
 COLUMN_NONE = "."
 """A reply with no value of a column facet; a value's character is ``chr(48 + its index)``."""
@@ -145,7 +145,7 @@ def facet_table(replies: list[Reply], dataset: Dataset) -> dict[str, Any]:
     column: dict[str, list[str]] = {f.slug: [] for f in cols}
     for reply in replies:
         doc_tuple.append(tuples.setdefault(json.dumps([ids(f, reply) for f in fs]), len(tuples)))
-        for f in cols:  # one value at most, of a few (办理角色: the five of fields.HANDLING_ROLES)
+        for f in cols:  # one value at most, of a few (办理方式: the five of fields.HANDLING_ROLES)
             found = ids(f, reply)
             column[f.slug].append(chr(48 + found[0]) if found else COLUMN_NONE)
     return {"facets": [{"slug": f.slug, "title": f.title, "values": values[f.slug]} for f in fs],

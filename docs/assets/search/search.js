@@ -529,7 +529,7 @@
     li.appendChild(p);
   };
 
-  /* The proposal a result answers (linked to its page), the reply's 办理角色, and, when several agencies
+  /* The proposal a result answers (linked to its page), the reply's 办理方式, and, when several agencies
    * answered it, a link to all their replies: this search page filtered to the proposal. */
   App.prototype.renderProposal = function (li, m) {
     if (!m.proposal_title && !m.proposal) { return; }
