@@ -108,6 +108,7 @@ def test_browse_list_of_proposals_holds_the_one_answered_by_three_agencies(propo
     assert len(rows) == 1 and f'href="../../proposals/{PID}/"' in rows[0] and '<td class="num" data-sort-value="3">3</td>' in rows[0]
     assert SEED_PID not in listing  # answered once: in proposals/, not here
     assert not (proposal_built.site / "browse" / "proposal" / PID).exists()
+    assert '其中 <a href="../browse/proposal/">1 件有多个单位答复</a>' in _html(proposal_built, "proposals")
     overview = _html(proposal_built, "browse").split('id="proposal"', 1)[1].split("<h2", 1)[0]
     assert f'href="../proposals/{PID}/"' in overview and f"《{proposalletters.TITLE}》" in overview
 

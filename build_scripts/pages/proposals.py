@@ -14,7 +14,7 @@ from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.fields import HANDLING_ROLES
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, card_row, front_matter, pager, rel, sortable_table
-from build_scripts.pages.facets import proposal_label, scheme_code, session_text
+from build_scripts.pages.facets import is_listed, proposal_label, scheme_code, session_text
 from build_scripts.pages.urls import PROPOSALS, proposal_url, reply_url
 
 PER_PAGE = 150
@@ -106,7 +106,7 @@ def pages(dataset: Dataset) -> dict[str, str]:
     ordered = sorted(groups, key=lambda pid: (_newest(groups[pid]), pid), reverse=True)
     chunks = [ordered[i:i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
     urls = [PROPOSALS] + [f"{PROPOSALS}page-{n}/" for n in range(2, len(chunks) + 1)]
-    several = sum(1 for replies in groups.values() if len(replies) > 1)
+    several = sum(1 for replies in groups.values() if is_listed("proposal", len(replies)))  # browse/proposal/ lists them
     for n, (chunk, url) in enumerate(zip(chunks, urls), 1):
         md_path = OVERVIEW if n == 1 else f"{PROPOSALS}page-{n}.md"
         rows = "".join(_row(pid, groups[pid], url) for pid in chunk)
@@ -115,7 +115,8 @@ def pages(dataset: Dataset) -> dict[str, str]:
         out[md_path] = (
             front_matter("建议提案" + (f"（第{n}页）" if n > 1 else ""), "每件建议、提案及其全部答复")
             + "# 建议提案\n\n"
-            + f"<p>共 <strong>{len(groups)}</strong> 件建议、议案和提案，其中 {several} 件有多个单位答复"
+            + f"<p>共 <strong>{len(groups)}</strong> 件建议、议案和提案，其中"
+            f' <a href="{escape.html(rel(url, "browse/proposal/"))}">{several} 件有多个单位答复</a>'
             "（主办与会办、协办单位各自答复）。按最新答复日期从新到旧排列；全部建议提案见"
             f'<a href="{escape.html(rel(url, "data/"))}">数据下载</a>中的 <code>proposals.csv</code>。</p>\n\n'
             + table + pager(urls, n, url) + "\n"
