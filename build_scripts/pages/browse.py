@@ -1,10 +1,13 @@
-"""Index pages: one per facet (agency, region, year, kind, category, topic, session, proposer) and one per value.
+"""Index pages: one per facet (agency, region, year, kind, category, topic, session, proposer, proposal,
+handling role) and one per value.
 
 Page size stays bounded however many replies there are:
 - a value page lists at most ``ROWS_PER_PAGE`` replies; more go to numbered pages
   (``browse/agency/<slug>/2/``, …), newest first, so page 1 is always the newest;
 - a facet page lists at most ``VALUES_PER_PAGE`` values (``browse/proposer/page-2/``, …);
-- the overview shows only the ``OVERVIEW_TOP`` largest values of each facet.
+- the overview shows only the ``OVERVIEW_TOP`` largest values of each facet;
+- a proposal's page is its own (``proposals/<id>/``), and the facet lists only the proposals answered
+  by several agencies (``facets.MIN_LISTED_REPLIES``): every proposal is in the proposals list.
 Every table is sortable in the browser (reader.js); the order the build writes is the default.
 """
 
@@ -16,8 +19,9 @@ from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, front_matter, pager, rel, reply_table, sortable_table
-from build_scripts.pages.facets import Facet, facets, group, has_page, value_url
+from build_scripts.pages.facets import Facet, facets, group, has_page, is_listed, value_url
 from build_scripts.pages.feedlist import feed_meta
+from build_scripts.pages.urls import PROPOSALS
 
 BROWSE = "browse/"
 ROWS_PER_PAGE = 120
@@ -29,17 +33,27 @@ OVERVIEW_TOP = 12
 
 Groups = dict[str, tuple[str, list[Reply]]]
 
+NONE_LISTED = {
+    "proposal": "尚无由两个以上单位分别答复的建议提案。",
+    "role": "收录的答复均未写明办理方式（主办、会办、协办等）。",
+}
+"""What a facet's pages say when it lists no value."""
+
+
+def _listed(facet: Facet, groups: Groups) -> Groups:
+    return {slug: g for slug, g in groups.items() if is_listed(facet.slug, len(g[1]))}
+
 
 def pages(dataset: Dataset) -> dict[str, str]:
     """Markdown path -> content for every browse page."""
     grouped = [(facet, group(dataset.replies, facet)) for facet in facets(dataset)]
     out: dict[str, str] = {"browse/index.md": _overview(grouped, dataset)}
     for facet, groups in grouped:
-        ordered = _value_order(facet, groups)
+        listed = _listed(facet, groups)
         if facet.slug == "region":
             out["browse/region/index.md"] = _region_page(dataset, groups)
         else:
-            out.update(_facet_pages(facet, groups, ordered))
+            out.update(_facet_pages(facet, listed, _value_order(facet, listed), len(groups)))
         below = _children(dataset) if facet.slug == "region" else {}
         by_code = {r["code"]: r for r in dataset.vocab.regions}
         for slug, (label, replies) in groups.items():
@@ -81,21 +95,35 @@ def _values_table(facet: Facet, groups: Groups, slugs: list[str], page_url: str)
     )
 
 
-def _facet_pages(facet: Facet, groups: Groups, ordered: list[str]) -> dict[str, str]:
+def _facet_intro(facet: Facet, groups: Groups, every: int, url: str) -> str:
+    """How many values the facet's pages list, and in what order."""
+    if facet.slug == "proposal":
+        total = sum(len(groups[s][1]) for s in groups)
+        listed = (f"其中 {len(groups)} 件由两个以上单位分别答复（主办、会办、协办单位各自答复），涉及答复 {total} 件，"
+                  "按答复数从多到少排列于下；") if groups else NONE_LISTED["proposal"]
+        return (f"<p>共 {every} 件建议、议案和提案。{listed}每件建议提案的页面列出对它的全部答复；"
+                f'全部建议提案见<a href="{escape.html(rel(url, PROPOSALS))}">建议提案</a>列表。</p>\n\n')
+    if not groups:
+        return f"<p>{escape.html(NONE_LISTED.get(facet.slug, '暂无。'))}</p>\n\n"
+    total = sum(len(groups[s][1]) for s in groups)
+    order = "从新到旧" if facet.slug == "year" else "按答复数从多到少"
+    return (f"<p>共 {len(groups)} 个{escape.html(facet.title)}，涉及答复 {total} 件次；{order}排列，"
+            "点击表头可按名称、答复数或最新答复日期重新排序。</p>\n\n")
+
+
+def _facet_pages(facet: Facet, groups: Groups, ordered: list[str], every: int) -> dict[str, str]:
+    """The list of a facet's listed values (``groups``), ``VALUES_PER_PAGE`` a page; ``every`` counts all its values."""
     chunks = _chunks(ordered, VALUES_PER_PAGE)
     urls = [f"browse/{facet.slug}/"] + [f"browse/{facet.slug}/page-{n}/" for n in range(2, len(chunks) + 1)]
     out = {}
     for n, (chunk, url) in enumerate(zip(chunks, urls), 1):
-        total = sum(len(groups[s][1]) for s in groups)
-        order = "从新到旧" if facet.slug == "year" else "按答复数从多到少"
         md_path = f"browse/{facet.slug}/index.md" if n == 1 else f"browse/{facet.slug}/page-{n}.md"
         out[md_path] = (
             front_matter(f"按{facet.title}浏览" + (f"（第{n}页）" if n > 1 else ""), f"按{facet.title}浏览全部答复")
             + f"# 按{escape.md_inline(facet.title)}浏览\n\n"
             + breadcrumb(url, [("浏览", BROWSE)])
-            + f"<p>共 {len(groups)} 个{escape.html(facet.title)}，涉及答复 {total} 件次；{order}排列，"
-            "点击表头可按名称、答复数或最新答复日期重新排序。</p>\n\n"
-            + _values_table(facet, groups, chunk, url)
+            + _facet_intro(facet, groups, every, url)
+            + (_values_table(facet, groups, chunk, url) if groups else "")
             + pager(urls, n, url)
             + "\n"
         )
@@ -194,7 +222,8 @@ def _overview(grouped: list[tuple[Facet, Groups]], dataset: Dataset) -> str:
     blocks = []
     provinces = {r["code"] for r in dataset.vocab.regions if r["parent"] is None}
     for facet, groups in grouped:
-        slugs = _value_order(facet, groups)
+        listed = _listed(facet, groups)
+        slugs = _value_order(facet, listed)
         if facet.slug == "region":
             slugs = [s for s in slugs if s in provinces]
         items = "".join(
@@ -202,15 +231,18 @@ def _overview(grouped: list[tuple[Facet, Groups]], dataset: Dataset) -> str:
             f' <span class="count">{len(groups[slug][1])}</span></li>'
             for slug in slugs[:OVERVIEW_TOP]
         )
-        more = f'<p class="more"><a href="{facet.slug}/">全部 {len(groups)} 个{escape.html(facet.title)} →</a></p>'
-        blocks.append(
-            f"## 按{escape.md_inline(facet.title)} {{ #{facet.slug} }}\n\n<ul class=\"facet-list\">{items}</ul>\n{more}\n"
-        )
+        values = f'<ul class="facet-list">{items}</ul>' if items else f"<p>{escape.html(NONE_LISTED.get(facet.slug, '暂无。'))}</p>"
+        if facet.slug == "proposal":
+            more = (f'<p class="more"><a href="{facet.slug}/">由多个单位答复的 {len(listed)} 件 →</a>'
+                    f' <a href="{escape.html(rel(BROWSE, PROPOSALS))}">全部 {len(groups)} 件建议提案 →</a></p>')
+        else:
+            more = f'<p class="more"><a href="{facet.slug}/">全部 {len(groups)} 个{escape.html(facet.title)} →</a></p>'
+        blocks.append(f"## 按{escape.md_inline(facet.title)} {{ #{facet.slug} }}\n\n{values}\n{more}\n")
     intro = (
         f"<p>全部 <strong>{len(dataset.replies)}</strong> 件答复，可按下列方式浏览；每类列出答复最多的"
         f"{OVERVIEW_TOP}项，数字为答复件数。</p>\n\n"
     )
     return (
-        front_matter("浏览", "按答复单位、地区、年份、类型、办理类型、主题、届次和提出人浏览答复")
+        front_matter("浏览", "按答复单位、地区、年份、类型、办理类型、主题、届次、提出人、建议提案和办理方式浏览答复")
         + "# 浏览答复\n\n" + intro + "\n".join(blocks)
     )

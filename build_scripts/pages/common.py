@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from build_scripts import dates
 from build_scripts.dataset import Reply, sort_date
 from build_scripts.pages import escape
-from build_scripts.pages.urls import reply_url
+from build_scripts.pages.urls import PROPOSALS, proposal_url, reply_url
 
 
 def front_matter(title: str, description: str = "", **extra: object) -> str:
@@ -64,10 +64,25 @@ def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: 
     )
 
 
+def proposal_line(reply: Reply, to_proposals: str) -> str:
+    """Under a reply's title: the proposal it answers (linked to the proposal's page when it has one) and
+    the reply's 办理方式 where the letter says; ``to_proposals`` is the relative link to ``proposals/``."""
+    pid, role = reply["proposal_id"], reply["handling_role"]
+    title = reply["proposal_title"] or (f"第{reply['proposal_number']}号{reply['proposal_kind']}" if pid else "")
+    text = escape.html(title)
+    if pid:
+        text = f'<a href="{escape.html(to_proposals + proposal_url(pid).removeprefix(PROPOSALS))}">{text}</a>'
+    if role:
+        text += f' <span class="reply-role">{escape.html(role)}</span>'
+    return text
+
+
 def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -> str:
-    """Replies as a sortable HTML table (date, title, agency, kind), newest first: letter text escaped."""
+    """Replies as a sortable HTML table (date, title with the proposal and 办理方式, agency, kind), newest
+    first: letter text escaped."""
     rows = []
     to_replies = rel(page_url, reply_url("x"))[: -len("x/")]  # one relpath per table, not per row
+    to_proposals = rel(page_url, PROPOSALS)
     for reply in replies:
         href = escape.html(to_replies + reply_url(reply.id).removeprefix("replies/"))
         date = escape.html(sort_date(reply))
@@ -75,7 +90,7 @@ def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -
             "<tr>"
             f'<td class="nowrap" data-sort-value="{date}"><time datetime="{date}">{escape.html(dates.zh_text(sort_date(reply) or None))}</time></td>'
             f'<td data-sort-value="{escape.html(reply["title"])}"><a href="{href}">{escape.html(reply["title"])}</a>'
-            f'<div class="reply-sub">{escape.html(reply["proposal_title"] or "")}</div></td>'
+            f'<div class="reply-sub">{proposal_line(reply, to_proposals)}</div></td>'
             f"<td>{escape.html(reply['agency'])}</td>"
             f"<td>{escape.html(reply['proposal_kind'])}</td>"
             "</tr>"

@@ -1,4 +1,5 @@
-"""The ways to browse the collection (答复单位, 地区, 年份, 类型, 办理类型, 主题, 届次, 提出人) and their labels and slugs.
+"""The ways to browse the collection (答复单位, 地区, 年份, 类型, 办理类型, 主题, 届次, 提出人, 建议提案,
+办理方式) and their labels and slugs.
 
 Each ``Facet`` gives every reply its values; the browse pages, the statistics page and the search
 index's facets all read these, so a value has one slug and one label everywhere.
@@ -12,21 +13,42 @@ from dataclasses import dataclass
 from typing import Any
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
-from build_scripts.fields import KIND_SLUGS
-from build_scripts.pages.urls import reply_url
+from build_scripts.fields import HANDLING_ROLES, KIND_SLUGS, REPLY_FIELDS, by_name
+from build_scripts.pages.urls import proposal_url, reply_url
 
 MIN_PAGE_REPLIES = {"proposer": 2}
 """A value of these facets has a browse page of its own only with at least this many replies; a value
 with fewer links to its reply (issue 13: most proposers have one reply, and a page each was a fifth of
 the site at 10,000 letters)."""
 
+PAGE_ELSEWHERE = {"proposal": proposal_url}
+"""Facets whose values already have a page of their own (a proposal's page lists every reply to it):
+they make no browse page per value and link there."""
+
+MIN_LISTED_REPLIES = {"proposal": 2}
+"""A value of these facets is listed on the facet's browse pages (and the overview) only with at least
+this many replies: most proposals are answered once, and every proposal is in the proposals list
+(``proposals/``); the browse list is of those answered by several agencies."""
+
+ROLE_SLUGS = dict(zip(HANDLING_ROLES, ("zhuban", "huiban", "xieban", "fenban", "duban"), strict=True))
+"""办理方式 (``handling_role``) → its slug in browse URLs."""
+
 
 def has_page(facet_slug: str, count: int) -> bool:
-    return count >= MIN_PAGE_REPLIES.get(facet_slug, 1)
+    """Whether a facet value gets a browse page of its own."""
+    return facet_slug not in PAGE_ELSEWHERE and count >= MIN_PAGE_REPLIES.get(facet_slug, 1)
+
+
+def is_listed(facet_slug: str, count: int) -> bool:
+    """Whether a facet value is listed on the facet's browse pages."""
+    return count >= MIN_LISTED_REPLIES.get(facet_slug, 1)
 
 
 def value_url(facet_slug: str, slug: str, replies: list[Reply]) -> str:
-    """Where a facet value links (site-relative): its browse page, or its only reply when it has no page."""
+    """Where a facet value links (site-relative): its browse page, its own page elsewhere (a proposal's),
+    or its only reply when it has no page."""
+    if facet_slug in PAGE_ELSEWHERE:
+        return PAGE_ELSEWHERE[facet_slug](slug)
     if not has_page(facet_slug, len(replies)) and replies:
         return reply_url(replies[0].id)
     return f"browse/{facet_slug}/{slug}/"
@@ -65,6 +87,8 @@ class Facet:
     slug: str
     title: str
     values: Callable[[Reply], list[tuple[str, str]]]  # [(value slug, label)]
+    stats: bool = True
+    """Whether the statistics page counts replies by it (not by proposal: proposals.csv has each one's count)."""
 
 
 def _one(slug: str | None, label: str | None) -> list[tuple[str, str]]:
@@ -74,6 +98,19 @@ def _one(slug: str | None, label: str | None) -> list[tuple[str, str]]:
 def short_hash(text: str, n: int = 10) -> str:
     """A stable ASCII slug for a Chinese label (names change nothing but their own hash)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def proposal_label(reply: Reply) -> str:
+    """What a proposal is called: its title, else its number and kind."""
+    if reply["proposal_title"]:
+        return f"《{reply['proposal_title']}》"
+    return f"第{reply['proposal_number']}号{reply['proposal_kind']}"
+
+
+def role_values(reply: Reply) -> list[tuple[str, str]]:
+    """The reply's 办理方式 (主办, 会办, …); none when the letter does not say."""
+    role = reply["handling_role"]
+    return _one(ROLE_SLUGS.get(role), role) if role else []
 
 
 def session_label(reply: Reply) -> str:
@@ -106,6 +143,8 @@ def facets(dataset: Dataset) -> tuple[Facet, ...]:
         Facet("topic", "主题", lambda r: [(t, topic_names[t]) for t in r["topics"]]),
         Facet("session", "届次", lambda r: _one(short_hash(session_label(r)), session_label(r))),
         Facet("proposer", "提出人", lambda r: [(short_hash(p), p) for p in dict.fromkeys(r["proposers"])]),
+        Facet("proposal", "建议提案", lambda r: _one(r["proposal_id"], proposal_label(r)), stats=False),
+        Facet("role", by_name(REPLY_FIELDS)["handling_role"].title, role_values),  # 办理方式, as in the dictionary
     )
 
 

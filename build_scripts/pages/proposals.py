@@ -19,20 +19,20 @@ from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.fields import HANDLING_ROLES
 from build_scripts.pages import escape
 from build_scripts.pages.common import breadcrumb, card_row, front_matter, pager, rel, sortable_table
-from build_scripts.pages.facets import scheme_code, session_text
+from build_scripts.pages.facets import is_listed, proposal_label, scheme_code, session_text
 from build_scripts.pages.urls import PROPOSALS, proposal_url, reply_url
 
 PER_PAGE = 150
 """Proposals per list page."""
+SEARCHABLE_FROM = 2
+"""A proposal with at least this many replies can be searched on its own (the search index's ``p/`` files)."""
 OVERVIEW = "proposals/index.md"
 """The list's first page: in the navigation, so MkDocs renders it."""
 
 
 def title(reply: Reply) -> str:
     """What a proposal is called: its title, else its number and kind."""
-    if reply["proposal_title"]:
-        return f"《{reply['proposal_title']}》"
-    return f"第{reply['proposal_number']}号{reply['proposal_kind']}"
+    return proposal_label(reply)
 
 
 def where(reply: Reply) -> str:
@@ -123,7 +123,20 @@ def page(pid: str, replies: tuple[Reply, ...], dataset: Dataset) -> str:
         + "## 答复 { #replies }\n\n"
         + f"<p>{count}</p>\n\n"
         + replies_table(replies, dataset, url, caption=f"对{title(first)}的答复")
-        + "\n"
+        + "\n\n" + search_form(pid, len(replies), url)
+    )
+
+
+def search_form(pid: str, count: int, url: str) -> str:
+    """A proposal answered by several agencies: search within its replies (the search page filtered to it)."""
+    if count < SEARCHABLE_FROM:
+        return ""
+    action = escape.html(rel(url, "search/"))
+    return (
+        f'<form class="proposal-search" role="search" action="{action}" method="get">'
+        f'<label for="proposal-q">在这 {count} 件答复中检索</label>'
+        '<input id="proposal-q" type="search" name="q" placeholder="留空则列出全部">'
+        f'<input type="hidden" name="proposal" value="{escape.html(pid)}"><button type="submit">检索</button></form>\n'
     )
 
 
@@ -139,7 +152,7 @@ def pages(dataset: Dataset) -> dict[str, str]:
     ordered = sorted(groups, key=lambda pid: (_newest(groups[pid]), pid), reverse=True)
     chunks = [ordered[i:i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
     urls = [PROPOSALS] + [f"{PROPOSALS}page-{n}/" for n in range(2, len(chunks) + 1)]
-    several = sum(1 for replies in groups.values() if len(replies) > 1)
+    several = sum(1 for replies in groups.values() if is_listed("proposal", len(replies)))  # browse/proposal/ lists them
     for n, (chunk, url) in enumerate(zip(chunks, urls), 1):
         md_path = OVERVIEW if n == 1 else f"{PROPOSALS}page-{n}.md"
         rows = "".join(_row(pid, groups[pid], url) for pid in chunk)
@@ -148,7 +161,8 @@ def pages(dataset: Dataset) -> dict[str, str]:
         out[md_path] = (
             front_matter("建议提案" + (f"（第{n}页）" if n > 1 else ""), "每件建议、提案及其全部答复")
             + "# 建议提案\n\n"
-            + f"<p>共 <strong>{len(groups)}</strong> 件建议、议案和提案，其中 {several} 件有多个单位答复"
+            + f"<p>共 <strong>{len(groups)}</strong> 件建议、议案和提案，其中"
+            f' <a href="{escape.html(rel(url, "browse/proposal/"))}">{several} 件有多个单位答复</a>'
             "（主办与会办、协办单位各自答复）。按最新答复日期从新到旧排列；全部建议提案见"
             f'<a href="{escape.html(rel(url, "data/"))}">数据下载</a>中的 <code>proposals.csv</code>。</p>\n\n'
             + table + pager(urls, n, url) + "\n"

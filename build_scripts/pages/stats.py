@@ -1,4 +1,5 @@
-"""The statistics page (统计): replies by year, agency, region, kind, category and topic.
+"""The statistics page (统计): replies by year, agency, region, kind, category, topic, session, proposer
+and handling role (not by proposal: ``proposals.csv`` has each proposal's count).
 
 Each count is a bar chart drawn at build time by ``svgchart`` and, beside it, the same numbers as
 a table with links to the browse pages. The groups are the browse facets, so the numbers here and
@@ -27,6 +28,7 @@ NOTES = {
     "region": "每件答复计入答复单位所在地区及其上级地区，故各行之和大于答复总数。",
     "topic": "一件答复可有多个主题，故各行之和可大于答复总数。",
     "category": "办理类型的含义因定义机构而异，见数据字典。未标注办理类型的答复不计入。",
+    "role": "办理方式按答复函自己的写法（主办、会办、协办等）；函中未写明的答复不计入。",
 }
 
 
@@ -62,16 +64,25 @@ def counts_csv(dataset: Dataset) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["facet", "value", "replies", "page"])
-    for facet in facets(dataset):
+    for facet in counted(dataset):
         for url, label, count in _ordered(facet, group(dataset.replies, facet)):
             writer.writerow([facet.slug, label, count, url])
     return out.getvalue()
 
 
+def counted(dataset: Dataset) -> list[Facet]:
+    """The facets the page counts by."""
+    return [f for f in facets(dataset) if f.stats]
+
+
 def render(dataset: Dataset) -> str:
     blocks = []
-    for facet in facets(dataset):
+    for facet in counted(dataset):
         every = _ordered(facet, group(dataset.replies, facet))
+        if not every:
+            blocks.append(f"## 按{escape.md_inline(facet.title)} {{ #{facet.slug} }}\n\n"
+                          f"<p>收录的答复中没有可按{escape.html(facet.title)}统计的。{escape.html(NOTES.get(facet.slug, ''))}</p>\n\n")
+            continue
         rows = every if facet.slug == "year" else every[:TOP]
         chart = svgchart.bar_chart([svgchart.Bar(label, count) for _, label, count in rows],
                                    title=f"按{facet.title}统计的答复数", chart_id=f"chart-{facet.slug}")

@@ -22,8 +22,9 @@ import numpy as np
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.pages import parts
-from build_scripts.pages.facets import facets, year
-from build_scripts.pages.urls import reply_url
+from build_scripts.pages.facets import facets, proposal_label, year
+from build_scripts.pages.proposals import SEARCHABLE_FROM
+from build_scripts.pages.urls import proposal_url, reply_url
 from build_scripts.replytext import body_fields
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
@@ -77,7 +78,16 @@ def meta_record(reply: Reply, dataset: Dataset, fs: Any = None) -> dict[str, Any
         "doc_number": reply["doc_number"], "date": sort_date(reply) or None, "kind": reply["proposal_kind"],
         "category": labels["category"][0] if labels["category"] else None,
         "region": reply["region_name"], "year": year(reply), "topics": labels["topic"],
+        "role": reply["handling_role"], **_proposal(reply, dataset),
     }
+
+
+def _proposal(reply: Reply, dataset: Dataset) -> dict[str, Any]:
+    """The proposal a result row shows: its page and how many replies it has (2+: filter to them)."""
+    pid = reply["proposal_id"]
+    if not pid:
+        return {"proposal": None}
+    return {"proposal": {"id": pid, "url": proposal_url(pid), "replies": len(dataset.by_proposal[pid])}}
 
 
 def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
@@ -95,33 +105,68 @@ def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
     return record
 
 
-NOT_SEARCH_FACETS = ("proposer",)  # one value per person: grows with N (the text search finds proposers)
+NOT_SEARCH_FACETS = ("proposer", "proposal")
+"""One value per person or proposal: grow with N (the text search finds proposers; a proposal is filtered
+to through its own small file, ``proposal_files``)."""
+
+
+COLUMN_FACETS = ("role",)
+"""Facets with one value or none per reply and a handful of values, stored as a column (one character per
+reply) beside the tuples: in the tuples, 办理方式 multiplied them (at 10,000 letters with roles and shared
+proposals: 400 → 1,570 tuples, facets.json 14.3 → 23.1 KB gzip; as a column, see benchmarks/RESULTS.md)."""
+COLUMN_NONE = "."
+"""A reply with no value of a column facet; a value's character is ``chr(48 + its index)``."""
 
 
 def facet_table(replies: list[Reply], dataset: Dataset) -> dict[str, Any]:
-    """Each facet's values and, per reply, the indexes of its values (deduplicated as tuples).
+    """Each facet's values and, per reply, the indexes of its values (deduplicated as tuples), and the
+    column facets' values as one character per reply.
 
-    Facets whose values grow with the collection (proposers) are left out: with them every
+    Facets whose values grow with the collection (proposers, proposals) are left out: with them every
     reply is its own tuple and the file grows by ≈ 13 bytes gzip per reply.
     """
-    fs = [f for f in facets(dataset) if f.slug not in NOT_SEARCH_FACETS]
-    values: dict[str, list[str]] = {f.slug: [] for f in fs}
-    index: dict[str, dict[str, int]] = {f.slug: {} for f in fs}
+    every = [f for f in facets(dataset) if f.slug not in NOT_SEARCH_FACETS]
+    fs = [f for f in every if f.slug not in COLUMN_FACETS]
+    cols = [f for f in every if f.slug in COLUMN_FACETS]
+    values: dict[str, list[str]] = {f.slug: [] for f in every}
+    index: dict[str, dict[str, int]] = {f.slug: {} for f in every}
+
+    def ids(f: Any, reply: Reply) -> list[int]:
+        out = []
+        for _slug, label in f.values(reply):
+            if label not in index[f.slug]:
+                index[f.slug][label] = len(values[f.slug])
+                values[f.slug].append(label)
+            out.append(index[f.slug][label])
+        return out
+
     tuples: dict[str, int] = {}
     doc_tuple = []
+    column: dict[str, list[str]] = {f.slug: [] for f in cols}
     for reply in replies:
-        row = []
-        for f in fs:
-            ids = []
-            for _slug, label in f.values(reply):
-                if label not in index[f.slug]:
-                    index[f.slug][label] = len(values[f.slug])
-                    values[f.slug].append(label)
-                ids.append(index[f.slug][label])
-            row.append(ids)
-        doc_tuple.append(tuples.setdefault(json.dumps(row), len(tuples)))
+        doc_tuple.append(tuples.setdefault(json.dumps([ids(f, reply) for f in fs]), len(tuples)))
+        for f in cols:  # one value at most, of a few (办理方式: the five of fields.HANDLING_ROLES)
+            found = ids(f, reply)
+            column[f.slug].append(chr(48 + found[0]) if found else COLUMN_NONE)
     return {"facets": [{"slug": f.slug, "title": f.title, "values": values[f.slug]} for f in fs],
-            "tuples": [json.loads(k) for k in tuples], "docs": doc_tuple}
+            "tuples": [json.loads(k) for k in tuples], "docs": doc_tuple,
+            "columns": [{"slug": f.slug, "title": f.title, "values": values[f.slug], "docs": "".join(column[f.slug])}
+                        for f in cols]}
+
+
+def proposal_files(replies: list[Reply], dataset: Dataset) -> dict[str, str]:
+    """``p/<proposal id>.json`` for each proposal with ``SEARCHABLE_FROM`` replies or more: its label, page
+    and doc ids (ascending). Fetched only when a search is filtered to that proposal, so the
+    once-per-visit ``facets.json`` does not grow with the number of proposals."""
+    docs: dict[str, list[int]] = {}
+    for doc_id, reply in enumerate(replies):
+        if reply["proposal_id"]:
+            docs.setdefault(reply["proposal_id"], []).append(doc_id)
+    return {
+        f"p/{pid}.json": _dump({"label": proposal_label(dataset.by_proposal[pid][0]), "url": proposal_url(pid),
+                                "docs": ids})
+        for pid, ids in sorted(docs.items()) if len(ids) >= SEARCHABLE_FROM
+    }
 
 
 # ---------------------------------------------------------------- save
@@ -227,6 +272,8 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     for doc_id, reply in enumerate(replies):
         put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))
     put("facets.json", _dump(facet_table(replies, dataset)))
+    for rel, content in proposal_files(replies, dataset).items():
+        put(rel, content)
     put("t2s.json", _dump(t2s_table(present)))
     manifest = {"version": FORMAT_VERSION, "docs": len(replies), "shards": shards, "bodyBase": BODY_BASE,
                 "stride": stride, "common": options.common, "levels": levels.last,

@@ -209,7 +209,7 @@
     var s = q ? snippet(m, q, t2s) : null, page = partOf(m, s);
     return { d: d, url: page ? m.parts[page - 1][2] : m.url, page: page ? page + 1 : 0, pages: m.parts ? m.parts.length + 1 : 1,
              title: m.title, agency: m.agency, date: m.date, kind: m.kind, category: m.category,
-             proposal_title: m.proposal_title, snippet: s && { before: s.before, match: s.match, after: s.after } };
+             proposal_title: m.proposal_title, proposal: m.proposal || null, role: m.role || null, snippet: s && { before: s.before, match: s.match, after: s.after } };
   }
 
   function items(docs, q) {
@@ -222,7 +222,8 @@
 
   /* {type: "search", id, search: a location.search} -> {id, q, docs, head, items, bytes}: the ranked
    * doc ids, those matching in a head field, and page 1 when no filter is set (with a filter the
-   * page asks for its own page 1: {type: "items", id, q, docs} -> {id, items}). */
+   * page asks for its own page 1: {type: "items", id, q, docs} -> {id, items}). With a filter and no
+   * query, every doc, newest first: the page keeps those the filter allows (all replies to a proposal). */
   function answer(msg) {
     if (msg.type === "items") {
       return items(msg.docs, msg.q).then(function (list) { return { id: msg.id, items: list }; });
@@ -233,6 +234,7 @@
     return Promise.all([get("manifest.json"), get("t2s.json")]).then(function (r) {
       var q = normalise(params.get("q") || "", r[1]);
       return run(r[0], q).then(function (res) {
+        if (!q && filtering) { res = { docs: Array.from({ length: r[0].docs }, function (_, d) { return d; }), head: new Set() }; }
         return (filtering ? Promise.resolve([]) : items(res.docs.slice(0, PAGE), q)).then(function (list) {
           return { id: msg.id, q: q, docs: res.docs, head: Array.from(res.head), items: list, bytes: bytes };
         });
@@ -315,7 +317,11 @@
     this.result = null;
     this.shown = 0;
     var self = this;
-    this.form.addEventListener("submit", function (ev) { ev.preventDefault(); self.filters = {}; self.go(true); });
+    this.form.addEventListener("submit", function (ev) {  // a new query keeps only the proposal it is searched within
+      ev.preventDefault();
+      self.filters = self.filters.proposal ? { proposal: self.filters.proposal } : {};
+      self.go(true);
+    });
     this.more.addEventListener("click", function () {
       self.root.setAttribute("data-state", "searching");
       self.showMore().then(function () { self.root.setAttribute("data-state", "done"); });
@@ -345,16 +351,39 @@
     return "?" + params.toString();
   };
 
+  /* facets.json as the page uses it: every facet, tuple facets then column facets, and `of(d, i)`, the
+   * value ids doc d has in facet i (FORMAT.md). */
+  function facetTable(raw) {
+    var base = raw.facets.length, cols = raw.columns || [];
+    return {
+      facets: raw.facets.concat(cols),
+      of: function (d, i) {
+        if (i < base) { return raw.tuples[raw.docs[d]][i]; }
+        var v = cols[i - base].docs.charCodeAt(d) - 48;
+        return v >= 0 ? [v] : [];
+      }
+    };
+  }
+
+  /* A proposal answered by several agencies has its own small file: its label, page and doc ids
+   * (FORMAT.md `p/`). null when there is none (a proposal answered once, or a mistyped id). */
+  function proposalFile(id) {
+    if (!/^[a-z0-9-]+$/.test(id)) { return Promise.resolve(null); }
+    return get("p/" + id + ".json").catch(function () { return null; });
+  }
+
   App.prototype.go = function (push) {
     var self = this;
     if (push) { history.pushState(null, "", this.url()); }
     this.root.setAttribute("data-state", "searching");
-    var facets = get("facets.json");  // grows with the collection: awaited first only when a filter is set
+    var facets = get("facets.json").then(facetTable);  // grows with the collection: awaited first only when a filter is set
     var filtering = Object.keys(this.filters).some(function (k) { return self.filters[k]; });
     var asked = this.engine.ask({ type: "search", search: location.search });
     var started = this.engine.askedAt;  // for a ?q= link, when <head> asked
-    return Promise.all([asked, filtering ? facets : null]).then(function (r) {
+    var proposal = this.filters.proposal ? proposalFile(this.filters.proposal) : null;
+    return Promise.all([asked, filtering ? facets : null, proposal]).then(function (r) {
       var res = r[0];
+      self.proposal = r[2] ? { id: self.filters.proposal, label: r[2].label, url: r[2].url, docs: new Set(r[2].docs) } : null;
       self.q = res.q;
       self.bytes = res.bytes;
       self.result = { docs: res.docs, head: new Set(res.head) };
@@ -367,14 +396,14 @@
     });
   };
   App.prototype.filtered = function () {
-    var fx = this.facets, filters = this.filters;
+    var fx = this.facets, filters = this.filters, proposal = this.proposal;
     if (!fx) { return this.result.docs; } // no filter is set before the facets are in (go)
+    if (filters.proposal && !proposal) { return []; }  // a proposal with no file: none of its replies can be told
     var active = fx.facets.map(function (f, i) {
       return filters[f.slug] ? { i: i, v: f.values.indexOf(filters[f.slug]) } : null;
     }).filter(Boolean);
     return this.result.docs.filter(function (d) {
-      var t = fx.tuples[fx.docs[d]];
-      return active.every(function (a) { return t[a.i].indexOf(a.v) >= 0; });
+      return (!proposal || proposal.docs.has(d)) && active.every(function (a) { return fx.of(d, a.i).indexOf(a.v) >= 0; });
     });
   };
 
@@ -383,11 +412,16 @@
     this.docs = docs;
     this.list.textContent = "";
     this.shown = 0;
-    var raw = this.input.value.trim();
-    if (!raw) {
+    var raw = this.input.value.trim(), within = this.proposal ? "在建议提案" + this.proposal.label + "的答复中" : "";
+    var filtering = Object.keys(this.filters).some(function (k) { return self.filters[k]; });
+    if (this.filters.proposal && !this.proposal) {
+      this.status.textContent = "本站没有这件建议提案的多件答复可供筛选；请从建议提案页查看它的答复。";
+    } else if (!raw && filtering) {
+      this.status.textContent = (within || "按所选条件") + "：共 " + docs.length + " 件答复。可输入字词在其中检索。";
+    } else if (!raw) {
       this.status.textContent = "输入字词，检索全部答复的标题、文号、提出人和正文。";
     } else {
-      this.status.textContent = "“" + raw + "”：找到 " + docs.length + " 件答复" +
+      this.status.textContent = "“" + raw + "”：" + within + "找到 " + docs.length + " 件答复" +
         (docs.length !== this.result.docs.length ? "（共 " + this.result.docs.length + " 件，已按条件筛选）" : "");
     }
     document.title = (raw ? raw + " - " : "") + "检索 - 答复公开";
@@ -406,11 +440,12 @@
   App.prototype.renderFacets = function () {
     var self = this, fx = this.facets, box = this.facetBox, all = this.result.docs;
     box.textContent = "";
+    if (this.filters.proposal) { box.appendChild(this.proposalFilter()); }
     if (!all.length) { return; }
     fx.facets.forEach(function (f, i) {
       var counts = new Map();
       self.docs.forEach(function (d) {
-        fx.tuples[fx.docs[d]][i].forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
+        fx.of(d, i).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
       });
       var wrap = el("div", "dg-facet");
       var id = "dg-facet-" + f.slug;
@@ -437,6 +472,29 @@
     });
   };
 
+  /* The proposal filter: which proposal, a link to its page, and a button that lifts the filter. */
+  App.prototype.proposalFilter = function () {
+    var self = this, wrap = el("div", "dg-facet dg-facet-proposal");
+    wrap.appendChild(el("span", "dg-facet-title", "建议提案"));
+    var line = el("span");
+    if (this.proposal) {
+      var a = el("a", null, this.proposal.label);
+      a.href = new URL(this.proposal.url, SITE).href;
+      line.appendChild(a);
+    } else {
+      line.appendChild(document.createTextNode(this.filters.proposal));
+    }
+    var clear = el("button", "dg-clear", "取消此筛选");
+    clear.type = "button";
+    clear.addEventListener("click", function () {
+      delete self.filters.proposal;
+      self.go(true).then(function () { self.input.focus(); });
+    });
+    line.appendChild(clear);
+    wrap.appendChild(line);
+    return wrap;
+  };
+
   /* The next page of results: page 1 came with the answer; later pages are asked for. */
   App.prototype.showMore = function () {
     var self = this, page = this.docs.slice(this.shown, this.shown + PAGE);
@@ -460,7 +518,7 @@
     if (this.result.head.has(m.d)) { li.appendChild(el("span", "dg-badge", "标题或文号命中")); }
     var line = [m.agency, m.date, m.kind, m.category].filter(Boolean).join(" · ");
     li.appendChild(el("p", "dg-meta", line));
-    if (m.proposal_title) { li.appendChild(el("p", "dg-proposal", "《" + m.proposal_title + "》")); }
+    this.renderProposal(li, m);
     if (m.page) { li.appendChild(el("p", "dg-part", "正文第" + m.page + "页（共" + m.pages + "页）")); }
     var s = m.snippet;
     if (!s) { return; }
@@ -468,6 +526,28 @@
     p.appendChild(document.createTextNode(s.before));
     p.appendChild(el("mark", null, s.match));
     p.appendChild(document.createTextNode(s.after));
+    li.appendChild(p);
+  };
+
+  /* The proposal a result answers (linked to its page), the reply's 办理方式, and, when several agencies
+   * answered it, a link to all their replies: this search page filtered to the proposal. */
+  App.prototype.renderProposal = function (li, m) {
+    if (!m.proposal_title && !m.proposal) { return; }
+    var p = el("p", "dg-proposal"), label = m.proposal_title ? "《" + m.proposal_title + "》" : "建议提案";
+    if (m.proposal) {
+      var a = el("a", null, label);
+      a.href = new URL(m.proposal.url, SITE).href;
+      p.appendChild(a);
+    } else {
+      p.appendChild(document.createTextNode(label));
+    }
+    if (m.role) { p.appendChild(document.createTextNode(" ")); p.appendChild(el("span", "dg-role", m.role)); }
+    if (m.proposal && m.proposal.replies > 1 && this.filters.proposal !== m.proposal.id) {
+      p.appendChild(document.createTextNode(" · "));
+      var all = el("a", "dg-same", "同一建议提案的全部 " + m.proposal.replies + " 件答复");
+      all.href = new URL("search/?proposal=" + encodeURIComponent(m.proposal.id), SITE).href;
+      p.appendChild(all);
+    }
     li.appendChild(p);
   };
 
