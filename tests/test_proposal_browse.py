@@ -65,7 +65,8 @@ def test_a_seed_has_its_proposal_as_a_facet_value_whose_page_is_the_proposals_ow
     assert proposal.values(reply) == [(SEED_PID, SEED_LABEL)]
     replies = group(seeds.replies, proposal)[SEED_PID][1]
     assert [r.id for r in replies] == [SEED]
-    assert value_url("proposal", SEED_PID, replies) == f"proposals/{SEED_PID}/"
+    assert value_url("proposal", SEED_PID, replies) == f"replies/{SEED}/"  # answered once: no page of its own
+    assert value_url("proposal", SEED_PID, replies * 2) == f"proposals/{SEED_PID}/"
     assert not has_page("proposal", 3)  # never a browse page per proposal, however many replies
     assert _facet(seeds, "role").values(reply) == []  # seed 001 does not say 主办 or 会办 (its evidence says why)
 
@@ -90,8 +91,9 @@ def test_statistics_count_by_role_but_not_by_proposal(seeds: records.Dataset) ->
 
 def test_reply_table_line_escapes_the_proposal_and_links_its_page(seeds: records.Dataset) -> None:
     seed = seeds.by_id[SEED]
-    line = proposal_line(seed, "../../proposals/")
+    line = proposal_line(seed, "../../proposals/", frozenset({SEED_PID}))
     assert line == f'<a href="../../proposals/{SEED_PID}/">构建“全周期管理”基层社会治理模式的建议</a>'
+    assert proposal_line(seed, "../../proposals/") == "构建“全周期管理”基层社会治理模式的建议"  # no page: not linked
     hostile = Reply({**seed.data, "proposal_title": '<img src=x onerror="alert(1)">', "handling_role": "会办"}, seed.folder)
     line = proposal_line(hostile, "")
     assert "<img" not in line and "&lt;img src=x" in line and line.endswith(' <span class="reply-role">会办</span>')
@@ -149,7 +151,7 @@ def test_search_index_filters_to_the_proposal_through_its_own_file(proposal_buil
     co = _idx(proposal_built, f"d/{docs[CO]}.json")
     assert co["role"] == "会办" and co["proposal"] == {"id": PID, "url": f"proposals/{PID}/", "replies": 3}
     seed = _idx(proposal_built, f"d/{docs[SEED]}.json")
-    assert seed["role"] is None and seed["proposal"] == {"id": SEED_PID, "url": f"proposals/{SEED_PID}/", "replies": 1}
+    assert seed["role"] is None and seed["proposal"] == {"id": SEED_PID, "url": None, "replies": 1}  # no page of its own
 
 
 def test_search_facets_have_the_role_and_no_list_of_proposals(proposal_built: Paths) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
-from build_scripts.pages import escape
+from build_scripts.pages import escape, proposals
 from build_scripts.pages.common import breadcrumb, front_matter, pager, rel, reply_table, sortable_table
 from build_scripts.pages.facets import Facet, facets, group, has_page, is_listed, value_url
 from build_scripts.pages.feedlist import feed_meta
@@ -47,6 +47,7 @@ def _listed(facet: Facet, groups: Groups) -> Groups:
 def pages(dataset: Dataset) -> dict[str, str]:
     """Markdown path -> content for every browse page."""
     grouped = [(facet, group(dataset.replies, facet)) for facet in facets(dataset)]
+    paged = proposals.with_pages(dataset)  # a proposal answered once has no page: its name is not linked
     out: dict[str, str] = {"browse/index.md": _overview(grouped, dataset)}
     for facet, groups in grouped:
         listed = _listed(facet, groups)
@@ -61,7 +62,8 @@ def pages(dataset: Dataset) -> dict[str, str]:
                 continue  # it links to its reply
             parents = [(r["name"], f"browse/region/{r['code']}/") for r in _chain(slug, by_code)[:-1]]
             children = [(r["code"], r["name"], len(groups[r["code"]][1])) for r in below.get(slug, []) if r["code"] in groups]
-            out.update(_value_pages(facet, slug, label, replies, parents if facet.slug == "region" else [], children))
+            out.update(_value_pages(facet, slug, label, replies, parents if facet.slug == "region" else [], children,
+                                    paged))
     return out
 
 
@@ -168,7 +170,7 @@ def _children(dataset: Dataset) -> dict[str | None, list[dict[str, Any]]]:
 
 
 def _value_pages(facet: Facet, slug: str, label: str, replies: list[Reply], parents: list[tuple[str, str]],
-                 below: list[tuple[str, str, int]]) -> dict[str, str]:
+                 below: list[tuple[str, str, int]], paged: frozenset[str] = frozenset()) -> dict[str, str]:
     """The value's replies, ROWS_PER_PAGE a page; ``parents`` and ``below`` place a region in its hierarchy."""
     base = f"browse/{facet.slug}/{slug}/"
     chunks = _chunks(replies, ROWS_PER_PAGE)
@@ -189,7 +191,7 @@ def _value_pages(facet: Facet, slug: str, label: str, replies: list[Reply], pare
             "默认按日期从新到旧排列，点击表头“日期”可改为从旧到新。</p>\n\n"
             + region_extra
             + ("## 答复 { #replies }\n\n" if region_extra else "")
-            + reply_table(chunk, url, caption=f"{label}的答复")
+            + reply_table(chunk, url, caption=f"{label}的答复", paged=paged)
             + pager(urls, n, url)
             + "\n"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from build_scripts import dates
 from build_scripts.dataset import Reply, sort_date
@@ -64,20 +64,22 @@ def sortable_table(columns: list[tuple[str, str]], rows: list[str], *, caption: 
     )
 
 
-def proposal_line(reply: Reply, to_proposals: str) -> str:
-    """Under a reply's title: the proposal it answers (linked to the proposal's page when it has one) and
-    the reply's 办理方式 where the letter says; ``to_proposals`` is the relative link to ``proposals/``."""
+def proposal_line(reply: Reply, to_proposals: str, paged: Container[str] = frozenset()) -> str:
+    """Under a reply's title: the proposal it answers (linked to the proposal's page when it has one:
+    ``paged``, the proposals answered by several agencies) and the reply's 办理方式 where the letter
+    says; ``to_proposals`` is the relative link to ``proposals/``."""
     pid, role = reply["proposal_id"], reply["handling_role"]
     title = reply["proposal_title"] or (f"第{reply['proposal_number']}号{reply['proposal_kind']}" if pid else "")
     text = escape.html(title)
-    if pid:
+    if pid in paged:
         text = f'<a href="{escape.html(to_proposals + proposal_url(pid).removeprefix(PROPOSALS))}">{text}</a>'
     if role:
         text += f' <span class="reply-role">{escape.html(role)}</span>'
     return text
 
 
-def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -> str:
+def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "",
+                paged: Container[str] = frozenset()) -> str:
     """Replies as a sortable HTML table (date, title with the proposal and 办理方式, agency, kind), newest
     first: letter text escaped."""
     rows = []
@@ -90,7 +92,7 @@ def reply_table(replies: Iterable[Reply], page_url: str, *, caption: str = "") -
             "<tr>"
             f'<td class="nowrap" data-sort-value="{date}"><time datetime="{date}">{escape.html(dates.zh_text(sort_date(reply) or None))}</time></td>'
             f'<td data-sort-value="{escape.html(reply["title"])}"><a href="{href}">{escape.html(reply["title"])}</a>'
-            f'<div class="reply-sub">{proposal_line(reply, to_proposals)}</div></td>'
+            f'<div class="reply-sub">{proposal_line(reply, to_proposals, paged)}</div></td>'
             f"<td>{escape.html(reply['agency'])}</td>"
             f"<td>{escape.html(reply['proposal_kind'])}</td>"
             "</tr>"

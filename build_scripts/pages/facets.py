@@ -47,9 +47,9 @@ def is_listed(facet_slug: str, count: int) -> bool:
 def value_url(facet_slug: str, slug: str, replies: list[Reply]) -> str:
     """Where a facet value links (site-relative): its browse page, its own page elsewhere (a proposal's),
     or its only reply when it has no page."""
-    if facet_slug in PAGE_ELSEWHERE:
+    if facet_slug in PAGE_ELSEWHERE and len(replies) != 1:  # a proposal answered once has no page of its own
         return PAGE_ELSEWHERE[facet_slug](slug)
-    if not has_page(facet_slug, len(replies)) and replies:
+    if (facet_slug in PAGE_ELSEWHERE or not has_page(facet_slug, len(replies))) and replies:
         return reply_url(replies[0].id)
     return f"browse/{facet_slug}/{slug}/"
 

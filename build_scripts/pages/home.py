@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from build_scripts.dataset import Dataset, newest_first
+from build_scripts.pages import proposals
 from build_scripts.pages.common import front_matter, reply_table
 
 NEWEST = 10
@@ -42,7 +43,8 @@ def render(dataset: Dataset) -> str:
         + '<p class="home-links"><a class="md-button" href="browse/">全部浏览方式</a> '
         '<a class="md-button" href="data/">下载数据</a> <a class="md-button" href="about/">关于本站</a></p>\n\n'
         + "## 最新答复 { #newest }\n\n"
-        + reply_table(newest_first(replies)[:NEWEST], "", caption="最新收录的答复，按日期从新到旧")
+        + reply_table(newest_first(replies)[:NEWEST], "", caption="最新收录的答复，按日期从新到旧",
+                      paged=proposals.with_pages(dataset))
         + "\n\n"
         + '<p class="lead-en" lang="en">An open-data portal of official replies by Chinese government '
         "departments to people's-congress deputies' suggestions and CPPCC members' proposals, "

@@ -68,6 +68,11 @@ def has_page(replies: tuple[Reply, ...]) -> bool:
     return len(replies) > 1
 
 
+def with_pages(dataset: Dataset) -> frozenset[str]:
+    """The proposals that have a page of their own (``has_page``)."""
+    return frozenset(pid for pid, replies in dataset.by_proposal.items() if has_page(replies))
+
+
 def page_url(pid: str, replies: tuple[Reply, ...]) -> str:
     """Where a link to the proposal goes (site-relative): its page, or its only reply's page."""
     return proposal_url(pid) if has_page(replies) else reply_url(replies[0].id)

@@ -87,7 +87,8 @@ def _proposal(reply: Reply, dataset: Dataset) -> dict[str, Any]:
     pid = reply["proposal_id"]
     if not pid:
         return {"proposal": None}
-    return {"proposal": {"id": pid, "url": proposal_url(pid), "replies": len(dataset.by_proposal[pid])}}
+    count = len(dataset.by_proposal[pid])  # a proposal answered once has no page of its own: no link
+    return {"proposal": {"id": pid, "url": proposal_url(pid) if count > 1 else None, "replies": count}}
 
 
 def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:

@@ -534,7 +534,7 @@
   App.prototype.renderProposal = function (li, m) {
     if (!m.proposal_title && !m.proposal) { return; }
     var p = el("p", "dg-proposal"), label = m.proposal_title ? "《" + m.proposal_title + "》" : "建议提案";
-    if (m.proposal) {
+    if (m.proposal && m.proposal.url) {  // a proposal answered once has no page: its name is not a link
       var a = el("a", null, label);
       a.href = new URL(m.proposal.url, SITE).href;
       p.appendChild(a);
