@@ -15,7 +15,9 @@ The site must fit its host (GitHub Pages: 1 GB, issue 13): the large downloads a
 (the SQLite file zipped, the JSON gzipped, the BOM CSVs, which only duplicate the canonical ones,
 zipped), and a download still over ``Settings.release_asset_bytes`` is moved out of the site into
 the release-assets folder when a release URL is set (``PORTAL_RELEASE_URL``): the data page and
-``manifest.json`` give its stable URL there (``url``), and the deploy workflow uploads it.
+``manifest.json`` give its stable URL there (``url``), and the deploy workflow uploads it. The
+per-year files go there too whatever their size: they repeat ``replies_text.csv`` (66 MB of the
+10,000-letter site, gzipped).
 
 Every file is byte-identical across builds of the same records: the only dates in them come from
 the data (the newest reply or publication date), zip entries carry that date, rows are sorted.
@@ -282,7 +284,7 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
         shutil.rmtree(stage / "flat" / "excel")
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
         assets = {p: release_url + Path(p).name for p, f in derived.items()
-                  if release_url and f.stat().st_size > release_bytes}
+                  if release_url and (f.stat().st_size > release_bytes or p.startswith(f"{flatfiles.YEAR_DIR}/"))}
         canonical = {p: data_dir / p for p in ["datapackage.json"] + [f"{t.name}.csv" for t in TABLES]}
         manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies), assets)
         derived["manifest.json"] = stage / "manifest.json"

@@ -98,7 +98,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 count += filled.write(bulk.items(), bulk.check_size) - len(bulk)  # a long letter's pages 2, 3, …
                 filled.remove()
         with timer.stage("publish-files"):
-            copy_letters(dataset, staged / "letters")
+            if siteurl.letters_url() is None:  # else the pages link each letter's copy in the repository
+                copy_letters(dataset, staged / "letters")
             output.write_files(staged, proposals.redirects(dataset))  # a proposal with one reply: to the reply
         for child in children.values():
             with timer.stage(f"{child.name} (wait)"):

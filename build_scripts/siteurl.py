@@ -59,3 +59,25 @@ def release_url(version: str) -> str | None:
             f"${RELEASE_ENV}", 0, "", "bad-release-url", f"{value!r} is not an http(s) URL of a folder",
             "set it like https://github.com/owner/repo/releases/download/data-{version}/")]))
     return value if value.endswith("/") else value + "/"
+
+
+LETTERS_ENV = "PORTAL_LETTERS_URL"
+
+
+def letters_url() -> str | None:
+    """Where the raw letters are published when not in the site (``PORTAL_LETTERS_URL``), or None.
+
+    The deploy workflow's GitHub Pages build sets the repository's own copy at the commit it
+    builds, ``https://raw.githubusercontent.com/<owner>/<repo>/<sha>/datasets/replies/``: the same
+    bytes (a reply page gives their sha256), served as plain text, and 136 MB less of the
+    10,000-letter site (issue 13). A letter is then at ``<url><id>/<raw_file>``. Unset (the
+    default, and the mainland mirror's build), the site keeps each letter under ``letters/``.
+    """
+    value = os.environ.get(LETTERS_ENV, "").strip()
+    if not value:
+        return None
+    if not _URL.match(value):
+        raise BuildError(Report.of([Problem(
+            f"${LETTERS_ENV}", 0, "", "bad-letters-url", f"{value!r} is not an http(s) URL of a folder",
+            "set it like https://raw.githubusercontent.com/owner/repo/<commit>/datasets/replies/")]))
+    return value if value.endswith("/") else value + "/"

@@ -161,19 +161,24 @@ def test_write_puts_every_file_in_the_data_dir_and_returns_the_manifest(seed_pac
 
 
 def test_large_downloads_become_release_assets_with_a_stable_url(seed_package: SeedPackage, tmp_path: Path) -> None:
-    """Issue 13: a download over the limit leaves the site; the manifest gives its release URL."""
+    """Issue 13: a download over the limit leaves the site, and so do the per-year files (they repeat
+    replies_text.csv); the manifest gives each one's release URL."""
     dataset, descriptor, _ = seed_package
     data_dir, assets = _fresh(seed_package, tmp_path / "data"), tmp_path / "assets"
     plain = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "plain"))
     limit = sorted(f["bytes"] for f in plain["files"])[-2]  # only the largest file is over it
     url = "https://github.com/o/r/releases/download/data-1.0/"
     manifest = downloads.write(dataset, descriptor, data_dir, release_dir=assets, release_url=url, release_bytes=limit)
-    (big,) = [f for f in manifest["files"] if "url" in f]
+    released = {f["path"]: f for f in manifest["files"] if "url" in f}
+    years = {p for p in released if p.startswith("by-year/")}  # every per-year file, whatever its size
+    assert years == {f["path"] for f in plain["files"] if f["path"].startswith("by-year/")} and years
+    (big,) = [f for p, f in released.items() if p not in years]
     assert big["bytes"] > limit and big["url"] == url + Path(big["path"]).name
-    assert not (data_dir / big["path"]).exists()
-    assert downloads.sha256_of(assets / Path(big["path"]).name) == big["sha256"]
-    assert [f for f in manifest["files"] if f["path"] != big["path"]] == [
-        f for f in plain["files"] if f["path"] != big["path"]]
+    for f in released.values():
+        assert not (data_dir / f["path"]).exists()
+        assert downloads.sha256_of(assets / Path(f["path"]).name) == f["sha256"]
+    assert [f for f in manifest["files"] if f["path"] not in released] == [
+        f for f in plain["files"] if f["path"] not in released]
 
 
 def test_write_twice_gives_the_same_bytes(seed_package: SeedPackage, tmp_path: Path) -> None:

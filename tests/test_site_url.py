@@ -1,4 +1,5 @@
-"""Issue 13: a site published under a sub-path (PORTAL_SITE_URL=https://example.org/portal/).
+"""Issue 13: a site published under a sub-path (PORTAL_SITE_URL=https://example.org/portal/), as the
+GitHub Pages build makes it: with the raw letters linked in the repository (PORTAL_LETTERS_URL).
 
 Canonical links name each page's own URL (never a shell's), the sitemap lists every page once at
 its own URL, feeds point into the sub-path, and the build's link check passes, the 404 page's
@@ -17,9 +18,11 @@ from conftest import copy_inputs
 
 from build_scripts import linkcheck, site, sitemap
 from build_scripts.paths import Paths
-from build_scripts.siteurl import ENV
+from build_scripts.problems import BuildError
+from build_scripts.siteurl import ENV, LETTERS_ENV
 
 SUB = "https://example.org/portal/"
+LETTERS = "https://raw.githubusercontent.com/owner/repo/0123abc/datasets/replies/"
 SEED = "530112-2020-yian-001"
 _CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)">')
 _REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]*)">')
@@ -31,6 +34,7 @@ def sub_built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     paths = copy_inputs(tmp_path_factory.mktemp("sub") / "repo")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV, SUB)
+        patch.setenv(LETTERS_ENV, LETTERS)
         site.build(paths)  # ends with the link check: it raises on a broken link
         assert linkcheck.broken_links(paths.site, "/portal/") == []
     return paths
@@ -115,3 +119,24 @@ def test_large_sitemap_becomes_an_index(tmp_path: Path, monkeypatch: pytest.Monk
     assert [loc.text for loc in index.iter(f"{_SM}loc")] == [f"{SUB}sitemaps/1.xml", f"{SUB}sitemaps/2.xml"]
     second = ET.fromstring(out["sitemaps/2.xml"])
     assert [loc.text for loc in second.iter(f"{_SM}loc")] == [f"{SUB}c/"]
+
+
+def test_raw_letters_are_linked_in_the_repository_not_copied(sub_built: Paths) -> None:
+    """136 MB of the 10,000-letter site were the raw letters; the repository keeps the same bytes."""
+    assert not (sub_built.site / "letters").exists()
+    reply = (sub_built.site / "replies" / SEED / "index.html").read_text(encoding="utf-8")
+    raw_file = next((sub_built.replies / SEED).glob("letter.*")).name
+    assert f'href="{LETTERS}{SEED}/{raw_file}"' in reply
+    data = (sub_built.site / "data" / "index.html").read_text(encoding="utf-8")
+    assert f"<code>{LETTERS}&lt;编号&gt;/</code>" in data
+
+
+def test_a_bad_letters_url_is_refused_naming_the_variable(tmp_path: Path) -> None:
+    paths = copy_inputs(tmp_path / "repo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(LETTERS_ENV, "ftp://example.org/x")
+        with pytest.raises(BuildError) as err:
+            site.build(paths)
+    report = err.value.report
+    assert report is not None and [(p.file, p.code) for p in report.errors] == [(f"${LETTERS_ENV}", "bad-letters-url")]
+    assert not paths.site.exists()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from build_scripts import fields as fields_mod
 from build_scripts import package as package_mod
-from build_scripts import replytext
+from build_scripts import replytext, siteurl
 from build_scripts.dataset import Dataset
 from build_scripts.fields import FLAT_TABLE
 from build_scripts.pages import citation, escape
@@ -207,7 +207,7 @@ def _sources(dataset: Dataset) -> str:
     return (
         "<p>每条记录的来源：来源网址（网页获取的）或原件文件，以及原件的 SHA-256，写在每件答复页面的“来源与核验”中，"
         "也在 <a href=\"replies.csv\" download>replies.csv</a> 的 <code>source_url</code>、<code>raw_file</code>、"
-        "<code>raw_sha256</code> 列（Excel 版同）。原件逐字节保存在 <code>letters/&lt;编号&gt;/</code>。</p>\n\n"
+        "<code>raw_sha256</code> 列（Excel 版同）。" + _where_letters() + "</p>\n\n"
         '<div class="reply-table-wrap"><table class="data-table"><caption>按来源网站</caption><thead><tr>'
         '<th scope="col">来源网站</th><th scope="col">答复数</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div>\n\n" + more
@@ -321,3 +321,12 @@ def _constraints(field: dict[str, Any]) -> str:
     if "maxLength" in c:
         parts.append(f"最长：{c['maxLength']}")
     return "；".join(parts)
+
+
+def _where_letters() -> str:
+    """Where the raw letters are kept: in this site, or the repository's copy (``siteurl.letters_url``)."""
+    outside = siteurl.letters_url()
+    if outside:
+        return (f"原件逐字节保存在项目仓库中（<code>{escape.html(outside)}&lt;编号&gt;/</code>），"
+                "每件答复页面的“原件”链接指向它。")
+    return "原件逐字节保存在 <code>letters/&lt;编号&gt;/</code>。"

@@ -4,8 +4,9 @@ with the letter's own words beside each value (evidence), provenance, and the re
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from build_scripts import dates
+from build_scripts import dates, siteurl
 from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import REPLY_FIELDS
 from build_scripts.pages import escape
@@ -114,7 +115,11 @@ def _category(reply: Reply, dataset: Dataset) -> str:
 
 
 def raw_href(reply: Reply, url: str) -> str:
-    """The link to the raw letter as this site publishes it (``letters/<id>/…``), from ``url``."""
+    """The link to the raw letter, from ``url``: where this site publishes it (``letters/<id>/…``),
+    or its copy in the repository when the build is told so (``siteurl.letters_url``)."""
+    outside = siteurl.letters_url()
+    if outside:
+        return escape.html(f"{outside}{quote(reply.id)}/{quote(reply['raw_file'])}")
     return escape.html(rel(url, f"letters/{reply.id}/{escape.letter_name(reply['raw_file'])}"))
 
 
