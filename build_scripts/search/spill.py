@@ -1,90 +1,116 @@
-"""Postings text per batch on disk, read back term by term: build memory does not grow with N.
+"""Postings text on disk by partition, read back term by term in order: memory does not grow with N.
 
-Each batch's postings are encoded to JSON text as soon as they are made (delta coding continues
-from the term's last value in earlier batches) and appended to one file per batch, with a compact
-index (term id, kind, start, end). At the end each term's pieces are read back from every batch
-in order and joined: the same text as encoding the whole collection at once.
+An external sort. Each batch's pieces (postings.Pieces: one per term, kind and batch) are encoded
+to JSON text at once (``encode``, numpy: values delta-coded within the piece, the first one
+absolute) and appended, with one fixed-size row per piece, to the file of the partition of the
+term's first character (partitions are ranges of characters, so they are in term order). At the
+end each partition is read alone, its rows sorted by (term, kind, batch), the first value of
+each piece re-coded from the last value of the term's piece in the batch before, and the pieces
+joined: the same text as encoding the whole collection at once. Memory holds one batch's
+pieces, or one partition's, and nothing per term of the whole vocabulary.
 """
 
 from __future__ import annotations
 
-import mmap
 import shutil
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 
-from build_scripts.search.encode import csv_many
-from build_scripts.search.postings import Entry
+from build_scripts.search.encode import csv_text, digits
+from build_scripts.search.postings import Grams, Pieces
 
-KINDS = ("d", "h", "p")
+Item = tuple[str, str, str, bool]  # term, doc sets as JSON members, positions as a JSON array or "", common
 
 
 class Spill:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, grams: Grams, partitions: int, width: int) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.ids: dict[str, int] = {}
-        self.common: set[str] = set()
-        self.last: dict[tuple[int, int], int] = {}
-        self.index: list[np.ndarray] = []  # per batch: rows (term id, kind, start, end)
+        self.grams = grams
+        self.partitions = partitions
+        self.row = np.dtype([("t", grams.table.dtype, (width,)), ("kind", "u1"), ("common", "u1"),
+                             ("v0", "<i8"), ("vl", "<i8"), ("s", "<i8"), ("e", "<i8")])
+        self.text_bytes = [0] * partitions
+        self.batches = 0
 
-    def add(self, entries: dict[str, Entry]) -> None:
-        arrays: list[np.ndarray] = []
-        bases: list[int] = []
-        refs: list[tuple[int, int]] = []
-        for term, e in entries.items():
-            tid = self.ids.setdefault(term, len(self.ids))
-            if e.common:
-                self.common.add(term)
-            for k, kind in enumerate(KINDS):
-                parts = getattr(e, kind)
-                if parts:
-                    a = np.concatenate(parts) if len(parts) > 1 else parts[0]
-                    arrays.append(a)
-                    bases.append(self.last.get((tid, k), 0))
-                    self.last[(tid, k)] = int(a[-1])
-                    refs.append((tid, k))
-        texts = csv_many(arrays, [True] * len(arrays), bases)
-        ends = np.cumsum([len(t) for t in texts], dtype=np.int64)
-        rows = np.zeros((len(texts), 4), dtype=np.int64)
-        if len(texts):
-            rows[:, 0:2] = np.array(refs, dtype=np.int64)
-            rows[:, 2] = ends - np.array([len(t) for t in texts], dtype=np.int64)
-            rows[:, 3] = ends
-        (self.folder / f"{len(self.index)}.txt").write_bytes("".join(texts).encode("ascii"))
-        self.index.append(rows)
+    def add(self, pieces: Pieces) -> None:
+        """Encode one batch's pieces and append them to their partitions."""
+        self.batches += 1
+        if not len(pieces.kind):
+            return
+        part = self.grams.part[pieces.t[:, 0]]
+        order = np.argsort(part, kind="stable")
+        part = part[order]
+        sizes = np.diff(pieces.bounds)[order]
+        bounds = np.concatenate(([0], np.cumsum(sizes)))
+        starts = bounds[:-1]
+        idx = np.repeat(pieces.bounds[:-1][order] - starts, sizes) + np.arange(int(bounds[-1]), dtype=np.int64)
+        values = pieces.values[idx]
+        del idx
+        diffs = np.diff(values, prepend=0)
+        diffs[starts] = values[starts]
+        text, ends = csv_text(diffs)
+        del diffs
+        rows = np.empty(len(order), dtype=self.row)
+        rows["t"] = pieces.t[order]
+        rows["kind"] = pieces.kind[order]
+        rows["common"] = pieces.common[order]
+        rows["v0"] = values[starts]
+        rows["vl"] = values[bounds[1:] - 1]
+        rows["s"] = ends[starts] + digits(rows["v0"])
+        rows["e"] = ends[bounds[1:]] - 1
+        cuts = np.searchsorted(part, np.arange(self.partitions + 1))
+        for p in np.flatnonzero(np.diff(cuts)).tolist():
+            a, b = int(cuts[p]), int(cuts[p + 1])
+            lo, hi = int(ends[bounds[a]]), int(ends[bounds[b]])
+            block = rows[a:b]
+            block["s"] += self.text_bytes[p] - lo
+            block["e"] += self.text_bytes[p] - lo
+            self.text_bytes[p] += hi - lo
+            with open(self.folder / f"{p}.rows", "ab") as f:
+                f.write(block.tobytes())
+            with open(self.folder / f"{p}.txt", "ab") as f:
+                f.write(text[lo:hi])
 
-    def items(self) -> Iterator[tuple[str, str, str, bool]]:
-        """Sorted terms with (term, doc sets as JSON members, positions as a JSON array or "", common)."""
-        batch = np.concatenate([np.full(len(r), b, dtype=np.int64) for b, r in enumerate(self.index)])
-        rows = np.concatenate(self.index) if self.index else np.zeros((0, 4), dtype=np.int64)
-        order = np.argsort(rows[:, 0] * len(KINDS) + rows[:, 1], kind="stable")
-        rows, batch = rows[order], batch[order]
-        key = rows[:, 0] * len(KINDS) + rows[:, 1]
-        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else key
-        bounds = dict(zip(key[first].tolist(), zip(first.tolist(), np.append(first[1:], len(key)).tolist())))
-        with ExitStack() as stack:
-            maps: list[mmap.mmap | bytes] = []
-            for b in range(len(self.index)):
-                f = stack.enter_context(open(self.folder / f"{b}.txt", "rb"))
-                maps.append(stack.enter_context(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-                            if f.seek(0, 2) else b"")
-            for term in sorted(self.ids):
-                tid = self.ids[term]
-                texts: list[str | None] = []
-                for k in range(len(KINDS)):
-                    span = bounds.get(tid * len(KINDS) + k)
-                    if span is None:
-                        texts.append(None)
-                        continue
-                    lo, hi = span
-                    texts.append(b",".join(maps[int(b)][int(s):int(e)]
-                                           for b, (_, _, s, e) in zip(batch[lo:hi], rows[lo:hi])).decode("ascii"))
-                members = [f'"{kind}":[{t}]' for kind, t in zip(KINDS[:2], texts[:2]) if t is not None]
-                yield term, ",".join(members), f"[{texts[2]}]" if texts[2] is not None else "", term in self.common
+    def items(self) -> Iterator[Item]:
+        """Every term in sorted order, one partition at a time."""
+        for p in range(self.partitions):
+            if self.text_bytes[p] or (self.folder / f"{p}.rows").exists():
+                yield from self._partition(p)
+
+    def _partition(self, p: int) -> Iterator[Item]:
+        rows = np.fromfile(self.folder / f"{p}.rows", dtype=self.row)
+        text = (self.folder / f"{p}.txt").read_bytes().decode("ascii")
+        t = rows["t"]
+        order = np.lexsort((np.arange(len(rows)), rows["kind"], *(t[:, i] for i in range(t.shape[1] - 1, -1, -1))))
+        rows = rows[order]
+        t = rows["t"]
+        del order
+        same_term = (t[1:] == t[:-1]).all(axis=1)
+        same = same_term & (rows["kind"][1:] == rows["kind"][:-1])
+        base = np.concatenate(([0], np.where(same, rows["vl"][:-1], 0)))
+        first_text, ends = csv_text(rows["v0"] - base)
+        firsts = first_text.decode("ascii").split(",")
+        del first_text, ends, base, same
+        term_starts = np.flatnonzero(np.concatenate(([True], ~same_term)))
+        names = self._names(t[term_starts])
+        bounds = term_starts.tolist() + [len(rows)]
+        kinds, ss, ee, common = (rows[c].tolist() for c in ("kind", "s", "e", "common"))
+        del rows, t
+        for j, name in enumerate(names):
+            texts: list[list[str]] = [[], [], []]
+            for i in range(bounds[j], bounds[j + 1]):
+                texts[kinds[i]].append(firsts[i] + text[ss[i]:ee[i]])
+            d, h, pos = texts
+            sets = ",".join(f'"{kind}":[{",".join(x)}]' for kind, x in (("d", d), ("h", h)) if x)
+            yield name, sets, "[" + ",".join(pos) + "]" if pos else "", bool(common[bounds[j]])
+
+    def _names(self, t: np.ndarray) -> list[str]:
+        width = t.shape[1]
+        text = self.grams.chars[t].astype("<u4").tobytes().decode("utf-32-le")
+        return [text[i:i + width].rstrip("\x00") for i in range(0, len(text), width)]
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
