@@ -20,7 +20,7 @@ from build_scripts.dataset import Reply
 from build_scripts.replytext import body_fields, head_fields
 from build_scripts.search.text import BODY_BASE, HeadTooLong, normalise_many
 
-CHUNK = 400  # replies normalised together
+CHUNK_CHARS = 1_000_000  # characters of replies normalised together (each costs ≈ 60 bytes while it is)
 CODE_POINTS = 0x110000
 
 
@@ -68,14 +68,26 @@ def build(replies: list[Reply], folder: Path) -> Corpus:
     heads: list[int] = []
     counts = np.zeros(CODE_POINTS, dtype=np.int64)
     with open(path, "wb") as out:
-        for lo in range(0, len(replies), CHUNK):
-            docs = _chunk(replies[lo:lo + CHUNK], heads)
+        for chunk in _chunks(replies):
+            docs = _chunk(chunk, heads)
             lengths += [len(d) for d in docs]
             part = np.frombuffer("".join(docs).encode("utf-32-le"), dtype="<u4")
             counts += np.bincount(part, minlength=CODE_POINTS)
             out.write(part.tobytes())
     starts = np.concatenate(([0], np.cumsum(np.array(lengths, dtype=np.int64))))
     return Corpus(path, starts, np.array(heads, dtype=np.int64), counts)
+
+
+def _chunks(replies: list[Reply]) -> list[list[Reply]]:
+    out: list[list[Reply]] = [[]]
+    size = 0
+    for reply in replies:
+        if size >= CHUNK_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(reply)
+        size += sum(len(f.text) for f in head_fields(reply) + body_fields(reply))
+    return out if out[0] else []
 
 
 def _chunk(chunk: list[Reply], heads: list[int]) -> list[str]:

@@ -21,6 +21,7 @@ import numpy as np
 from build_scripts.search.encode import csv_text, digits
 from build_scripts.search.postings import Grams, Pieces
 
+BLOCK = 1 << 23  # bytes of postings text joined at once when a partition is read back
 Item = tuple[str, str, str, bool]  # term, doc sets as JSON members, positions as a JSON array or "", common
 
 
@@ -81,31 +82,56 @@ class Spill:
                 yield from self._partition(p)
 
     def _partition(self, p: int) -> Iterator[Item]:
+        """One partition's terms: rows sorted by (term, kind, batch); each (term, kind) group's
+        pieces joined into one text by a numpy gather, a block of terms at a time."""
         rows = np.fromfile(self.folder / f"{p}.rows", dtype=self.row)
-        text = (self.folder / f"{p}.txt").read_bytes().decode("ascii")
+        text = (self.folder / f"{p}.txt").read_bytes()
         t = rows["t"]
-        order = np.lexsort((np.arange(len(rows)), rows["kind"], *(t[:, i] for i in range(t.shape[1] - 1, -1, -1))))
-        rows = rows[order]
+        rows = rows[np.lexsort((np.arange(len(rows)), rows["kind"], *(t[:, i] for i in range(t.shape[1] - 1, -1, -1))))]
         t = rows["t"]
-        del order
-        same_term = (t[1:] == t[:-1]).all(axis=1)
-        same = same_term & (rows["kind"][1:] == rows["kind"][:-1])
-        base = np.concatenate(([0], np.where(same, rows["vl"][:-1], 0)))
-        first_text, ends = csv_text(rows["v0"] - base)
-        firsts = first_text.decode("ascii").split(",")
-        del first_text, ends, base, same
-        term_starts = np.flatnonzero(np.concatenate(([True], ~same_term)))
-        names = self._names(t[term_starts])
-        bounds = term_starts.tolist() + [len(rows)]
-        kinds, ss, ee, common = (rows[c].tolist() for c in ("kind", "s", "e", "common"))
-        del rows, t
+        n = len(rows)
+        new_term = np.concatenate(([True], (t[1:] != t[:-1]).any(axis=1)))
+        new_group = new_term | np.concatenate(([True], rows["kind"][1:] != rows["kind"][:-1]))
+        base = np.where(new_group, 0, np.concatenate(([0], rows["vl"][:-1])))
+        first_text, first_ends = csv_text(rows["v0"] - base)
+        del base
+        comma = np.concatenate((~new_group[1:], [False])).astype(np.int64)  # between pieces of a group
+        seg_start = np.stack([first_ends[:-1], len(first_text) + rows["s"],
+                              np.full(n, len(first_text) + len(text))], axis=1).ravel()
+        seg_len = np.stack([np.diff(first_ends) - 1, rows["e"] - rows["s"], comma], axis=1).ravel()
+        src = np.frombuffer(first_text + text + b",", dtype=np.uint8)
+        del first_text, first_ends, text, comma
+        out_len = seg_len.reshape(n, 3).sum(axis=1)
+        term_rows = np.flatnonzero(new_term)
+        done = np.concatenate(([0], np.cumsum(out_len)))[term_rows]
+        cuts = np.unique(np.append(term_rows[np.searchsorted(done, np.arange(0, int(done[-1]) + 1, BLOCK))], n)) \
+            if n else np.zeros(1, np.int64)
+        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+            yield from self._block(rows[a:b], new_term[a:b], new_group[a:b], src, seg_start[3 * a:3 * b],
+                                   seg_len[3 * a:3 * b], out_len[a:b])
+
+    def _block(self, rows: np.ndarray, new_term: np.ndarray, new_group: np.ndarray, src: np.ndarray,
+               seg_start: np.ndarray, seg_len: np.ndarray, out_len: np.ndarray) -> Iterator[Item]:
+        total = int(seg_len.sum())
+        skip = np.cumsum(seg_len) - seg_len
+        out = src[np.repeat(seg_start - skip, seg_len) + np.arange(total, dtype=np.int64)].tobytes().decode("ascii")
+        row_at = np.cumsum(out_len) - out_len
+        groups = np.flatnonzero(new_group)
+        offsets = np.append(row_at[groups], total).tolist()
+        kinds = rows["kind"][groups].tolist()
+        terms = np.flatnonzero(new_term)
+        term_groups = np.append(np.searchsorted(groups, terms), len(groups)).tolist()
+        names = self._names(rows["t"][terms])
+        common = rows["common"][terms].tolist()
         for j, name in enumerate(names):
-            texts: list[list[str]] = [[], [], []]
-            for i in range(bounds[j], bounds[j + 1]):
-                texts[kinds[i]].append(firsts[i] + text[ss[i]:ee[i]])
-            d, h, pos = texts
-            sets = ",".join(f'"{kind}":[{",".join(x)}]' for kind, x in (("d", d), ("h", h)) if x)
-            yield name, sets, "[" + ",".join(pos) + "]" if pos else "", bool(common[bounds[j]])
+            sets, positions = [], ""
+            for g in range(term_groups[j], term_groups[j + 1]):
+                piece = out[offsets[g]:offsets[g + 1]]
+                if kinds[g] == 2:
+                    positions = "[" + piece + "]"
+                else:
+                    sets.append(('"d":[' if kinds[g] == 0 else '"h":[') + piece + "]")
+            yield name, ",".join(sets), positions, bool(common[j])
 
     def _names(self, t: np.ndarray) -> list[str]:
         width = t.shape[1]
