@@ -33,7 +33,7 @@ def _with_letters(seeds: Dataset) -> Dataset:
     section, and two letters on the same day."""
     base = next(r for r in seeds.replies if r.id == SEED_IDS[1])
     made = [
-        _letter(base, 1, [{"heading": "一、總體情況", "text": "𠀀𬭎鋐社區Ａｂｃ" + REPEATED}]),
+        _letter(base, 1, [{"heading": "一、總體情況", "text": "𠀀𬭎鋐社區Ａｂｃ“说”\"引号\"与\\反斜杠" + REPEATED}]),
         _letter(base, 2, [{"heading": "", "text": REPEATED * 50 + "。再次" + REPEATED}]),  # entries over INLINE
         _letter(base, 3, [{"heading": "", "text": "治"}]),
         _letter(base, 4, [{"heading": "只有标题的一节", "text": ""}, {"heading": "", "text": "服务站" * 30}]),
@@ -75,7 +75,8 @@ def spilled(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> query
     return query.Index(site / "search" / "idx")
 
 
-@pytest.mark.parametrize("q", ["社区治理服务站社区", "服务站服务", "𠀀𬭎", "社區ａｂ", "治", "与服务站建"])
+@pytest.mark.parametrize("q", ["社区治理服务站社区", "服务站服务", "𠀀𬭎", "社區ａｂ", "治", "与服务站建",
+                               '"引号"', "\\反", '"'])
 def test_the_spilled_index_answers_as_ctrl_f(spilled: query.Index, dataset: Dataset, q: str) -> None:
     ids = [r.id for r in index.ordered(dataset)]
     found = {ids[d] for d in spilled.search(q).docs}

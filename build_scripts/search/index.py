@@ -28,7 +28,6 @@ from build_scripts.pages.urls import reply_url
 from build_scripts.replytext import body_fields
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
-from build_scripts.search.grams import fnv1a
 from build_scripts.search.spill import Item, Spill
 from build_scripts.search.text import BODY_BASE
 from build_scripts.settings import Settings
@@ -190,12 +189,11 @@ def _save_dictionary(put: _Writer, items: Iterator[Item], shards_wanted: int, fo
     total = 0
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "members", "w", encoding="utf-8", newline="\n") as members:
-        for n, (term, sets, positions, common) in enumerate(items):
+        for n, (term, key, h, sets, positions, common) in enumerate(items):
             flag = ',"c":1' if common else ""
             if common:
                 common_grams.append(term)
             whole = "{" + ",".join(x for x in (sets, f'"p":{positions}' if positions else "") if x) + flag + "}"
-            h = fnv1a(term)
             if len(whole) > INLINE:
                 parts = []
                 name = f"{h:08x}-{n}"
@@ -209,7 +207,7 @@ def _save_dictionary(put: _Writer, items: Iterator[Item], shards_wanted: int, fo
                     parts.append(f'"px":"{name}p"')
                 whole = "{" + ",".join(parts) + flag + "}"
             total += len(whole)
-            members.write(f"{h:08x}{_dump(term)}:{whole}\n")  # JSON holds no raw line break
+            members.write(f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
     shards = shards_wanted or shard_count(total)
     _deal_shards(put, folder, shards)
     return shards, sorted(common_grams)

@@ -12,6 +12,7 @@ pieces, or one partition's, and nothing per term of the whole vocabulary.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from build_scripts.search.encode import csv_text, digits
+from build_scripts.search.grams import fnv1a_many
 from build_scripts.search.postings import Grams, Pieces
 
 BLOCK = 1 << 23  # bytes of postings text joined at once when a partition is read back
-Item = tuple[str, str, str, bool]  # term, doc sets as JSON members, positions as a JSON array or "", common
+Item = tuple[str, str, int, str, str, bool]
+"""term, the term as a JSON string, its ``fnv1a``, doc sets as JSON members, positions as a JSON array or "", common"""
 
 
 class Spill:
@@ -121,7 +124,11 @@ class Spill:
         kinds = rows["kind"][groups].tolist()
         terms = np.flatnonzero(new_term)
         term_groups = np.append(np.searchsorted(groups, terms), len(groups)).tolist()
-        names = self._names(rows["t"][terms])
+        chars = self.grams.chars[rows["t"][terms]]
+        names = self._names(chars)
+        hashes = fnv1a_many(chars).tolist()
+        plain = ~((chars == ord('"')) | (chars == ord("\\")) | ((chars < 0x20) & (chars > 0))).any(axis=1)
+        keys = [f'"{name}"' if ok else json.dumps(name, ensure_ascii=False) for name, ok in zip(names, plain.tolist())]
         common = rows["common"][terms].tolist()
         for j, name in enumerate(names):
             sets, positions = [], ""
@@ -131,11 +138,11 @@ class Spill:
                     positions = "[" + piece + "]"
                 else:
                     sets.append(('"d":[' if kinds[g] == 0 else '"h":[') + piece + "]")
-            yield name, ",".join(sets), positions, bool(common[j])
+            yield name, keys[j], hashes[j], ",".join(sets), positions, bool(common[j])
 
-    def _names(self, t: np.ndarray) -> list[str]:
-        width = t.shape[1]
-        text = self.grams.chars[t].astype("<u4").tobytes().decode("utf-32-le")
+    def _names(self, chars: np.ndarray) -> list[str]:
+        width = chars.shape[1]
+        text = chars.astype("<u4").tobytes().decode("utf-32-le")
         return [text[i:i + width].rstrip("\x00") for i in range(0, len(text), width)]
 
     def remove(self) -> None:
