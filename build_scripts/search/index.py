@@ -251,7 +251,7 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
         budget = postings_mod.Budget.of(options.memory, corpus.characters, grams.v)
         grams.partition(corpus, budget.partitions)
         levels = postings_mod.find_levels(corpus, grams, options.common, budget, work / "levels")
-        spill = Spill(work / "postings", grams, budget.partitions, max(levels.last, 1))
+        spill = Spill(work / "postings", grams, budget.partitions, max(levels.last, 1), budget.partition_bytes)
         for batch in postings_mod.pieces(corpus, grams, levels, budget):
             spill.add(batch)
         terms = 0

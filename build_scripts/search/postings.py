@@ -49,13 +49,14 @@ class Budget:
 
     batch_chars: int
     partitions: int
+    partition_bytes: int  # a partition's spill over this is cut again when it is merged
 
     @classmethod
     def of(cls, memory: int, characters: int, v: int) -> Budget:
         """A batch's working arrays take a quarter of ``memory``, one partition an eighth."""
         batch = max(1, min(BATCH_CHARS, memory // 4 // BYTES_PER_BATCH_CHAR))
         partitions = -(-characters * SPILL_PER_CHAR // max(1, memory // 8))
-        return cls(batch, max(1, min(v, partitions)))
+        return cls(batch, max(1, min(v, partitions)), memory // 8)
 
 
 def batches(corpus: Corpus, batch_chars: int = BATCH_CHARS) -> list[tuple[int, int]]:
