@@ -82,7 +82,7 @@ with tempfile.TemporaryDirectory(dir=sys.argv[3]) as tmp:
             digest.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
 print(json.dumps({"docs": stats.docs, "chars": stats.characters, "terms": stats.terms, "files": stats.files,
                   "levels": stats.levels, "batches": getattr(stats, "batches", None),
-                  "partitions": getattr(stats, "partitions", None), "seconds": seconds, "cpu": cpu_s,
+                  "partitions": getattr(stats, "partitions", None), "cuts": getattr(stats, "cuts", None), "seconds": seconds, "cpu": cpu_s,
                   "loaded_mb": loaded, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "phases": peaks, "sha256": digest.hexdigest()}))
 """
@@ -98,7 +98,8 @@ def measure(repo: Path, memory: int | None, scratch: Path) -> dict:
 
 def report(name: str, r: dict) -> None:
     print(f"== {name}: {r['docs']:,} letters, {r['chars']:,} characters, {r['terms']:,} terms, "
-          f"{r['levels']} levels, {r['files']:,} files; batches {r['batches']}, partitions {r['partitions']}")
+          f"{r['levels']} levels, {r['files']:,} files; batches {r['batches']}, partitions {r['partitions']} "
+          f"(cut again: {r['cuts']})")
     print(f"   index build {r['seconds']:.1f} s, {r['cpu']:.1f} CPU-s; records loaded {r['loaded_mb']:,.0f} MB; "
           f"peak {r['peak_mb']:,.0f} MB ({r['peak_mb'] - r['loaded_mb']:,.0f} MB above the records)")
     print("   peak RSS per phase (MB): " + ", ".join(f"{k} {v:,.0f}" for k, v in r["phases"].items()))

@@ -53,33 +53,37 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_a_tiny_budget_spills_and_writes_the_same_bytes(tmp_path: Path, dataset: Dataset) -> None:
-    whole = index.write(dataset, tmp_path / "memory", index.Options(common=20))
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> tuple[Path, index.IndexStats]:
+    """The index built with a 4,000-byte budget: one letter per batch, a partition per character,
+    and partitions over 500 bytes cut again by their terms' next characters."""
+    site = tmp_path_factory.mktemp("tiny")
+    return site, index.write(dataset, site, index.Options(common=20, memory=4000))
+
+
+def test_a_tiny_budget_spills_and_writes_the_same_bytes(tmp_path: Path, dataset: Dataset,
+                                                        tiny: tuple[Path, index.IndexStats]) -> None:
+    whole = index.write(dataset, tmp_path, index.Options(common=20))
     assert (whole.batches, whole.partitions) == (1, 1)
-    tiny = index.write(dataset, tmp_path / "tiny", index.Options(common=20, memory=1))
-    assert tiny.batches == len(dataset.replies)  # one letter per batch
-    assert tiny.partitions > 100                 # about one partition per character
-    assert tiny.levels >= 4 and tiny.terms == whole.terms
-    a, b = _files(tmp_path / "memory" / "search" / "idx"), _files(tmp_path / "tiny" / "search" / "idx")
+    site, stats = tiny
+    assert stats.batches == len(dataset.replies)  # one letter per batch
+    assert stats.partitions > 100                 # about one partition per character
+    assert stats.cuts > 10                        # and some cut again when merged
+    assert stats.levels >= 4 and stats.terms == whole.terms
+    a, b = _files(tmp_path / "search" / "idx"), _files(site / "search" / "idx")
     assert any(name.startswith("x/") for name in a)  # entries moved out of their shards too
     assert a.keys() == b.keys()
     for name in a:
         assert a[name] == b[name], name
-    assert not (tmp_path / "tiny" / "search" / ".spill").exists()
-
-
-@pytest.fixture(scope="module")
-def spilled(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> query.Index:
-    site = tmp_path_factory.mktemp("spilled")
-    index.write(dataset, site, index.Options(common=20, memory=1))
-    return query.Index(site / "search" / "idx")
+    assert not (site / "search" / ".spill").exists()
 
 
 @pytest.mark.parametrize("q", ["社区治理服务站社区", "服务站服务", "𠀀𬭎", "社區ａｂ", "治", "与服务站建",
                                '"引号"', "\\反", '"'])
-def test_the_spilled_index_answers_as_ctrl_f(spilled: query.Index, dataset: Dataset, q: str) -> None:
+def test_the_spilled_index_answers_as_ctrl_f(tiny: tuple[Path, index.IndexStats], dataset: Dataset,
+                                             q: str) -> None:
     ids = [r.id for r in index.ordered(dataset)]
-    found = {ids[d] for d in spilled.search(q).docs}
+    found = {ids[d] for d in query.Index(tiny[0] / "search" / "idx").search(q).docs}
     assert found == oracle.search(dataset, q) and found
 
 
@@ -87,7 +91,7 @@ def test_budget_sizes_batches_and_partitions() -> None:
     roomy = postings.Budget.of(10**12, 10**6, 5000)
     assert (roomy.batch_chars, roomy.partitions) == (postings.BATCH_CHARS, 1)
     tiny = postings.Budget.of(1, 10**6, 5000)
-    assert (tiny.batch_chars, tiny.partitions) == (1, 5000)
+    assert (tiny.batch_chars, tiny.partitions, tiny.partition_bytes) == (1, 5000, 0)
     gigabyte = postings.Budget.of(10**9, 600_000_000, 8000)  # 100,000 long letters
     assert gigabyte.batch_chars < postings.BATCH_CHARS and 100 <= gigabyte.partitions <= 8000
 

@@ -58,6 +58,7 @@ class IndexStats:
     levels: int
     batches: int = 1     # batches of replies the postings were made in
     partitions: int = 1  # spill partitions they were merged in
+    cuts: int = 0        # partitions cut again because they were over their share of the budget
 
 
 # ---------------------------------------------------------------- load
@@ -276,7 +277,7 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     put("manifest.json", _dump(manifest))
     put.close()
     return IndexStats(len(replies), corpus.characters, terms, shards, put.files, put.bytes, levels.last,
-                      spill.batches, budget.partitions)
+                      spill.batches, budget.partitions, spill.cuts)
 
 
 def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:

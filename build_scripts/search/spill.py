@@ -41,6 +41,7 @@ class Spill:
                              ("v0", "<i8"), ("vl", "<i8"), ("s", "<i8"), ("e", "<i8")])
         self.text_bytes = [0] * partitions
         self.batches = 0
+        self.cuts = 0  # partitions cut again at merge time
 
     def add(self, pieces: Pieces) -> None:
         """Encode one batch's pieces and append them to their partitions."""
@@ -103,6 +104,7 @@ class Spill:
             yield from self._ranged(stem, depth + 1)
             return
         k = max(4, min(SPLIT, -(-size // max(self.limit, 1)) + 1))
+        self.cuts += 1
         weight = counts + present * (counts.sum() // present.sum())  # at least two parts, whatever the counts
         cut = np.minimum((np.cumsum(weight) - weight) * k // weight.sum(), k - 1)
         written = [0] * k
