@@ -32,3 +32,10 @@ class Settings:
     """A download larger than this is published as a release asset instead of in the site, when a
     release URL is set (``PORTAL_RELEASE_URL``): the data page and manifest.json give its URL, and
     the deploy workflow uploads it from build/release-assets/ (build_scripts/downloads.py)."""
+
+    search_index_memory: int = 1_000_000_000
+    """Bytes the search index build aims to stay within, beside the loaded records: it reads the
+    replies in batches and spills postings to disk in partitions sized from this (an external
+    sort), so its memory does not grow with the number of letters; a smaller budget means more,
+    smaller batches and partitions (more passes, the same files). Temporary disk: about 40 bytes
+    per normalised character (build_scripts/search/postings.py)."""

@@ -196,7 +196,7 @@ def background_steps(paths: Paths, settings: Settings) -> list[tuple[str, Backgr
     share a child so that no more than three processes hold memory at once.
     """
     def search_then_check(dataset: Dataset, descriptor: dict, data: Path, out: Path) -> None:
-        search_index.step(dataset, out)
+        search_index.step(dataset, out, settings.search_index_memory)
         package.validate(data / "datapackage.json", paths.root)
 
     def write_downloads(dataset: Dataset, descriptor: dict, data: Path, _: Path) -> object:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 SEP = "\x00"
 
 
@@ -63,3 +65,16 @@ def plan(query: str, is_common: Callable[[str], bool]) -> list[Constraint] | Non
         out.append(Constraint(query[start:end], start))
         i = end
     return out
+
+
+def fnv1a_many(code_points: np.ndarray) -> np.ndarray:
+    """``fnv1a`` of many terms at once: row i holds term i's code points, padded with 0."""
+    h = np.full(len(code_points), 0x811C9DC5, dtype=np.uint64)
+    for column in code_points.T.astype(np.uint64):
+        n = np.where(column < 0x80, 1, np.where(column < 0x800, 2, np.where(column < 0x10000, 3, 4)))
+        lead = np.choose(n - 1, [column, 0xC0 | column >> 6, 0xE0 | column >> 12, 0xF0 | column >> 18])
+        for k in range(4):  # byte k of the character's UTF-8
+            byte = lead if k == 0 else 0x80 | (column >> (6 * (n - 1 - k)).clip(0).astype(np.uint64)) & 0x3F
+            step = (column != 0) & (k < n)
+            h = np.where(step, ((h ^ byte.astype(np.uint64)) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF), h)
+    return h

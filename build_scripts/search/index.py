@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,15 @@ from build_scripts.pages.urls import proposal_url, reply_url
 from build_scripts.replytext import body_fields
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
-from build_scripts.search.grams import fnv1a
-from build_scripts.search.spill import Spill
+from build_scripts.search.spill import Item, Spill
 from build_scripts.search.text import BODY_BASE
+from build_scripts.settings import Settings
 
 FORMAT_VERSION = 3
 INLINE = 3_000           # a term's entry longer than this (characters of JSON) moves out of its shard
 GZIP_LEVEL = 6           # every file stored gzipped: 2.6 times smaller (the engine inflates it)
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
+DEFAULT_MEMORY = Settings().search_index_memory
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Options:
     common: int = DEFAULT_COMMON
     shards: int = 0  # 0: chosen from the size of the dictionary
     gzip: bool = True  # files stored gzipped (the site must fit GitHub Pages' 1 GB; FORMAT.md)
+    memory: int = DEFAULT_MEMORY  # bytes the build aims to stay within, beside the dataset (Settings)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class IndexStats:
     files: int
     bytes: int
     levels: int
+    batches: int = 1     # batches of replies the postings were made in
+    partitions: int = 1  # spill partitions they were merged in
+    cuts: int = 0        # partitions cut again because they were over their share of the budget
 
 
 # ---------------------------------------------------------------- load
@@ -218,70 +224,108 @@ def shard_count(total_chars: int) -> int:
     return count
 
 
-def _save_dictionary(put: _Writer, items: Iterator[tuple[str, str, str, bool]],
-                     shards_wanted: int) -> tuple[int, list[str]]:
+def _save_dictionary(put: _Writer, items: Iterator[Item], shards_wanted: int, folder: Path) -> tuple[int, list[str]]:
     """Big entries' doc sets and positions go to ``x/`` as they come; shards are written last.
 
+    Each term's shard member goes to ``folder/members`` as it comes (the shard count depends on
+    the whole dictionary's size); they are then dealt out to one file per shard and each shard
+    written from its file, so memory holds no more than one shard.
     Returns the shard count and the common grams (for the manifest: a query's plan needs no shard).
     """
-    bodies: list[tuple[str, str]] = []
     common_grams: list[str] = []
-    for n, (term, sets, positions, common) in enumerate(items):
-        flag = ',"c":1' if common else ""
-        if common:
-            common_grams.append(term)
-        whole = "{" + ",".join(x for x in (sets, f'"p":{positions}' if positions else "") if x) + flag + "}"
-        if len(whole) > INLINE:
-            members = []
-            name = f"{fnv1a(term):08x}-{n}"
-            if len(sets) > INLINE:
-                put(f"x/{name}d.json", "{" + sets + "}")
-                members.append(f'"dx":"{name}d"')
-            elif sets:
-                members.append(sets)
-            if positions:
-                put(f"x/{name}p.json", positions)
-                members.append(f'"px":"{name}p"')
-            whole = "{" + ",".join(members) + flag + "}"
-        bodies.append((term, whole))
-    shards = shards_wanted or shard_count(sum(len(b) for _, b in bodies))
-    by_shard: dict[int, list[str]] = {}
-    for term, body in bodies:
-        by_shard.setdefault(fnv1a(term) % shards, []).append(f"{_dump(term)}:{body}")
-    for shard, members in sorted(by_shard.items()):
-        put(f"s/{shard}.json", "{" + ",".join(members) + "}")
+    total = 0
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "members", "w", encoding="utf-8", newline="\n") as members:
+        for n, (term, key, h, sets, positions, common) in enumerate(items):
+            flag = ',"c":1' if common else ""
+            if common:
+                common_grams.append(term)
+            whole = "{" + ",".join(x for x in (sets, f'"p":{positions}' if positions else "") if x) + flag + "}"
+            if len(whole) > INLINE:
+                parts = []
+                name = f"{h:08x}-{n}"
+                if len(sets) > INLINE:
+                    put(f"x/{name}d.json", "{" + sets + "}")
+                    parts.append(f'"dx":"{name}d"')
+                elif sets:
+                    parts.append(sets)
+                if positions:
+                    put(f"x/{name}p.json", positions)
+                    parts.append(f'"px":"{name}p"')
+                whole = "{" + ",".join(parts) + flag + "}"
+            total += len(whole)
+            members.write(f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
+    shards = shards_wanted or shard_count(total)
+    _deal_shards(put, folder, shards)
     return shards, sorted(common_grams)
+
+
+def _deal_shards(put: _Writer, folder: Path, shards: int, chunk: int = 1 << 24) -> None:
+    """``folder/members`` (in term order) to one file per shard, then each shard written."""
+    pending: dict[int, list[str]] = {}
+    size = 0
+
+    def flush() -> None:
+        for shard, lines in pending.items():
+            with open(folder / f"shard{shard}", "a", encoding="utf-8", newline="\n") as f:
+                f.write("".join(lines))
+        pending.clear()
+
+    with open(folder / "members", encoding="utf-8", newline="\n") as members:
+        for line in members:
+            pending.setdefault(int(line[:8], 16) % shards, []).append(line[8:])
+            size += len(line)
+            if size > chunk:
+                flush()
+                size = 0
+    flush()
+    for shard in range(shards):
+        path = folder / f"shard{shard}"
+        if path.exists():
+            with open(path, encoding="utf-8", newline="\n") as f:
+                lines = f.read().split("\n")[:-1]
+            put(f"s/{shard}.json", "{" + ",".join(lines) + "}")
+            path.unlink()
 
 
 def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexStats:
     put = _Writer(site / "search" / "idx", compress=options.gzip)
     replies = ordered(dataset)
-    corpus = corpus_mod.build(replies)
-    characters, stride = len(corpus.cp), corpus.stride
-    grams = postings_mod.Grams.of(corpus)
-    corpus = replace(corpus, cp=corpus.cp[:0])  # the character ids replace the code points
-    spill = Spill(site / "search" / ".spill")  # removed below, even on failure: the site only gets search/idx
+    work = site / "search" / ".spill"  # removed below, even on failure: the site only gets search/idx
     try:
-        levels = postings_mod.build(corpus, grams, options.common, spill.add)
-        present = grams.chars
-        del corpus, grams
-        terms = len(spill.ids)
-        shards, common_grams = _save_dictionary(put, spill.items(), options.shards)
+        corpus = corpus_mod.build(replies, work)
+        grams = postings_mod.Grams.of(corpus)
+        budget = postings_mod.Budget.of(options.memory, corpus.characters, grams.v)
+        grams.partition(corpus, budget.partitions)
+        levels = postings_mod.find_levels(corpus, grams, options.common, budget, work / "levels")
+        spill = Spill(work / "postings", grams, budget.partitions, max(levels.last, 1), budget.partition_bytes)
+        for batch in postings_mod.pieces(corpus, grams, levels, budget):
+            spill.add(batch)
+        terms = 0
+
+        def counted() -> Iterator[Item]:
+            nonlocal terms
+            for item in spill.items():
+                terms += 1
+                yield item
+
+        shards, common_grams = _save_dictionary(put, counted(), options.shards, work / "shards")
     finally:
-        spill.remove()
+        shutil.rmtree(work, ignore_errors=True)
     fs = facets(dataset)
     for doc_id, reply in enumerate(replies):
         put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))
     put("facets.json", _dump(facet_table(replies, dataset)))
     for rel, content in proposal_files(replies, dataset).items():
         put(rel, content)
-    put("t2s.json", _dump(t2s_table(present)))
+    put("t2s.json", _dump(t2s_table(grams.chars)))
     manifest = {"version": FORMAT_VERSION, "docs": len(replies), "shards": shards, "bodyBase": BODY_BASE,
-                "stride": stride, "common": options.common, "levels": levels.last,
+                "stride": corpus.stride, "common": options.common, "levels": levels.last,
                 "commonGrams": common_grams}
     put("manifest.json", _dump(manifest))
     put.close()
-    return IndexStats(len(replies), characters, terms, shards, put.files, put.bytes, levels.last)
+    return IndexStats(len(replies), corpus.characters, terms, shards, put.files, put.bytes, levels.last,
+                      spill.batches, budget.partitions, spill.cuts)
 
 
 def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:
@@ -309,6 +353,6 @@ def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:
     return table
 
 
-def step(dataset: Dataset, site: Path) -> None:
-    """The post-MkDocs build step (registered in ``site.post_steps``)."""
-    write(dataset, site)
+def step(dataset: Dataset, site: Path, memory: int = DEFAULT_MEMORY) -> None:
+    """The build step (run in a child process by ``site.background_steps``)."""
+    write(dataset, site, Options(memory=memory))

@@ -4,18 +4,24 @@ Level 1 (characters) and 2 (bigrams) are indexed everywhere. A gram of level L t
 than ``common`` times in the collection is *common*: it keeps its doc sets but no positions, and
 the grams of level L + 1 that extend it one character to the left or right are indexed instead;
 grams of the last level are always positional. What is common is a global fact, so the levels
-are found first (one counting pass per level); then each batch of replies writes its postings.
+are found first (one counting pass per level, the counts spilled by partition and merged one
+partition at a time); then each batch of replies yields its postings as *pieces*: one
+(term, kind, values) per term and batch, in numpy arrays, never one Python object per term.
 
-Grams are numbered, not hashed: characters get dense ids (V distinct characters); a gram of
-level L is its characters' ids in base V while V^L < 2^42, else a 64-bit polynomial hash whose
-collisions are detected with a second, independent hash. Sorting is one ``np.sort`` of int64
-values that pack (gram, index in batch), which numpy does with SIMD instructions.
+Grams are numbered, not hashed: characters get dense ids (V distinct characters, in code point
+order); a gram of level L is its characters' ids in base V while V^L < 2^42, else a 64-bit
+polynomial hash whose collisions are detected with a second, independent hash. Sorting is one
+``np.sort`` of int64 values that pack (gram, index in batch), which numpy does with SIMD
+instructions. A term is also written as its character ids padded with 0 to the longest level
+(``Pieces.t``): sorting those rows sorts the terms as Python sorts strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -23,29 +29,40 @@ from build_scripts.search.corpus import Corpus
 from build_scripts.search.text import BODY_BASE
 
 MAX_GRAM = 8            # a safety bound: levels stop earlier, when no gram of a level is common
-BATCH_CHARS = 2_000_000  # characters per batch; must stay below 2**LOW
+BATCH_CHARS = 2_000_000  # most characters per batch; must stay below 2**LOW
 LOW = 21
 EXACT = 1 << 42
 H1 = np.uint64(0x9E3779B97F4A7C15)
 H2 = np.uint64(0xC2B2AE3D27D4EB4F)
-
-
-@dataclass
-class Entry:
-    d: list[np.ndarray] = field(default_factory=list)   # doc ids, per batch
-    h: list[np.ndarray] = field(default_factory=list)   # doc ids with a head match, per batch
-    p: list[np.ndarray] = field(default_factory=list)   # coordinates doc·stride + position, per batch
-    common: bool = False
+BYTES_PER_BATCH_CHAR = 150  # peak working memory of one batch per character (measured ≈ 75)
+SPILL_PER_CHAR = 40         # bytes of spilled pieces (rows and text) per character, generously
+KINDS = ("d", "h", "p")
 
 
 class HashCollision(RuntimeError):
     pass
 
 
-def batches(corpus: Corpus) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Budget:
+    """How the index build keeps within its memory: characters per batch, spill partitions."""
+
+    batch_chars: int
+    partitions: int
+    partition_bytes: int  # a partition's spill over this is cut again when it is merged
+
+    @classmethod
+    def of(cls, memory: int, characters: int, v: int) -> Budget:
+        """A batch's working arrays take a quarter of ``memory``, one partition an eighth."""
+        batch = max(1, min(BATCH_CHARS, memory // 4 // BYTES_PER_BATCH_CHAR))
+        partitions = -(-characters * SPILL_PER_CHAR // max(1, memory // 8))
+        return cls(batch, max(1, min(v, partitions)), memory // 8)
+
+
+def batches(corpus: Corpus, batch_chars: int = BATCH_CHARS) -> list[tuple[int, int]]:
     out, lo = [], 0
     for i in range(corpus.docs):
-        if corpus.starts[i + 1] - corpus.starts[lo] >= BATCH_CHARS:
+        if corpus.starts[i + 1] - corpus.starts[lo] >= batch_chars:
             out.append((lo, i + 1) if i > lo else (lo, lo + 1))
             lo = out[-1][1]
     if lo < corpus.docs:
@@ -55,24 +72,27 @@ def batches(corpus: Corpus) -> list[tuple[int, int]]:
 
 @dataclass
 class Grams:
-    """How grams are numbered for one collection."""
+    """How grams are numbered for one collection, and which spill partition a term goes to."""
 
     chars: np.ndarray  # character id -> code point (id 0: U+0000)
-    cid: np.ndarray    # the corpus as character ids (uint16 unless there are more than 65,536)
+    table: np.ndarray  # code point -> character id (uint16 unless there are more than 65,536)
     v: int
+    part: np.ndarray   # character id -> partition of the terms starting with it (non-decreasing)
 
     @classmethod
     def of(cls, corpus: Corpus) -> Grams:
-        counts = np.zeros(1, dtype=np.int64)
-        for at in range(0, len(corpus.cp), 1 << 23):  # bincount copies to int64: a slice at a time
-            part = np.bincount(corpus.cp[at:at + (1 << 23)])
-            counts = np.pad(counts, (0, max(0, len(part) - len(counts))))
-            counts[:len(part)] += part
-        present = np.flatnonzero(counts)
+        present = np.flatnonzero(corpus.counts)
         dtype = np.uint16 if len(present) <= 1 << 16 else np.int32  # 2 bytes a character
-        ids = np.zeros(int(present.max(initial=0)) + 1, dtype=dtype)
-        ids[present] = np.arange(len(present), dtype=dtype)
-        return cls(present.astype(np.uint32), ids[corpus.cp], max(len(present), 2))
+        table = np.zeros(int(present.max(initial=0)) + 1, dtype=dtype)
+        table[present] = np.arange(len(present), dtype=dtype)
+        return cls(present.astype(np.uint32), table, max(len(present), 2), np.zeros(len(present), np.int64))
+
+    def partition(self, corpus: Corpus, partitions: int) -> None:
+        """Cut the characters into ranges of about equal occurrences, one range per partition."""
+        weight = corpus.counts[self.chars].astype(np.float64)
+        weight[:1] = 0  # U+0000 starts no term
+        cum = np.cumsum(weight) - weight
+        self.part = np.minimum((cum * partitions / max(weight.sum(), 1)).astype(np.int64), partitions - 1)
 
     def member(self, level: int, sorted_keys: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         """A test for membership in a set of gram numbers: a dense table for bigrams, else a search."""
@@ -83,7 +103,7 @@ class Grams:
         return lambda keys: _isin(keys, sorted_keys)
 
     def batch(self, corpus: Corpus, lo: int, hi: int) -> np.ndarray:
-        return self.cid[corpus.starts[lo]:corpus.starts[hi]]
+        return self.table[corpus.read(lo, hi)]
 
     def keys(self, cid: np.ndarray, starts: np.ndarray, level: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Each gram's number (exact) or (hash, second hash)."""
@@ -122,25 +142,8 @@ def _order(keys: np.ndarray, check: np.ndarray | None) -> np.ndarray:
     return order
 
 
-def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    v = np.sort(keys)
-    if not len(v):
-        return v, np.zeros(0, dtype=np.int64)
-    first = np.flatnonzero(np.concatenate(([True], v[1:] != v[:-1])))
-    return v[first], np.diff(np.append(first, len(v)))
-
-
-def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    keys = np.concatenate([k for k, _ in parts])
-    counts = np.concatenate([c for _, c in parts])
-    order = np.argsort(keys, kind="stable")
-    keys, counts = keys[order], counts[order]
-    if not len(keys):
-        return keys, counts
-    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    return keys[first], np.add.reduceat(counts, first)
+def _first(keys: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
 
 
 def _starts(valid: np.ndarray, level: int, prev: np.ndarray | None) -> np.ndarray:
@@ -176,80 +179,153 @@ class Levels:
         return len(self.common) - 1
 
 
-def find_levels(corpus: Corpus, grams: Grams, common: int) -> Levels:
-    """Which grams are common, level by level, until a level has none (or MAX_GRAM)."""
-    spans = batches(corpus)
+class Buckets:
+    """Rows appended to one file per partition, read back a partition at a time."""
+
+    def __init__(self, folder: Path, partitions: int, dtype: np.dtype) -> None:
+        self.folder, self.partitions, self.dtype = folder, partitions, dtype
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, part: np.ndarray, rows: np.ndarray) -> None:
+        order = np.argsort(part, kind="stable")
+        part, rows = part[order], rows[order]
+        bounds = np.searchsorted(part, np.arange(self.partitions + 1))
+        for p in np.flatnonzero(np.diff(bounds)).tolist():
+            with open(self.folder / str(p), "ab") as f:
+                f.write(rows[bounds[p]:bounds[p + 1]].tobytes())
+
+    def read(self, p: int) -> np.ndarray:
+        path = self.folder / str(p)
+        return np.fromfile(path, dtype=self.dtype) if path.exists() else np.zeros(0, dtype=self.dtype)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+COUNT = np.dtype([("key", "<i8"), ("n", "<i8")])
+
+
+def find_levels(corpus: Corpus, grams: Grams, common: int, budget: Budget, folder: Path) -> Levels:
+    """Which grams are common, level by level, until a level has none (or MAX_GRAM).
+
+    Each batch's gram counts go to the partition of the gram's first character; each partition
+    is then summed on its own, so memory holds one batch's counts or one partition's, never the
+    whole vocabulary's.
+    """
+    spans = batches(corpus, budget.batch_chars)
     found: list[np.ndarray] = [np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)]
-    prev: list[np.ndarray | None] = [None] * len(spans)
     level = 2
     while level <= MAX_GRAM:
-        parts, kept = [], []
+        counts = Buckets(folder / f"count{level}", budget.partitions, COUNT)
         for b, (lo, hi) in enumerate(spans):
             cid = grams.batch(corpus, lo, hi)
-            st = _starts(cid != 0, level, prev[b])
+            st = _starts(cid != 0, level, _load(folder, b) if level > 2 else None)
             keys = grams.keys(cid, st, level)[0]
-            parts.append(_counts(keys))
-            kept.append((st, keys) if level > 2 else None)  # level 2 is every bigram: recomputed, not kept
-        uniq, counts = _merge(parts)
-        common_keys = uniq[counts > common] if level < MAX_GRAM else uniq[:0]
-        found.append(common_keys)
-        if not len(common_keys):
+            if grams.v ** level < EXACT:  # the first character is the key's leading digit
+                uniq, n = _counts(keys)
+                lead = uniq // grams.v ** (level - 1)
+            else:
+                uniq, first, n = np.unique(keys, return_index=True, return_counts=True)
+                lead = cid[st[first]]
+            rows = np.empty(len(uniq), dtype=COUNT)
+            rows["key"], rows["n"] = uniq, n
+            counts.add(grams.part[lead], rows)
+        common_keys = []
+        for p in range(budget.partitions):
+            rows = counts.read(p)
+            uniq, n = np.unique(rows["key"], return_inverse=True)
+            total = np.bincount(n, weights=rows["n"], minlength=len(uniq))
+            common_keys.append(uniq[total > common])
+        counts.remove()
+        keys_found = np.sort(np.concatenate(common_keys)) if level < MAX_GRAM else np.zeros(0, np.int64)
+        found.append(keys_found)
+        if not len(keys_found):
             break
-        member = grams.member(level, common_keys)
+        member = grams.member(level, keys_found)
         for b, (lo, hi) in enumerate(spans):
-            pair = kept[b]
-            if pair is None:
-                cid = grams.batch(corpus, lo, hi)
-                st = _starts(cid != 0, level, prev[b])
-                pair = (st, grams.keys(cid, st, level)[0])
-            prev[b] = pair[0][member(pair[1])]
-            kept[b] = None
+            cid = grams.batch(corpus, lo, hi)
+            st = _starts(cid != 0, level, _load(folder, b) if level > 2 else None)
+            np.save(folder / f"prev{b}.npy", st[member(grams.keys(cid, st, level)[0])])
         level += 1
     return Levels(found)
 
 
-def _emit_sets(entries: dict[str, Entry], names: list[str], k: np.ndarray, d: np.ndarray, attr: str) -> None:
-    if not len(k):
-        return
-    keep = np.concatenate(([True], (k[1:] != k[:-1]) | (d[1:] != d[:-1])))
-    k, d = k[keep], d[keep]
-    first = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
-    for name, ids in zip(names, np.split(d, first[1:])):
-        getattr(entries.setdefault(name, Entry()), attr).append(ids)
+def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    v = np.sort(keys)
+    first = _first(v)
+    return v[first], np.diff(np.append(first, len(v)))
 
 
-def _names(chars_of: np.ndarray, cid: np.ndarray, starts: np.ndarray, level: int) -> list[str]:
-    if not len(starts):
-        return []
-    chars = np.stack([chars_of[cid[starts + i]] for i in range(level)], axis=1).astype("<u4")
-    text = chars.tobytes().decode("utf-32-le")
-    return [text[i:i + level] for i in range(0, len(text), level)]
+def _load(folder: Path, b: int) -> np.ndarray:
+    return np.asarray(np.load(folder / f"prev{b}.npy"))
 
 
-def build(corpus: Corpus, grams: Grams, common: int, sink: Callable[[dict[str, Entry]], None]) -> Levels:
-    """Postings of every indexed gram, handed to ``sink`` one batch at a time (in doc order).
+@dataclass
+class Pieces:
+    """One batch's postings: row i is term ``t[i]`` (character ids, 0-padded), kind (0 d, 1 h,
+    2 p), whether the term is common, and its values ``values[bounds[i]:bounds[i + 1]]``
+    (doc ids or coordinates doc · stride + position, ascending)."""
 
-    ``corpus.cp`` is not used: ``grams.cid`` replaces it.
-    """
-    levels = find_levels(corpus, grams, common)
-    for lo, hi in batches(corpus):
-        entries: dict[str, Entry] = {}
-        _batch(corpus, grams, levels, lo, hi, entries)
-        sink(entries)
-    return levels
-
-
-def _first(keys: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
+    t: np.ndarray
+    kind: np.ndarray
+    common: np.ndarray
+    values: np.ndarray
+    bounds: np.ndarray
 
 
-def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int, entries: dict[str, Entry]) -> None:
+def pieces(corpus: Corpus, grams: Grams, levels: Levels, budget: Budget) -> Iterator[Pieces]:
+    """Postings of every indexed gram, one batch at a time (in doc order)."""
+    for lo, hi in batches(corpus, budget.batch_chars):
+        yield _batch(corpus, grams, levels, lo, hi)
+
+
+class _Out:
+    def __init__(self, width: int, dtype: np.dtype) -> None:
+        self.width, self.dtype = width, dtype
+        self.t: list[np.ndarray] = []
+        self.kind: list[np.ndarray] = []
+        self.common: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+        self.sizes: list[np.ndarray] = []
+
+    def add(self, cid: np.ndarray, starts: np.ndarray, level: int, kind: int, common: bool,
+            values: np.ndarray, sizes: np.ndarray) -> None:
+        t = np.zeros((len(starts), self.width), dtype=self.dtype)
+        for i in range(level):
+            t[:, i] = cid[starts + i]
+        self.t.append(t)
+        self.kind.append(np.full(len(starts), kind, dtype=np.uint8))
+        self.common.append(np.full(len(starts), common, dtype=bool))
+        self.values.append(values.astype(np.int64, copy=False))
+        self.sizes.append(sizes)
+
+    def sets(self, cid: np.ndarray, k: np.ndarray, s: np.ndarray, d: np.ndarray, level: int, kind: int,
+             common: bool) -> None:
+        """Doc sets of grams sorted by key ``k`` with starts ``s`` and doc ids ``d``."""
+        if not len(k):
+            return
+        keep = np.concatenate(([True], (k[1:] != k[:-1]) | (d[1:] != d[:-1])))
+        k, d, s = k[keep], d[keep], s[keep]
+        first = _first(k)
+        self.add(cid, s[first], level, kind, common, d, np.diff(np.append(first, len(k))))
+
+    def done(self) -> Pieces:
+        sizes = np.concatenate(self.sizes) if self.sizes else np.zeros(0, np.int64)
+        return Pieces(np.concatenate(self.t) if self.t else np.zeros((0, self.width), self.dtype),
+                      np.concatenate(self.kind) if self.kind else np.zeros(0, np.uint8),
+                      np.concatenate(self.common) if self.common else np.zeros(0, bool),
+                      np.concatenate(self.values) if self.values else np.zeros(0, np.int64),
+                      np.concatenate(([0], np.cumsum(sizes))).astype(np.int64))
+
+
+def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int) -> Pieces:
     """One batch's postings: doc sets of characters and common grams, coordinates of the rest."""
     cid = grams.batch(corpus, lo, hi)
     doc, pos = corpus.positions(lo, hi)
     head = pos < BODY_BASE
     coord = doc.astype(np.int64) * corpus.stride + pos
-    _character_sets(grams, cid, doc - lo, head, lo, hi - lo, entries)
+    out = _Out(max(levels.last, 1), grams.table.dtype)
+    _character_sets(grams, cid, doc - lo, head, lo, hi - lo, out)
     prev: np.ndarray | None = None
     for level in range(2, levels.last + 1):
         st = _starts(cid != 0, level, prev)
@@ -259,27 +335,28 @@ def _batch(corpus: Corpus, grams: Grams, levels: Levels, lo: int, hi: int, entri
         is_common = grams.member(level, levels.common[level])(keys)
         if is_common.any():
             k, s = keys[is_common], st[is_common]
-            _emit_sets(entries, _names(grams.chars, cid, s[_first(k)], level), k, doc[s], "d")
+            out.sets(cid, k, s, doc[s], level, 0, True)
             hk = head[s]
-            kh, sh = k[hk], s[hk]
-            _emit_sets(entries, _names(grams.chars, cid, sh[_first(kh)], level), kh, doc[sh], "h")
-            for name in _names(grams.chars, cid, s[_first(k)], level):
-                entries[name].common = True
+            out.sets(cid, k[hk], s[hk], doc[s[hk]], level, 1, True)
         rare = ~is_common
         k, s = keys[rare], st[rare]
         f = _first(k)
-        for name, c in zip(_names(grams.chars, cid, s[f], level), np.split(coord[s], f[1:]) if len(f) else []):
-            entries.setdefault(name, Entry()).p.append(c)
+        out.add(cid, s[f], level, 2, False, coord[s], np.diff(np.append(f, len(k))))
         prev = np.sort(st[is_common])
+    return out.done()
 
 
 def _character_sets(grams: Grams, cid: np.ndarray, local: np.ndarray, head: np.ndarray, lo: int, docs: int,
-                    entries: dict[str, Entry]) -> None:
+                    out: _Out) -> None:
     """Doc sets of every character: a (character × reply) presence table by bincount, not a sort."""
-    for attr, mask in (("d", cid != 0), ("h", (cid != 0) & head)):
+    for kind, mask in ((0, cid != 0), (1, (cid != 0) & head)):
         present = np.bincount(cid[mask].astype(np.int64) * docs + local[mask], minlength=grams.v * docs) > 0
         c, d = np.nonzero(present.reshape(grams.v, docs))
         first = _first(c)
-        names = grams.chars[c[first]].astype("<u4").tobytes().decode("utf-32-le")
-        for name, ids in zip(names, np.split(d + lo, first[1:])):
-            getattr(entries.setdefault(name, Entry()), attr).append(ids.astype(np.int32))
+        t = np.zeros((len(first), out.width), dtype=out.dtype)
+        t[:, 0] = c[first]
+        out.t.append(t)
+        out.kind.append(np.full(len(first), kind, dtype=np.uint8))
+        out.common.append(np.zeros(len(first), dtype=bool))
+        out.values.append((d + lo).astype(np.int64))
+        out.sizes.append(np.diff(np.append(first, len(c))))
