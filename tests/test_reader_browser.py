@@ -7,11 +7,14 @@ add one entry. Screenshots go to test-artifacts/ (gitignored) for people to look
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
+import proposalletters
 import pytest
+from conftest import serve
 
-from build_scripts.paths import REPO_ROOT
+from build_scripts.paths import REPO_ROOT, Paths
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +29,23 @@ PAGES: dict[str, str] = {
     "dictionary": "data/dictionary/",
     "search": "search/?q=社区",
     "proposals": "proposals/",
-    "proposal": "proposals/530000-12-4-tian-0079/",
+    "proposal": f"proposals/{proposalletters.PROPOSAL_ID}/",
     "commitments": "commitments/",
     "speed": "speed/",
 }
 """Page type -> URL inside the site."""
+
+ON_PROPOSAL_SITE = {"proposal"}
+"""Page types only the proposal build has (a proposal answered by three agencies): the seeds' proposals
+are answered once, and their URL only sends the reader to the reply (issue 13)."""
+
+
+@pytest.fixture(scope="module")
+def urls(site_url: str, proposal_built: Paths) -> Iterator[dict[str, str]]:
+    """Page type -> its full URL, on the seeds' site or the proposal build's."""
+    server, other = serve(proposal_built.site)
+    yield {kind: (other if kind in ON_PROPOSAL_SITE else site_url) + path for kind, path in PAGES.items()}
+    server.shutdown()
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "reader"
@@ -63,9 +78,9 @@ def _axe(page: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("mode", ["normal", "large", "dark"])
 @pytest.mark.parametrize("kind", sorted(PAGES))
-def test_axe_reports_no_serious_or_critical_violation(browser: Any, site_url: str, kind: str, mode: str) -> None:
+def test_axe_reports_no_serious_or_critical_violation(browser: Any, urls: dict[str, str], kind: str, mode: str) -> None:
     """长者模式 (large) and the dark scheme too: their colours are ours, so they are checked."""
-    page = _open(browser, site_url + PAGES[kind], large=mode == "large", dark=mode == "dark")
+    page = _open(browser, urls[kind], large=mode == "large", dark=mode == "dark")
     try:
         violations = _axe(page)
     finally:
@@ -75,8 +90,8 @@ def test_axe_reports_no_serious_or_critical_violation(browser: Any, site_url: st
 
 
 @pytest.mark.parametrize("kind", sorted(PAGES))
-def test_page_language_and_heading_order(browser: Any, site_url: str, kind: str) -> None:
-    page = _open(browser, site_url + PAGES[kind])
+def test_page_language_and_heading_order(browser: Any, urls: dict[str, str], kind: str) -> None:
+    page = _open(browser, urls[kind])
     try:
         lang = page.evaluate("document.documentElement.lang")
         levels = page.evaluate("[...document.querySelectorAll('article h1, article h2, article h3, article h4, "
@@ -111,10 +126,10 @@ LAYOUT_PROBLEMS = """() => {
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 @pytest.mark.parametrize("kind", sorted(PAGES))
-def test_no_horizontal_scroll_or_cut_text_and_screenshot(browser: Any, site_url: str, kind: str, viewport: str,
+def test_no_horizontal_scroll_or_cut_text_and_screenshot(browser: Any, urls: dict[str, str], kind: str, viewport: str,
                                                           large: bool) -> None:
     width, height = VIEWPORTS[viewport]
-    page = _open(browser, site_url + PAGES[kind], width=width, height=height, large=large)
+    page = _open(browser, urls[kind], width=width, height=height, large=large)
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         mode = "large" if large else "normal"
@@ -171,8 +186,8 @@ FOCUSABLE_VISIBLE = """() => [...document.querySelectorAll('a[href], button, inp
 
 
 @pytest.mark.parametrize("kind", ["home", "reply", "facet"])
-def test_every_visible_control_is_reachable_by_keyboard_with_visible_focus(browser: Any, site_url: str, kind: str) -> None:
-    page = _open(browser, site_url + PAGES[kind], width=360, height=800)
+def test_every_visible_control_is_reachable_by_keyboard_with_visible_focus(browser: Any, urls: dict[str, str], kind: str) -> None:
+    page = _open(browser, urls[kind], width=360, height=800)
     try:
         wanted = set(page.evaluate(FOCUSABLE_VISIBLE))
         reached, offscreen = _tab_through(page, len(wanted) + 15)
