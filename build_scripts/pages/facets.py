@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from build_scripts import proposals as proposal_rules
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.fields import HANDLING_ROLES, KIND_SLUGS, REPLY_FIELDS, by_name
 from build_scripts.pages.urls import proposal_url, reply_url
@@ -47,9 +48,10 @@ def is_listed(facet_slug: str, count: int) -> bool:
 def value_url(facet_slug: str, slug: str, replies: list[Reply]) -> str:
     """Where a facet value links (site-relative): its browse page, its own page elsewhere (a proposal's),
     or its only reply when it has no page."""
-    if facet_slug in PAGE_ELSEWHERE and len(replies) != 1:  # a proposal answered once has no page of its own
-        return PAGE_ELSEWHERE[facet_slug](slug)
-    if (facet_slug in PAGE_ELSEWHERE or not has_page(facet_slug, len(replies))) and replies:
+    if facet_slug in PAGE_ELSEWHERE:  # a proposal answered once has no page of its own: its reply
+        return PAGE_ELSEWHERE[facet_slug](slug) if proposal_rules.has_page(len(replies)) or not replies \
+            else reply_url(replies[0].id)
+    if not has_page(facet_slug, len(replies)) and replies:
         return reply_url(replies[0].id)
     return f"browse/{facet_slug}/{slug}/"
 

@@ -15,6 +15,7 @@ arrives: ``redirects`` writes a small page there that sends the reader to the re
 from __future__ import annotations
 
 from build_scripts import dates, siteurl
+from build_scripts import proposals as proposal_rules
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.fields import HANDLING_ROLES
 from build_scripts.pages import escape
@@ -24,7 +25,7 @@ from build_scripts.pages.urls import PROPOSALS, proposal_url, reply_url
 
 PER_PAGE = 150
 """Proposals per list page."""
-SEARCHABLE_FROM = 2
+SEARCHABLE_FROM = proposal_rules.PAGE_FROM
 """A proposal with at least this many replies can be searched on its own (the search index's ``p/`` files)."""
 OVERVIEW = "proposals/index.md"
 """The list's first page: in the navigation, so MkDocs renders it."""
@@ -64,8 +65,8 @@ def replies_table(replies: tuple[Reply, ...], dataset: Dataset, url: str, *, cap
 
 
 def has_page(replies: tuple[Reply, ...]) -> bool:
-    """A proposal has a page of its own when the collection holds more than one reply to it."""
-    return len(replies) > 1
+    """A proposal has a page of its own when the collection holds enough replies to it (``proposals.has_page``)."""
+    return proposal_rules.has_page(len(replies))
 
 
 def with_pages(dataset: Dataset) -> frozenset[str]:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from build_scripts import dates, siteurl
+from build_scripts import proposals as proposal_rules
 from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import REPLY_FIELDS
 from build_scripts.pages import escape
@@ -95,7 +96,7 @@ def _proposal_link(reply: Reply, dataset: Dataset, url: str) -> str:
     if pid is None:
         return ""
     count = len(dataset.by_proposal[pid])
-    if count == 1:  # a proposal with one reply has no page of its own (pages/proposals.has_page)
+    if not proposal_rules.has_page(count):  # its reply page is where the proposal is shown
         return ' <span class="card-note">（本站只收录了对本件建议的这一件答复）</span>'
     return (f' <span class="card-note"><a href="{escape.html(rel(url, proposal_url(pid)))}">本件建议的页面'
             f"（本站收录答复 {count} 件）</a></span>")

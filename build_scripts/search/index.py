@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from build_scripts import proposals as proposal_rules
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 from build_scripts.pages import parts
 from build_scripts.pages.facets import facets, proposal_label, year
@@ -94,7 +95,7 @@ def _proposal(reply: Reply, dataset: Dataset) -> dict[str, Any]:
     if not pid:
         return {"proposal": None}
     count = len(dataset.by_proposal[pid])  # a proposal answered once has no page of its own: no link
-    return {"proposal": {"id": pid, "url": proposal_url(pid) if count > 1 else None, "replies": count}}
+    return {"proposal": {"id": pid, "url": proposal_url(pid) if proposal_rules.has_page(count) else None, "replies": count}}
 
 
 def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
