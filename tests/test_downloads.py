@@ -181,6 +181,45 @@ def test_large_downloads_become_release_assets_with_a_stable_url(seed_package: S
         f for f in plain["files"] if f["path"] not in released]
 
 
+def test_a_large_canonical_table_becomes_a_release_asset_once_the_package_is_checked(
+        seed_package: SeedPackage, tmp_path: Path) -> None:
+    """Issue 13: sections.csv (the letters' text, 137 MB at 10,000 letters) leaves the site like the large
+    downloads. While the build's children run, the data folder keeps the descriptor with local paths (the
+    package check reads it); ``release_tables`` then moves the table out and puts in the descriptor whose
+    ``path`` is the table's URL, the one the manifest hashed. The package zip keeps every table."""
+    dataset, descriptor, _ = seed_package
+    data_dir, assets = _fresh(seed_package, tmp_path / "data"), tmp_path / "assets"
+    local = (data_dir / "datapackage.json").read_bytes()
+    limit = (data_dir / "sections.csv").stat().st_size - 1  # sections.csv is the largest table of the seeds
+    assert all((data_dir / f"{t.name}.csv").stat().st_size <= limit for t in TABLES if t.name != "sections")
+    url = "https://github.com/o/r/releases/download/data-1.0/"
+    sections_sha = downloads.sha256_of(data_dir / "sections.csv")
+    manifest = downloads.write(dataset, descriptor, data_dir, release_dir=assets, release_url=url, release_bytes=limit)
+    entry = {f["path"]: f for f in manifest["files"]}
+    assert entry["sections.csv"]["url"] == url + "sections.csv" and entry["sections.csv"]["sha256"] == sections_sha
+    assert "url" not in entry["replies.csv"]
+    assert (data_dir / "datapackage.json").read_bytes() == local and (data_dir / "sections.csv").is_file()
+
+    assert downloads.release_tables(data_dir, assets, manifest) == ["sections.csv"]
+    assert not (data_dir / "sections.csv").exists() and not (data_dir / downloads.PUBLISHED_DESCRIPTOR).exists()
+    assert downloads.sha256_of(assets / "sections.csv") == sections_sha
+    assert downloads.sha256_of(data_dir / "datapackage.json") == entry["datapackage.json"]["sha256"]
+    paths = {r["name"]: r["path"] for r in json.loads((data_dir / "datapackage.json").read_text("utf-8"))["resources"]}
+    assert paths["sections"] == url + "sections.csv" and paths["replies"] == "replies.csv"
+    with zipfile.ZipFile(data_dir / f"{STEM}.zip") as archive:
+        names = {Path(n).name: n for n in archive.namelist()}
+        assert archive.read(names["datapackage.json"]) == local and "sections.csv" in names
+
+
+def test_without_a_release_url_every_table_stays(seed_package: SeedPackage, tmp_path: Path) -> None:
+    dataset, descriptor, _ = seed_package
+    data_dir = _fresh(seed_package, tmp_path / "data")
+    local = (data_dir / "datapackage.json").read_bytes()
+    manifest = downloads.write(dataset, descriptor, data_dir, release_bytes=0)
+    assert downloads.release_tables(data_dir, tmp_path / "assets", manifest) == []
+    assert (data_dir / "datapackage.json").read_bytes() == local and not (tmp_path / "assets").exists()
+
+
 def test_write_twice_gives_the_same_bytes(seed_package: SeedPackage, tmp_path: Path) -> None:
     dataset, descriptor, _ = seed_package
     first = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "a"))
