@@ -235,16 +235,22 @@ def test_home_search_box_submits_to_search_page(browser: Any, site_url: str) -> 
 def test_reply_table_sorts_by_date_both_ways(browser: Any, site_url: str) -> None:
     page = _open(browser, site_url + "browse/kind/tian/")
     try:
-        dates = "[...document.querySelectorAll('table.reply-table tbody tr td:first-child')].map(td => td.dataset.sortValue)"
+        dates = ("[...document.querySelectorAll('table.reply-table tbody tr td:first-child time')]"
+                 ".map(t => t.getAttribute('datetime'))")
         before = page.evaluate(dates)
         page.get_by_role("button", name="按日期排序").click()
         after = page.evaluate(dates)
         sort_state = page.locator("table.reply-table th").first.get_attribute("aria-sort")
+        page.get_by_role("button", name="按答复排序").click()  # by the title link, not the proposal line under it
+        titles = page.evaluate("[...document.querySelectorAll('table.reply-table tbody tr td:nth-child(2) > a')]"
+                               ".map(a => a.textContent)")
+        collated = page.evaluate("t => t.slice().sort((x, y) => x.localeCompare(y, 'zh-CN'))", titles)
     finally:
         page.context.close()
     assert len(before) >= 3
     assert before == sorted(before, reverse=True), "the build writes newest first"
     assert after == sorted(before) and sort_state == "ascending"
+    assert len(titles) == len(before) and titles in (collated, collated[::-1])
 
 
 def test_reply_prints_without_navigation_with_card_first_and_permalink_last(browser: Any, site_url: str) -> None:

@@ -2,7 +2,8 @@
  * 1. 长者模式: a header switch for large text and high contrast, remembered in localStorage
  *    (overrides/partials/reader-head.html applies it before the page paints).
  * 2. Sortable tables: <table data-sortable>; each <th data-sort-type="text|number|date"> becomes a
- *    button; cells may carry data-sort-value. The build's order is the default.
+ *    button; a cell sorts by its data-sort-value, else its <time datetime>, else the link it starts
+ *    with, else its text. The build's order is the default.
  * 3. The print footer's permalink is made absolute.
  * 4. A table that scrolls sideways inside its wrapper becomes a focusable, labelled region.
  * 5. The menu button on phones is reachable by keyboard; the closed drawer takes no focus.
@@ -49,10 +50,19 @@
     header.insertBefore(button, title ? title.nextSibling : null);
   }
 
+  /* data-sort-value, else <time datetime>, else the link the cell starts with, else its text. */
+  function sortText(cell) {
+    if (cell.hasAttribute("data-sort-value")) { return cell.getAttribute("data-sort-value"); }
+    var time = cell.querySelector("time[datetime]");
+    if (time) { return time.getAttribute("datetime"); }
+    var lead = cell.firstElementChild;
+    return (lead && lead.tagName === "A" ? lead.textContent : cell.textContent).trim();
+  }
+
   function cellValue(row, index, type) {
     var cell = row.cells[index];
     if (!cell) { return ""; }
-    var raw = cell.hasAttribute("data-sort-value") ? cell.getAttribute("data-sort-value") : cell.textContent.trim();
+    var raw = sortText(cell);
     return type === "number" ? parseFloat(raw) || 0 : raw;
   }
 
