@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -63,19 +64,39 @@ def _line(path: Path, offset: int) -> int:
     return path.read_text(encoding="utf-8", errors="replace").count("\n", 0, offset) + 1
 
 
+IDS_KEPT = 4096
+"""Pages whose ids are kept for the fragment links into them: the most recently asked. Memory must not
+grow with the site (issue 13: keeping every page's links and ids was 800 MB at 10,000 letters); links
+into a page come in runs (a page's own ``#…`` links, a list's links to its replies), so a page is
+seldom read twice."""
+
+
 class _Site:
-    """The staged site: its files (read once) and each page's links and ids (read when needed)."""
+    """The staged site: its files (listed once), each page's links (read as it is checked) and the ids
+    of the pages fragment links point into (the last ``IDS_KEPT`` read)."""
 
     def __init__(self, root: Path, base_path: str = "/") -> None:
         self.root = root
         self.base_path = base_path  # where the site lives on its host: "/x" is resolved below it
         self.files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-        self._pages: dict[str, _Page] = {}
+        self._ids: OrderedDict[str, frozenset[str]] = OrderedDict()
 
     def page(self, rel: str) -> _Page:
-        if rel not in self._pages:
-            self._pages[rel] = _read(self.root / rel)
-        return self._pages[rel]
+        page = _read(self.root / rel)
+        self._keep(rel, page.ids)
+        return page
+
+    def ids(self, rel: str) -> frozenset[str]:
+        if rel in self._ids:
+            self._ids.move_to_end(rel)
+            return self._ids[rel]
+        return self.page(rel).ids
+
+    def _keep(self, rel: str, ids: frozenset[str]) -> None:
+        self._ids[rel] = ids
+        self._ids.move_to_end(rel)
+        if len(self._ids) > IDS_KEPT:
+            self._ids.popitem(last=False)
 
 
 def broken_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
@@ -96,16 +117,19 @@ def broken_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
 def _broken(pages: list[str], site: _Site) -> list[Problem]:
     site_dir = site.root
     problems: list[Problem] = []
-    known: dict[tuple[str, str], str] = {}  # (where the link is resolved from, link) -> reason
+    known: dict[tuple[str, str], str] = {}  # (how deep the page is, a link climbing to the root) -> reason
     for page_url in pages:
         base = posixpath.dirname(page_url)
         up = "../" * (base.count("/") + 1) if base else ""
         for offset, link in site.page(page_url).links:
-            # a link that climbs to the site root resolves the same from every page as deep as this one
-            key = (up if link.startswith(up) and not link.startswith("#") else page_url, link)
-            reason = known.get(key)
+            # a link that climbs to the site root resolves the same from every page as deep as this one:
+            # it is checked once; any other link once per page (remembering those grew with the site)
+            shared = link.startswith(up) and not link.startswith("#")
+            reason = known.get((up, link)) if shared else None
             if reason is None:
-                reason = known[key] = _check(site, page_url, link)
+                reason = _check(site, page_url, link)
+                if shared:
+                    known[(up, link)] = reason
             if reason:
                 line = _line(site_dir / page_url, offset)
                 problems.append(Problem(relative(site_dir / page_url), line, "href", "broken-link",
@@ -133,7 +157,7 @@ def _check(site: _Site, page_url: str, link: str) -> str:
     if target not in site.files:
         return "no such file in the site"
     fragment = unquote(parts.fragment)
-    if fragment and target.endswith(".html") and fragment not in site.page(target).ids:
+    if fragment and target.endswith(".html") and fragment not in site.ids(target):
         return f"no element with id {fragment!r} in {target}"
     return ""
 

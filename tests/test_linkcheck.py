@@ -69,3 +69,19 @@ def test_link_check_runs_last_over_what_every_step_wrote(scratch: Paths, monkeyp
     monkeypatch.setattr(linkcheck, "check", check)
     site.build(scratch)
     assert seen == [True]
+
+
+def test_fragment_links_are_checked_with_few_pages_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the check keeps the ids of the last ``IDS_KEPT`` pages only (its memory must not grow with
+    the site); a fragment link into a page read long before is still checked, by reading that page again."""
+    monkeypatch.setattr(linkcheck, "IDS_KEPT", 2)
+    for k in range(6):
+        page = tmp_path / f"p{k}" / "index.html"
+        page.parent.mkdir()
+        page.write_text(f'<h2 id="here">{k}</h2>\n<a href="../p0/#here">first</a>\n<a href="../p5/#gone">last</a>\n'
+                        f'<a href="#here">self</a>', encoding="utf-8")
+    site = linkcheck._Site(tmp_path)
+    problems = linkcheck._broken(sorted(f for f in site.files if f.endswith(".html")), site)
+    assert [(p.file.split("/")[-2], p.line) for p in problems] == [(f"p{k}", 3) for k in range(6)]
+    assert all("no element with id 'gone'" in p.message for p in problems)
+    assert len(site._ids) <= 2
