@@ -87,7 +87,7 @@ def sqlite_only(dataset: Dataset, data: Path, target: Path, version: str) -> dic
     """The database alone (tables, keys, full-text search): its bytes, raw and zipped as it is downloaded."""
     conn = sqlitedb.open_database(target)
     for table in TABLES:
-        sqlitedb.insert_rows(conn, table, downloads.read_table(data, table))
+        sqlitedb.insert_rows(conn, table, downloads.read_table(data, table)[1:])
     sqlitedb.finish_database(conn, version, dataset)
     zipped = target.with_suffix(".sqlite.zip")
     downloads.write_sqlite_zip(target, zipped, {}, downloads.data_time(dataset))

@@ -29,12 +29,13 @@ import csv
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,22 +122,24 @@ def sha256_of(path: Path) -> str:
 
 # --- process: checks --------------------------------------------------------------------------
 
-def xlsx_problems(table: Table, rows: list[list[str]], *, suspicious: bool) -> Iterator[Problem]:
+def xlsx_problems(table: Table, header: list[str], rows: Sequence[Sequence[str]], first_line: int, *,
+                  suspicious: bool) -> Iterator[Problem]:
     """Cells Excel cannot hold: longer than 32,767 characters, or with a character XML forbids.
 
-    ``suspicious``: the file has such a character somewhere (one scan of its bytes), so every cell is looked at.
+    ``rows`` are the CSV's rows from line ``first_line`` (the header is line 1). ``suspicious``: the file
+    has such a character somewhere (one scan of its bytes), so every cell is looked at.
     """
-    for r, row in enumerate(rows, 1):
+    for r, row in enumerate(rows, first_line):
         if not suspicious and len(max(row, key=len, default="")) <= XLSX_CELL_LIMIT:
             continue
         for c, value in enumerate(row):
             bad = xlsx.ILLEGAL.search(value)
             if len(value) > XLSX_CELL_LIMIT:
-                yield Problem(f"site/data/{table.name}.csv", r, rows[0][c], "xlsx-cell-too-long",
+                yield Problem(f"site/data/{table.name}.csv", r, header[c], "xlsx-cell-too-long",
                               f"a cell has {len(value)} characters; Excel keeps at most {XLSX_CELL_LIMIT}",
                               "split the section in the record")
             elif bad:
-                yield Problem(f"site/data/{table.name}.csv", r, rows[0][c], "xlsx-illegal-character",
+                yield Problem(f"site/data/{table.name}.csv", r, header[c], "xlsx-illegal-character",
                               f"a cell has the control character {bad.group()!r}, which a workbook cannot hold",
                               "remove it from the record")
 
@@ -343,13 +346,6 @@ def _release_target(release_dir: Path | None, rel_path: str) -> Path:
     return release_dir / Path(rel_path).name
 
 
-def write_excel_csv(rows: list[list[str]], path: Path) -> None:
-    """The Excel 版 CSV: a UTF-8 BOM, then the rows as the canonical CSV writes them, formulas
-    neutralised (``xlsx.neutralise_rows``; the canonical CSV keeps every value verbatim)."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as dst:
-        csv.writer(dst, lineterminator="\n").writerows(rows)
-
-
 def write_sqlite_zip(database: Path, target: Path, metadata: dict[str, Any], when: dt.datetime) -> None:
     """The database and its Datasette metadata (``<name>.datasette.json``) in one zip, for download."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
@@ -359,9 +355,15 @@ def write_sqlite_zip(database: Path, target: Path, metadata: dict[str, Any], whe
                          package.dumps(metadata).encode("utf-8"))
 
 
+TABLE_BATCH = 2000
+"""Rows of a canonical table read, checked and written at a time: no download holds a table whole
+(issue 13: ``sections.csv`` is 137 MB at 10,000 letters, and was held twice as Python lists)."""
+
+
 def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any],
                  when: dt.datetime) -> dict[str, int]:
-    """The Excel 版 CSVs, the workbook and the database, one table at a time; rows per table."""
+    """The Excel 版 CSVs, the workbook and the database, one table at a time, ``TABLE_BATCH`` rows at a
+    time (each CSV is parsed once for all three); rows per table."""
     name, version = descriptor["name"], descriptor["version"]
     out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
@@ -372,20 +374,51 @@ def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descrip
                            creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
                            level=XLSX_LEVEL) as book:
             for table in TABLES:
-                suspicious = xlsx.has_illegal((data_dir / f"{table.name}.csv").read_bytes())
-                rows = read_table(data_dir, table)
+                path = data_dir / f"{table.name}.csv"
+                suspicious, rows = file_has_illegal(path), count_rows(path)
                 ints = sqlitedb.integer_columns(table)
-                excel_rows = xlsx.neutralise_rows(rows, ints)
-                write_excel_csv(excel_rows, out[f"{EXCEL_DIR}/{table.name}.csv"])
-                problems.extend(xlsx_problems(table, excel_rows, suspicious=suspicious))
-                book.add_sheet(table.name, excel_rows, ints, sqlitedb.date_columns(table))
-                del excel_rows
-                sqlitedb.insert_rows(conn, table, rows)
-                counts[table.name] = len(rows) - 1
-                del rows
+                with (open(path, encoding="utf-8", newline="") as src,
+                      open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
+                      book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
+                    reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+                    header = next(reader)
+                    writer.writerow(header)
+                    sheet.write([header])
+                    for batch in batches(reader, TABLE_BATCH):
+                        excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
+                        writer.writerows(excel_rows)
+                        problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1,
+                                                      suspicious=suspicious))
+                        sheet.write(excel_rows)
+                        sqlitedb.insert_rows(conn, table, batch)
+                counts[table.name] = rows - 1
         problems.extend(sqlitedb.finish_database(conn, version, dataset))
     finally:
         conn.close()
     if problems:
         raise BuildError(Report.of(problems))
     return counts
+
+
+def batches(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    """``rows`` in lists of ``size`` (the last one shorter)."""
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def count_rows(path: Path) -> int:
+    """Rows of a CSV, the header included (a cell may hold line breaks: the CSV is parsed, not split)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f))
+
+
+def file_has_illegal(path: Path, chunk: int = 1 << 24) -> bool:
+    """``xlsx.has_illegal`` over a file read a chunk at a time (chunks overlap by the two bytes a
+    three-byte character may span)."""
+    with open(path, "rb") as f:
+        tail = b""
+        while block := f.read(chunk):
+            if xlsx.has_illegal(tail + block):
+                return True
+            tail = block[-2:]
+    return False

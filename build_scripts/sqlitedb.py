@@ -28,6 +28,7 @@ from __future__ import annotations
 import operator
 import sqlite3
 import string
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,10 +141,10 @@ def open_database(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[list[str]]) -> None:
-    """A table's CSV rows (header first): "" is NULL, integer columns are integers."""
+def insert_rows(conn: sqlite3.Connection, table: Table, rows: Iterable[Sequence[str]]) -> None:
+    """Rows of a table's CSV (no header): "" is NULL, integer columns are integers."""
     ints = integer_columns(table)
-    values = ([None if v == "" else int(v) if i in ints else v for i, v in enumerate(row)] for row in rows[1:])
+    values = ([None if v == "" else int(v) if i in ints else v for i, v in enumerate(row)] for row in rows)
     marks = ", ".join("?" for _ in table.fields)
     conn.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", values)
 

@@ -19,14 +19,15 @@ the same input.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 CELL_LIMIT = 32767  # Excel keeps at most this many characters in a cell
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0 text
@@ -120,20 +121,29 @@ class Workbook:
         Cells in ``integer_columns`` (0-based) below the header are numbers, cells in ``date_columns``
         (``YYYY-MM-DD``) are dates; every other cell is text.
         """
+        width = max((len(r) for r in rows), default=0)
+        with self.sheet(name, len(rows), width, integer_columns, date_columns) as sheet:
+            for start in range(0, len(rows), _BATCH):
+                sheet.write(rows[start:start + _BATCH])
+
+    @contextlib.contextmanager
+    def sheet(self, name: str, rows: int, width: int, integer_columns: Iterable[int] = (),
+              date_columns: Iterable[int] = ()) -> Iterator[Sheet]:
+        """The next sheet, written a batch of rows at a time (``Sheet.write``): ``rows`` (the header
+        included) and ``width`` are what its dimension says, so a table need not be held whole."""
         if self._done >= len(self.sheets) or self.sheets[self._done] != name:
             raise ValueError(f"xlsx: sheet {name!r} out of order; expected {self.sheets[self._done:]}")
         self._done += 1
-        width = max((len(r) for r in rows), default=0)
         cols = column_letters(max(width, 1))
-        ints, days = frozenset(integer_columns), frozenset(date_columns)
         with self._zip.open(self._entry(f"xl/worksheets/sheet{self._done}.xml"), "w") as out:
-            out.write((_HEAD + f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{cols[-1]}{max(len(rows), 1)}"/>'
+            out.write((_HEAD + f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{cols[-1]}{max(rows, 1)}"/>'
                        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                        'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
                        '</sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData>').encode("utf-8"))
-            for start in range(0, len(rows), _BATCH):
-                chunk = rows[start:start + _BATCH]
-                out.write("".join(_row(start + i + 1, row, cols, ints, days) for i, row in enumerate(chunk)).encode("utf-8"))
+            sheet = Sheet(out, cols, frozenset(integer_columns), frozenset(date_columns))
+            yield sheet
+            if sheet.written != rows:
+                raise ValueError(f"xlsx: sheet {name!r} was to have {rows} rows and has {sheet.written}")
             out.write(b"</sheetData></worksheet>")
 
     def _entry(self, name: str) -> zipfile.ZipInfo:
@@ -141,6 +151,20 @@ class Workbook:
 
     def _put(self, name: str, xml: str) -> None:
         self._zip.writestr(self._entry(name), xml.encode("utf-8"))
+
+
+class Sheet:
+    """A sheet being written (``Workbook.sheet``): rows in order, the first the header."""
+
+    def __init__(self, out: IO[bytes], cols: list[str], ints: frozenset[int], days: frozenset[int]) -> None:
+        self._out, self._cols, self._ints, self._days = out, cols, ints, days
+        self.written = 0
+
+    def write(self, rows: Sequence[Sequence[str]]) -> None:
+        start = self.written
+        self._out.write("".join(_row(start + i + 1, row, self._cols, self._ints, self._days)
+                                for i, row in enumerate(rows)).encode("utf-8"))
+        self.written += len(rows)
 
 
 def entry(name: str, when: dt.datetime, level: int) -> zipfile.ZipInfo:

@@ -400,3 +400,21 @@ def test_excel_cells_that_start_like_formulas_get_an_apostrophe(value: str, show
     assert xlsx.neutralise(value) == shown
     rows = [["id", "n", "text"], ["a", "-1", value]]
     assert xlsx.neutralise_rows(rows, {1}) == [["id", "n", "text"], ["a", "-1", shown]]
+
+
+@pytest.mark.parametrize("offset", range(6))
+def test_a_forbidden_character_is_found_across_read_chunks(tmp_path: Path, offset: int) -> None:
+    """Issue 13: a table is scanned a chunk at a time; U+FFFE (three bytes) may straddle two chunks."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"x" * offset + "\ufffe".encode("utf-8") + b"y" * 7)
+    assert downloads.file_has_illegal(path, chunk=4)
+    path.write_bytes(b"x" * offset + "\u4e2d".encode("utf-8") + b"y" * 7)
+    assert not downloads.file_has_illegal(path, chunk=4)
+
+
+def test_rows_are_counted_and_batched_as_csv_not_lines(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('id,text\na,"two\nlines"\nb,one\nc,""\n', encoding="utf-8")
+    assert downloads.count_rows(path) == 4
+    with open(path, encoding="utf-8", newline="") as f:
+        assert list(downloads.batches(csv.reader(f), 2)) == [[["id", "text"], ["a", "two\nlines"]], [["b", "one"], ["c", ""]]]
