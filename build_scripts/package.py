@@ -18,7 +18,7 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,42 +31,71 @@ from build_scripts.problems import BuildError, Problem, Report
 Row = dict[str, Any]
 
 
-def table_rows(dataset: Dataset) -> dict[str, list[Row]]:
-    """Every table's rows, as plain values (lists still lists), sorted by primary key."""
-    replies = [r.data for r in dataset.replies]
-    used_regions = {r["code"] for reply in replies for r in dataset.vocab.region_chain(reply["region_code"])}
-    rows: dict[str, list[Row]] = {
-        "replies": [dict(r) for r in replies],
-        "proposals": [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(replies).items()],
-        "sections": [
-            {"reply_id": r["id"], "position": i, **s} for r in replies for i, s in enumerate(r["sections"], 1)
-        ],
-        "notes": [{"reply_id": r["id"], "position": i, **n} for r in replies for i, n in enumerate(r["notes"], 1)],
-        "evidence": [{"reply_id": r["id"], "position": i, **e} for r in replies for i, e in enumerate(r["evidence"], 1)],
-        "commitments": [
-            {"reply_id": r.id, "position": i, **dataclasses.asdict(c), "agency": r["agency"]}
-            for r in dataset.replies for i, c in enumerate(dataset.commitments[r.id], 1)
-        ],
-        "figures": [
-            {"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
-            for r in dataset.replies for i, f in enumerate(dataset.figures[r.id], 1)
-        ],
-        "thread_decisions": [{"reply_id": r["id"], "position": i, **d}
-                             for r in replies for i, d in enumerate(r["thread_decisions"], 1)],
-        "threads": [{"reply_id": r.id, **dataclasses.asdict(link), "reasons": list(link.reasons)} for r in dataset.replies
-                    for link in dataset.threads[r.id]],
-        "topics": [dict(t) for t in dataset.vocab.topics],
-        "reply_topics": [{"reply_id": r["id"], "topic_id": t} for r in replies for t in r["topics"]],
-        # Every GB/T 2260 division is known; the package publishes those the records use and their parents.
-        "regions": [dict(r) for r in dataset.vocab.regions if r["code"] in used_regions],
-        "category_schemes": [dict(s) for s in dataset.vocab.category_schemes],
-        "sessions": [dict(s) for s in dataset.vocab.sessions],
-        "answer_periods": [dict(a) for a in dataset.vocab.answer_periods],
-        "categories": [{"scheme": s["scheme"], **c} for s in dataset.vocab.category_schemes for c in s["codes"]],
-    }
-    for table in TABLES:
-        rows[table.name].sort(key=lambda row: tuple(_sort_key(row[k]) for k in table.primary_key))
-    return rows
+def _replies(dataset: Dataset) -> list[Row]:
+    return [r.data for r in dataset.replies]  # read only: the CSV takes the table's columns
+
+
+def _children(key: str) -> Callable[[Dataset], list[Row]]:
+    """A table of one row per item of each record's list ``key`` (sections, notes, …)."""
+    return lambda dataset: [{"reply_id": r.id, "position": i, **item}
+                            for r in dataset.replies for i, item in enumerate(r[key], 1)]
+
+
+def _used_regions(dataset: Dataset) -> list[Row]:
+    """Every GB/T 2260 division is known; the package publishes those the records use and their parents."""
+    used = {r["code"] for reply in dataset.replies for r in dataset.vocab.region_chain(reply["region_code"])}
+    return [dict(r) for r in dataset.vocab.regions if r["code"] in used]
+
+
+BUILDERS: dict[str, Callable[[Dataset], list[Row]]] = {
+    "replies": _replies,
+    "proposals": lambda ds: [proposals.proposal_row(pid, group)
+                             for pid, group in proposals.by_proposal(r.data for r in ds.replies).items()],
+    "sections": _children("sections"),
+    "notes": _children("notes"),
+    "evidence": _children("evidence"),
+    "commitments": lambda ds: [{"reply_id": r.id, "position": i, **dataclasses.asdict(c), "agency": r["agency"]}
+                               for r in ds.replies for i, c in enumerate(ds.commitments[r.id], 1)],
+    "figures": lambda ds: [{"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
+                           for r in ds.replies for i, f in enumerate(ds.figures[r.id], 1)],
+    "thread_decisions": _children("thread_decisions"),
+    "threads": lambda ds: [{"reply_id": r.id, **dataclasses.asdict(link), "reasons": list(link.reasons)}
+                           for r in ds.replies for link in ds.threads[r.id]],
+    "topics": lambda ds: [dict(t) for t in ds.vocab.topics],
+    "reply_topics": lambda ds: [{"reply_id": r.id, "topic_id": t} for r in ds.replies for t in r["topics"]],
+    "regions": _used_regions,
+    "category_schemes": lambda ds: [dict(s) for s in ds.vocab.category_schemes],
+    "sessions": lambda ds: [dict(s) for s in ds.vocab.sessions],
+    "answer_periods": lambda ds: [dict(a) for a in ds.vocab.answer_periods],
+    "categories": lambda ds: [{"scheme": s["scheme"], **c} for s in ds.vocab.category_schemes for c in s["codes"]],
+}
+"""How each table's rows are made from the dataset (``fields.TABLES`` names the tables and their columns)."""
+
+
+class Tables(Mapping[str, list[Row]]):
+    """Every table's rows as plain values (lists still lists), sorted by primary key: each table made when
+    asked for and not kept, so no more than one is held at a time (issue 13: all of them at once, the
+    records copied among them, grew with the letters to gigabytes at 100,000)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def __getitem__(self, name: str) -> list[Row]:
+        table = next(t for t in TABLES if t.name == name)
+        rows = BUILDERS[name](self.dataset)
+        rows.sort(key=lambda row: tuple(_sort_key(row[k]) for k in table.primary_key))
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return (t.name for t in TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+
+def table_rows(dataset: Dataset) -> Tables:
+    """Every table's rows (``Tables``: made one at a time, when asked for)."""
+    return Tables(dataset)
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -179,7 +208,7 @@ def write(dataset: Dataset, paths: Paths, out_dir: Path, *, check: bool = True) 
     """Write the package into ``out_dir`` and (with ``check``) validate it; return the descriptor."""
     rows = table_rows(dataset)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {f"{t.name}.csv": write_csv(t, rows.pop(t.name), out_dir / f"{t.name}.csv") for t in TABLES}
+    files = {f"{t.name}.csv": write_csv(t, rows[t.name], out_dir / f"{t.name}.csv") for t in TABLES}
     package = descriptor(paths, files)
     (out_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
     if check:
@@ -232,10 +261,8 @@ def _problem(path: Path, error: Any, root: Path) -> Problem:
 
 
 def table_rows_of(dataset: Dataset, name: str) -> list[Row]:
-    """One derived table's rows (proposals: computed from the records alone, cheaply)."""
-    if name != "proposals":
-        return table_rows(dataset)[name]
-    return [proposals.proposal_row(pid, group) for pid, group in proposals.by_proposal(r.data for r in dataset.replies).items()]
+    """One table's rows."""
+    return table_rows(dataset)[name]
 
 
 def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:

@@ -9,6 +9,7 @@ Save: one Markdown page, every value escaped.
 from __future__ import annotations
 
 import collections
+from collections.abc import Mapping
 from typing import Any
 
 from build_scripts.dataset import Dataset
@@ -17,7 +18,7 @@ from build_scripts.package import cell, table_rows
 from build_scripts.pages import escape
 from build_scripts.pages.common import front_matter
 
-Rows = dict[str, list[dict[str, Any]]]
+Rows = Mapping[str, list[dict[str, Any]]]
 NOTE_KINDS = {"repair": "修复", "decision": "判断"}
 
 
