@@ -38,7 +38,7 @@ INLINE = 3_000           # a term's entry longer than this (characters of JSON) 
 GZIP_LEVEL = 6           # every file stored gzipped: 2.6 times smaller (the engine inflates it)
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
 DEFAULT_MEMORY = Settings().search_index_memory
-DEFAULT_CHUNK = 1_000    # docs per ``i/`` file: a page of results reads one to ten of them (FORMAT.md)
+DEFAULT_CHUNK = 256      # docs per ``i/`` file (≈ 2 KB gzip): a page of results reads one to ten of them (FORMAT.md)
 ID = "{id}"              # the reply id's place in the manifest's URL templates
 
 
