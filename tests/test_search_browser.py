@@ -14,6 +14,7 @@ import yaml
 
 from build_scripts import records, site, siteurl
 from build_scripts.paths import REPO_ROOT, Paths
+from build_scripts.pages.facets import facets
 from build_scripts.search import index, oracle, query
 from build_scripts.textnorm import normalise
 from tests.conftest import serve
@@ -341,11 +342,14 @@ def _flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("q", ["社区", "感谢", "民政"])
-def test_result_cards_say_what_the_api_records_say(page: Any, site_url: str, built: Paths, q: str) -> None:
+def test_result_cards_say_what_the_api_records_say(page: Any, site_url: str, built: Paths,
+                                                   dataset: records.Dataset, q: str) -> None:
     """Issue 13: a result's card and snippet come from the reply's record in the public API
     (``api/replies/<id>.json``) and the index's ``i/`` files: for each seed the card shows that record's
-    title, agency, date and kind, and its snippet is a piece of that record's text with the query marked."""
+    title, agency, date and kind (and the 办理类型 label the facets give it), and its snippet is a piece
+    of that record's text with the query marked."""
     assert set(search(page, site_url, q)) >= set(SEEDS)  # each query finds every seed
+    category = next(f for f in facets(dataset) if f.slug == "category")
     cards = _cards(page)
     assert {c["href"].rstrip("/").rsplit("/", 1)[-1] for c in cards} >= set(SEEDS)
     for card in cards:
@@ -353,8 +357,9 @@ def test_result_cards_say_what_the_api_records_say(page: Any, site_url: str, bui
         record = json.loads((built.site / "api" / "replies" / f"{reply_id}.json").read_text("utf-8"))
         assert card["href"].endswith(f"/replies/{reply_id}/")
         assert card["title"] == record["title"]
-        meta = card["meta"].split(" · ")
-        assert meta[:3] == [record["agency"], record["reply_date"] or record["published_date"], record["proposal_kind"]]
+        labels = [label for _, label in category.values(dataset.by_id[reply_id])]
+        assert card["meta"].split(" · ") == [record["agency"], record["reply_date"] or record["published_date"],
+                                             record["proposal_kind"], *labels[:1]]
         text = [record["title"], record["proposal_title"] or "", record["agency"], record["doc_number"] or "",
                 *record["proposers"], *(s[k] or "" for s in record["sections"] for k in ("heading", "text"))]
         assert card["mark"] is not None and normalise(card["mark"]) == normalise(q), (reply_id, card)
@@ -391,3 +396,29 @@ def test_search_works_under_a_sub_path(page: Any, sub_path_url: str) -> None:
     assert failed == []
     assert f"{sub_path_url}api/replies/530112-2020-yian-001.json" in fetched
     assert fetched and all(u.startswith(sub_path_url) for u in fetched)
+
+
+def test_a_match_inside_a_long_sections_text_links_to_its_page(page: Any, long_url: str, long_built: Paths) -> None:
+    """The body fields the page derives from the API record's ``sections`` are in ``replytext.body_places``'
+    order (a section's heading, then its text): 902 is one heading and one 90 KB paragraph, cut into pages
+    inside the text, so a match on page k links to page k only when the order is the index's."""
+    from longletters import ONE_PARAGRAPH
+
+    from build_scripts.pages import parts
+    from build_scripts.replytext import body_fields
+
+    dataset = records.load(long_built)
+    reply = dataset.by_id[ONE_PARAGRAPH]
+    found = parts.text_parts(reply, dataset)
+    fields = [f.text for f in body_fields(reply)]
+    assert len(found) >= 3 and len(fields) == 2 and all(p.start[0] == 1 for p in found[1:])  # cut inside the text
+    for part in found[1:]:
+        at = fields[1].index("（第", part.start[1])
+        phrase = fields[1][at + 1:fields[1].index("）", at)]
+        assert fields[1].index(phrase) == at + 1  # its first occurrence is on this page
+        page.goto(f"{long_url}search/?q={quote(phrase)}")
+        page.wait_for_selector("#dg-search[data-state=done]")
+        result = page.locator(".dg-result", has=page.locator(f'h3 a[href*="/{ONE_PARAGRAPH}/"]'))
+        assert result.count() == 1, phrase
+        assert result.locator("h3 a").get_attribute("href").endswith("/" + part.url), (phrase, part.url)
+        assert result.locator(".dg-part").inner_text() == f"正文第{part.number}页（共{len(found)}页）"
