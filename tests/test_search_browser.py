@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from build_scripts import records, site, siteurl
-from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.pages.facets import facets
+from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search import index, oracle, query
 from build_scripts.textnorm import normalise
 from tests.conftest import serve
