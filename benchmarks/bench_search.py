@@ -6,8 +6,9 @@ For each N: the whole `portal build` per stage (benchmarks/bench_build.py: secon
 reply page sizes; --search-only skips it); then generate the corpus (benchmarks/synthetic.py) into
 build/bench/n<N>/ if it is not there, build the index
 in a child process (seconds, peak RSS), then for every query of tests/search_queries.yaml: the
-index files the query reads (reference engine, plus the first page of metadata and snippet
-blocks), their gzip size as a static host would serve them, recall and precision against the
+index files the query reads (reference engine, plus for the first page its docs' ``i/`` files and
+their records in the JSON API, from which the result list shows them and cuts the snippets), their gzip
+size as a static host would serve them, recall and precision against the
 Ctrl+F oracle, and the time to first results in headless Chromium on localhost (BENCH_RUNS runs,
 default 3: a ?q= link opened cold, timed from the page request and from the query's start, and
 the same queries typed one after another into an open search page).
@@ -34,7 +35,8 @@ from urllib.parse import quote
 import yaml
 
 from benchmarks import synthetic
-from build_scripts import records, replytext
+from build_scripts import api, output, records, replytext
+from build_scripts.pages.urls import record_path
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search import index, query
 from build_scripts.textnorm import normalise
@@ -189,6 +191,9 @@ def run(n: int) -> None:
     out = subprocess.run([PY, "-c", CHILD, str(repo), str(site)], check=True, capture_output=True, text=True,
                          cwd=REPO_ROOT)
     stats = json.loads(out.stdout)
+    ds = records.load(Paths(repo))
+    shutil.rmtree(site / "api")  # the seeds' API: the result list reads this corpus's records (FORMAT.md `i/`)
+    output.write_files(site, api.files(ds))
     idx = site / "search" / "idx"
     total_gz = sum(gz(p) for p in idx.rglob("*.json"))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -198,7 +203,6 @@ def run(n: int) -> None:
           f"(+{stats['rss_mb'] - stats['load_rss_mb']:.0f} MB above the loaded dataset); {stats['chars']:,} normalised "
           f"characters, {stats['levels']} gram levels, {stats['terms']:,} terms, {stats['shards']} shards, "
           f"{stats['files']:,} files, {stats['bytes'] / 1e6:.1f} MB raw, {total_gz / 1e6:.1f} MB gzip")
-    ds = records.load(Paths(repo))
     ids = [r.id for r in index.ordered(ds)]
     truth = oracle_sets(ds)
     ix = query.Index(idx)
@@ -211,15 +215,16 @@ def run(n: int) -> None:
           f"({', '.join(f'{k} {v / 1024:.1f}' for k, v in fixed_parts.items())})")
     print(f"{'query':<22}{'found':>7}{'truth':>7}{'recall':>8}{'prec':>7}{'KB gz':>8}{'+page1':>8}"
           f"{'link ms':>9}{'search':>8}{'typed':>7}  (medians of {RUNS} runs)")
-    sizes, recalls, precs = [], [], []
+    sizes, recalls, precs, records_gz, records_raw = [], [], [], [], []
     for q in QUERIES:
         r = ix.search(q)
         files = set(r.fetched)
-        lookup = set(files)
-        for d in r.docs[:PAGE]:
-            lookup.add(f"d/{d}.json")
+        lookup = files | {f"i/{d // ix.manifest['chunk']}.json" for d in r.docs[:PAGE]}
         q_bytes = sum(gz(idx / f) for f in files)
-        all_bytes = sum(gz(idx / f) for f in lookup if (idx / f).exists())
+        page1 = [site / record_path(ids[d]) for d in r.docs[:PAGE]]
+        records_gz.append(sum(gz(f) for f in page1))
+        records_raw.append(sum(f.stat().st_size for f in page1))
+        all_bytes = sum(gz(idx / f) for f in lookup) + records_gz[-1]
         got = {ids[d] for d in r.docs}
         want = truth[q]
         recall = len(got & want) / len(want) if want else 1.0
@@ -233,6 +238,9 @@ def run(n: int) -> None:
     print(f"per query incl. first page and the once-per-visit files: max {max(sizes) / 1024:.0f} KB, "
           f"median {statistics.median(sizes) / 1024:.0f} KB gzip; recall min {min(recalls):.0%}, "
           f"precision min {min(precs):.0%}")
+    print(f"of which page 1's API records: max {max(records_gz) / 1024:.0f} KB, median "
+          f"{statistics.median(records_gz) / 1024:.0f} KB gzip (uncompressed, as a host that does not gzip JSON "
+          f"sends them: max {max(records_raw) / 1024:.0f} KB, median {statistics.median(records_raw) / 1024:.0f} KB)")
     print(f"first results, ?q= link opened, from the page request: {spread(times.link)}")
     print(f"first results, ?q= link opened, from the query's start in <head>: {spread(times.search)}")
     print(f"first results, typed on the open search page, from Enter: {spread(times.typed)}")

@@ -50,10 +50,20 @@ def _idx(paths: Paths, name: str) -> Any:
     return json.loads(gzip.decompress((paths.site / "search" / "idx" / name).read_bytes()))
 
 
+def _entries(paths: Paths) -> list[Any]:
+    """Every doc's entry in the search index's ``i/`` files, in doc order: [reply id, category, proposal, …]."""
+    manifest = _idx(paths, "manifest.json")
+    chunks = range(-(-manifest["docs"] // manifest["chunk"]))
+    return [e for k in chunks for e in _idx(paths, f"i/{k}.json")]
+
+
 def _docs(paths: Paths) -> dict[str, int]:
     """Reply id -> its doc id in the search index."""
-    count = _idx(paths, "manifest.json")["docs"]
-    return {_idx(paths, f"d/{d}.json")["id"]: d for d in range(count)}
+    return {e[0]: d for d, e in enumerate(_entries(paths))}
+
+
+def _record(paths: Paths, reply_id: str) -> Any:
+    return json.loads((paths.site / "api" / "replies" / f"{reply_id}.json").read_text("utf-8"))
 
 
 # ---------------------------------------------------------------- the facets, on the seeds
@@ -148,10 +158,11 @@ def test_search_index_filters_to_the_proposal_through_its_own_file(proposal_buil
     assert got == {"label": f"《{proposalletters.TITLE}》", "url": f"proposals/{PID}/",
                    "docs": sorted(docs[r] for r in (LEAD, CO, ASSIST))}
     assert not (proposal_built.site / "search" / "idx" / "p" / f"{SEED_PID}.json").exists()  # answered once
-    co = _idx(proposal_built, f"d/{docs[CO]}.json")
-    assert co["role"] == "会办" and co["proposal"] == {"id": PID, "url": f"proposals/{PID}/", "replies": 3}
-    seed = _idx(proposal_built, f"d/{docs[SEED]}.json")
-    assert seed["role"] is None and seed["proposal"] == {"id": SEED_PID, "url": None, "replies": 1}  # no page of its own
+    entries = _entries(proposal_built)  # a result shows the role and proposal id from the API record, the rest from i/
+    assert entries[docs[CO]][2] == [3, f"proposals/{PID}/"]
+    assert _record(proposal_built, CO)["handling_role"] == "会办" and _record(proposal_built, CO)["proposal_id"] == PID
+    assert entries[docs[SEED]][2] == [1, None]  # answered once: no page of its own
+    assert _record(proposal_built, SEED)["handling_role"] is None
 
 
 def test_search_facets_have_the_role_and_no_list_of_proposals(proposal_built: Paths) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,11 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from build_scripts import records, site
+from build_scripts import records, site, siteurl
+from build_scripts.pages.facets import facets
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.search import index, oracle, query
+from build_scripts.textnorm import normalise
 from tests.conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -198,21 +201,29 @@ def test_snippet_found_through_normalisation(page: Any, site_url: str, dataset: 
 
 @pytest.mark.parametrize("q", ["社区治理工作", "昆明市西山区民政局", "云民发〔2021〕118号", "陆林"])
 def test_browser_reads_the_files_the_reference_engine_reads(browser: Any, common_grams_url: str,
-                                                            common_grams_site: Path, q: str) -> None:
+                                                            common_grams_site: Path, dataset: records.Dataset,
+                                                            q: str) -> None:
     """The client makes the reference engine's requests, no more: the plan from the manifest, one shard
-    per planned gram, their positions, then page 1 (what the 300 KB and 500 ms figures are measured on)."""
+    per planned gram, their positions, then page 1: the ``i/`` files of its docs and their API records
+    (what the 300 KB and 500 ms figures are measured on)."""
     context = browser.new_context()
     pg = context.new_page()
     requested: list[str] = []
+    api: list[str] = []
     pg.on("request", lambda r: requested.append(r.url.split("/search/idx/", 1)[1]) if "/search/idx/" in r.url else None)
+    pg.on("request", lambda r: api.append(r.url.split("/api/", 1)[1]) if "/api/" in r.url else None)
     pg.goto(f"{common_grams_url}search/?q={quote(q)}")
     pg.wait_for_selector("#dg-search[data-state=done]")
     context.close()
-    result = query.Index(common_grams_site / "search" / "idx").search(q)
-    page1 = {f"d/{d}.json" for d in result.docs[:10]}
+    ix = query.Index(common_grams_site / "search" / "idx")
+    result = ix.search(q)
+    chunk = ix.manifest["chunk"]
+    page1 = {f"i/{d // chunk}.json" for d in result.docs[:10]}
+    ids = [r.id for r in index.ordered(dataset)]
     assert result.docs
     assert sorted(requested) == sorted(set(requested))  # nothing fetched twice
     assert set(requested) == set(result.fetched) | page1 | {"manifest.json", "t2s.json", "facets.json"}
+    assert sorted(api) == sorted(f"replies/{ids[d]}.json" for d in result.docs[:10])  # page 1's API records, once
 
 
 def test_first_results_do_not_wait_for_the_facets(page: Any, site_url: str, dataset: records.Dataset) -> None:
@@ -312,3 +323,102 @@ def test_search_page_starts_its_engine_before_any_stylesheet(built: Paths) -> No
     assert '"../assets/search/search.js"' in head[head.index("new Worker("):][:80]
     for other in ("index.html", "about/index.html", "replies/530112-2020-yian-001/index.html"):
         assert "new Worker(" not in (built.site / other).read_text("utf-8")
+
+
+SEEDS = ("530000-2021-tian-0079", "530100-2023-tian-142282", "530111-2023-tian-102114", "530112-2020-yian-001",
+         "610102-2023-jianyi-11")
+
+
+def _cards(page: Any) -> list[dict[str, Any]]:
+    return page.eval_on_selector_all(".dg-result", """els => els.map(li => ({
+        href: li.querySelector("h3 a").getAttribute("href"), title: li.querySelector("h3 a").textContent,
+        meta: li.querySelector(".dg-meta").textContent,
+        snippet: li.querySelector(".dg-snippet") && li.querySelector(".dg-snippet").textContent,
+        mark: li.querySelector(".dg-snippet mark") && li.querySelector(".dg-snippet mark").textContent}))""")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("q", ["社区", "感谢", "民政"])
+def test_result_cards_say_what_the_api_records_say(page: Any, site_url: str, built: Paths,
+                                                   dataset: records.Dataset, q: str) -> None:
+    """Issue 13: a result's card and snippet come from the reply's record in the public API
+    (``api/replies/<id>.json``) and the index's ``i/`` files: for each seed the card shows that record's
+    title, agency, date and kind (and the 办理类型 label the facets give it), and its snippet is a piece
+    of that record's text with the query marked."""
+    assert set(search(page, site_url, q)) >= set(SEEDS)  # each query finds every seed
+    category = next(f for f in facets(dataset) if f.slug == "category")
+    cards = _cards(page)
+    assert {c["href"].rstrip("/").rsplit("/", 1)[-1] for c in cards} >= set(SEEDS)
+    for card in cards:
+        reply_id = card["href"].rstrip("/").rsplit("/", 1)[-1]
+        record = json.loads((built.site / "api" / "replies" / f"{reply_id}.json").read_text("utf-8"))
+        assert card["href"].endswith(f"/replies/{reply_id}/")
+        assert card["title"] == record["title"]
+        labels = [label for _, label in category.values(dataset.by_id[reply_id])]
+        assert card["meta"].split(" · ") == [record["agency"], record["reply_date"] or record["published_date"],
+                                             record["proposal_kind"], *labels[:1]]
+        text = [record["title"], record["proposal_title"] or "", record["agency"], record["doc_number"] or "",
+                *record["proposers"], *(s[k] or "" for s in record["sections"] for k in ("heading", "text"))]
+        assert card["mark"] is not None and normalise(card["mark"]) == normalise(q), (reply_id, card)
+        piece = _flat(card["snippet"]).strip("…")
+        assert any(piece in _flat(t) for t in text), (reply_id, card["snippet"])
+
+
+@pytest.fixture(scope="module")
+def sub_path_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeds built with ``site_url`` under a sub-path and served there (as GitHub Pages serves a
+    project site: https://owner.github.io/repo/)."""
+    from tests.conftest import copy_inputs
+
+    paths = copy_inputs(tmp_path_factory.mktemp("subpath") / "repo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(siteurl.ENV, "https://example.org/portal/")
+        site.build(paths)
+    host = tmp_path_factory.mktemp("host")
+    (host / "portal").symlink_to(paths.site, target_is_directory=True)
+    server, url = serve(host)
+    yield url + "portal/"
+    server.shutdown()
+
+
+def test_search_works_under_a_sub_path(page: Any, sub_path_url: str) -> None:
+    """The index and the API records are found relative to the script, so under the site's sub-path."""
+    failed: list[str] = []
+    fetched: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("request", lambda r: fetched.append(r.url) if "/api/" in r.url or "/search/idx/" in r.url else None)
+    assert search(page, sub_path_url, "陆林") == ["530112-2020-yian-001"]
+    assert page.inner_text(".dg-result .dg-snippet mark") == "陆林"
+    assert page.get_attribute(".dg-result h3 a", "href") == f"{sub_path_url}replies/530112-2020-yian-001/"
+    assert failed == []
+    assert f"{sub_path_url}api/replies/530112-2020-yian-001.json" in fetched
+    assert fetched and all(u.startswith(sub_path_url) for u in fetched)
+
+
+def test_a_match_inside_a_long_sections_text_links_to_its_page(page: Any, long_url: str, long_built: Paths) -> None:
+    """The body fields the page derives from the API record's ``sections`` are in ``replytext.body_places``'
+    order (a section's heading, then its text): 902 is one heading and one 90 KB paragraph, cut into pages
+    inside the text, so a match on page k links to page k only when the order is the index's."""
+    from longletters import ONE_PARAGRAPH
+
+    from build_scripts.pages import parts
+    from build_scripts.replytext import body_fields
+
+    dataset = records.load(long_built)
+    reply = dataset.by_id[ONE_PARAGRAPH]
+    found = parts.text_parts(reply, dataset)
+    fields = [f.text for f in body_fields(reply)]
+    assert len(found) >= 3 and len(fields) == 2 and all(p.start[0] == 1 for p in found[1:])  # cut inside the text
+    for part in found[1:]:
+        at = fields[1].index("（第", part.start[1])
+        phrase = fields[1][at + 1:fields[1].index("）", at)]
+        assert fields[1].index(phrase) == at + 1  # its first occurrence is on this page
+        page.goto(f"{long_url}search/?q={quote(phrase)}")
+        page.wait_for_selector("#dg-search[data-state=done]")
+        result = page.locator(".dg-result", has=page.locator(f'h3 a[href*="/{ONE_PARAGRAPH}/"]'))
+        assert result.count() == 1, phrase
+        assert result.locator("h3 a").get_attribute("href").endswith("/" + part.url), (phrase, part.url)
+        assert result.locator(".dg-part").inner_text() == f"正文第{part.number}页（共{len(found)}页）"

@@ -225,3 +225,26 @@ def test_normalise_many_when_opencc_leaves_the_bmp() -> None:
     texts = ["俓 ABC 儣\u3000x", "社区 Ａ 勣", " 塸z ", "", "no change"]
     assert any(ord(c) >= 0x10000 for c in normalise("俓"))
     assert normalise_many(texts) == [normalise(t) for t in texts]
+
+
+def test_doc_chunks_map_every_doc_to_its_reply_and_no_reply_gets_a_file(tmp_path: Path, dataset: records.Dataset) -> None:
+    """Issue 13: the result list reads a reply's text from the public API (``api/replies/<id>.json``);
+    the index only maps doc ids to reply ids (with what the API record does not say) in ``i/`` files of
+    ``chunk`` docs each, so it writes no file per reply."""
+    index.write(dataset, tmp_path, index.Options(common=20, chunk=2))
+    root = tmp_path / "search" / "idx"
+    manifest = query.read_json(root / "manifest.json")
+    assert manifest["chunk"] == 2
+    assert manifest["replyUrl"] == "replies/{id}/" and manifest["recordUrl"] == "api/replies/{id}.json"
+    chunks = sorted(root.glob("i/*.json"), key=lambda p: int(p.stem))
+    assert [p.stem for p in chunks] == [str(k) for k in range(-(-len(dataset.replies) // 2))]
+    entries = [e for p in chunks for e in query.read_json(p)]
+    assert all(len(query.read_json(p)) <= 2 for p in chunks)
+    assert [e[0] for e in entries] == [r.id for r in index.ordered(dataset)]
+    assert not (root / "d").exists()
+    by_id = {e[0]: e for e in entries}
+    assert by_id["530112-2020-yian-001"][1] == "A类 已解决或基本解决（昆明市西山区人民代表大会常务委员会）"
+    assert by_id["530100-2023-tian-142282"][1] is None  # no 办理类型 given
+    assert by_id["530112-2020-yian-001"][2] == [1, None]  # its proposal is answered once: no page of its own
+    for seed in ("530112-2020-yian-001", "530000-2021-tian-0079"):  # one page each: no parts (tests/longletters.py)
+        assert len(by_id[seed]) == 3

@@ -22,23 +22,24 @@ from typing import Any
 import numpy as np
 
 from build_scripts import proposals as proposal_rules
-from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
+from build_scripts.dataset import Dataset, Reply, newest_first
 from build_scripts.pages import parts
-from build_scripts.pages.facets import facets, proposal_label, year
+from build_scripts.pages.facets import facets, proposal_label
 from build_scripts.pages.proposals import SEARCHABLE_FROM
-from build_scripts.pages.urls import proposal_url, reply_url
-from build_scripts.replytext import body_fields
+from build_scripts.pages.urls import proposal_url, record_path, reply_url
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
 from build_scripts.search.spill import Item, Spill
 from build_scripts.search.text import BODY_BASE
 from build_scripts.settings import Settings
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 INLINE = 3_000           # a term's entry longer than this (characters of JSON) moves out of its shard
 GZIP_LEVEL = 6           # every file stored gzipped: 2.6 times smaller (the engine inflates it)
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
 DEFAULT_MEMORY = Settings().search_index_memory
+DEFAULT_CHUNK = 256      # docs per ``i/`` file (≈ 2 KB gzip): a page of results reads one to ten of them (FORMAT.md)
+ID = "{id}"              # the reply id's place in the manifest's URL templates
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Options:
     shards: int = 0  # 0: chosen from the size of the dictionary
     gzip: bool = True  # files stored gzipped (the site must fit GitHub Pages' 1 GB; FORMAT.md)
     memory: int = DEFAULT_MEMORY  # bytes the build aims to stay within, beside the dataset (Settings)
+    chunk: int = DEFAULT_CHUNK  # docs per ``i/`` file (their reply ids and what the API record does not say)
 
 
 @dataclass(frozen=True)
@@ -77,40 +79,32 @@ def ordered(dataset: Dataset) -> list[Reply]:
 # ---------------------------------------------------------------- process: metadata, facets
 
 
-def meta_record(reply: Reply, dataset: Dataset, fs: Any = None) -> dict[str, Any]:
-    labels = {f.slug: [label for _, label in f.values(reply)] for f in (fs or facets(dataset))}
-    return {
-        "id": reply.id, "url": reply_url(reply.id), "title": reply["title"],
-        "proposal_title": reply["proposal_title"], "agency": reply["agency"],
-        "doc_number": reply["doc_number"], "date": sort_date(reply) or None, "kind": reply["proposal_kind"],
-        "category": labels["category"][0] if labels["category"] else None,
-        "region": reply["region_name"], "year": year(reply), "topics": labels["topic"],
-        "role": reply["handling_role"], **_proposal(reply, dataset),
-    }
+def doc_entry(reply: Reply, dataset: Dataset, category: Any) -> list[Any]:
+    """What the result list needs of one reply that its API record (``api/replies/<id>.json``, which the
+    page reads for the title, agency, date, proposers and the text its snippet is cut from) does not say:
+    ``[reply id, 办理类型 label or null, proposal, parts?]``.
 
-
-def _proposal(reply: Reply, dataset: Dataset) -> dict[str, Any]:
-    """The proposal a result row shows: its page and how many replies it has (2+: filter to them)."""
-    pid = reply["proposal_id"]
-    if not pid:
-        return {"proposal": None}
-    count = len(dataset.by_proposal[pid])  # a proposal answered once has no page of its own: no link
-    return {"proposal": {"id": pid, "url": proposal_url(pid) if proposal_rules.has_page(count) else None, "replies": count}}
-
-
-def doc_record(reply: Reply, dataset: Dataset, fs: Any) -> dict[str, Any]:
-    """What the result list shows for one reply, and its searchable original text for the snippet.
-
-    A long letter's text is on several pages (``pages.parts``): ``parts`` says where pages 2, 3, …
-    start and their URLs, as [body field index, offset, url], so a result links to the page that
-    holds its match.
+    ``proposal`` is null for a reply to no proposal, else ``[replies to it, its page or null]`` (a proposal
+    answered once has no page of its own, ``proposals.has_page``). A long letter's text is on several
+    pages (``pages.parts``): ``parts`` says where pages 2, 3, … start and their URLs, as
+    [body field index, offset, url], so a result links to the page that holds its match.
     """
-    record = {**meta_record(reply, dataset, fs), "proposers": list(reply["proposers"]),
-              "body": [f.text for f in body_fields(reply)]}
+    labels = [label for _, label in category.values(reply)]
+    pid = reply["proposal_id"]
+    count = len(dataset.by_proposal[pid]) if pid else 0
+    proposal = [count, proposal_url(pid) if proposal_rules.has_page(count) else None] if pid else None
+    entry: list[Any] = [reply.id, labels[0] if labels else None, proposal]
     split = parts.text_parts(reply, dataset)
     if len(split) > 1:
-        record["parts"] = [[*p.start, p.url] for p in split[1:]]
-    return record
+        entry.append([[*p.start, p.url] for p in split[1:]])
+    return entry
+
+
+def doc_chunks(replies: list[Reply], dataset: Dataset, size: int) -> dict[str, str]:
+    """``i/<k>.json``: the entries (``doc_entry``) of docs ``k·size`` to ``k·size + size − 1``, in doc order."""
+    category = next(f for f in facets(dataset) if f.slug == "category")
+    entries = [doc_entry(reply, dataset, category) for reply in replies]
+    return {f"i/{k // size}.json": _dump(entries[k:k + size]) for k in range(0, len(entries), size)}
 
 
 NOT_SEARCH_FACETS = ("proposer", "proposal")
@@ -313,16 +307,16 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
         shards, common_grams = _save_dictionary(put, counted(), options.shards, work / "shards")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    fs = facets(dataset)
-    for doc_id, reply in enumerate(replies):
-        put(f"d/{doc_id}.json", _dump(doc_record(reply, dataset, fs)))
+    for rel, content in doc_chunks(replies, dataset, options.chunk).items():
+        put(rel, content)
     put("facets.json", _dump(facet_table(replies, dataset)))
     for rel, content in proposal_files(replies, dataset).items():
         put(rel, content)
     put("t2s.json", _dump(t2s_table(grams.chars)))
     manifest = {"version": FORMAT_VERSION, "docs": len(replies), "shards": shards, "bodyBase": BODY_BASE,
                 "stride": corpus.stride, "common": options.common, "levels": levels.last,
-                "commonGrams": common_grams}
+                "commonGrams": common_grams, "chunk": options.chunk,
+                "replyUrl": reply_url(ID), "recordUrl": record_path(ID)}
     put("manifest.json", _dump(manifest))
     put.close()
     return IndexStats(len(replies), corpus.characters, terms, shards, put.files, put.bytes, levels.last,

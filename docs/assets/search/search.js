@@ -14,9 +14,14 @@
   var cache = new Map();
   var bytes = 0;
 
-  function get(rel) {
-    if (!cache.has(rel)) {
-      cache.set(rel, fetch(new URL(rel, BASE)).then(function (r) {
+  /* A file of the index (relative to BASE); `load` reads any JSON file of the site (relative to SITE:
+   * the API's records), so a site published under a sub-path finds both where the script is. */
+  function get(rel) { return load(rel, BASE); }
+
+  function load(rel, base) {
+    var url = new URL(rel, base).href;
+    if (!cache.has(url)) {
+      cache.set(url, fetch(url).then(function (r) {
         if (!r.ok) { throw new Error(rel + ": HTTP " + r.status); }
         return r.arrayBuffer();
       }).then(function (buf) {
@@ -30,7 +35,7 @@
         return new TextDecoder().decode(buf);
       }).then(JSON.parse));
     }
-    return cache.get(rel);
+    return cache.get(url);
   }
 
   function fnv1a(term) {
@@ -212,10 +217,36 @@
              proposal_title: m.proposal_title, proposal: m.proposal || null, role: m.role || null, snippet: s && { before: s.before, match: s.match, after: s.after } };
   }
 
+  /* The body fields of an API record in replytext.body_places' order (the order the index numbers
+   * them in and a long letter's pages are cut in): each section's heading if any, then its text if any. */
+  function bodyOf(rec) {
+    var out = [];
+    (rec.sections || []).forEach(function (s) { if (s.heading) { out.push(s.heading); } if (s.text) { out.push(s.text); } });
+    return out;
+  }
+
+  function fill(template, id) { return template.split("{id}").join(id); }
+
+  /* What the result list needs of doc d: its entry in i/<chunk>.json (reply id, 办理类型, proposal,
+   * parts: FORMAT.md) and the reply's record in the public API, which holds everything else. */
+  function meta(man, d) {
+    var k = Math.floor(d / man.chunk);
+    return get("i/" + k + ".json").then(function (chunk) {
+      var e = chunk[d - k * man.chunk], id = e[0];
+      return load(fill(man.recordUrl, id), SITE).then(function (rec) {
+        return { id: id, url: fill(man.replyUrl, id), title: rec.title, proposal_title: rec.proposal_title,
+                 agency: rec.agency, doc_number: rec.doc_number, date: rec.reply_date || rec.published_date || null,
+                 kind: rec.proposal_kind, category: e[1], role: rec.handling_role || null,
+                 proposal: e[2] ? { id: rec.proposal_id, replies: e[2][0], url: e[2][1] } : null,
+                 proposers: rec.proposers, body: bodyOf(rec), parts: e[3] };
+      });
+    });
+  }
+
   function items(docs, q) {
-    return get("t2s.json").then(function (t2s) {
+    return Promise.all([get("manifest.json"), get("t2s.json")]).then(function (r) {
       return Promise.all(docs.map(function (d) {
-        return get("d/" + d + ".json").then(function (m) { return item(d, m, q, t2s); });
+        return meta(r[0], d).then(function (m) { return item(d, m, q, r[1]); });
       }));
     });
   }
