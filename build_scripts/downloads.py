@@ -30,7 +30,6 @@ import datetime as dt
 import gzip
 import hashlib
 import itertools
-import json
 import os
 import shutil
 import tempfile
@@ -42,7 +41,7 @@ from typing import Any
 
 import orjson
 
-from build_scripts import dates, flatfiles, package, sqlitedb, xlsx
+from build_scripts import dates, flatfiles, package, release_assets, sqlitedb, xlsx
 from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
@@ -294,10 +293,10 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
                     if release_url and p.endswith(".csv") and f.stat().st_size > release_bytes}
         if released:  # the site's descriptor names their URLs; the one checked, and the package zip, keep paths
             canonical["datapackage.json"] = stage / "datapackage.json"
-            canonical["datapackage.json"].write_text(package.dumps(published_descriptor(data_dir, released)), "utf-8")
+            canonical["datapackage.json"].write_text(package.dumps(release_assets.published_descriptor(data_dir, released)), "utf-8")
         manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies), assets | released)
         if released:
-            derived[PUBLISHED_DESCRIPTOR] = canonical["datapackage.json"]
+            derived[release_assets.PUBLISHED_DESCRIPTOR] = canonical["datapackage.json"]
         derived["manifest.json"] = stage / "manifest.json"
         derived["manifest.json"].write_text(package.dumps(manifest), encoding="utf-8")
         for rel_path, staged in derived.items():  # manifest.json last
@@ -307,37 +306,6 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return manifest
-
-
-PUBLISHED_DESCRIPTOR = ".datapackage.published.json"
-"""In the data folder while the build runs: the descriptor the site publishes when canonical tables are
-release assets (``release_tables`` puts it in place once the package has been checked)."""
-
-
-def published_descriptor(data_dir: Path, urls: dict[str, str]) -> dict[str, Any]:
-    """The package's descriptor with each released table's ``path`` its release asset's URL (frictionless,
-    pandas and R read a URL as they read a file); bytes and hash stay the file's."""
-    descriptor = json.loads((data_dir / "datapackage.json").read_text("utf-8"))
-    for resource in descriptor["resources"]:
-        resource["path"] = urls.get(resource["path"], resource["path"])
-    return descriptor
-
-
-def release_tables(data_dir: Path, release_dir: Path, manifest: dict[str, Any]) -> list[str]:
-    """Move the canonical tables the manifest gives a URL out of ``data_dir`` into ``release_dir``, and put
-    the descriptor naming those URLs in place; return the tables moved.
-
-    Run once every step that reads the package folder (the package check, the downloads) has ended:
-    a canonical CSV over ``Settings.release_asset_bytes`` (``sections.csv``, 137 MB at 10,000 letters:
-    the letters' text) leaves the site as the large downloads do (issue 13)."""
-    tables = {f"{t.name}.csv" for t in TABLES}
-    moved = [f["path"] for f in manifest["files"] if f.get("url") and f["path"] in tables]
-    for rel_path in moved:
-        release_dir.mkdir(parents=True, exist_ok=True)
-        os.replace(data_dir / rel_path, release_dir / rel_path)
-    if (data_dir / PUBLISHED_DESCRIPTOR).exists():
-        os.replace(data_dir / PUBLISHED_DESCRIPTOR, data_dir / "datapackage.json")
-    return moved
 
 
 def _release_target(release_dir: Path | None, rel_path: str) -> Path:
@@ -375,7 +343,7 @@ def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descrip
                            level=XLSX_LEVEL) as book:
             for table in TABLES:
                 path = data_dir / f"{table.name}.csv"
-                suspicious, rows = file_has_illegal(path), count_rows(path)
+                suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
                 ints = sqlitedb.integer_columns(table)
                 with (open(path, encoding="utf-8", newline="") as src,
                       open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
@@ -410,15 +378,3 @@ def count_rows(path: Path) -> int:
     """Rows of a CSV, the header included (a cell may hold line breaks: the CSV is parsed, not split)."""
     with open(path, encoding="utf-8", newline="") as f:
         return sum(1 for _ in csv.reader(f))
-
-
-def file_has_illegal(path: Path, chunk: int = 1 << 24) -> bool:
-    """``xlsx.has_illegal`` over a file read a chunk at a time (chunks overlap by the two bytes a
-    three-byte character may span)."""
-    with open(path, "rb") as f:
-        tail = b""
-        while block := f.read(chunk):
-            if xlsx.has_illegal(tail + block):
-                return True
-            tail = block[-2:]
-    return False

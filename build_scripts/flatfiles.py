@@ -45,7 +45,7 @@ def year_of_file(rel_path: str) -> str:
 
 
 def flat_row(reply: Reply) -> dict[str, object]:
-    return {**reply.data, "text": replytext.full_text(reply)}
+    return {**reply.fields, "text": replytext.full_text(reply)}
 
 
 def write(dataset: Dataset, out: Path) -> tuple[dict[str, tuple[Path, int]], dict[str, Path]]:

@@ -32,7 +32,7 @@ Row = dict[str, Any]
 
 
 def _replies(dataset: Dataset) -> list[Row]:
-    return [r.data for r in dataset.replies]  # read only: the CSV takes the table's columns
+    return [r.fields for r in dataset.replies]  # read only: the CSV takes the table's columns (no text)
 
 
 def _children(key: str) -> Callable[[Dataset], list[Row]]:
@@ -50,7 +50,7 @@ def _used_regions(dataset: Dataset) -> list[Row]:
 BUILDERS: dict[str, Callable[[Dataset], list[Row]]] = {
     "replies": _replies,
     "proposals": lambda ds: [proposals.proposal_row(pid, group)
-                             for pid, group in proposals.by_proposal(r.data for r in ds.replies).items()],
+                             for pid, group in proposals.by_proposal(r.fields for r in ds.replies).items()],
     "sections": _children("sections"),
     "notes": _children("notes"),
     "evidence": _children("evidence"),

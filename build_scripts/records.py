@@ -15,7 +15,7 @@ from build_scripts import background, proposals, speed, topics, yamlio
 from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_proposals, check_record, check_thread_decisions, check_unique, check_vocab_use
 from build_scripts.consistency import check_session_order
-from build_scripts.dataset import RECORD_NAME, Dataset, Reply
+from build_scripts.dataset import RECORD_NAME, Dataset, Reply, TextStore, release_memory
 from build_scripts.fieldcheck import check_mapping
 from build_scripts.fields import REPLY_FIELDS
 from build_scripts.packagefields import PACKAGE_FIELDS
@@ -59,7 +59,11 @@ def load(paths: Paths) -> Dataset:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
                                 "add one with `portal add LETTER`"))
     replies.sort(key=lambda r: r.id)
-    return Dataset(tuple(replies), vocabularies, Report.of(problems), paths)
+    store = TextStore()  # the letters' text out of memory: every later stage reads it when it needs it
+    stored = tuple(r.stored(store) for r in replies)
+    del replies, parsed
+    release_memory()
+    return Dataset(stored, vocabularies, Report.of(problems), paths)
 
 
 LoadedRecords = list[tuple["Reply | None", list[Problem]]]

@@ -30,6 +30,7 @@ from build_scripts import (
     package,
     pages,
     records,
+    release_assets,
     sitemap,
     sitesize,
     siteurl,
@@ -107,7 +108,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             timer.wall[f"{child.name} (in parallel)"] = child.seconds
             timer.cpu[f"{child.name} (in parallel)"] = child.cpu_seconds
             background.merge_into(work / child.name, staged)
-        downloads.release_tables(work / "data", work / RELEASE_ASSETS, manifest)  # checked: now the URLs
+        release_assets.release_tables(work / "data", work / RELEASE_ASSETS, manifest)  # checked: now the URLs
         background.merge_into(work / "data", staged / "data")  # moved, not copied: 1 GB at 10,000 letters
         for name, step in post_steps():
             with timer.stage(name):

@@ -14,7 +14,7 @@ citations are looked up in maps of 文号 and numbers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,19 +44,19 @@ def similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
-def _session(r: dict[str, Any]) -> tuple[Any, ...]:
+def _session(r: Mapping[str, Any]) -> tuple[Any, ...]:
     return (r["assembly"], r["term"], r["session_no"])
 
 
-def _date(r: dict[str, Any]) -> str:
+def _date(r: Mapping[str, Any]) -> str:
     return str(r["reply_date"] or r["published_date"] or "")
 
 
-def _text(r: dict[str, Any]) -> str:
+def _text(r: Mapping[str, Any]) -> str:
     return "\n".join(s["text"] for s in r["sections"])
 
 
-def suggested(records: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, str]]:
+def suggested(records: list[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, str]]:
     """(reply id, other id) -> {reason: detail}, both directions."""
     found: dict[tuple[str, str], dict[str, str]] = {}
 
@@ -73,7 +73,7 @@ def suggested(records: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
         for i, first in enumerate(ids):
             for second in ids[i + 1:]:
                 add(first, second, "same-proposal", f"同一建议 {pid}")
-    by_proposer: dict[str, list[dict[str, Any]]] = {}
+    by_proposer: dict[str, list[Mapping[str, Any]]] = {}
     for r in records:
         for name in dict.fromkeys(r["proposers"]):
             by_proposer.setdefault(name, []).append(r)
@@ -104,7 +104,7 @@ def suggested(records: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
     return found
 
 
-def links(records: Iterable[dict[str, Any]]) -> dict[str, list[Link]]:
+def links(records: Iterable[Mapping[str, Any]]) -> dict[str, list[Link]]:
     """Reply id -> its links (suggested and decided), by the other's id."""
     records = list(records)
     found = suggested(records)

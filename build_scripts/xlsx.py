@@ -38,6 +38,18 @@ def has_illegal(data: bytes) -> bool:
     """Whether UTF-8 ``data`` has a character ``ILLEGAL`` matches (a few fast scans, no regex)."""
     return len(data.translate(None, _CONTROL)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 
+def file_has_illegal(path: Path, chunk: int = 1 << 24) -> bool:
+    """``has_illegal`` over a file read a chunk at a time (chunks overlap by the two bytes a
+    three-byte character may span)."""
+    with open(path, "rb") as f:
+        tail = b""
+        while block := f.read(chunk):
+            if has_illegal(tail + block):
+                return True
+            tail = block[-2:]
+    return False
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): ``=HYPERLINK(…)``."""
 

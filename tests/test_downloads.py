@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from build_scripts import downloads, flatfiles, package, records, site, sqlitedb, xlsx
+from build_scripts import downloads, flatfiles, package, records, release_assets, site, sqlitedb, xlsx
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
@@ -200,8 +200,8 @@ def test_a_large_canonical_table_becomes_a_release_asset_once_the_package_is_che
     assert "url" not in entry["replies.csv"]
     assert (data_dir / "datapackage.json").read_bytes() == local and (data_dir / "sections.csv").is_file()
 
-    assert downloads.release_tables(data_dir, assets, manifest) == ["sections.csv"]
-    assert not (data_dir / "sections.csv").exists() and not (data_dir / downloads.PUBLISHED_DESCRIPTOR).exists()
+    assert release_assets.release_tables(data_dir, assets, manifest) == ["sections.csv"]
+    assert not (data_dir / "sections.csv").exists() and not (data_dir / release_assets.PUBLISHED_DESCRIPTOR).exists()
     assert downloads.sha256_of(assets / "sections.csv") == sections_sha
     assert downloads.sha256_of(data_dir / "datapackage.json") == entry["datapackage.json"]["sha256"]
     paths = {r["name"]: r["path"] for r in json.loads((data_dir / "datapackage.json").read_text("utf-8"))["resources"]}
@@ -216,7 +216,7 @@ def test_without_a_release_url_every_table_stays(seed_package: SeedPackage, tmp_
     data_dir = _fresh(seed_package, tmp_path / "data")
     local = (data_dir / "datapackage.json").read_bytes()
     manifest = downloads.write(dataset, descriptor, data_dir, release_bytes=0)
-    assert downloads.release_tables(data_dir, tmp_path / "assets", manifest) == []
+    assert release_assets.release_tables(data_dir, tmp_path / "assets", manifest) == []
     assert (data_dir / "datapackage.json").read_bytes() == local and not (tmp_path / "assets").exists()
 
 
@@ -407,9 +407,9 @@ def test_a_forbidden_character_is_found_across_read_chunks(tmp_path: Path, offse
     """Issue 13: a table is scanned a chunk at a time; U+FFFE (three bytes) may straddle two chunks."""
     path = tmp_path / "t.csv"
     path.write_bytes(b"x" * offset + "\ufffe".encode("utf-8") + b"y" * 7)
-    assert downloads.file_has_illegal(path, chunk=4)
+    assert xlsx.file_has_illegal(path, chunk=4)
     path.write_bytes(b"x" * offset + "\u4e2d".encode("utf-8") + b"y" * 7)
-    assert not downloads.file_has_illegal(path, chunk=4)
+    assert not xlsx.file_has_illegal(path, chunk=4)
 
 
 def test_rows_are_counted_and_batched_as_csv_not_lines(tmp_path: Path) -> None:

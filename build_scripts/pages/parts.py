@@ -132,11 +132,11 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     texts = [s["text"] or "" for s in sections]
     total += _escaped("".join(texts)) + 8 * sum(t.count("\n\n") for t in texts)  # a <p> per paragraph
     total += 5 * _escaped("".join(s["heading"] or "" for s in sections))
-    notes, spans = reply["notes"], reply.data.get("evidence") or []
+    notes, spans = reply["notes"], reply.fields.get("evidence") or []
     total += _escaped("".join(str(v) for note in notes for v in note.values() if v)) + 300 * len(notes)
     total += _escaped("".join(str(span["quote"]) for span in spans)) + 250 * len(spans)
     values: dict[int, list[str]] = {}
-    for key, value in reply.data.items():
+    for key, value in reply.fields.items():
         if key not in _APART and value:
             items = [str(v) for v in value] if isinstance(value, list) else [str(value)]
             values.setdefault(MANY_TIMES.get(key, 4), []).extend(items)

@@ -29,7 +29,7 @@ FIELD_TITLES = {f.name: f.title for f in REPLY_FIELDS} | {"body": "正文"}
 
 def evidence_by_field(reply: Reply) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
-    for span in reply.data.get("evidence") or []:
+    for span in reply.fields.get("evidence") or []:
         out.setdefault(str(span["field"]), []).append(span)
     return out
 

@@ -1,0 +1,67 @@
+"""Issue 13: a loaded collection keeps the letters' text on disk (``dataset.TextStore``), not in memory.
+
+Every stage reads a reply as it did (``reply["sections"]``, ``reply.data``); ``fields`` is the record
+without its text. These tests pin what the build relies on: the same values in the same key order (the
+downloads are byte-identical), text readable in a process forked after loading (the build's children),
+and a reply sent to another process (pickled) carrying its text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+
+import yaml
+
+from build_scripts import records
+from build_scripts.dataset import TEXT, Reply, TextStore
+from build_scripts.paths import Paths
+
+SEED = "530100-2023-tian-142282"  # the longest seed letter
+
+
+def _seed(paths: Paths) -> Reply:
+    return records.load(paths).by_id[SEED]
+
+
+def test_a_loaded_reply_reads_its_text_from_the_store_in_the_records_order(seeds_repo: Paths) -> None:
+    reply = _seed(seeds_repo)
+    written = yaml.safe_load(reply.record_path.read_text("utf-8"))
+    assert reply.fields[TEXT] is None, "the text is not held in memory"
+    assert reply[TEXT] == written["sections"] and len(reply[TEXT]) > 3
+    assert list(reply.data) == list(reply.fields) and list(reply.data)[:len(written)] == list(written)
+    assert reply.data["sections"] == written["sections"] and reply.get("sections") == written["sections"]
+    assert dict(reply) == reply.data
+
+
+_FORKED: list[Reply] = []  # set before the fork: the child reads the reply it inherited, not a pickled copy
+
+
+def _text_in_child(_: int) -> tuple[bool, str]:
+    reply = _FORKED[0]
+    return reply.fields[TEXT] is None, "".join(s["text"] for s in reply[TEXT])
+
+
+def test_a_forked_process_reads_the_same_text_from_the_store(seeds_repo: Paths) -> None:
+    reply = _seed(seeds_repo)
+    _FORKED[:] = [reply]
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            stored, text = pool.apply(_text_in_child, (0,))
+    finally:
+        _FORKED.clear()
+    assert stored and text == "".join(s["text"] for s in reply[TEXT]) and len(text) > 1000
+
+
+def test_a_pickled_reply_carries_its_text_and_equals_the_stored_one(seeds_repo: Paths) -> None:
+    reply = _seed(seeds_repo)
+    copy = pickle.loads(pickle.dumps(reply))
+    assert copy.fields[TEXT] == reply[TEXT] and copy == reply and copy.data == reply.data
+
+
+def test_the_store_gives_back_what_was_put_whatever_the_order() -> None:
+    store = TextStore()
+    texts = [[{"heading": None, "level": 0, "text": "第一段" * k}] for k in range(1, 30)]
+    places = [store.put(t) for t in texts]
+    assert [store.load(p) for p in reversed(places)] == texts[::-1]
+    assert Reply({"id": "x", TEXT: texts[3]}, records.Path(".")).stored(store)[TEXT] == texts[3]
