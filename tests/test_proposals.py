@@ -22,6 +22,7 @@ from build_scripts import records, vocab
 from build_scripts.dataset import Reply
 from build_scripts.extract import draft
 from build_scripts.pages.proposals import redirects
+from build_scripts.pages.urls import DERIVED
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.proposals import assembly_region, proposal_id
 
@@ -166,6 +167,7 @@ def test_api_has_proposals_and_what_is_derived(proposal_built: Paths) -> None:
     index = json.loads((proposal_built.site / "api" / "proposals.json").read_text(encoding="utf-8"))
     ours = next(p for p in index["proposals"] if p["id"] == proposalletters.PROPOSAL_ID)
     assert ours["reply_count"] == 3 and [r["handling_role"] for r in ours["replies"]] == ["会办", "主办", "协办"]
-    derived = json.loads((proposal_built.site / "api" / "derived" / "530000-2021-tian-0079.json").read_text(encoding="utf-8"))
+    record = json.loads((proposal_built.site / "api" / "replies" / "530000-2021-tian-0079.json").read_text(encoding="utf-8"))
+    derived = record[DERIVED]
     assert any(c["deadline"] == "2021-06-30" for c in derived["commitments"])
     assert any(f["quote"] == "4000万元" and f["yuan"] == 40_000_000 for f in derived["figures"])

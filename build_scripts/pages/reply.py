@@ -155,7 +155,8 @@ def _record_json(reply: Reply, url: str) -> str:
     """Where the whole record is: the reply's JSON in the API (the page itself stays small)."""
     href = escape.html(rel(url, record_path(reply.id)))
     return (
-        '<div class="record-json"><p>本答复的完整记录（全部字段，含分节正文、修复与判断说明、每项信息的出处）：'
+        '<div class="record-json"><p>本答复的完整记录（全部字段，含分节正文、修复与判断说明、每项信息的出处，'
+        '以及本站提取的全部承诺事项、关键数字和前后相关）：'
         f'<a href="{href}" type="application/json">JSON 格式</a>（<code>/{escape.html(record_path(reply.id))}</code>）。'
         f'全部答复的表格与数据库见<a href="{escape.html(rel(url, "data/"))}">数据下载</a>。</p></div>\n'
     )
