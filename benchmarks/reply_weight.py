@@ -39,12 +39,13 @@ _IN_TOP = (  # the article before its first h2: card, summary, the page's own co
 def parts(page: bytes) -> dict[str, int]:
     """Bytes of each part of one reply page (a part the page lacks weighs 0)."""
     out: dict[str, int] = {}
+    ends = [page.find(nxt) for _, nxt in _CUTS]
+    for i in reversed(range(len(ends) - 1)):  # a part the page lacks ends where the next one does
+        ends[i] = ends[i + 1] if ends[i] < 0 else ends[i]
+    if ends[-1] < 0:
+        raise ValueError("not a reply page: no content")
     at = 0
-    for name, nxt in _CUTS:
-        end = page.find(nxt, at)
-        if end < 0:  # the part is absent: it weighs nothing, the next cut starts here
-            out[name] = 0
-            continue
+    for (name, _), end in zip(_CUTS, ends):
         out[name] = end - at
         at = end
     start = _ARTICLE_START.search(page, at)

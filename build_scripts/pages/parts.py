@@ -95,10 +95,11 @@ def pages(reply: Reply, dataset: Dataset, *, budget: int = BUDGET) -> list[tuple
 
 def estimate(path: str, markdown: str) -> int:
     """Bytes the finished page can at most have: the body the shell writes, exactly, plus
-    upper bounds of the theme's table of contents and chrome (its title and description included)."""
+    upper bounds of the theme's table of contents (none on a page that hides it: page 1 of a reply)
+    and chrome (its title and description included)."""
     converted = shell.convert(markdown, path)
-    tokens = _flat(converted.toc)
-    toc = TOC_BYTES + sum(TOC_ITEM_BYTES + 2 * len(t["name"].encode()) for t in tokens if t["level"] > 1)
+    tokens = [] if "hide" in converted.meta else _flat(converted.toc)
+    toc = TOC_BYTES * bool(tokens) + sum(TOC_ITEM_BYTES + 2 * len(t["name"].encode()) for t in tokens if t["level"] > 1)
     meta = 3 * len(converted.meta["title"].encode()) + 2 * len(converted.meta.get("description", "").encode())
     return len(converted.body.encode()) + toc + CHROME_BYTES + meta
 
@@ -122,7 +123,7 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     """Bytes the unsplit page can at most have, from the record's text alone (no rendering).
 
     The letter text is on the page once; a heading five times (page, contents, the theme's
-    contents twice, the summary); notes and evidence once; the title and agency eight times, every
+    contents twice, the summary: the theme's contents are no longer on page 1, so this is generous); notes and evidence once; the title and agency eight times, every
     other value four; topic names and the 办理类型's definition from the vocabularies; the related
     replies' titles and agencies once each. ``SCAFFOLD_BYTES`` is the rest (measured; the tests
     check that the bound holds).

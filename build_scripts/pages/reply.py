@@ -9,12 +9,15 @@ the 办理类型 with its meaning, the 文号 and the source. Where the record c
 
 from __future__ import annotations
 
+import re
+
 from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.pages import citation, commitments, escape, figures, related, withdrawn
 from build_scripts.pages.common import front_matter, rel
 from build_scripts.pages.reply_card import card, evidence_by_field, notes, raw_href, source
 from build_scripts.pages.reply_text import sections, summary_line, toc
+from build_scripts.pages.shell import HIDE_TOC
 from build_scripts.pages.urls import record_path, reply_url
 from build_scripts.pages.window import Window, part_nav
 
@@ -24,29 +27,37 @@ def render(reply: Reply, dataset: Dataset, window: Window | None = None) -> str:
     url = reply_url(reply.id)
     evidence = evidence_by_field(reply)
     of = f"（第1页，共{window.count}页）" if window else ""
-    parts = [
-        front_matter(reply["title"] + of, _description(reply) + (f"，正文第1页，共{window.count}页" if window else "")),
-        f"# {escape.md_inline(reply['title'])} {{ #reply-title }}\n",
-        withdrawn.notice(reply),
-        card(reply, dataset, url, evidence),
-        summary_line(reply),
-        toc(reply, window),
-        "## 答复正文 { #text }\n",
-        part_nav(window, "正文分页") if window else "",
-        sections(reply, window),
-        part_nav(window, "正文分页（本页末尾）") if window else "",
+    after = [
         commitments.reply_section(reply, dataset),
         figures.reply_section(reply, dataset),
         "## 来源与核验 { #source }\n",
         source(reply, url, evidence),
     ]
     if reply["notes"]:
-        parts += ["## 修复与判断说明 { #notes }\n", notes(reply)]
-    parts.append(citation.section(reply, dataset))
-    parts += ["## 相关答复 { #related }\n", _related(reply, dataset, url)]
-    parts += ["## 记录数据 { #record }\n", _record_json(reply, url)]
-    parts += [_print_footer(reply, url)]
+        after += ["## 修复与判断说明 { #notes }\n", notes(reply)]
+    after.append(citation.section(reply, dataset))
+    after += ["## 相关答复 { #related }\n", _related(reply, dataset, url)]
+    after += ["## 记录数据 { #record }\n", _record_json(reply, url)]
+    parts = [
+        front_matter(reply["title"] + of, _description(reply) + (f"，正文第1页，共{window.count}页" if window else ""),
+                     hide=HIDE_TOC),  # its own 本页目录 (``toc``) is the page's contents: no theme sidebar
+        f"# {escape.md_inline(reply['title'])} {{ #reply-title }}\n",
+        withdrawn.notice(reply),
+        card(reply, dataset, url, evidence),
+        summary_line(reply),
+        toc(reply, window, [(m[2], m[1]) for p in after for m in _H2.finditer(p)]),
+        "## 答复正文 { #text }\n",
+        part_nav(window, "正文分页") if window else "",
+        sections(reply, window),
+        part_nav(window, "正文分页（本页末尾）") if window else "",
+        *after,
+        _print_footer(reply, url),
+    ]
     return "\n".join(p for p in parts if p) + "\n"
+
+
+_H2 = re.compile(r"^## (.+?) \{ #([A-Za-z][\w-]*) \}$", re.M)
+"""A section heading of the generated page (our own Markdown, titles never from a letter)."""
 
 
 def continuation(reply: Reply, window: Window) -> str:
