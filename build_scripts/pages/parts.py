@@ -123,9 +123,10 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     """Bytes the unsplit page can at most have, from the record's text alone (no rendering).
 
     The letter text is on the page once; a heading five times (page, contents, the theme's
-    contents twice, the summary: the theme's contents are no longer on page 1, so this is generous); notes and evidence once; the title and agency eight times, every
-    other value four; topic names and the 办理类型's definition from the vocabularies; the related
-    replies' titles and agencies once each. ``SCAFFOLD_BYTES`` is the rest (measured; the tests
+    contents twice, the summary; page 1 no longer has the theme's contents, so this is generous);
+    notes and evidence once; the title and agency eight times, every other value four; topic names
+    and the 办理类型's definition from the vocabularies; the related replies' titles and agencies
+    once each, and the browse pages the related lists link. ``SCAFFOLD_BYTES`` is the rest (measured; the tests
     check that the bound holds).
     """
     sections = reply["sections"]
@@ -161,6 +162,8 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     others += [dataset.by_id[link.other_id] for link in threads]
     total += sum(_escaped(link.detail) + 300 for link in threads)
     total += _escaped("".join(r["title"] + r["agency"] for r in others)) + 400 * len(others)
+    more = "".join([reply["agency"], *reply["topics"], *(names.get(t, "") for t in reply["topics"]), *reply["proposers"]])
+    total += 1_000 + 2 * _escaped(more)  # the related lists' links to the browse pages (``reply._more``)
     return total
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 
-RELATED = 5
-"""Links shown per kind of relation (same topics, same agency, same proposer)."""
+RELATED = 3
+"""Links shown per kind of relation (same topics, same agency, same proposer); the page links the
+browse pages that list them all (issue 13: 5 a kind was ≈ 1.4 KB more on every reply page)."""
 
 WINDOW = 10
 """Candidates looked at on each side of a reply in one inverted list."""
@@ -29,6 +30,7 @@ class Links:
     """The same agency's next reply (newer), if any."""
     same_topics: tuple[Reply, ...]
     same_agency: tuple[Reply, ...]
+    """Besides ``older`` and ``newer``, which the page shows as its pager."""
     same_proposer: tuple[Reply, ...]
 
 
@@ -60,8 +62,9 @@ def compute(replies: Iterable[Reply]) -> dict[str, Links]:
         agency_list, at = by_agency[reply["agency"]][0], by_agency[reply["agency"]][1][reply.id]
         older = agency_list[at + 1] if at + 1 < len(agency_list) else None
         newer = agency_list[at - 1] if at > 0 else None
-        same_agency = _window(agency_list, at)[:RELATED]
-        shown = {reply.id} | {r.id for r in same_agency}
+        pager = {r.id for r in (older, newer) if r}
+        same_agency = [r for r in _window(agency_list, at) if r.id not in pager][:RELATED]
+        shown = {reply.id} | pager | {r.id for r in same_agency}
         same_topics = _by_shared_topics(reply, _candidates(reply, by_topic, reply["topics"]), shown, topic_sets)
         shown |= {r.id for r in same_topics}
         proposer_candidates = _candidates(reply, by_proposer, dict.fromkeys(reply["proposers"]))

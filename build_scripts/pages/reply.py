@@ -10,11 +10,13 @@ the 办理类型 with its meaning, the 文号 and the source. Where the record c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from build_scripts import dates
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.pages import citation, commitments, escape, figures, related, withdrawn
 from build_scripts.pages.common import front_matter, rel
+from build_scripts.pages.facets import agency_slug, has_page, proposer_counts, short_hash
 from build_scripts.pages.reply_card import card, evidence_by_field, notes, raw_href, source
 from build_scripts.pages.reply_text import sections, summary_line, toc
 from build_scripts.pages.shell import HIDE_TOC
@@ -104,10 +106,44 @@ def _description(reply: Reply) -> str:
 def _reply_item(other: Reply, url: str) -> str:
     href = escape.html(rel(url, reply_url(other.id)))
     role = f"（{other['handling_role']}）" if other["handling_role"] else ""
-    return (
-        f'<li><a href="{href}">{escape.html(other["title"])}</a>'
-        f'<div class="reply-sub">{escape.html(other["agency"] + role)} · {escape.html(dates.zh_text(sort_date(other) or None))}</div></li>'
-    )
+    return (f'<li><a href="{href}">{escape.html(other["title"])}</a>'
+            f'<span>{escape.html(other["agency"] + role)} · {escape.html(dates.zh_text(sort_date(other) or None))}</span></li>')
+
+
+def _list(key: str, title: str, items: Iterable[Reply], url: str, more: str = "") -> str:
+    return (f'<h3 id="related-{key}">{title}</h3>'
+            f'<ul class="related-list">{"".join(_reply_item(r, url) for r in items)}</ul>{more}')
+
+
+def _more(lead: str, links: list[tuple[str, str]], url: str) -> str:
+    """Where all replies of a kind are (a related list shows ``related.RELATED``): their browse pages."""
+    if not links:
+        return ""
+    shown = "、".join(f'<a href="{escape.html(rel(url, href))}">{escape.html(label)}</a>' for href, label in links)
+    return f'<p class="related-more">{lead}：{shown}</p>'
+
+
+MORE_TOPICS = 3
+"""Topic pages a 主题相近 list links (the card links every topic of the reply)."""
+
+
+def _browse_links(reply: Reply, dataset: Dataset, similar: Iterable[Reply]) -> dict[str, list[tuple[str, str]]]:
+    """The browse pages holding every reply of each related kind: (site URL, label); for topics,
+    the first ``MORE_TOPICS`` of the reply's topics that a listed reply (``similar``) shares."""
+    names = {t["id"]: t["name"] for t in dataset.vocab.topics}
+    counts = proposer_counts(dataset)
+    shared = {t for r in similar for t in r["topics"]}
+    return {
+        "topics": [(f"browse/topic/{t}/", names[t]) for t in reply["topics"] if t in shared][:MORE_TOPICS],
+        "agency": [(f"browse/agency/{agency_slug(reply)}/", reply["agency"])],
+        "proposer": [(f"browse/proposer/{short_hash(p)}/", p) for p in dict.fromkeys(reply["proposers"])
+                     if has_page("proposer", counts.get(p, 0))],
+    }
+
+
+RELATED_KINDS = (("topics", "主题相近", "同主题的全部答复"), ("agency", "同一答复单位", "该单位的全部答复"),
+                 ("proposer", "同一提出人", "该提出人的全部答复"))
+"""(key, heading, what its browse pages hold) of each kind of related list."""
 
 
 def _related(reply: Reply, dataset: Dataset, url: str) -> str:
@@ -115,14 +151,13 @@ def _related(reply: Reply, dataset: Dataset, url: str) -> str:
     blocks = [_threads(reply, dataset, url)]
     others = [r for r in dataset.by_proposal.get(reply["proposal_id"] or "", ()) if r.id != reply.id]
     if others:
-        blocks.append('<h3 id="related-proposal">同一建议的其他答复</h3>'
-                      f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in others)}</ul>")
-    for key, title, items in (("topics", "主题相近", found.same_topics), ("agency", "同一答复单位", found.same_agency),
-                              ("proposer", "同一提出人", found.same_proposer)):
-        if items:
-            blocks.append(f'<h3 id="related-{key}">{title}</h3>'
-                          f"<ul class=\"related-list\">{''.join(_reply_item(r, url) for r in items)}</ul>")
-    if not any(blocks):
+        blocks.append(_list("proposal", "同一建议的其他答复", others, url))
+    lists = {"topics": found.same_topics, "agency": found.same_agency, "proposer": found.same_proposer}
+    browse = _browse_links(reply, dataset, found.same_topics)
+    for key, title, lead in RELATED_KINDS:
+        if lists[key]:
+            blocks.append(_list(key, title, lists[key], url, _more(lead, browse[key], url)))
+    if not any(blocks) and not (found.older or found.newer):
         blocks.append("<p>本站暂无与本件主题、答复单位或提出人相同的其他答复。</p>")
     pager = []
     if found.older:
@@ -155,8 +190,8 @@ def _threads(reply: Reply, dataset: Dataset, url: str) -> str:
         label = "已确认" if link.status == "confirmed" else "建议关联"
         reasons = "、".join(_REASONS[r] for r in link.reasons)
         items.append(f'<li><a href="{escape.html(rel(url, reply_url(other.id)))}">{escape.html(other["title"])}</a>'
-                     f'<div class="reply-sub">{escape.html(other["agency"])} · {escape.html(dates.zh_text(sort_date(other) or None))}'
-                     f' · <strong>{label}</strong>：{escape.html(reasons)}（{escape.html(link.detail)}）</div></li>')
+                     f'<span>{escape.html(other["agency"])} · {escape.html(dates.zh_text(sort_date(other) or None))}'
+                     f' · <strong>{label}</strong>：{escape.html(reasons)}（{escape.html(link.detail)}）</span></li>')
     return ('<h3 id="related-thread">前后相关</h3><p class="card-note">“建议关联”由规则推断，未经核对；'
             "维护者可在记录中确认或否定。</p>"
             f'<ul class="related-list">{"".join(items)}</ul>')
