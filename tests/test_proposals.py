@@ -94,6 +94,10 @@ def test_reply_page_links_to_its_proposal_and_the_other_replies(proposal_built: 
     others = html.split('id="related-proposal"')[1].split("</ul>")[0]
     assert "../530000-2022-tian-0123-mzt/" in others and "../530000-2022-tian-0123-zjt/" in others
     assert "../530000-2022-tian-0123-czt/" not in others and "云南省民政厅（主办）" in others
+    # issue 13: listed there once; not again as a thread (same proposal, its only reason) nor as related
+    related = html.split('<div class="related-block">')[1].split("</div>\n")[0]
+    for sibling in ("../530000-2022-tian-0123-mzt/", "../530000-2022-tian-0123-zjt/"):
+        assert related.count(f'href="{sibling}"') == 1, sibling
     seed = (proposal_built.site / "replies" / "530000-2021-tian-0079" / "index.html").read_text(encoding="utf-8")
     assert 'id="related-proposal"' not in seed and "本站只收录了对本件建议的这一件答复" in seed
     assert 'href="../../proposals/530000-12-4-tian-0079/"' not in seed  # that URL only sends the reader back here

@@ -40,13 +40,15 @@ def _variant(base: Reply, **changes: Any) -> Reply:
 
 
 def _synthetic(dataset: Dataset, n: int, *, agency: str = "测试市民政局", topics: tuple[str, ...] = ()) -> Dataset:
-    """``n`` copies of a seed reply from one agency, one day apart (newest has the highest number)."""
+    """``n`` copies of a seed reply from one agency, one day apart (newest has the highest number), each
+    answering a proposal of its own (their number differs)."""
     base = dataset.replies[0]
     start = dt.date(2020, 1, 1)
     replies = tuple(
         _variant(base, id=f"530100-2020-tian-{i:05d}", agency=agency, title=f"第{i}号提案答复",
                  reply_date=(start + dt.timedelta(days=i)).isoformat(), published_date=None,
-                 topics=list(topics or base["topics"]), proposers=[f"委员{i % 7}"])
+                 topics=list(topics or base["topics"]), proposers=[f"委员{i % 7}"],
+                 proposal_number=f"{i:05d}", proposal_id=f"{base['proposal_id']}-{i:05d}")
         for i in range(n)
     )
     return Dataset(replies, dataset.vocab, dataset.report)

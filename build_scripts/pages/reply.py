@@ -22,6 +22,7 @@ from build_scripts.pages.reply_text import sections, summary_line, toc
 from build_scripts.pages.shell import HIDE_TOC
 from build_scripts.pages.urls import record_path, reply_url
 from build_scripts.pages.window import Window, part_nav
+from build_scripts.threads import Link
 
 
 def render(reply: Reply, dataset: Dataset, window: Window | None = None) -> str:
@@ -179,9 +180,15 @@ _REASONS = {"same-proposal": "同一建议", "same-proposer": "同一提出人�
             "maintainer": "维护者指定"}
 
 
+def _as_proposal_list(link: Link) -> bool:
+    """A suggested link whose only reason is the same proposal: 同一建议的其他答复 lists it already."""
+    return link.status == "suggested" and link.reasons == ("same-proposal",)
+
+
 def _threads(reply: Reply, dataset: Dataset, url: str) -> str:
     """Earlier and later replies on the same matter: suggested links with their reasons, or confirmed ones."""
-    shown = [link for link in dataset.threads[reply.id] if link.status != "rejected"][:THREAD_LINKS]
+    shown = [link for link in dataset.threads[reply.id] if link.status != "rejected" and not _as_proposal_list(link)]
+    shown = shown[:THREAD_LINKS]
     if not shown:
         return ""
     items = []
