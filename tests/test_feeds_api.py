@@ -278,3 +278,4 @@ def test_api_page_pandas_example_runs(built: Paths, site_url: str, monkeypatch: 
     exec(compile(code, "api-example", "exec"), scope)  # noqa: S102 - our own generated example
     assert len(scope["replies"]) == len(_records(built))  # type: ignore[arg-type]
     assert list(scope["sections"].columns) == ["heading", "level", "text"]  # type: ignore[attr-defined]
+    assert {"sentence", "deadline", "start", "end"} <= set(scope["commitments"].columns)  # type: ignore[attr-defined]

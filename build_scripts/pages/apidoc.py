@@ -39,6 +39,7 @@ def render(dataset: Dataset) -> str:
         'print(replies.groupby("agency").size())\n\n'
         'record = json.load(urlopen(replies.loc[0, "json"]))  # the full record\n'
         'sections = pd.DataFrame(record["sections"])      # heading, level, text\n'
+        f'commitments = pd.DataFrame(record["{DERIVED}"]["commitments"])  # what the reply promises, by when\n'
     )
     fields = "、".join(f"<code>{escape.html(f)}</code>" for f in API_INDEX_FIELDS)
     feed_rows = "".join(
