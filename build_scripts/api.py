@@ -2,9 +2,14 @@
 
 Load: the checked dataset. Process: the index keeps the fields people filter by (ids, dates,
 agency, region, kind, category, topics, withdrawal) with the record's page and JSON URLs; each
-record file is the record as ``data/replies.json`` has it. Save: ``api/replies.json`` and
-``api/replies/<id>.json``; what the build derives from each reply (commitments, figures, threads) in
-``api/derived/<id>.json``, and every proposal with its replies in ``api/proposals.json``. The API page (``pages/apidoc``) documents both.
+record file is the record as ``data/replies.json`` has it, every key as it is, plus one key,
+``derived`` (``urls.DERIVED``): what the build derives from the reply (its commitments, figures and
+threads). Save: ``api/replies.json``, ``api/replies/<id>.json`` and every proposal with its replies
+in ``api/proposals.json``. The API page (``pages/apidoc``) documents them.
+
+One file per reply, not two: ``api/derived/<id>.json`` was merged into the record's file (issue 13:
+a file costs about 770 bytes in the tar GitHub Pages receives, and 10,000 letters made 10,000 of
+them). GitHub Pages cannot redirect a JSON URL, so the API page says where they went.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from build_scripts.pages.urls import (
     API_INDEX,
     API_INDEX_FIELDS,
     API_PROPOSALS,
-    derived_path,
+    DERIVED,
     proposal_url,
     record_path,
     reply_url,
@@ -54,8 +59,7 @@ def files(dataset: Dataset, base: str | None = None) -> dict[str, bytes]:
     }
     out = {API_INDEX: dumps(index), API_PROPOSALS: dumps(proposal_index(dataset, url))}
     for reply in dataset.replies:
-        out[record_path(reply.id)] = dumps(reply.data)
-        out[derived_path(reply.id)] = dumps(derived(reply, dataset))
+        out[record_path(reply.id)] = dumps(record(reply, dataset))
     return out
 
 
@@ -69,10 +73,15 @@ def proposal_index(dataset: Dataset, base: str) -> dict[str, Any]:
         for pid, replies in dataset.by_proposal.items()]}
 
 
+def record(reply: Reply, dataset: Dataset) -> dict[str, Any]:
+    """A reply's API file: the record, every key as it is, and under ``DERIVED`` what is derived from it."""
+    return {**reply.data, DERIVED: derived(reply, dataset)}
+
+
 def derived(reply: Reply, dataset: Dataset) -> dict[str, Any]:
-    """What the build derives from a reply (rows of the commitments, figures and threads tables)."""
+    """What the build derives from a reply (rows of the commitments, figures and threads tables,
+    without their ``reply_id``: the file is the reply's own)."""
     return {
-        "reply_id": reply.id,
         "commitments": [{"position": i, **dataclasses.asdict(c)} for i, c in enumerate(dataset.commitments[reply.id], 1)],
         "figures": [{"position": i, **dataclasses.asdict(f)} for i, f in enumerate(dataset.figures[reply.id], 1)],
         "threads": [dataclasses.asdict(link) for link in dataset.threads[reply.id]],

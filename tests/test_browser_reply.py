@@ -34,10 +34,33 @@ def test_reply_page_reads_as_a_letter(page: Any, site_url: str) -> None:
     assert errors == []
 
 
-def test_table_of_contents_links_to_sections(page: Any, site_url: str) -> None:
-    _open(page, site_url + REPLY)
-    toc = page.locator('nav.md-nav--secondary a[href="#s5"]').first
-    assert "截至目前西山区各项社区治理工作推进情况" in toc.inner_text()
+@pytest.mark.parametrize("width, height", [(360, 800), (1280, 800)], ids=["phone", "desktop"])
+def test_table_of_contents_links_to_sections(browser: Any, site_url: str, width: int, height: int) -> None:
+    """Issue 13: the page's own 本页目录 is its only contents (the theme's sidebar is gone): shown on a
+    phone and on a desktop, and its links take the reader to the section; the theme's script (toc.follow
+    included) runs without error on a page with no theme contents."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        _open(page, site_url + REPLY)
+        assert page.locator(".md-sidebar--secondary").count() == 0
+        contents = page.locator('nav.reply-toc[aria-label="本页目录"]')
+        assert contents.is_visible()
+        link = contents.locator('a[href="#s5"]')
+        assert "截至目前西山区各项社区治理工作推进情况" in link.inner_text()
+        link.click()
+        page.wait_for_function("location.hash === '#s5'")
+        top = page.evaluate("document.getElementById('s5').getBoundingClientRect().top")
+        for later in ("#commitments", "#cite", "#related", "#record"):  # the sections after the text too
+            assert contents.locator(f'a[href="{later}"]').count() == 1
+        contents_right = page.evaluate("document.querySelector('nav.reply-toc').getBoundingClientRect().right")
+    finally:
+        context.close()
+    assert 0 <= top < height / 2, f"the section's heading is not at the top of the screen ({top})"
+    assert contents_right <= width
+    assert errors == []
 
 
 def test_home_lists_the_replies_and_links_work(page: Any, site_url: str) -> None:

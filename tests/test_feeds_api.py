@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import re
@@ -14,8 +15,10 @@ import yaml
 
 from build_scripts import feeds, records, siteurl, svgchart
 from build_scripts.dataset import Reply
+from build_scripts.fields import REPLY_FIELDS
 from build_scripts.pages import citation, stats
 from build_scripts.pages.facets import group
+from build_scripts.pages.urls import DERIVED
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 
@@ -110,11 +113,58 @@ def test_api_index_and_records(built: Paths) -> None:
     assert index["count"] == len(records_by_id) == len(index["replies"]) > 0
     for entry in index["replies"]:
         record = json.loads((built.site / "api" / "replies" / f"{entry['id']}.json").read_text(encoding="utf-8"))
+        derived = record.pop(DERIVED)  # every key of the record as it is, and what is derived beside them
         assert record == records_by_id[entry["id"]]
+        assert sorted(derived) == ["commitments", "figures", "threads"]
         assert entry["json"] == siteurl.DEFAULT + f"api/replies/{entry['id']}.json"
         assert entry["title"] == record["title"]
     page = (built.site / "api" / "index.html").read_text(encoding="utf-8")
     assert "curl -s" in page and "import pandas as pd" in page and "urlopen" in page
+
+
+def _csv_rows(built: Paths, table: str, reply_id: str) -> list[dict[str, str]]:
+    with (built.site / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return [row for row in csv.DictReader(f) if row["reply_id"] == reply_id]
+
+
+def _as_csv(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+SEED_DERIVED = {  # a commitment (its deadline words, deadline) and a figure (quote, yuan) each seed's letter holds
+    "530000-2021-tian-0079": (("6月底", "2021-06-30"), ("4000万元", 40_000_000)),
+    "530112-2020-yian-001": (("年内", "2020-12-31"), ("200万元", 2_000_000)),
+}
+
+
+@pytest.mark.parametrize("reply_id", sorted(SEED_DERIVED))
+def test_seed_reply_api_file_holds_its_commitments_and_figures(built: Paths, reply_id: str) -> None:
+    """Issue 13: what api/derived/<id>.json held is in the reply's own file, row for row as the tables have it."""
+    record = json.loads((built.site / "api" / "replies" / f"{reply_id}.json").read_text(encoding="utf-8"))
+    derived = record[DERIVED]
+    for table in ("commitments", "figures"):
+        rows = _csv_rows(built, table, reply_id)
+        assert rows and derived[table], f"seed {reply_id} has {table}"
+        assert [{k: _as_csv(v) for k, v in item.items()} for item in derived[table]] == [
+            {k: v for k, v in row.items() if k in derived[table][0]} for row in rows]
+    (words, deadline), (quote, yuan) = SEED_DERIVED[reply_id]
+    assert any(c["deadline_words"] == words and c["deadline"] == deadline for c in derived["commitments"])
+    assert any(f["quote"] == quote and f["yuan"] == yuan for f in derived["figures"])
+
+
+def test_no_api_derived_file_is_written(built: Paths) -> None:
+    """Issue 13: one API file per reply; api/derived/ is gone, nothing links into it, the API page says so."""
+    assert sorted(p.stem for p in (built.site / "api" / "replies").glob("*.json")) == sorted(_records(built))
+    assert not (built.site / "api" / "derived").exists()
+    hrefs = [h for p in built.site.rglob("*.html") for h in re.findall(r'href="([^"]*)"', p.read_text(encoding="utf-8"))]
+    assert hrefs and not [h for h in hrefs if "api/derived" in h]
+    page = (built.site / "api" / "index.html").read_text(encoding="utf-8")
+    assert 'id="changes"' in page and "<code>/api/derived/&lt;编号&gt;.json</code> 已并入" in page
+    assert 'href="../api/#changes"' in (built.site / "changelog" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_record_field_is_named_like_the_derived_key() -> None:
+    assert DERIVED not in {f.name for f in REPLY_FIELDS}
 
 
 def test_citation_formats() -> None:
@@ -228,3 +278,4 @@ def test_api_page_pandas_example_runs(built: Paths, site_url: str, monkeypatch: 
     exec(compile(code, "api-example", "exec"), scope)  # noqa: S102 - our own generated example
     assert len(scope["replies"]) == len(_records(built))  # type: ignore[arg-type]
     assert list(scope["sections"].columns) == ["heading", "level", "text"]  # type: ignore[attr-defined]
+    assert {"sentence", "deadline", "start", "end"} <= set(scope["commitments"].columns)  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from build_scripts import records, vocab
 from build_scripts.dataset import Reply
 from build_scripts.extract import draft
 from build_scripts.pages.proposals import redirects
+from build_scripts.pages.urls import DERIVED
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.proposals import assembly_region, proposal_id
 
@@ -93,6 +94,10 @@ def test_reply_page_links_to_its_proposal_and_the_other_replies(proposal_built: 
     others = html.split('id="related-proposal"')[1].split("</ul>")[0]
     assert "../530000-2022-tian-0123-mzt/" in others and "../530000-2022-tian-0123-zjt/" in others
     assert "../530000-2022-tian-0123-czt/" not in others and "云南省民政厅（主办）" in others
+    # issue 13: listed there once; not again as a thread (same proposal, its only reason) nor as related
+    related = html.split('<div class="related-block">')[1].split("</div>\n")[0]
+    for sibling in ("../530000-2022-tian-0123-mzt/", "../530000-2022-tian-0123-zjt/"):
+        assert related.count(f'href="{sibling}"') == 1, sibling
     seed = (proposal_built.site / "replies" / "530000-2021-tian-0079" / "index.html").read_text(encoding="utf-8")
     assert 'id="related-proposal"' not in seed and "本站只收录了对本件建议的这一件答复" in seed
     assert 'href="../../proposals/530000-12-4-tian-0079/"' not in seed  # that URL only sends the reader back here
@@ -166,6 +171,7 @@ def test_api_has_proposals_and_what_is_derived(proposal_built: Paths) -> None:
     index = json.loads((proposal_built.site / "api" / "proposals.json").read_text(encoding="utf-8"))
     ours = next(p for p in index["proposals"] if p["id"] == proposalletters.PROPOSAL_ID)
     assert ours["reply_count"] == 3 and [r["handling_role"] for r in ours["replies"]] == ["会办", "主办", "协办"]
-    derived = json.loads((proposal_built.site / "api" / "derived" / "530000-2021-tian-0079.json").read_text(encoding="utf-8"))
+    record = json.loads((proposal_built.site / "api" / "replies" / "530000-2021-tian-0079.json").read_text(encoding="utf-8"))
+    derived = record[DERIVED]
     assert any(c["deadline"] == "2021-06-30" for c in derived["commitments"])
     assert any(f["quote"] == "4000万元" and f["yuan"] == 40_000_000 for f in derived["figures"])

@@ -40,13 +40,15 @@ def _variant(base: Reply, **changes: Any) -> Reply:
 
 
 def _synthetic(dataset: Dataset, n: int, *, agency: str = "测试市民政局", topics: tuple[str, ...] = ()) -> Dataset:
-    """``n`` copies of a seed reply from one agency, one day apart (newest has the highest number)."""
+    """``n`` copies of a seed reply from one agency, one day apart (newest has the highest number), each
+    answering a proposal of its own (their number differs)."""
     base = dataset.replies[0]
     start = dt.date(2020, 1, 1)
     replies = tuple(
         _variant(base, id=f"530100-2020-tian-{i:05d}", agency=agency, title=f"第{i}号提案答复",
                  reply_date=(start + dt.timedelta(days=i)).isoformat(), published_date=None,
-                 topics=list(topics or base["topics"]), proposers=[f"委员{i % 7}"])
+                 topics=list(topics or base["topics"]), proposers=[f"委员{i % 7}"],
+                 proposal_number=f"{i:05d}", proposal_id=f"{base['proposal_id']}-{i:05d}")
         for i in range(n)
     )
     return Dataset(replies, dataset.vocab, dataset.report)
@@ -179,8 +181,8 @@ def test_agency_neighbours_by_date_and_lists_capped(dataset: Dataset) -> None:
     middle = related.links(big, by_id["530100-2020-tian-00150"])
     assert middle.older is not None and middle.older.id == "530100-2020-tian-00149"
     assert middle.newer is not None and middle.newer.id == "530100-2020-tian-00151"
-    assert len(middle.same_agency) == related.RELATED
-    assert {r.id for r in middle.same_agency} == {f"530100-2020-tian-{i:05d}" for i in (148, 149, 151, 152, 153)}
+    assert len(middle.same_agency) == related.RELATED  # the nearest besides the pager's two (issue 13)
+    assert [r.id for r in middle.same_agency] == [f"530100-2020-tian-{i:05d}" for i in (152, 148, 153)]
     newest = related.links(big, by_id["530100-2020-tian-00299"])
     assert newest.newer is None and newest.older is not None
     oldest = related.links(big, by_id["530100-2020-tian-00000"])
@@ -210,6 +212,27 @@ def test_reply_page_links_to_the_agency_neighbours(dataset: Dataset) -> None:
     text = reply.render(big.replies[1], big)
     assert 'rel="prev" href="../530100-2020-tian-00000/"' in text
     assert 'rel="next" href="../530100-2020-tian-00002/"' in text
+
+
+def test_related_lists_are_short_and_link_the_browse_pages_that_hold_them_all(dataset: Dataset) -> None:
+    """Issue 13: RELATED entries a kind (5 were ≈ 1.4 KB on every page), none the pager already shows,
+    and under each list the browse pages with every reply of that kind (pages that exist)."""
+    big = _synthetic(dataset, 300)
+    target = next(r for r in big.replies if r.id == "530100-2020-tian-00150")
+    block = reply.render(target, big).split('<div class="related-block">', 1)[1].split("\n", 1)[0]
+    lists = {key: block.split(f'<h3 id="related-{key}">', 1)[1].split("<h3", 1)[0].split("<nav", 1)[0]
+             for key in ("topics", "agency", "proposer")}
+    assert all(part.count("<li>") == related.RELATED for part in lists.values()), lists
+    pager = re.findall(r'rel="(?:prev|next)" href="([^"]+)"', block)
+    assert pager == ["../530100-2020-tian-00149/", "../530100-2020-tian-00151/"]
+    assert not any(href in lists["agency"] for href in pager)
+    pages = browse.pages(big)
+    for key, part in lists.items():
+        more = part.split('<p class="related-more">', 1)[1]
+        hrefs = re.findall(r'href="\.\./\.\./(browse/[^"]+)/"', more)
+        assert hrefs and all(f"{h}.md" in pages for h in hrefs), (key, hrefs)
+    assert f"browse/proposer/{short_hash('委员3')}" in lists["proposer"]  # 150 % 7
+    assert "<li>" not in block.split('<nav class="agency-pager"', 1)[1]
 
 
 # --- browsing -------------------------------------------------------------------------------------

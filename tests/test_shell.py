@@ -43,9 +43,24 @@ def test_convert_refuses_markdown_it_does_not_render(body: str, why: str) -> Non
         shell.convert(f"---\ntitle: t\n---\n\n# t\n\n{body}", "browse/x.md")
 
 
-def test_convert_refuses_unknown_front_matter() -> None:
-    with pytest.raises(shell.NotShellMarkdown, match="hide"):
-        shell.convert("---\ntitle: t\nhide: [toc]\n---\n\n# t\n", "browse/x.md")
+@pytest.mark.parametrize("front, why", [
+    ("template: other.html", "template"),
+    ("hide: [navigation]", "hide may only be"),
+    ("hide: [toc, navigation]", "hide may only be"),
+])
+def test_convert_refuses_unknown_front_matter(front: str, why: str) -> None:
+    with pytest.raises(shell.NotShellMarkdown, match=re.escape(why)):
+        shell.convert(f"---\ntitle: t\n{front}\n---\n\n# t\n", "browse/x.md")
+
+
+def test_hide_toc_gives_a_shell_without_the_themes_toc() -> None:
+    """Issue 13: a reply page hides the theme's toc (it has its own 本页目录): it goes into a shell of its own."""
+    md = '---\n{"title": "t", "hide": ["toc"]}\n---\n\n# t\n\n## 正文 { #text }\n'
+    assert shell.convert(md, "replies/x.md").meta == {"title": "t", "hide": "toc"}
+    assert shell.shell_key("replies/x.md", md) == (2, False, True)
+    assert shell.shell_key("replies/x.md", "---\ntitle: t\n---\n") == (2, False, False)
+    [(path, source)] = shell.sources([(2, False, True)]).items()
+    assert path.endswith("-notoc.md") and "hide: [toc]" in source
 
 
 @pytest.mark.parametrize("md_path, site_path", [
@@ -131,3 +146,18 @@ def test_toc_markup_is_learnt_from_the_theme_and_escapes_like_it(built: Paths) -
     assert ours == toc._via_partial(tokens)
     assert 'aria-label="一、&#34; onmouseover=&#34;alert(1)"' in ours
     assert "三、QQTOCNAME qqtocid" in ours
+
+
+@pytest.mark.parametrize("reply_id", ["530000-2021-tian-0079", "530112-2020-yian-001"])
+def test_reply_page_has_its_own_contents_and_not_the_themes(built: Paths, reply_id: str) -> None:
+    """Issue 13: the theme's toc duplicated the page's 本页目录 (≈ 2 KB a page): gone from reply pages,
+    the navigation (the phone's menu) kept; the 本页目录 links every section of the page."""
+    page = (built.site / "replies" / reply_id / "index.html").read_text(encoding="utf-8")
+    assert "md-sidebar--secondary" not in page and 'data-md-component="toc"' not in page
+    assert page.count('<div class="md-sidebar md-sidebar--primary"') == 1
+    contents = page.split('<nav class="reply-toc" aria-label="本页目录">', 1)[1].split("</nav>", 1)[0]
+    linked = re.findall(r'href="#([^"]+)"', contents)
+    assert [h for h in re.findall(r'<h2 id="([^"]+)"', page)] == [h for h in linked if not re.fullmatch(r"s\d+", h)]
+    assert {"text", "source", "cite", "related", "record"} <= set(linked)
+    browse = (built.site / "browse" / "agency" / "index.html").read_text(encoding="utf-8")
+    assert "md-sidebar--secondary" in browse  # other pages keep the theme's toc

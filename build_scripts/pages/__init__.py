@@ -70,8 +70,8 @@ class Bulk:
     browse: dict[str, str]  # browse and proposal pages
     nav: dict[str, str] = field(default_factory=dict)  # other first pages of bulk folders, in the navigation
 
-    def keys(self) -> set[tuple[int, bool]]:
-        """The shells these pages need: (directory depth, has its own feeds)."""
+    def keys(self) -> set[shell.ShellKey]:
+        """The shells these pages need: (directory depth, has its own feeds, hides the theme's toc)."""
         found = {shell.shell_key(path, markdown) for path, markdown in self.browse.items()}
         if self.dataset.replies:
             first = self.dataset.replies[0]

@@ -83,6 +83,8 @@ def render(diffs: list[Diff]) -> str:
         "<p>数据包使用语义化版本号：删除或改名字段时升主版本号，新增记录或字段时升次版本号，更正升修订号。"
         "每个发布版本的数据包原样保存在仓库的 <code>datasets/releases/&lt;版本&gt;/</code>，"
         "下面的变化是与上一个版本逐条比较得出的，机器可读版本见 "
-        '<a href="../data/changelog.json">data/changelog.json</a>。撤回的答复保留永久链接，页面上注明撤回日期和理由。</p>\n\n'
+        '<a href="../data/changelog.json">data/changelog.json</a>。撤回的答复保留永久链接，页面上注明撤回日期和理由。'
+        'JSON API 地址与文件的变化（如 0.2.0 起 <code>api/derived/</code> 并入每件答复的记录）见 '
+        '<a href="../api/#changes">API 页的接口变化</a>。</p>\n\n'
         + "\n".join(_release(d) for d in diffs)
     )

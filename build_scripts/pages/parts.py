@@ -47,7 +47,9 @@ TOC_BYTES, TOC_ITEM_BYTES = 400, 200
 measured: at most 131 bytes over 200 per item."""
 SCAFFOLD_BYTES = 3_000
 """A reply page's own markup that no other term of ``upper_bound`` covers (the others are generous:
-measured, the bound is 5.1–9.4 KB above the page over 10,000 synthetic letters, 4 KB on the seeds)."""
+measured, the bound is 5.1–9.4 KB above the page over 10,000 synthetic letters, 4 KB on the seeds;
+without the theme's toc on page 1 and with shorter related lists, 10.8–34.2 KB over 1,000 synthetic
+letters and 18.8–28.5 KB on the seeds: a looser bound only means more letters are measured)."""
 MAX_PARTS = 1000
 """A letter that would need more pages than this is refused (it is far beyond any real letter)."""
 
@@ -95,10 +97,11 @@ def pages(reply: Reply, dataset: Dataset, *, budget: int = BUDGET) -> list[tuple
 
 def estimate(path: str, markdown: str) -> int:
     """Bytes the finished page can at most have: the body the shell writes, exactly, plus
-    upper bounds of the theme's table of contents and chrome (its title and description included)."""
+    upper bounds of the theme's table of contents (none on a page that hides it: page 1 of a reply)
+    and chrome (its title and description included)."""
     converted = shell.convert(markdown, path)
-    tokens = _flat(converted.toc)
-    toc = TOC_BYTES + sum(TOC_ITEM_BYTES + 2 * len(t["name"].encode()) for t in tokens if t["level"] > 1)
+    tokens = [] if "hide" in converted.meta else _flat(converted.toc)
+    toc = TOC_BYTES * bool(tokens) + sum(TOC_ITEM_BYTES + 2 * len(t["name"].encode()) for t in tokens if t["level"] > 1)
     meta = 3 * len(converted.meta["title"].encode()) + 2 * len(converted.meta.get("description", "").encode())
     return len(converted.body.encode()) + toc + CHROME_BYTES + meta
 
@@ -122,9 +125,10 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     """Bytes the unsplit page can at most have, from the record's text alone (no rendering).
 
     The letter text is on the page once; a heading five times (page, contents, the theme's
-    contents twice, the summary); notes and evidence once; the title and agency eight times, every
-    other value four; topic names and the 办理类型's definition from the vocabularies; the related
-    replies' titles and agencies once each. ``SCAFFOLD_BYTES`` is the rest (measured; the tests
+    contents twice, the summary; page 1 no longer has the theme's contents, so this is generous);
+    notes and evidence once; the title and agency eight times, every other value four; topic names
+    and the 办理类型's definition from the vocabularies; the related replies' titles and agencies
+    once each, and the browse pages the related lists link. ``SCAFFOLD_BYTES`` is the rest (measured; the tests
     check that the bound holds).
     """
     sections = reply["sections"]
@@ -160,6 +164,8 @@ def upper_bound(reply: Reply, dataset: Dataset) -> int:
     others += [dataset.by_id[link.other_id] for link in threads]
     total += sum(_escaped(link.detail) + 300 for link in threads)
     total += _escaped("".join(r["title"] + r["agency"] for r in others)) + 400 * len(others)
+    more = "".join([reply["agency"], *reply["topics"], *(names.get(t, "") for t in reply["topics"]), *reply["proposers"]])
+    total += 1_000 + 2 * _escaped(more)  # the related lists' links to the browse pages (``reply._more``)
     return total
 
 

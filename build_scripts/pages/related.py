@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from build_scripts.dataset import Dataset, Reply, newest_first, sort_date
 
-RELATED = 5
-"""Links shown per kind of relation (same topics, same agency, same proposer)."""
+RELATED = 3
+"""Links shown per kind of relation (same topics, same agency, same proposer); the page links the
+browse pages that list them all (issue 13: 5 a kind was ≈ 1.4 KB more on every reply page)."""
 
 WINDOW = 10
 """Candidates looked at on each side of a reply in one inverted list."""
@@ -29,6 +30,8 @@ class Links:
     """The same agency's next reply (newer), if any."""
     same_topics: tuple[Reply, ...]
     same_agency: tuple[Reply, ...]
+    """Besides ``older`` and ``newer`` (the page's pager); no list holds a reply to the same proposal
+    (the page lists those apart) or one an earlier list holds."""
     same_proposer: tuple[Reply, ...]
 
 
@@ -54,14 +57,18 @@ def compute(replies: Iterable[Reply]) -> dict[str, Links]:
     by_agency = _invert(ordered, lambda r: [r["agency"]])
     by_topic = _invert(ordered, lambda r: list(r["topics"]))
     by_proposer = _invert(ordered, lambda r: list(dict.fromkeys(r["proposers"])))
+    by_proposal = _invert(ordered, lambda r: [r["proposal_id"]] if r["proposal_id"] else [])
     topic_sets = {r.id: frozenset(r["topics"]) for r in ordered}
     out: dict[str, Links] = {}
     for reply in ordered:
         agency_list, at = by_agency[reply["agency"]][0], by_agency[reply["agency"]][1][reply.id]
         older = agency_list[at + 1] if at + 1 < len(agency_list) else None
         newer = agency_list[at - 1] if at > 0 else None
-        same_agency = _window(agency_list, at)[:RELATED]
-        shown = {reply.id} | {r.id for r in same_agency}
+        # shown elsewhere on the page: the pager, and the same proposal's other replies (their own list)
+        shown = {reply.id} | {r.id for r in (older, newer) if r}
+        shown |= {r.id for r in by_proposal[reply["proposal_id"]][0]} if reply["proposal_id"] else set()
+        same_agency = [r for r in _window(agency_list, at) if r.id not in shown][:RELATED]
+        shown |= {r.id for r in same_agency}
         same_topics = _by_shared_topics(reply, _candidates(reply, by_topic, reply["topics"]), shown, topic_sets)
         shown |= {r.id for r in same_topics}
         proposer_candidates = _candidates(reply, by_proposer, dict.fromkeys(reply["proposers"]))

@@ -64,7 +64,9 @@ def heading_depths(reply: Reply) -> list[int | None]:
     return depths
 
 
-def toc(reply: Reply, window: Window | None = None) -> str:
+def toc(reply: Reply, window: Window | None, after: list[tuple[str, str]]) -> str:
+    """The page's own contents (本页目录): the text with its headings, then ``after``, the sections
+    that follow the text as (id, title); the page's only contents, the theme's is hidden (issue 13)."""
     items = ['<li><a href="#text">答复正文</a>']
     shown = headings_shown(reply, window)
     sub = "".join(
@@ -77,10 +79,7 @@ def toc(reply: Reply, window: Window | None = None) -> str:
                           for n, u in enumerate(window.urls, 1) if n != window.number)
         sub += f'<li class="toc-parts">正文其余部分：{others}</li>'
     items.append(f"<ul>{sub}</ul></li>" if sub else "</li>")
-    items.append('<li><a href="#source">来源与核验</a></li>')
-    if reply["notes"]:
-        items.append('<li><a href="#notes">修复与判断说明</a></li>')
-    items.append('<li><a href="#related">相关答复</a></li><li><a href="#record">记录数据</a></li>')
+    items += [f'<li><a href="#{ident}">{escape.html(title)}</a></li>' for ident, title in after]
     return f'<nav class="reply-toc" aria-label="本页目录"><p class="reply-toc-title">本页目录</p><ul>{"".join(items)}</ul></nav>\n'
 
 

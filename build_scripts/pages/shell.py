@@ -5,15 +5,17 @@ templates most of the rest). At 10,000 letters the reply and browse pages are ov
 ten minutes of a three-minute budget. These pages are generated, all alike, and outside the
 navigation, so rendering each through the whole theme buys nothing.
 
-How: ``sources`` gives one shell page per (directory depth, with or without own feeds) that the
-bulk pages need. MkDocs renders each shell with the full theme: header, tabs, footer, feeds in the
+How: ``sources`` gives one shell page per (directory depth, with or without own feeds, with or
+without the theme's table of contents) that the bulk pages need. MkDocs renders each shell with the full theme: header, tabs, footer, feeds in the
 head, and links to assets relative to that depth, which is all a page's URL changes in the chrome.
 After MkDocs, ``Shells.load`` splits each rendered shell at its markers and ``Shells.write`` writes
 every bulk page: title, description, feed links, skip link, table of contents (rendered by the
-theme's own ``partials/toc.html``) and the article body. The shells are then removed.
+theme's own ``partials/toc.html``) and the article body. The shells are then removed. A page with
+``hide: [toc]`` (a reply page: it has its own 本页目录) goes into a shell rendered with it, which
+``overrides/main.html`` gives no secondary sidebar at all (Material only marks it ``hidden``).
 
 The bulk pages are still written as the same generated Markdown as the other pages, in a strict
-subset: front matter (title, description, feed, feed_title), ATX headings with an explicit
+subset: front matter (title, description, feed, feed_title, and ``hide: [toc]``), ATX headings with an explicit
 ``{ #id }`` (the page's h1 may omit it), and raw HTML blocks. ``convert`` turns that subset into
 HTML and refuses anything else, so a page that needs real Markdown fails the build loudly instead
 of rendering wrongly. The site generator stays replaceable: a shell is one ordinary page.
@@ -40,8 +42,12 @@ from build_scripts.pages import escape
 SHELL_DIR = "_shell"
 """Where the shells live in docs/ and the staged site; removed once the pages are written."""
 
-META_KEYS = ("title", "description", "feed", "feed_title")
-MARK = {key: f"QQSHELL{key.upper().replace('_', '')}QQ" for key in META_KEYS}
+MARKED_KEYS = ("title", "description", "feed", "feed_title")
+"""Front matter a shell carries as markers, replaced by each page's own values."""
+META_KEYS = (*MARKED_KEYS, "hide")
+"""Front matter a bulk page may have; ``hide`` only as ``[toc]`` (``HIDE_TOC``)."""
+HIDE_TOC = ["toc"]
+MARK = {key: f"QQSHELL{key.upper().replace('_', '')}QQ" for key in MARKED_KEYS}
 _MARKS = re.compile("|".join(MARK.values()))
 SKIP_ID = "qqshellskip"
 BODY = "QQSHELLBODYQQ"
@@ -76,7 +82,9 @@ def _front_matter(markdown: str, path: str) -> tuple[dict[str, str], int]:
     unknown = sorted(set(meta) - set(META_KEYS))
     if unknown or not meta.get("title"):
         raise NotShellMarkdown(f"{path}: front matter needs a title and only {', '.join(META_KEYS)} (has {unknown})")
-    return {k: str(v) for k, v in meta.items()}, end + 5
+    if meta.get("hide", HIDE_TOC) != HIDE_TOC:
+        raise NotShellMarkdown(f"{path}: front matter hide may only be {HIDE_TOC} (has {meta['hide']!r})")
+    return {k: "toc" if k == "hide" else str(v) for k, v in meta.items()}, end + 5
 
 
 def convert(markdown: str, path: str) -> Converted:
@@ -132,30 +140,36 @@ def site_path(md_path: str) -> str:
     return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
 
 
-def _key(md_path: str, meta: dict[str, str]) -> tuple[int, bool]:
-    return site_path(md_path).count("/"), "feed" in meta
+ShellKey = tuple[int, bool, bool]
+"""Which shell a page goes into: (directory depth, has its own feeds, hides the theme's toc)."""
 
 
-def shell_key(md_path: str, markdown: str) -> tuple[int, bool]:
-    """The shell a generated page goes into: (directory depth, has its own feeds)."""
+def _key(md_path: str, meta: dict[str, str]) -> ShellKey:
+    return site_path(md_path).count("/"), "feed" in meta, "hide" in meta
+
+
+def shell_key(md_path: str, markdown: str) -> ShellKey:
+    """The shell a generated page goes into: (directory depth, has its own feeds, hides the toc)."""
     return _key(md_path, _front_matter(markdown, md_path)[0])
 
 
-def _shell_md_path(depth: int, feed: bool) -> str:
+def _shell_md_path(depth: int, feed: bool, no_toc: bool) -> str:
     """A shell page at ``depth`` directories below the site root."""
-    name = f"d{depth}{'-feed' if feed else ''}"
+    name = f"d{depth}{'-feed' if feed else ''}{'-notoc' if no_toc else ''}"
     return "/".join([SHELL_DIR, *["x"] * (depth - 2), name]) + ".md" if depth >= 2 else f"{SHELL_DIR}-{name}.md"
 
 
-def sources(keys: Iterable[tuple[int, bool]]) -> dict[str, str]:
-    """Shell Markdown for each (depth, has feeds) the bulk pages need: path in docs → text."""
+def sources(keys: Iterable[ShellKey]) -> dict[str, str]:
+    """Shell Markdown for each (depth, has feeds, hides the toc) the bulk pages need: path in docs → text."""
     out = {}
-    for depth, feed in sorted(set(keys)):
+    for depth, feed, no_toc in sorted(set(keys)):
         meta = {"title": MARK["title"], "description": MARK["description"]}
         if feed:
             meta |= {"feed": MARK["feed"], "feed_title": MARK["feed_title"]}
+        if no_toc:
+            meta |= {"hide": "[toc]"}
         front = "".join(f"{k}: {v}\n" for k, v in meta.items())
-        out[_shell_md_path(depth, feed)] = f"---\n{front}---\n\n# QQSHELLH1QQ {{ #{SKIP_ID} }}\n\n<p>{BODY}</p>\n"
+        out[_shell_md_path(depth, feed, no_toc)] = f"---\n{front}---\n\n# QQSHELLH1QQ {{ #{SKIP_ID} }}\n\n<p>{BODY}</p>\n"
     return out
 
 
@@ -164,22 +178,25 @@ def sources(keys: Iterable[tuple[int, bool]]) -> dict[str, str]:
 @dataclass(frozen=True)
 class Shell:
     head: str  # up to the skip link's href value
-    chrome: str  # from after it up to the table of contents
-    middle: str  # from after the table of contents up to the article body
+    chrome: str  # from after it up to the table of contents (up to the article body without one)
+    middle: str  # from after the table of contents up to the article body ("" without one)
     tail: str  # after the article body
+    toc: bool = True  # has the theme's table of contents
 
 
-def _split(html: str, where: Path) -> Shell:
+def _split(html: str, where: Path, toc_expected: bool = True) -> Shell:
     skip = html.find(f'href="#{SKIP_ID}"')
     toc = _TOC_NAV.search(html)
     article = _ARTICLE.search(html)
-    if skip < 0 or toc is None or article is None or not skip < toc.start() < article.start():
+    if skip < 0 or article is None or (toc is not None) != toc_expected or (
+            toc is not None and not skip < toc.start() < article.start()):
         raise NotShellMarkdown(f"{where}: the rendered shell lacks its markers (did the theme change?)")
     start = skip + len('href="')
     head = _CANONICAL.sub(f'<link rel="canonical" href="{CANONICAL}">', html[:start], count=1)  # the shell's own URL
-    parts = (head, html[start + len(SKIP_ID) + 1:toc.start()], html[toc.end():article.start()],
-             html[article.end():])
-    return Shell(*(squeeze(part) for part in parts))
+    after_skip = start + len(SKIP_ID) + 1
+    chrome, middle = ((html[after_skip:toc.start()], html[toc.end():article.start()]) if toc is not None
+                      else (html[after_skip:article.start()], ""))
+    return Shell(squeeze(head), squeeze(chrome), squeeze(middle), squeeze(html[article.end():]), toc=toc is not None)
 
 
 _INDENT = re.compile(r"\s*\n\s*")
@@ -279,15 +296,15 @@ class Shells:
     def __init__(self, site_dir: Path, config: Any) -> None:
         self.site_dir = site_dir
         self.site_url = str(config["site_url"] or "")  # each page's canonical link is its own URL
-        self.shells: dict[tuple[int, bool], Shell] = {}
+        self.shells: dict[ShellKey, Shell] = {}
         self.toc = TocMarkup(config)
 
     @classmethod
-    def load(cls, site_dir: Path, config: Any, keys: Iterable[tuple[int, bool]]) -> Shells:
+    def load(cls, site_dir: Path, config: Any, keys: Iterable[ShellKey]) -> Shells:
         shells = cls(site_dir, config)
         for key in sorted(set(keys)):
             rendered = site_dir / site_path(_shell_md_path(*key))
-            shells.shells[key] = _split(rendered.read_text(encoding="utf-8"), rendered)
+            shells.shells[key] = _split(rendered.read_text(encoding="utf-8"), rendered, toc_expected=not key[2])
         return shells
 
     def render(self, md_path: str, converted: Converted) -> str:
@@ -298,12 +315,12 @@ class Shells:
         """
         meta = converted.meta
         shell = self.shells[_key(md_path, meta)]
-        values = {MARK[k]: escape.html(meta[k]) if k.startswith("feed") else meta[k] for k in META_KEYS if k in meta}
+        values = {MARK[k]: escape.html(meta[k]) if k.startswith("feed") else meta[k] for k in MARKED_KEYS if k in meta}
 
         def fill(part: str) -> str:  # one pass: a value is never scanned for markers again
             return _MARKS.sub(lambda m: values.get(m[0], m[0]), part)
 
-        nav = self.toc.render(converted.toc)
+        nav = self.toc.render(converted.toc) if shell.toc else ""
         first = converted.toc[0]["id"] if converted.toc else ""
         head = fill(shell.head).replace(CANONICAL, escape.html(self.site_url + page_url(md_path)), 1)
         return "".join([head, f"#{first}", fill(shell.chrome), nav,

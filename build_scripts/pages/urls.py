@@ -23,6 +23,12 @@ def record_path(reply_id: str) -> str:
     return f"api/replies/{reply_id}.json"
 
 
+DERIVED = "derived"
+"""The key of a reply's API file (``record_path``) that holds what the build derives from the reply:
+its commitments, figures and threads (``api.derived``). No record field has this name (tested).
+It was ``api/derived/<id>.json`` before data version 0.2.0 (issue 13)."""
+
+
 PROPOSALS = "proposals/"
 """The list of proposals; each proposal's page is below it."""
 
@@ -35,7 +41,3 @@ def proposal_url(proposal_id: str) -> str:
 API_PROPOSALS = "api/proposals.json"
 """The static API's index of every proposal with its replies (``api``)."""
 
-
-def derived_path(reply_id: str) -> str:
-    """Site-relative path of what the build derives from a reply: commitments, figures, threads."""
-    return f"api/derived/{reply_id}.json"
