@@ -118,6 +118,8 @@ def repo_for(n: int) -> Path:
     current = marker.is_file() and marker.read_text("utf-8") == synthetic.VERSION
     if not current or not replies.is_dir() or sum(1 for _ in replies.iterdir()) != n:
         synthetic.generate(n, repo)
+    else:
+        synthetic.sync_sources(repo)  # the theme, pages and vocabularies of this checkout
     return repo
 
 

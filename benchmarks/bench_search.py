@@ -180,6 +180,8 @@ def run(n: int) -> None:
     replies = repo / "datasets" / "replies"
     if not replies.is_dir() or sum(1 for _ in replies.iterdir()) != n:
         synthetic.generate(n, repo)
+    else:
+        synthetic.sync_sources(repo)
     print(f"\n== N = {n}: corpus ready in {time.perf_counter() - t:.1f} s")
     seed_site = REPO_ROOT / "site"
     if not (seed_site / "search" / "index.html").exists():

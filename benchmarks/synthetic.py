@@ -188,12 +188,31 @@ def generate(n: int, dest: Path) -> Paths:
     """Write a scratch repo with n synthetic letters (and nothing else) under dest."""
     if dest.exists():
         shutil.rmtree(dest)
-    for item in ("datasets", "docs", "overrides", "mkdocs.yml"):
-        src = REPO_ROOT / item
-        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / item)
-    shutil.rmtree(dest / "datasets" / "replies")
-    shutil.rmtree(dest / "datasets" / "releases", ignore_errors=True)  # a synthetic corpus has no release history
+    sync_sources(dest)
     return add_records(n, Paths(dest))
+
+
+KEPT = ("replies", "releases")
+"""What ``sync_sources`` leaves in a scratch repo's datasets/: its own letters, and no release history."""
+
+
+def sync_sources(dest: Path) -> None:
+    """Copy this checkout's docs/, overrides/, mkdocs.yml and datasets/ (its vocabularies and package
+    metadata, not its letters) into a scratch repo, replacing what an older checkout put there: a corpus
+    is reused across commits, the theme and pages it is built with must be the code's own."""
+    for item in ("docs", "overrides", "mkdocs.yml"):
+        src, target = REPO_ROOT / item, dest / item
+        if target.is_dir():
+            shutil.rmtree(target)
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, target)
+    (dest / "datasets").mkdir(parents=True, exist_ok=True)
+    for src in (REPO_ROOT / "datasets").iterdir():
+        target = dest / "datasets" / src.name
+        if src.name in KEPT:
+            continue
+        if target.is_dir():
+            shutil.rmtree(target)
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, target)
 
 
 def add_records(n: int, paths: Paths) -> Paths:
