@@ -1,11 +1,13 @@
 """Benchmark the whole `portal build` per stage on the synthetic corpus.
 
-    python -m benchmarks.bench_build 1000 10000
+    python -m benchmarks.bench_build 1000 10000 [--no-search]
 
 For each N: the synthetic repo (benchmarks/synthetic.py, reused when already generated), then
 `site.build` in a child process: seconds per stage (validate, package, pages, mkdocs, search
 index, …), CPU seconds and peak memory of the whole build, per-letter cost, and the sizes of the
-reply pages' HTML (every page of a letter in parts included: largest, median, how many split).
+reply pages' HTML (every page of a letter in parts included: largest, median, how many split), the
+site's size as the tar GitHub Pages receives, the largest HTML page of each kind; then the search
+figures (``search_figures``: each committed query exact or not against Ctrl+F, and its bytes gzip).
 Prints the load average: the machine is shared.
 
 Memory: the build forks child processes (downloads, search index) that share the loaded dataset.
@@ -197,7 +199,55 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     print("largest HTML page of each kind:")
     for kind, (path, size) in sorted(r["largest"].items(), key=lambda item: -item[1][1]):
         print(f"  {kind:<16}{size:>10,} bytes  {path}")
+    if "--no-search" not in sys.argv:
+        t = time.perf_counter()
+        print(search_figures(repo))
+        print(f"(search figures in {time.perf_counter() - t:.0f} s)")
     return {**r["timings"], "total": r["total"]}
+
+
+def search_figures(repo: Path) -> str:
+    """The committed query set (tests/search_queries.yaml) against the built site's index, as the browser
+    asks it (the reference engine ``search.query``): per query the replies found and the Ctrl+F truth
+    (each reply's searchable fields normalised, one reply at a time), and the bytes a reader downloads,
+    gzip: the index files the query reads, the ``i/`` lookups and the API records of page 1, and the
+    once-per-visit files. Exact means found == truth."""
+    from benchmarks.bench_search import PAGE, QUERIES, gz
+    from build_scripts import records, replytext
+    from build_scripts.pages.urls import record_path
+    from build_scripts.paths import Paths
+    from build_scripts.search import index, query
+    from build_scripts.search.text import normalise_many
+    from build_scripts.textnorm import normalise
+
+    site = repo / "site"
+    idx = site / "search" / "idx"
+    ds = records.load(Paths(repo))
+    ids = [r.id for r in index.ordered(ds)]
+    wanted = {q: normalise(q) for q in QUERIES}
+    truth: dict[str, set[str]] = {q: set() for q in QUERIES}
+    for reply in ds.replies:
+        fields = normalise_many([f.text for f in replytext.head_fields(reply) + replytext.body_fields(reply)])
+        for q, nq in wanted.items():
+            if nq and any(nq in f for f in fields):
+                truth[q].add(reply.id)
+    ix = query.Index(idx)
+    fixed = sum(gz(idx / f) for f in ("manifest.json", "t2s.json", "facets.json"))
+    lines = [f"search: {len(QUERIES)} committed queries against the built index (reference engine), "
+             f"Ctrl+F truth; bytes gzip incl. page 1 and the once-per-visit files ({fixed / 1024:.1f} KB)",
+             f"{'query':<22}{'found':>8}{'truth':>8}{'exact':>7}{'KB gz':>8}"]
+    sizes, exact = [], 0
+    for q in QUERIES:
+        r = ix.search(q)
+        files = set(r.fetched) | {f"i/{d // ix.manifest['chunk']}.json" for d in r.docs[:PAGE]}
+        size = fixed + sum(gz(idx / f) for f in files) + sum(gz(site / record_path(ids[d])) for d in r.docs[:PAGE])
+        got = {ids[d] for d in r.docs}
+        exact += got == truth[q]
+        sizes.append(size)
+        lines.append(f"{q:<22}{len(got):>8}{len(truth[q]):>8}{'yes' if got == truth[q] else 'NO':>7}{size / 1024:>8.1f}")
+    lines.append(f"exact for {exact} of {len(QUERIES)} queries; bytes per query: max {max(sizes) / 1024:.0f} KB, "
+                 f"median {sorted(sizes)[len(sizes) // 2] / 1024:.0f} KB gzip (budget 300 KB)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
