@@ -76,10 +76,13 @@ def _client(endpoint: str) -> Any:
 
 
 def _bucket(client: Any, name: str) -> dict[str, bytes]:
+    """Every object's bytes as a browser gets them: pages, styles, scripts and feeds are stored gzipped
+    (``Content-Encoding: gzip``) and inflated; the search index's files are gzipped in the site too."""
     out = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=name):
         for obj in page.get("Contents", []):
-            out[obj["Key"]] = client.get_object(Bucket=name, Key=obj["Key"])["Body"].read()
+            data = client.get_object(Bucket=name, Key=obj["Key"])["Body"].read()
+            out[obj["Key"]] = gzip.decompress(data) if deploy.compressed(obj["Key"]) else data
     return out
 
 
@@ -146,9 +149,12 @@ def test_objects_have_their_content_type_and_encoding(endpoint: str, credentials
     client.create_bucket(Bucket="types")
     deploy.deploy(paths.site, "types", endpoint_url=endpoint, prefix="portal")
     expect = {
-        f"portal/replies/{SEED}/index.html": ("text/html; charset=utf-8", None),
-        "portal/feeds/replies.atom": ("application/atom+xml", None),
-        "portal/sitemap.xml": ("application/xml", None),
+        f"portal/replies/{SEED}/index.html": ("text/html; charset=utf-8", "gzip"),
+        "portal/assets/reader.css": ("text/css; charset=utf-8", "gzip"),
+        "portal/assets/reader.js": ("text/javascript; charset=utf-8", "gzip"),
+        "portal/feeds/replies.atom": ("application/atom+xml", "gzip"),
+        "portal/sitemap.xml": ("application/xml", "gzip"),
+        f"portal/api/replies/{SEED}.json": ("application/json", None),
         "portal/data/replies.csv": ("text/csv; charset=utf-8", None),
         "portal/data/replies.json.gz": ("application/gzip", None),
         "portal/search/idx/manifest.json": ("application/json", "gzip"),
@@ -160,6 +166,11 @@ def test_objects_have_their_content_type_and_encoding(endpoint: str, credentials
     raw = client.get_object(Bucket="types", Key="portal/search/idx/manifest.json")["Body"].read()
     assert (paths.site / "search/idx/manifest.json").read_bytes() == raw and gzip.decompress(raw).startswith(b"{")
     assert client.head_object(Bucket="types", Key="portal/index.html")["CacheControl"] == "no-cache"
+    page = client.get_object(Bucket="types", Key=f"portal/replies/{SEED}/index.html")["Body"].read()
+    local = (paths.site / f"replies/{SEED}/index.html").read_bytes()
+    assert gzip.decompress(page) == local and len(page) < len(local) / 2  # what a reader in mainland China downloads
+    api = client.get_object(Bucket="types", Key=f"portal/api/replies/{SEED}.json")["Body"].read()
+    assert api == (paths.site / f"api/replies/{SEED}.json").read_bytes()  # a script's curl gets the JSON itself
 
 
 def test_cli_deploy_dry_run_changes_nothing(endpoint: str, credentials: None,
