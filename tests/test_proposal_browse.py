@@ -82,7 +82,7 @@ def test_a_seed_has_its_proposal_as_a_facet_value_whose_page_is_the_proposals_ow
 
 
 def test_seed_browse_pages_make_no_page_per_proposal_and_say_none_is_listed(seeds: records.Dataset) -> None:
-    pages = browse.pages(seeds)
+    pages = dict(browse.pages(seeds))
     assert not [p for p in pages if p.startswith("browse/proposal/") and p != "browse/proposal/index.md"]
     assert "尚无由两个以上单位分别答复的建议提案" in pages["browse/proposal/index.md"]
     assert 'href="../../proposals/"' in pages["browse/proposal/index.md"]

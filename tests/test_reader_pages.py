@@ -226,7 +226,7 @@ def test_related_lists_are_short_and_link_the_browse_pages_that_hold_them_all(da
     pager = re.findall(r'rel="(?:prev|next)" href="([^"]+)"', block)
     assert pager == ["../530100-2020-tian-00149/", "../530100-2020-tian-00151/"]
     assert not any(href in lists["agency"] for href in pager)
-    pages = browse.pages(big)
+    pages = dict(browse.pages(big))
     for key, part in lists.items():
         more = part.split('<p class="related-more">', 1)[1]
         hrefs = re.findall(r'href="\.\./\.\./(browse/[^"]+)/"', more)
@@ -238,7 +238,7 @@ def test_related_lists_are_short_and_link_the_browse_pages_that_hold_them_all(da
 # --- browsing -------------------------------------------------------------------------------------
 
 def test_browse_has_every_facet_with_counts(dataset: Dataset) -> None:
-    pages = browse.pages(dataset)
+    pages = dict(browse.pages(dataset))
     for facet in ("agency", "region", "year", "kind", "category", "topic", "session", "proposer"):
         assert f"browse/{facet}/index.md" in pages, facet
     # 陆林 has one reply: no page of their own (issue 13), the list links to the reply
@@ -250,19 +250,19 @@ def test_browse_has_every_facet_with_counts(dataset: Dataset) -> None:
 
 
 def test_region_page_shows_province_city_county(dataset: Dataset) -> None:
-    page = browse.pages(dataset)["browse/region/index.md"]
+    page = dict(browse.pages(dataset))["browse/region/index.md"]
     yunnan = page.index("云南省</a>")
     kunming = page.index("昆明市</a>", yunnan)
     xishan = page.index("西山区</a>", kunming)
     assert yunnan < kunming < xishan
     assert page.count('<ul class="region-tree">') == 1 + 2 + 2  # root, 2 provinces, 2 cities
-    city = browse.pages(dataset)["browse/region/530100.md"]
+    city = dict(browse.pages(dataset))["browse/region/530100.md"]
     assert "## 下级地区" in city and "官渡区" in city and "云南省</a>" in city  # children and breadcrumb
 
 
 def test_value_pages_are_paginated_and_newest_first(dataset: Dataset) -> None:
     big = _synthetic(dataset, 450)
-    pages = browse.pages(big)
+    pages = dict(browse.pages(big))
     agency = [p for p in pages if p.startswith("browse/agency/") and p != "browse/agency/index.md"]
     full, rest = divmod(450, browse.ROWS_PER_PAGE)
     assert len(agency) == full + (rest > 0) and len(agency) >= 3
@@ -278,7 +278,7 @@ def test_value_pages_are_paginated_and_newest_first(dataset: Dataset) -> None:
 def test_a_proposer_with_several_replies_has_a_page_and_the_card_links_it(dataset: Dataset) -> None:
     """Issue 13: a proposer page only from two replies up; the card links a proposer only when it exists."""
     big = _synthetic(dataset, 20)  # proposers 委员0 … 委员6, each on several replies
-    pages = browse.pages(big)
+    pages = dict(browse.pages(big))
     assert f"browse/proposer/{short_hash('委员3')}.md" in pages
     card = reply.render(big.replies[3], big)
     assert f'browse/proposer/{short_hash("委员3")}/">委员3</a>' in card
@@ -288,7 +288,7 @@ def test_a_proposer_with_several_replies_has_a_page_and_the_card_links_it(datase
 
 def test_facet_pages_are_paginated_above_the_value_limit(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(browse, "VALUES_PER_PAGE", 2)
-    pages = browse.pages(dataset)
+    pages = dict(browse.pages(dataset))
     assert "browse/agency/page-2.md" in pages and "browse/agency/page-3.md" in pages
     assert pages["browse/agency/index.md"].count("<tr>") == 1 + 2
 

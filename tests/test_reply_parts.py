@@ -320,7 +320,7 @@ def test_a_page_that_cannot_fit_fails_the_build_naming_the_record(tmp_path: Path
 
 def test_a_written_reply_page_over_the_budget_fails_the_build(long_built: Paths) -> None:
     """The last line of defence: every reply page is measured as it is written (browse pages are not reply pages)."""
-    bulk = pages.Bulk(_dataset(long_built), "", {})
+    bulk = pages.Bulk(_dataset(long_built), "")
     bulk.check_size(f"replies/{MANY}/2.md", Settings.reply_page_bytes)
     bulk.check_size("browse/agency/index.md", 10 * Settings.reply_page_bytes)
     with pytest.raises(BuildError, match=re.escape(

@@ -63,16 +63,31 @@ def data_files(dataset: Dataset, history: list[Diff]) -> dict[str, str]:
 
 @dataclass
 class Bulk:
-    """The pages written after MkDocs, into shells: browse pages rendered, reply pages on demand."""
+    """The pages written after MkDocs, into shells: browse and proposal pages and reply pages, each made
+    when it is written (``items``; issue 13: holding the browse pages was 1.2 GB at 100,000 letters)."""
 
     dataset: Dataset
     overview: str  # the browse overview: in the navigation, so MkDocs renders it
-    browse: dict[str, str]  # browse and proposal pages
     nav: dict[str, str] = field(default_factory=dict)  # other first pages of bulk folders, in the navigation
+    _browse_count: int | None = field(default=None, init=False, repr=False)
+
+    def browse(self) -> Iterator[tuple[str, str]]:
+        """(path, Markdown) of every browse and proposal page but those in the navigation, made now."""
+        for path, markdown in browse.pages(self.dataset):
+            if path != BROWSE_OVERVIEW:
+                yield path, markdown
+        for path, markdown in proposals.pages(self.dataset):
+            if path not in self.nav:
+                yield path, markdown
 
     def keys(self) -> set[shell.ShellKey]:
-        """The shells these pages need: (directory depth, has its own feeds, hides the theme's toc)."""
-        found = {shell.shell_key(path, markdown) for path, markdown in self.browse.items()}
+        """The shells these pages need: (directory depth, has its own feeds, hides the theme's toc). The
+        browse pages are made for it and let go (made again when written: ≈ 3 s at 10,000 letters)."""
+        found, count = set(), 0
+        for path, markdown in self.browse():
+            found.add(shell.shell_key(path, markdown))
+            count += 1
+        self._browse_count = count
         if self.dataset.replies:
             first = self.dataset.replies[0]
             found.add(shell.shell_key(f"replies/{first.id}.md", reply.render(first, self.dataset)))
@@ -80,13 +95,15 @@ class Bulk:
         return found
 
     def items(self) -> Iterator[tuple[str, str]]:
-        yield from self.browse.items()
+        yield from self.browse()
         for r in tqdm(self.dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
             yield from parts.pages(r, self.dataset)
 
     def __len__(self) -> int:
         """Browse and reply pages, a long letter's further pages not counted (``write`` counts them)."""
-        return len(self.browse) + len(self.dataset.replies)
+        if self._browse_count is None:
+            self._browse_count = sum(1 for _ in self.browse())
+        return self._browse_count + len(self.dataset.replies)
 
     def check_size(self, md_path: str, size: int) -> None:
         """Every page of a reply within the budget (``parts`` cuts long letters so that it is)."""
@@ -100,10 +117,10 @@ class Bulk:
 
 
 def bulk(dataset: Dataset) -> Bulk:
-    pages = browse.pages(dataset)
-    listed = proposals.pages(dataset)
-    nav = {proposals.OVERVIEW: listed.pop(proposals.OVERVIEW)}
-    return Bulk(dataset, pages.pop(BROWSE_OVERVIEW), {**pages, **listed}, nav)
+    """The bulk pages, made when written; the two in the navigation now (MkDocs renders them)."""
+    overview = next(p for path, p in browse.pages(dataset) if path == BROWSE_OVERVIEW)
+    listed = next(p for path, p in proposals.pages(dataset) if path == proposals.OVERVIEW)
+    return Bulk(dataset, overview, {proposals.OVERVIEW: listed})
 
 
 def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], history: list[Diff],

@@ -13,6 +13,7 @@ Every table is sortable in the browser (reader.js); the order the build writes i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from build_scripts import dates
@@ -47,17 +48,18 @@ def _listed(facet: Facet, groups: Groups) -> Groups:
     return {slug: g for slug, g in groups.items() if is_listed(facet.slug, len(g[1]))}
 
 
-def pages(dataset: Dataset) -> dict[str, str]:
-    """Markdown path -> content for every browse page."""
+def pages(dataset: Dataset) -> Iterator[tuple[str, str]]:
+    """(Markdown path, content) of every browse page, the overview (``browse/index.md``) first: made as
+    they are asked for, so that the build never holds them all (1.2 GB at 100,000 letters)."""
     grouped = [(facet, group(dataset.replies, facet)) for facet in facets(dataset)]
     paged = proposals.with_pages(dataset)  # a proposal answered once has no page: its name is not linked
-    out: dict[str, str] = {"browse/index.md": _overview(grouped, dataset)}
+    yield "browse/index.md", _overview(grouped, dataset)
     for facet, groups in grouped:
         listed = _listed(facet, groups)
         if facet.slug == "region":
-            out["browse/region/index.md"] = _region_page(dataset, groups)
+            yield "browse/region/index.md", _region_page(dataset, groups)
         else:
-            out.update(_facet_pages(facet, listed, _value_order(facet, listed), len(groups)))
+            yield from _facet_pages(facet, listed, _value_order(facet, listed), len(groups)).items()
         below = _children(dataset) if facet.slug == "region" else {}
         by_code = {r["code"]: r for r in dataset.vocab.regions}
         for slug, (label, replies) in groups.items():
@@ -65,9 +67,8 @@ def pages(dataset: Dataset) -> dict[str, str]:
                 continue  # it links to its reply
             parents = [(r["name"], f"browse/region/{r['code']}/") for r in _chain(slug, by_code)[:-1]]
             children = [(r["code"], r["name"], len(groups[r["code"]][1])) for r in below.get(slug, []) if r["code"] in groups]
-            out.update(_value_pages(facet, slug, label, replies, parents if facet.slug == "region" else [], children,
-                                    paged))
-    return out
+            yield from _value_pages(facet, slug, label, replies, parents if facet.slug == "region" else [], children,
+                                    paged).items()
 
 
 def _value_order(facet: Facet, groups: Groups) -> list[str]:

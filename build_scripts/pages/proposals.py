@@ -14,6 +14,8 @@ arrives: ``redirects`` writes a small page there that sends the reader to the re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from build_scripts import dates, siteurl
 from build_scripts import proposals as proposal_rules
 from build_scripts.dataset import Dataset, Reply, sort_date
@@ -150,11 +152,10 @@ def _newest(replies: tuple[Reply, ...]) -> str:
     return max(sort_date(r) for r in replies)
 
 
-def pages(dataset: Dataset) -> dict[str, str]:
-    """Markdown path -> content: every proposal page and the list's pages (the first is ``OVERVIEW``)."""
+def pages(dataset: Dataset) -> Iterator[tuple[str, str]]:
+    """(Markdown path, content): the list's pages (the first is ``OVERVIEW``), then every proposal page,
+    made as they are asked for."""
     groups = dataset.by_proposal
-    out = {f"{proposal_url(pid).rstrip('/')}.md": page(pid, replies, dataset) for pid, replies in groups.items()
-           if has_page(replies)}
     ordered = sorted(groups, key=lambda pid: (_newest(groups[pid]), pid), reverse=True)
     chunks = [ordered[i:i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
     urls = [PROPOSALS] + [f"{PROPOSALS}page-{n}/" for n in range(2, len(chunks) + 1)]
@@ -164,7 +165,7 @@ def pages(dataset: Dataset) -> dict[str, str]:
         rows = "".join(_row(pid, groups[pid], url) for pid in chunk)
         table = sortable_table([("建议/提案", "text"), ("答复件数", "number"), ("最新答复", "date")], [rows],
                                caption="建议提案及其答复", cls="values-table", sorted_by=2)
-        out[md_path] = (
+        yield md_path, (
             front_matter("建议提案" + (f"（第{n}页）" if n > 1 else ""), "每件建议、提案及其全部答复")
             + "# 建议提案\n\n"
             + f"<p>共 <strong>{len(groups)}</strong> 件建议、议案和提案，其中"
@@ -173,7 +174,9 @@ def pages(dataset: Dataset) -> dict[str, str]:
             f'<a href="{escape.html(rel(url, "data/"))}">数据下载</a>中的 <code>proposals.csv</code>。</p>\n\n'
             + table + pager(urls, n, url) + "\n"
         )
-    return out
+    for pid, replies in groups.items():
+        if has_page(replies):
+            yield f"{proposal_url(pid).rstrip('/')}.md", page(pid, replies, dataset)
 
 
 def _row(pid: str, replies: tuple[Reply, ...], url: str) -> str:
