@@ -170,8 +170,19 @@ def zip_files(files: dict[str, Path], target: Path, when: dt.datetime) -> None:
     """``{name in the zip: file}`` streamed into one zip, entries stamped ``when``."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         for name, path in files.items():
-            with open(path, "rb") as src, archive.open(xlsx.entry(name, when, ZIP_LEVEL), "w") as out:
-                shutil.copyfileobj(src, out, 1 << 20)
+            add_file(archive, name, path, when)
+
+
+def add_file(archive: zipfile.ZipFile, name: str, path: Path, when: dt.datetime) -> None:
+    """One file streamed into ``archive``; a file over 2 GiB gets ZIP64 sizes (the SQLite file is 10 GB at
+    100,000 letters; zipfile refuses to stream past 2 GiB without being told), smaller ones stay as they were."""
+    with open(path, "rb") as src, archive.open(xlsx.entry(name, when, ZIP_LEVEL), "w",
+                                               force_zip64=path.stat().st_size > ZIP64_FROM) as out:
+        shutil.copyfileobj(src, out, 1 << 20)
+
+
+ZIP64_FROM = (1 << 31) - 1
+"""zipfile's ZIP64_LIMIT: a larger entry needs ZIP64 sizes."""
 
 
 def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.datetime) -> None:
@@ -179,9 +190,7 @@ def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.dateti
     names = ["datapackage.json"] + sorted(f"{t.name}.csv" for t in TABLES)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         for name in names:
-            with open(data_dir / name, "rb") as src, archive.open(xlsx.entry(f"{folder}/{name}", when, ZIP_LEVEL),
-                                                                  "w") as out:
-                shutil.copyfileobj(src, out, 1 << 20)
+            add_file(archive, f"{folder}/{name}", data_dir / name, when)
 
 
 def data_time(dataset: Dataset) -> dt.datetime:
@@ -326,8 +335,7 @@ def _release_target(release_dir: Path | None, rel_path: str) -> Path:
 def write_sqlite_zip(database: Path, target: Path, metadata: dict[str, Any], when: dt.datetime) -> None:
     """The database and its Datasette metadata (``<name>.datasette.json``) in one zip, for download."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
-        with open(database, "rb") as src, archive.open(xlsx.entry(database.name, when, ZIP_LEVEL), "w") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
+        add_file(archive, database.name, database, when)
         archive.writestr(xlsx.entry(database.name.removesuffix(".sqlite") + ".datasette.json", when, ZIP_LEVEL),
                          package.dumps(metadata).encode("utf-8"))
 

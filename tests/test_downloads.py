@@ -441,3 +441,26 @@ def test_a_build_runs_the_database_in_a_process_of_the_downloads_process(scratch
     site.build(scratch)
     with zipfile.ZipFile(scratch.site / "data" / f"{STEM}.sqlite.zip") as archive:
         assert f"{STEM}.sqlite" in archive.namelist()
+
+
+def test_a_file_over_the_zip64_limit_is_zipped_with_zip64_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the SQLite file is 10 GB at 100,000 letters; zipfile will not stream past 2 GiB unless told
+    (the 100,000-letter build failed so). Smaller files keep their bytes (no ZIP64 fields)."""
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_bytes(b"x" * 100)
+    large.write_bytes(b"y" * 300)
+    when = dt.datetime(2024, 1, 1)
+    downloads.zip_files({"small.txt": small}, tmp_path / "before.zip", when)
+    monkeypatch.setattr(downloads, "ZIP64_FROM", 200)  # "over 2 GiB", at a size a test can write
+    downloads.zip_files({"small.txt": small, "large.txt": large}, tmp_path / "both.zip", when)
+    with zipfile.ZipFile(tmp_path / "both.zip") as archive:
+        assert archive.read("large.txt") == large.read_bytes() and archive.read("small.txt") == small.read_bytes()
+        offsets = {i.filename: i.header_offset for i in archive.infolist()}
+    data = (tmp_path / "both.zip").read_bytes()
+
+    def local_extra(offset: int) -> int:  # the local header's extra-field length (ZIP64 sizes live there)
+        return int.from_bytes(data[offset + 28:offset + 30], "little")
+
+    assert local_extra(offsets["large.txt"]) == 20 and local_extra(offsets["small.txt"]) == 0
+    before = (tmp_path / "before.zip").read_bytes()
+    assert data.startswith(before[:before.index(b"PK\x01\x02")])  # the small entry's bytes are as they were
