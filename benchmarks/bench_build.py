@@ -82,6 +82,7 @@ class TreeMemory(threading.Thread):
         self.pid, self.peak_rss, self.peak_pss, self.done = pid, 0, 0, False
         self.running: list[str] = []
         self.stage_pss: dict[str, int] = {}
+        self.finished: dict[str, float] = {}  # stage -> wall seconds, as the log says
 
     def run(self) -> None:
         while not self.done:
@@ -101,7 +102,8 @@ class TreeMemory(threading.Thread):
             if text.endswith(" …"):
                 self.running.append(text[:-2])
             elif " done in " in text:
-                name = text.split(" done in ")[0]
+                name, seconds = text.split(" done in ")
+                self.finished[name] = float(seconds.split()[0])
                 if name in self.running:
                     self.running.remove(name)
 
@@ -167,7 +169,12 @@ def run(n: int, previous: dict[str, float] | None) -> dict[str, float]:
     proc.wait()
     follower.join(timeout=10)
     memory.done = True
-    if proc.returncode:
+    if proc.returncode:  # what it got through is worth knowing (a 100,000-letter build runs an hour)
+        print(f"\n== N = {n} letters: the build FAILED; the stages it finished (wall seconds, peak MB of the tree):")
+        for stage, secs in memory.finished.items():
+            print(f"{stage:<28}{secs:>9.1f}{memory.stage_pss.get(stage, 0) / 1024:>9.0f}")
+        print(f"still running: {', '.join(memory.running) or 'nothing'}; peak memory of the tree so far: "
+              f"PSS summed {memory.peak_pss / 1024:.0f} MB, RSS summed {memory.peak_rss / 1024:.0f} MB")
         raise SystemExit(f"build of {n} letters failed")
     r = json.loads(stdout.strip().splitlines()[-1])
     sizes = reply_page_sizes(repo / "site")
