@@ -77,10 +77,8 @@ class Background:
         self.cpu_seconds = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._receive, send = context.Pipe(duplex=False)
-        # not a daemon: a step may run one of its own (the downloads' database); a child ends with its
-        # parent all the same (``die_with_parent``) and with a failed build (``cancel``)
         self._process = context.Process(target=_run, args=(send, fn, args, os.getpid()), name=f"portal build: {name}",
-                                        daemon=False)
+                                        daemon=True)
         self._process.start()
         send.close()
 

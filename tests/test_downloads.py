@@ -433,16 +433,6 @@ def test_the_database_built_in_its_own_process_is_the_same_file(seed_package: Se
     assert sorted(p.name for p in (tmp_path / "beside").iterdir()) == sorted(p.name for p in (tmp_path / "inline").iterdir())
 
 
-def test_a_build_runs_the_database_in_a_process_of_the_downloads_process(scratch: Paths,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The downloads run in a child of the build; from ``PARALLEL_FROM`` letters that child starts one of
-    its own for the database (a daemonic child may not: the 10,000-letter build failed so)."""
-    monkeypatch.setattr(background, "PARALLEL_FROM", 1)
-    site.build(scratch)
-    with zipfile.ZipFile(scratch.site / "data" / f"{STEM}.sqlite.zip") as archive:
-        assert f"{STEM}.sqlite" in archive.namelist()
-
-
 def test_a_file_over_the_zip64_limit_is_zipped_with_zip64_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 13: the SQLite file is 10 GB at 100,000 letters; zipfile will not stream past 2 GiB unless told
     (the 100,000-letter build failed so). Smaller files keep their bytes (no ZIP64 fields)."""
