@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import os
 import shutil
 import tempfile
@@ -40,8 +41,7 @@ from typing import Any
 
 import orjson
 
-from build_scripts import background, dates, flatfiles, package, release_assets, sqlitedb, xlsx
-from build_scripts.background import Background
+from build_scripts import dates, flatfiles, package, release_assets, sqlitedb, xlsx
 from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
@@ -272,17 +272,11 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
     check_canonical(descriptor, data_dir)
     name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
     stage = Path(tempfile.mkdtemp(prefix=".downloads-", dir=data_dir))
-    database: Background | None = None
     try:
         (stage / EXCEL_DIR).mkdir()
         raw = {f"{EXCEL_DIR}/{t.name}.csv": stage / "raw" / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
-        raw |= {"replies.json": stage / "raw" / "replies.json", f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
-        (stage / "db").mkdir()
-        database = (Background("downloads: SQLite", database_zip, dataset, descriptor, data_dir,
-                               stage / "db" / f"{name}.sqlite.zip", when)
-                    if background.worth_two(len(dataset.replies)) else None)  # its full-text index: the longest part
-        if database is None:
-            database_zip(dataset, descriptor, data_dir, stage / "db" / f"{name}.sqlite.zip", when)
+        raw |= {"replies.json": stage / "raw" / "replies.json", f"{name}.sqlite": stage / "raw" / f"{name}.sqlite",
+                f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
         rows = write_tables(dataset, data_dir, raw, descriptor, when)
         write_replies_json(dataset, raw["replies.json"])
         derived = {f"{EXCEL_DIR}/{name}.xlsx": raw[f"{EXCEL_DIR}/{name}.xlsx"],
@@ -296,9 +290,8 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
                   | {f"{name}-{version}-excel/{member}": path for member, path in excel_flat.items()},
                   derived[f"{EXCEL_DIR}/{name}-excel-csv.zip"], when)
         gzip_file(raw["replies.json"], derived["replies.json.gz"])
-        if database is not None:
-            database.result()
-        os.replace(stage / "db" / f"{name}.sqlite.zip", derived[f"{name}.sqlite.zip"])
+        write_sqlite_zip(raw[f"{name}.sqlite"], derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor),
+                         when)
         shutil.rmtree(stage / "raw")
         shutil.rmtree(stage / "flat" / "excel")
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
@@ -320,8 +313,6 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     finally:
-        if database is not None:
-            database.cancel()
         shutil.rmtree(stage, ignore_errors=True)
     return manifest
 
@@ -340,49 +331,55 @@ def write_sqlite_zip(database: Path, target: Path, metadata: dict[str, Any], whe
                          package.dumps(metadata).encode("utf-8"))
 
 
+TABLE_BATCH = 2000
+"""Rows of a canonical table read, checked and written at a time: no download holds a table whole
+(issue 13: ``sections.csv`` is 137 MB at 10,000 letters, and was held twice as Python lists)."""
+
+
 def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any],
                  when: dt.datetime) -> dict[str, int]:
-    """The Excel 版 CSVs and the workbook, one table at a time, ``package.TABLE_BATCH`` rows at a time
-    (each CSV is parsed once for both); rows per table. The database is built beside (``write``)."""
+    """The Excel 版 CSVs, the workbook and the database, one table at a time, ``TABLE_BATCH`` rows at a
+    time (each CSV is parsed once for all three); rows per table."""
     name, version = descriptor["name"], descriptor["version"]
     out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     counts: dict[str, int] = {}
-    with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
-                       creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
-                       level=XLSX_LEVEL) as book:
-        for table in TABLES:
-            path = data_dir / f"{table.name}.csv"
-            suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
-            ints = sqlitedb.integer_columns(table)
-            with (open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
-                  book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
-                writer = csv.writer(dst, lineterminator="\n")
-                batches = package.read_batches(path)
-                header = next(batches)[0]
-                writer.writerow(header)
-                sheet.write([header])
-                for batch in batches:
-                    excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
-                    writer.writerows(excel_rows)
-                    problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1, suspicious=suspicious))
-                    sheet.write(excel_rows)
-            counts[table.name] = rows - 1
+    conn = sqlitedb.open_database(out[f"{name}.sqlite"])
+    try:
+        with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
+                           creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
+                           level=XLSX_LEVEL) as book:
+            for table in TABLES:
+                path = data_dir / f"{table.name}.csv"
+                suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
+                ints = sqlitedb.integer_columns(table)
+                with (open(path, encoding="utf-8", newline="") as src,
+                      open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
+                      book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
+                    reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+                    header = next(reader)
+                    writer.writerow(header)
+                    sheet.write([header])
+                    for batch in batches(reader, TABLE_BATCH):
+                        excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
+                        writer.writerows(excel_rows)
+                        problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1,
+                                                      suspicious=suspicious))
+                        sheet.write(excel_rows)
+                        sqlitedb.insert_rows(conn, table, batch)
+                counts[table.name] = rows - 1
+        problems.extend(sqlitedb.finish_database(conn, version, dataset))
+    finally:
+        conn.close()
     if problems:
         raise BuildError(Report.of(problems))
     return counts
 
 
-def database_zip(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, target: Path, when: dt.datetime) -> None:
-    """The SQLite download: the database (``sqlitedb.write_database``) zipped with its Datasette metadata."""
-    database = target.with_name(f"{descriptor['name']}.sqlite")
-    try:
-        problems = sqlitedb.write_database(dataset, data_dir, database, descriptor["version"])
-        if problems:
-            raise BuildError(Report.of(problems))
-        write_sqlite_zip(database, target, sqlitedb.datasette_metadata(descriptor), when)
-    finally:
-        database.unlink(missing_ok=True)
+def batches(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    """``rows`` in lists of ``size`` (the last one shorter)."""
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 def count_rows(path: Path) -> int:

@@ -17,7 +17,6 @@ import dataclasses
 import functools
 import hashlib
 import io
-import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -172,20 +171,6 @@ def write_csv(table: Table, rows: list[Row], path: Path) -> tuple[int, str]:
         csv.writer(f, lineterminator="\n").writerows(csv_rows(table, rows))
     with open(path, "rb") as f:
         return path.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
-
-
-TABLE_BATCH = 2000
-"""Rows of a canonical table read at a time by the downloads and the database: no step holds a table
-whole (issue 13: ``sections.csv`` is 137 MB at 10,000 letters)."""
-
-
-def read_batches(path: Path, size: int = TABLE_BATCH) -> Iterator[list[list[str]]]:
-    """A canonical CSV's rows in lists of ``size``, the header alone first (every cell a string)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        yield [next(reader)]
-        while batch := list(itertools.islice(reader, size)):
-            yield batch
 
 
 def descriptor(paths: Paths, files: dict[str, tuple[int, str]]) -> dict[str, Any]:

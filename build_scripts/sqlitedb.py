@@ -1,9 +1,7 @@
 """The SQLite download: every table of the package with its keys, and a full-text index that finds what the site's search finds.
 
-``write_database`` reads the canonical CSVs a batch of rows at a time (``open_database``,
-``insert_rows``, ``finish_database``), so the whole package is never in memory; ``downloads`` runs it
-in a process of its own beside the other downloads from 2,000 letters up (its full-text index is the
-longest of them: 75 % of the downloads' time at 10,000 letters). Integer columns are INTEGER,
+``downloads`` feeds it one table at a time (``open_database``, ``insert_rows``, ``finish_database``)
+from the canonical CSVs, so the whole package is never in memory. Integer columns are INTEGER,
 "" is NULL; foreign keys are checked before the file is kept.
 
 Full-text search (issue 15): a reply matches a query when one of its searchable fields (``replytext``:
@@ -34,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from build_scripts import package, replytext
+from build_scripts import replytext
 from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
@@ -149,21 +147,6 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: Iterable[Sequence[
     values = ([None if v == "" else int(v) if i in ints else v for i, v in enumerate(row)] for row in rows)
     marks = ", ".join("?" for _ in table.fields)
     conn.executemany(f"INSERT INTO {_quote(table.name)} VALUES ({marks})", values)
-
-
-def write_database(dataset: Dataset, data_dir: Path, database: Path, version: str) -> list[Problem]:
-    """The database from the canonical CSVs in ``data_dir`` (``TABLE_BATCH`` rows at a time), with its
-    full-text search; the foreign-key problems found (none when the package is valid)."""
-    conn = open_database(database)
-    try:
-        for table in TABLES:
-            batches = package.read_batches(data_dir / f"{table.name}.csv")
-            next(batches)  # the header: the columns are the table's fields, in order
-            for batch in batches:
-                insert_rows(conn, table, batch)
-        return finish_database(conn, version, dataset)
-    finally:
-        conn.close()
 
 
 def finish_database(conn: sqlite3.Connection, version: str, dataset: Dataset) -> list[Problem]:

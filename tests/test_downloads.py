@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from build_scripts import background, downloads, flatfiles, package, records, release_assets, site, sqlitedb, xlsx
+from build_scripts import downloads, flatfiles, package, records, release_assets, site, sqlitedb, xlsx
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
@@ -416,21 +416,8 @@ def test_rows_are_counted_and_batched_as_csv_not_lines(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,"two\nlines"\nb,one\nc,""\n', encoding="utf-8")
     assert downloads.count_rows(path) == 4
-    assert list(package.read_batches(path, 2)) == [[["id", "text"]], [["a", "two\nlines"], ["b", "one"]], [["c", ""]]]
-
-
-def test_the_database_built_in_its_own_process_is_the_same_file(seed_package: SeedPackage, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 13: from ``background.PARALLEL_FROM`` letters the SQLite download (its full-text index, the
-    longest part) is built in a process of its own beside the other downloads; the files are the same."""
-    dataset, descriptor, _ = seed_package
-    inline = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "inline"))
-    monkeypatch.setattr(background, "PARALLEL_FROM", 1)
-    beside = downloads.write(dataset, descriptor, _fresh(seed_package, tmp_path / "beside"))
-    assert beside == inline
-    for f in inline["files"] + [{"path": "manifest.json"}]:
-        assert (tmp_path / "inline" / f["path"]).read_bytes() == (tmp_path / "beside" / f["path"]).read_bytes(), f["path"]
-    assert sorted(p.name for p in (tmp_path / "beside").iterdir()) == sorted(p.name for p in (tmp_path / "inline").iterdir())
+    with open(path, encoding="utf-8", newline="") as f:
+        assert list(downloads.batches(csv.reader(f), 2)) == [[["id", "text"], ["a", "two\nlines"]], [["b", "one"], ["c", ""]]]
 
 
 def test_a_file_over_the_zip64_limit_is_zipped_with_zip64_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
