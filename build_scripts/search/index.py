@@ -33,7 +33,7 @@ from build_scripts.search.spill import Item, Spill
 from build_scripts.search.text import BODY_BASE
 from build_scripts.settings import Settings
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 INLINE = 3_000           # a term's entry longer than this (characters of JSON) moves out of its shard
 GZIP_LEVEL = 6           # every file stored gzipped: 2.6 times smaller (the engine inflates it)
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
@@ -211,10 +211,21 @@ class _Writer:
         self.pool.shutdown()
 
 
+SHARD_CHARS = 40_000
+"""A shard holds at most about this many characters of JSON (≈ 20 KB gzip on letters' text): a phrase
+query reads one shard per planned gram (up to eight for a ten-character query), so what a query
+downloads stays flat in N only if shards do not grow with the dictionary (issue 13: with at most
+4,096 shards they were 32 KB gzip at 10,000 letters, and four committed queries read over 300 KB)."""
+MAX_SHARDS = 1 << 16
+"""Past this (a dictionary of ≈ 2.6 GB of JSON, several hundred thousand letters) shards grow again."""
+
+
 def shard_count(total_chars: int) -> int:
-    """64 to 4,096 shards, about 4,000 characters of JSON each."""
+    """A power of two from 64 to ``MAX_SHARDS``: the fewest that keep shards to ``SHARD_CHARS`` each.
+    Fewer, larger shards would mean fewer files (each costs ≈ 1 KB in the tar GitHub Pages receives)
+    but more bytes per query."""
     count = 64
-    while count < 4096 and count * 4000 < total_chars:
+    while count < MAX_SHARDS and count * SHARD_CHARS < total_chars:
         count *= 2
     return count
 
@@ -232,27 +243,34 @@ def _save_dictionary(put: _Writer, items: Iterator[Item], shards_wanted: int, fo
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "members", "w", encoding="utf-8", newline="\n") as members:
         for n, (term, key, h, sets, positions, common) in enumerate(items):
-            flag = ',"c":1' if common else ""
             if common:
                 common_grams.append(term)
-            whole = "{" + ",".join(x for x in (sets, f'"p":{positions}' if positions else "") if x) + flag + "}"
-            if len(whole) > INLINE:
-                parts = []
-                name = f"{h:08x}-{n}"
-                if len(sets) > INLINE:
-                    put(f"x/{name}d.json", "{" + sets + "}")
-                    parts.append(f'"dx":"{name}d"')
-                elif sets:
-                    parts.append(sets)
-                if positions:
-                    put(f"x/{name}p.json", positions)
-                    parts.append(f'"px":"{name}p"')
-                whole = "{" + ",".join(parts) + flag + "}"
+            whole = _entry(put, f"{h:08x}-{n}", sets, positions, common)
             total += len(whole)
             members.write(f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
     shards = shards_wanted or shard_count(total)
     _deal_shards(put, folder, shards)
     return shards, sorted(common_grams)
+
+
+def _entry(put: _Writer, name: str, sets: str, positions: str, common: bool) -> str:
+    """A term's entry as it stands in its shard; what is too big for it goes to ``x/<name>…`` files."""
+    if positions and not sets and not common and len(positions) <= INLINE:
+        return positions  # the most frequent entry, a rare gram's positions: the bare list
+    flag = ',"c":1' if common else ""
+    whole = "{" + ",".join(x for x in (sets, f'"p":{positions}' if positions else "") if x) + flag + "}"
+    if len(whole) <= INLINE:
+        return whole
+    parts = []
+    if len(sets) > INLINE:
+        put(f"x/{name}d.json", "{" + sets + "}")
+        parts.append(f'"dx":"{name}d"')
+    elif sets:
+        parts.append(sets)
+    if positions:
+        put(f"x/{name}p.json", positions)
+        parts.append(f'"px":"{name}p"')
+    return "{" + ",".join(parts) + flag + "}"
 
 
 def _deal_shards(put: _Writer, folder: Path, shards: int, chunk: int = 1 << 24) -> None:

@@ -41,8 +41,8 @@ class Index:
 
     def entry(self, term: str, fetched: list[str]) -> dict[str, Any] | None:
         shard = self._read(f"s/{fnv1a(term) % self.manifest['shards']}.json", fetched)
-        entry: dict[str, Any] | None = shard.get(term)
-        return entry
+        entry: dict[str, Any] | list[int] | None = shard.get(term)
+        return {"p": entry} if isinstance(entry, list) else entry  # a bare list: positions only (FORMAT.md)
 
     def doc_sets(self, entry: dict[str, Any], fetched: list[str]) -> tuple[list[int], set[int]]:
         sets = self._read(f"x/{entry['dx']}.json", fetched) if "dx" in entry else entry

@@ -53,7 +53,9 @@
 
   function entry(man, term) {
     return get("s/" + (fnv1a(term) % man.shards) + ".json").then(function (shard) {
-      return Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+      if (!Object.prototype.hasOwnProperty.call(shard, term)) { return null; }
+      var e = shard[term];
+      return Array.isArray(e) ? { p: e } : e; // a bare list: positions only (FORMAT.md)
     });
   }
 
