@@ -23,6 +23,9 @@ SIMILAR = 0.4
 WINDOW = 50
 """Replies of one proposer each reply is compared with (the next ones by date)."""
 _DOC = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,5}\s*号")
+"""A 文号 cited in a letter: what ``cited_doc_numbers`` finds (the definition; tests compare the two)."""
+_DOC_TAIL = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,5}\s*号")
+_DOC_PREFIX = 12
 _NUMBER = re.compile(r"第\s*(?P<n>[0-9]{1,8})\s*号\s*(?P<k>建议|议案|提案)")
 
 
@@ -32,6 +35,25 @@ class Link:
     reasons: tuple[str, ...]
     detail: str
     status: str  # suggested, confirmed, rejected
+
+
+def cited_doc_numbers(text: str) -> list[str]:
+    """``m.group()`` for each match of ``_DOC.finditer(text)``, found from the brackets back: the regex
+    tries every CJK character as a start (15 s at 10,000 letters, 45 M characters); its bracket part
+    alone is found in 0.3 s. Before the bracket: white space, then one to 12 CJK characters, none of
+    them inside the match before (finditer resumes where a match ends)."""
+    out, floor = [], 0
+    for m in _DOC_TAIL.finditer(text):
+        i = m.start()
+        while i > floor and text[i - 1].isspace():  # ``\s`` is str.isspace
+            i -= 1
+        start = i
+        while start > max(floor, i - _DOC_PREFIX) and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        if start < i:
+            out.append(text[start:m.end()])
+            floor = m.end()
+    return out
 
 
 def _bigrams(text: str) -> set[str]:
@@ -93,10 +115,10 @@ def suggested(records: list[Mapping[str, Any]]) -> dict[tuple[str, str], dict[st
             by_number.setdefault((r["assembly"], r["proposal_kind"], str(r["proposal_number"]).lstrip("0")), []).append(r["id"])
     for r in records:
         text = _text(r)
-        for m in _DOC.finditer(text):
-            other = by_doc.get(re.sub(r"\s+", "", m.group()))
+        for cited in cited_doc_numbers(text):
+            other = by_doc.get(re.sub(r"\s+", "", cited))
             if other:
-                add(r["id"], other, "cites", f"引用文号“{m.group()}”")
+                add(r["id"], other, "cites", f"引用文号“{cited}”")
         for m in _NUMBER.finditer(text):
             for other in by_number.get((r["assembly"], m["k"], m["n"].lstrip("0")), []):
                 if other not in by_proposal.get(r.get("proposal_id") or "", [r["id"]]):
