@@ -87,10 +87,10 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
+            count = pages.write(dataset, descriptor, history, paths.docs, work / "docs", bulk, shells=shells)
             with timer.stage("wait for manifest"):
                 manifest = children["downloads"].result()  # the data page lists the files
-            count = pages.write(dataset, descriptor, manifest, history, paths.docs, work / "docs", bulk,
-                                shells=shells)
+            pages.write_data_page(dataset, descriptor, manifest, paths.docs, work / "docs")
         with timer.stage("mkdocs"):
             config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=dataset.source_date_epoch)
         if shells:

@@ -42,11 +42,14 @@ BULK_FOLDERS = ("replies", "browse", "proposals")
 """Where the bulk pages go: docs/ must not have hand-written pages there."""
 
 
-def generate(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any],
-             history: list[Diff]) -> Iterable[tuple[str, str]]:
-    """(path inside docs, Markdown) for every generated page MkDocs renders itself."""
+DATA_PAGE = "data/index.md"
+"""The one page that lists the downloads: written last (``write_data_page``), once the downloads child has
+made them and its manifest says their sizes; every other page is written while it works."""
+
+
+def generate(dataset: Dataset, package: dict[str, Any], history: list[Diff]) -> Iterable[tuple[str, str]]:
+    """(path inside docs, Markdown) for every generated page MkDocs renders itself but ``DATA_PAGE``."""
     yield "index.md", home.render(dataset)
-    yield "data/index.md", data.downloads(package, manifest, dataset)
     yield "data/dictionary.md", data.dictionary(package, dataset)
     yield "stats.md", stats.render(dataset)
     yield "commitments/index.md", commitments.render(dataset)
@@ -123,9 +126,10 @@ def bulk(dataset: Dataset) -> Bulk:
     return Bulk(dataset, overview, {proposals.OVERVIEW: listed})
 
 
-def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], history: list[Diff],
+def write(dataset: Dataset, package: dict[str, Any], history: list[Diff],
           hand_written: Path, out_docs: Path, pages: Bulk, *, shells: bool = True) -> int:
-    """Copy docs/ and write the navigation pages and the shells into ``out_docs``; return the page count.
+    """Copy docs/ and write the navigation pages but ``DATA_PAGE`` and the shells into ``out_docs``;
+    return the page count (``DATA_PAGE`` included).
 
     With ``shells=False`` the bulk pages are written as ordinary pages for MkDocs to render.
     """
@@ -133,7 +137,7 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
         if (hand_written / folder).exists():
             raise FileExistsError(f"docs/{folder} would be overwritten: its pages are generated")
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
-    nav = dict(generate(dataset, package, manifest, history))
+    nav = dict(generate(dataset, package, history))
     nav[BROWSE_OVERVIEW] = pages.overview
     nav.update(pages.nav)
     for rel_path, text in (nav | data_files(dataset, history)).items():
@@ -142,7 +146,13 @@ def write(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], h
     for rel_path, text in (shell.sources(pages.keys()).items() if shells else pages.items()):
         _write(out_docs, hand_written, rel_path, text)
         written += 1
-    return len(nav) + (len(pages) if shells else written)
+    return len(nav) + 1 + (len(pages) if shells else written)
+
+
+def write_data_page(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], hand_written: Path,
+                    out_docs: Path) -> None:
+    """``DATA_PAGE``, from the downloads' manifest (the build waits for it only now: issue 13)."""
+    _write(out_docs, hand_written, DATA_PAGE, data.downloads(package, manifest, dataset))
 
 
 def _write(out_docs: Path, hand_written: Path, rel_path: str, text: str) -> None:
