@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 
+from build_scripts import background, dates, proposals, threads
 from build_scripts import commitments as commitment_rules
-from build_scripts import dates, proposals, threads
 from build_scripts import figures as figure_rules
 from build_scripts.paths import Paths
 from build_scripts.problems import Report
@@ -148,6 +148,14 @@ class Reply(Mapping[str, Any]):
         return self.folder / RECORD_NAME
 
 
+Found = tuple[dict[str, list[commitment_rules.Commitment]], dict[str, list[figure_rules.Figure]]]
+
+
+def _find(replies: list[Reply]) -> Found:
+    return ({r.id: commitment_rules.find(r["sections"], r["reply_date"] or r["published_date"]) for r in replies},
+            {r.id: figure_rules.find(r["sections"]) for r in replies})
+
+
 @dataclass(frozen=True)
 class Dataset:
     replies: tuple[Reply, ...]
@@ -175,12 +183,23 @@ class Dataset:
     @functools.cached_property
     def commitments(self) -> dict[str, list[commitment_rules.Commitment]]:
         """Reply id -> what it promises (``commitments``), computed once per build."""
-        return {r.id: commitment_rules.find(r["sections"], r["reply_date"] or r["published_date"]) for r in self.replies}
+        return self._found[0]
 
     @functools.cached_property
     def figures(self) -> dict[str, list[figure_rules.Figure]]:
         """Reply id -> its key figures (``figures``), computed once per build."""
-        return {r.id: figure_rules.find(r["sections"]) for r in self.replies}
+        return self._found[1]
+
+    @functools.cached_property
+    def _found(self) -> Found:
+        """Commitments and figures of every reply; a large collection's second half in a forked child
+        (issue 13: 2.8 ms a letter, read from each letter's text, on one core while the other waited)."""
+        replies = list(self.replies)
+        if not background.worth_two(len(replies)):
+            return _find(replies)
+        half = len(replies) // 2
+        first, second = background.in_two("commitments, figures", _find, replies[:half], replies[half:])
+        return first[0] | second[0], first[1] | second[1]
 
     @functools.cached_property
     def threads(self) -> dict[str, list[threads.Link]]:

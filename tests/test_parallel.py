@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from build_scripts import background, linkcheck, records
-from build_scripts.background import Background, merge_into
+from build_scripts.background import Background, in_two, merge_into
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError, Problem, Report
 from tests.conftest import SEED_IDS
@@ -27,6 +27,21 @@ def test_records_load_in_two_processes_like_one(scratch: Paths, monkeypatch: pyt
     assert parallel.report == serial.report
     assert any(p.code == "bad-date" for p in parallel.report.problems)
     assert [r.id for r in parallel.replies] == sorted(set(SEED_IDS) - {"530000-2021-tian-0079"})
+
+
+def test_commitments_and_figures_in_two_processes_like_one(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: half the letters' commitments and figures are found in a forked child."""
+    serial = records.load(scratch)
+    assert serial.commitments and serial.figures  # found here, in one process
+    monkeypatch.setattr(background, "PARALLEL_FROM", 2)
+    parallel = records.load(scratch)
+    calls = []
+    monkeypatch.setattr(background, "in_two", lambda *a: calls.append(a[0]) or in_two(*a))
+    assert list(parallel.commitments) == list(serial.commitments) == [r.id for r in serial.replies]
+    assert parallel.commitments == serial.commitments and parallel.figures == serial.figures
+    assert list(parallel.figures) == list(serial.figures)
+    assert sum(map(len, parallel.commitments.values())) > 0 and sum(map(len, parallel.figures.values())) > 0
+    assert calls == ["commitments, figures"]  # the second half was found in a child
 
 
 def test_link_check_in_two_processes_like_one(built: Paths, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
