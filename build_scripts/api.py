@@ -14,7 +14,6 @@ them). GitHub Pages cannot redirect a JSON URL, so the API page says where they 
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +81,9 @@ def derived(reply: Reply, dataset: Dataset) -> dict[str, Any]:
     """What the build derives from a reply (rows of the commitments, figures and threads tables,
     without their ``reply_id``: the file is the reply's own)."""
     return {
-        "commitments": [{"position": i, **dataclasses.asdict(c)} for i, c in enumerate(dataset.commitments[reply.id], 1)],
-        "figures": [{"position": i, **dataclasses.asdict(f)} for i, f in enumerate(dataset.figures[reply.id], 1)],
-        "threads": [dataclasses.asdict(link) for link in dataset.threads[reply.id]],
+        "commitments": [{"position": i, **vars(c)} for i, c in enumerate(dataset.commitments[reply.id], 1)],
+        "figures": [{"position": i, **vars(f)} for i, f in enumerate(dataset.figures[reply.id], 1)],
+        "threads": [dict(vars(link)) for link in dataset.threads[reply.id]],
     }
 
 

@@ -13,7 +13,6 @@ later stages, as long as it checks the result before publishing.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import functools
 import hashlib
 import io
@@ -47,6 +46,8 @@ def _used_regions(dataset: Dataset) -> list[Row]:
     return [dict(r) for r in dataset.vocab.regions if r["code"] in used]
 
 
+# Commitments, figures and links are flat frozen dataclasses: ``vars`` gives their fields in order, as
+# ``dataclasses.asdict`` did with a deep copy of each value (6 s of the package at 10,000 letters).
 BUILDERS: dict[str, Callable[[Dataset], list[Row]]] = {
     "replies": _replies,
     "proposals": lambda ds: [proposals.proposal_row(pid, group)
@@ -54,12 +55,12 @@ BUILDERS: dict[str, Callable[[Dataset], list[Row]]] = {
     "sections": _children("sections"),
     "notes": _children("notes"),
     "evidence": _children("evidence"),
-    "commitments": lambda ds: [{"reply_id": r.id, "position": i, **dataclasses.asdict(c), "agency": r["agency"]}
+    "commitments": lambda ds: [{"reply_id": r.id, "position": i, **vars(c), "agency": r["agency"]}
                                for r in ds.replies for i, c in enumerate(ds.commitments[r.id], 1)],
-    "figures": lambda ds: [{"reply_id": r.id, "position": i, **dataclasses.asdict(f)}
+    "figures": lambda ds: [{"reply_id": r.id, "position": i, **vars(f)}
                            for r in ds.replies for i, f in enumerate(ds.figures[r.id], 1)],
     "thread_decisions": _children("thread_decisions"),
-    "threads": lambda ds: [{"reply_id": r.id, **dataclasses.asdict(link), "reasons": list(link.reasons)}
+    "threads": lambda ds: [{"reply_id": r.id, **vars(link), "reasons": list(link.reasons)}
                            for r in ds.replies for link in ds.threads[r.id]],
     "topics": lambda ds: [dict(t) for t in ds.vocab.topics],
     "reply_topics": lambda ds: [{"reply_id": r.id, "topic_id": t} for r in ds.replies for t in r["topics"]],
