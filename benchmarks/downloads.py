@@ -133,11 +133,8 @@ def run(n: int) -> None:
         name, version, when = descriptor["name"], descriptor["version"], downloads.data_time(dataset)
         out = {f"{downloads.EXCEL_DIR}/{t.name}.csv": stage / f"{t.name}.csv" for t in TABLES}
         out.update({f"{downloads.EXCEL_DIR}/{name}.xlsx": stage / "x.xlsx", f"{name}.sqlite": stage / "x.sqlite"})
-        m, _ = in_child(lambda: downloads.write_excel(data, out, descriptor, when))
-        row("  Excel CSVs + XLSX", m, n)
-        m, _ = in_child(lambda: downloads.write_database(dataset, data, stage / "z.sqlite", descriptor, when,
-                                                         stage / "z.sqlite.zip"))
-        row("  SQLite + its zip (a thread beside the rest)", m, n)
+        m, _ = in_child(lambda: downloads.write_tables(dataset, data, out, descriptor, when))
+        row("  Excel CSVs + XLSX + SQLite", m, n)
         m, _ = in_child(lambda: xlsx_only(data, stage / "y.xlsx", when))
         row("    of which parse + XLSX alone", m, n)
         m, sizes = in_child(lambda: sqlite_only(dataset, data, stage / "y.sqlite", version))

@@ -1,10 +1,11 @@
 """Downloads (a build step run in a child process beside the pages): every other form of the data package, and a manifest of all files.
 
 Load: the package descriptor and the canonical CSVs that ``package.write`` put in the data
-directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time: the
-Excel 版 (UTF-8-with-BOM CSVs, zipped, and one XLSX with every table a sheet, dates as date cells; in
-both, a text cell that starts like a formula gets an apostrophe) and, in a thread beside it, a SQLite
-database with keys and full-text search (``sqlitedb``, zipped with its Datasette metadata), then the flat ``replies_text.csv`` and its gzipped per-year files (``flatfiles``;
+directory (their sha256 must be what ``datapackage.json`` says). Process, one table at a time
+(each CSV is parsed once and feeds every format): the Excel 版 (UTF-8-with-BOM CSVs, zipped, and one
+XLSX with every table a sheet, dates as date cells; in both, a text cell that starts like a formula
+gets an apostrophe), a SQLite database with keys and full-text search (``sqlitedb``, zipped with its
+Datasette metadata), then the flat ``replies_text.csv`` and its gzipped per-year files (``flatfiles``;
 their Excel 版 copies go into the Excel 版 zip),
 ``replies.json.gz`` with every record, a zip of the package, and ``manifest.json`` listing every
 file with bytes, rows and sha256. Save: each file goes to a staging folder inside the data
@@ -34,7 +35,6 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -273,10 +273,31 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
     its ``url`` (``release_url`` + its name). Raises BuildError, leaving ``data_dir`` as it was.
     """
     check_canonical(descriptor, data_dir)
-    when = data_time(dataset)
+    name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
     stage = Path(tempfile.mkdtemp(prefix=".downloads-", dir=data_dir))
     try:
-        derived, rows = make_files(dataset, descriptor, data_dir, stage, when)
+        (stage / EXCEL_DIR).mkdir()
+        raw = {f"{EXCEL_DIR}/{t.name}.csv": stage / "raw" / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
+        raw |= {"replies.json": stage / "raw" / "replies.json", f"{name}.sqlite": stage / "raw" / f"{name}.sqlite",
+                f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
+        rows = write_tables(dataset, data_dir, raw, descriptor, when)
+        write_replies_json(dataset, raw["replies.json"])
+        derived = {f"{EXCEL_DIR}/{name}.xlsx": raw[f"{EXCEL_DIR}/{name}.xlsx"],
+                   f"{EXCEL_DIR}/{name}-excel-csv.zip": stage / f"{name}-excel-csv.zip",
+                   "replies.json.gz": stage / "replies.json.gz", f"{name}.sqlite.zip": stage / f"{name}.sqlite.zip",
+                   f"{name}.zip": stage / f"{name}.zip"}
+        flat, excel_flat = flatfiles.write(dataset, stage / "flat")
+        for rel_path, (path, count) in flat.items():
+            derived[rel_path], rows[rel_path] = path, count
+        zip_files({f"{name}-{version}-excel/{t.name}.csv": raw[f"{EXCEL_DIR}/{t.name}.csv"] for t in TABLES}
+                  | {f"{name}-{version}-excel/{member}": path for member, path in excel_flat.items()},
+                  derived[f"{EXCEL_DIR}/{name}-excel-csv.zip"], when)
+        gzip_file(raw["replies.json"], derived["replies.json.gz"])
+        write_sqlite_zip(raw[f"{name}.sqlite"], derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor),
+                         when)
+        shutil.rmtree(stage / "raw")
+        shutil.rmtree(stage / "flat" / "excel")
+        write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
         assets = {p: release_url + Path(p).name for p, f in derived.items()
                   if release_url and (f.stat().st_size > release_bytes or p.startswith(f"{flatfiles.YEAR_DIR}/"))}
         canonical = {p: data_dir / p for p in ["datapackage.json"] + [f"{t.name}.csv" for t in TABLES]}
@@ -318,96 +339,44 @@ TABLE_BATCH = 2000
 (issue 13: ``sections.csv`` is 137 MB at 10,000 letters, and was held twice as Python lists)."""
 
 
-def make_files(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, stage: Path,
-               when: dt.datetime) -> tuple[dict[str, Path], dict[str, int]]:
-    """Every download into ``stage``: {path in the data folder: file}, and rows per table and flat file.
-
-    The database and its zip are made in a thread while this one makes everything else: the database
-    is seven tenths of the downloads' time (its full-text indexes), sqlite3 and zlib let go of the GIL
-    while they work, and the downloads child is the build's critical path, alone on its core once the
-    search child is done (issue 13). Each reads the canonical CSVs on its own, ``TABLE_BATCH`` rows at a time.
-    """
-    name, version = descriptor["name"], descriptor["version"]
-    (stage / EXCEL_DIR).mkdir()
-    raw = {f"{EXCEL_DIR}/{t.name}.csv": stage / "raw" / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
-    raw |= {"replies.json": stage / "raw" / "replies.json", f"{name}.sqlite": stage / "raw" / f"{name}.sqlite",
-            f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
-    derived = {f"{EXCEL_DIR}/{name}.xlsx": raw[f"{EXCEL_DIR}/{name}.xlsx"],
-               f"{EXCEL_DIR}/{name}-excel-csv.zip": stage / f"{name}-excel-csv.zip",
-               "replies.json.gz": stage / "replies.json.gz", f"{name}.sqlite.zip": stage / f"{name}.sqlite.zip",
-               f"{name}.zip": stage / f"{name}.zip"}
-    with ThreadPoolExecutor(1, thread_name_prefix="sqlite") as pool:
-        database = pool.submit(write_database, dataset, data_dir, raw[f"{name}.sqlite"], descriptor, when,
-                               derived[f"{name}.sqlite.zip"])
-        try:
-            rows, problems = write_excel(data_dir, raw, descriptor, when)
-            write_replies_json(dataset, raw["replies.json"])
-            flat, excel_flat = flatfiles.write(dataset, stage / "flat")
-            for rel_path, (path, count) in flat.items():
-                derived[rel_path], rows[rel_path] = path, count
-            zip_files({f"{name}-{version}-excel/{t.name}.csv": raw[f"{EXCEL_DIR}/{t.name}.csv"] for t in TABLES}
-                      | {f"{name}-{version}-excel/{member}": path for member, path in excel_flat.items()},
-                      derived[f"{EXCEL_DIR}/{name}-excel-csv.zip"], when)
-            gzip_file(raw["replies.json"], derived["replies.json.gz"])
-            write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
-        finally:
-            database_problems = database.result()  # waited for even when the rest failed: it writes in stage
-    if problems or database_problems:
-        raise BuildError(Report.of(problems + database_problems))
-    shutil.rmtree(stage / "raw")
-    shutil.rmtree(stage / "flat" / "excel")
-    return derived, rows
-
-
-def write_excel(data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any],
-                when: dt.datetime) -> tuple[dict[str, int], list[Problem]]:
-    """The Excel 版 CSVs and the workbook, one table at a time; rows per table, and the cells Excel would cut."""
+def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any],
+                 when: dt.datetime) -> dict[str, int]:
+    """The Excel 版 CSVs, the workbook and the database, one table at a time, ``TABLE_BATCH`` rows at a
+    time (each CSV is parsed once for all three); rows per table."""
     name, version = descriptor["name"], descriptor["version"]
     out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     counts: dict[str, int] = {}
-    with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
-                       creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
-                       level=XLSX_LEVEL) as book:
-        for table in TABLES:
-            path = data_dir / f"{table.name}.csv"
-            suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
-            ints = sqlitedb.integer_columns(table)
-            with (open(path, encoding="utf-8", newline="") as src,
-                  open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
-                  book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
-                reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
-                header = next(reader)
-                writer.writerow(header)
-                sheet.write([header])
-                for batch in batches(reader, TABLE_BATCH):
-                    excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
-                    writer.writerows(excel_rows)
-                    problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1,
-                                                  suspicious=suspicious))
-                    sheet.write(excel_rows)
-            counts[table.name] = rows - 1
-    return counts, problems
-
-
-def write_database(dataset: Dataset, data_dir: Path, database: Path, descriptor: dict[str, Any], when: dt.datetime,
-                   target: Path) -> list[Problem]:
-    """The SQLite file from the canonical CSVs, with its full-text search (``sqlitedb``), then zipped into
-    ``target``; the problems its checks found."""
-    database.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlitedb.open_database(database)
+    conn = sqlitedb.open_database(out[f"{name}.sqlite"])
     try:
-        for table in TABLES:
-            with open(data_dir / f"{table.name}.csv", encoding="utf-8", newline="") as src:
-                reader = csv.reader(src)
-                next(reader)
-                for batch in batches(reader, TABLE_BATCH):
-                    sqlitedb.insert_rows(conn, table, batch)
-        problems = sqlitedb.finish_database(conn, descriptor["version"], dataset)
+        with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
+                           creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
+                           level=XLSX_LEVEL) as book:
+            for table in TABLES:
+                path = data_dir / f"{table.name}.csv"
+                suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
+                ints = sqlitedb.integer_columns(table)
+                with (open(path, encoding="utf-8", newline="") as src,
+                      open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
+                      book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
+                    reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+                    header = next(reader)
+                    writer.writerow(header)
+                    sheet.write([header])
+                    for batch in batches(reader, TABLE_BATCH):
+                        excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
+                        writer.writerows(excel_rows)
+                        problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1,
+                                                      suspicious=suspicious))
+                        sheet.write(excel_rows)
+                        sqlitedb.insert_rows(conn, table, batch)
+                counts[table.name] = rows - 1
+        problems.extend(sqlitedb.finish_database(conn, version, dataset))
     finally:
         conn.close()
-    write_sqlite_zip(database, target, sqlitedb.datasette_metadata(descriptor), when)
-    return problems
+    if problems:
+        raise BuildError(Report.of(problems))
+    return counts
 
 
 def batches(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
