@@ -259,6 +259,6 @@ def search_figures(repo: Path) -> str:
 
 if __name__ == "__main__":
     prev = None
-    for arg in sys.argv[1:] or ["1000", "10000"]:
+    for arg in [a for a in sys.argv[1:] if not a.startswith("--")] or ["1000", "10000"]:
         t = time.perf_counter()
         prev = run(int(arg), prev)
