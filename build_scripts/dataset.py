@@ -13,10 +13,10 @@ import functools
 import gc
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -42,28 +42,33 @@ TEXT = "sections"
 
 
 class TextStore:
-    """Every reply's ``sections`` (the letter's text: three quarters of a loaded record), written once
-    to an unlinked temporary file and read back when asked for, so the build does not hold every
-    letter's text (issue 13: 1.1 GB at 100,000 letters). Reads are positioned (``os.pread``): the
-    build's child processes, forked after loading, read the same file without sharing an offset.
-    The last few texts read are kept: a stage asks for one reply's text several times in a row."""
+    """Every reply's ``sections`` (the letter's text: three quarters of a loaded record) and its other
+    fields, written once to an unlinked temporary file and read back when asked for, so the build does
+    not hold the letters (issue 13: 1.1 GB of text at 100,000 letters, and the fields as dicts ≈ 14 KB a
+    letter, which every process the build forks ended up copying, because reading a Python object writes
+    its reference count). Reads are positioned (``os.pread``): the build's child processes, forked after
+    loading, read the same file without sharing an offset. The last few texts read are kept (a stage asks
+    for one reply's text several times in a row), and the last few hundred records' fields.
+
+    One process writes a store: ``records.load`` gives each of its two processes a store of its own."""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="dafu-text-")
         self._end = 0
         self.load = functools.lru_cache(maxsize=8)(self._load)
+        self.fields = functools.lru_cache(maxsize=256)(self._load)
 
-    def put(self, sections: list[dict[str, Any]]) -> tuple[int, int]:
-        data = orjson.dumps(sections)
+    def put(self, value: Any) -> tuple[int, int]:
+        """Write ``value`` as JSON; its place, for ``load`` (or ``fields``) to read it back."""
+        data = orjson.dumps(value)
         where = (self._end, len(data))
         os.pwrite(self._file.fileno(), data, self._end)
         self._end += len(data)
         return where
 
-    def _load(self, where: tuple[int, int]) -> list[dict[str, Any]]:
+    def _load(self, where: tuple[int, int]) -> Any:
         offset, length = where
-        data: list[dict[str, Any]] = orjson.loads(os.pread(self._file.fileno(), length, offset))
-        return data
+        return orjson.loads(os.pread(self._file.fileno(), length, offset))
 
 
 def release_memory() -> None:
@@ -77,6 +82,10 @@ def release_memory() -> None:
         pass
 
 
+PackedReply = tuple[str, str, tuple[int, int], tuple[int, int]]
+"""A reply in a ``TextStore`` (``Reply.pack``): its id, its folder, where its fields are, where its text is."""
+
+
 class Reply(Mapping[str, Any]):
     """A valid record plus what the build derives from it (region name, category scheme).
 
@@ -84,19 +93,46 @@ class Reply(Mapping[str, Any]):
     once ``stored``); ``data`` is the record as a dict, keys in the record's order; ``fields`` the
     record with its text None when that is stored, for code that needs no text (grouping, dates,
     ids). No stage changes a record.
+
+    Once ``stored``, the fields too are read from the store (issue 13), and the reply in memory is its
+    id, folder and places in the store.
     """
 
-    __slots__ = ("_fields", "folder", "_text")
+    __slots__ = ("_data", "_id", "_folder", "_store", "_where", "_text")
 
     def __init__(self, data: dict[str, Any], folder: Path, text: tuple[TextStore, tuple[int, int]] | None = None) -> None:
-        self._fields, self.folder, self._text = data, folder, text
+        self._data: dict[str, Any] | None = data
+        self._id, self._folder, self._text = data.get("id"), str(folder), text
+        self._store: TextStore | None = None
+        self._where = (0, 0)
 
     def stored(self, store: TextStore) -> Reply:
-        """This reply with its text in ``store`` and out of memory."""
-        if self._text is not None:
-            return self
+        """This reply with its fields and text in ``store``: out of memory."""
+        return self if self._store is not None else Reply.unpack(self.pack(store), store)
+
+    def pack(self, store: TextStore) -> PackedReply:
+        """Its fields (text None) and its text written to ``store``; ``unpack`` makes the reply from what is returned."""
         fields = {k: (None if k == TEXT else v) for k, v in self._fields.items()}  # its place kept: same key order
-        return Reply(fields, self.folder, (store, store.put(self._fields[TEXT])))
+        return self.id, str(self.folder), store.put(fields), store.put(self._fields[TEXT])
+
+    @staticmethod
+    def unpack(packed: PackedReply, store: TextStore) -> Reply:
+        reply_id, folder, where, text = packed
+        reply = Reply.__new__(Reply)
+        reply._data, reply._id, reply._folder = None, reply_id, folder
+        reply._store, reply._where, reply._text = store, where, (store, text)
+        return reply
+
+    @property
+    def _fields(self) -> dict[str, Any]:
+        if self._store is None:
+            return self._data  # type: ignore[return-value]
+        fields: dict[str, Any] = self._store.fields(self._where)
+        return fields
+
+    @property
+    def folder(self) -> Path:
+        return Path(self._folder)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -110,7 +146,7 @@ class Reply(Mapping[str, Any]):
 
     @property
     def id(self) -> str:
-        return str(self._fields["id"])
+        return str(self._id if self._id is not None else self._fields["id"])
 
     def __getitem__(self, key: str) -> Any:
         if key == TEXT and self._text is not None:
@@ -136,8 +172,8 @@ class Reply(Mapping[str, Any]):
         return self.data, self.folder  # to another process: with its text (a store is this process's file)
 
     def __setstate__(self, state: tuple[dict[str, Any], Path]) -> None:
-        self._fields, self.folder = state
-        self._text = None
+        data, folder = state
+        self.__init__(data, folder)  # type: ignore[misc]
 
     @property
     def raw_path(self) -> Path:
@@ -148,12 +184,39 @@ class Reply(Mapping[str, Any]):
         return self.folder / RECORD_NAME
 
 
-Found = tuple[dict[str, list[commitment_rules.Commitment]], dict[str, list[figure_rules.Figure]]]
+Row = TypeVar("Row")
+
+
+class Packed(Mapping[str, list[Row]]):
+    """Reply id -> a list of frozen dataclasses (commitments, figures), each list kept in a ``TextStore``
+    and made into objects when read: as objects they took ≈ 11 KB a letter (issue 13)."""
+
+    def __init__(self, kind: Callable[..., Row], store: TextStore, places: dict[str, tuple[int, int]]) -> None:
+        self._kind, self._store, self._places = kind, store, places
+
+    @staticmethod
+    def rows(found: list[Any]) -> list[list[Any]]:
+        """The dataclasses' values, as the store keeps them."""
+        return [list(vars(r).values()) for r in found]
+
+    def __getitem__(self, key: str) -> list[Row]:
+        return [self._kind(*values) for values in self._store.load(self._places[key])]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+Found = tuple[dict[str, list[list[Any]]], dict[str, list[list[Any]]]]
 
 
 def _find(replies: list[Reply]) -> Found:
-    return ({r.id: commitment_rules.find(r["sections"], r["reply_date"] or r["published_date"]) for r in replies},
-            {r.id: figure_rules.find(r["sections"]) for r in replies})
+    """Commitments and figures of each reply, as rows (``Packed.rows``)."""
+    return ({r.id: Packed.rows(commitment_rules.find(r["sections"], r["reply_date"] or r["published_date"]))
+             for r in replies},
+            {r.id: Packed.rows(figure_rules.find(r["sections"])) for r in replies})
 
 
 @dataclass(frozen=True)
@@ -181,25 +244,36 @@ class Dataset:
                 for pid, group in proposals.by_proposal(r.fields for r in self.replies).items()}
 
     @functools.cached_property
-    def commitments(self) -> dict[str, list[commitment_rules.Commitment]]:
+    def commitments(self) -> Packed[commitment_rules.Commitment]:
         """Reply id -> what it promises (``commitments``), computed once per build."""
-        return self._found[0]
+        store, places = self._found
+        return Packed(commitment_rules.Commitment, store, places[0])
 
     @functools.cached_property
-    def figures(self) -> dict[str, list[figure_rules.Figure]]:
+    def figures(self) -> Packed[figure_rules.Figure]:
         """Reply id -> its key figures (``figures``), computed once per build."""
-        return self._found[1]
+        store, places = self._found
+        return Packed(figure_rules.Figure, store, places[1])
 
     @functools.cached_property
-    def _found(self) -> Found:
-        """Commitments and figures of every reply; a large collection's second half in a forked child
-        (issue 13: 2.8 ms a letter, read from each letter's text, on one core while the other waited)."""
+    def _found(self) -> tuple[TextStore, tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]]:
+        """Commitments and figures of every reply, in a store of their own; a large collection's second half
+        in a forked child (issue 13: 2.8 ms a letter, read from each letter's text, on one core while the other
+        waited)."""
         replies = list(self.replies)
         if not background.worth_two(len(replies)):
-            return _find(replies)
-        half = len(replies) // 2
-        first, second = background.in_two("commitments, figures", _find, replies[:half], replies[half:])
-        return first[0] | second[0], first[1] | second[1]
+            halves = [_find(replies)]
+        else:
+            half = len(replies) // 2
+            halves = list(background.in_two("commitments, figures", _find, replies[:half], replies[half:]))
+        store = TextStore()
+        places: tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]] = ({}, {})
+        for found in halves:
+            for kind in (0, 1):
+                places[kind].update((reply_id, store.put(rows)) for reply_id, rows in found[kind].items())
+        del halves
+        release_memory()
+        return store, places
 
     @functools.cached_property
     def threads(self) -> dict[str, list[threads.Link]]:

@@ -15,7 +15,7 @@ from build_scripts import background, proposals, speed, topics, yamlio
 from build_scripts import vocab as vocab_mod
 from build_scripts.checks import check_proposals, check_record, check_thread_decisions, check_unique, check_vocab_use
 from build_scripts.consistency import check_session_order
-from build_scripts.dataset import RECORD_NAME, Dataset, Reply, TextStore, release_memory
+from build_scripts.dataset import RECORD_NAME, Dataset, PackedReply, Reply, TextStore, release_memory
 from build_scripts.fieldcheck import check_mapping
 from build_scripts.fields import REPLY_FIELDS
 from build_scripts.packagefields import PACKAGE_FIELDS
@@ -59,27 +59,40 @@ def load(paths: Paths) -> Dataset:
         problems.append(Problem(relative(paths.replies, paths.root), 0, "", "no-records", "no reply records found",
                                 "add one with `portal add LETTER`"))
     replies.sort(key=lambda r: r.id)
-    store = TextStore()  # the letters' text out of memory: every later stage reads it when it needs it
-    stored = tuple(r.stored(store) for r in replies)
-    del replies, parsed
     release_memory()
-    return Dataset(stored, vocabularies, Report.of(problems), paths)
+    return Dataset(tuple(replies), vocabularies, Report.of(problems), paths)
 
 
 LoadedRecords = list[tuple["Reply | None", list[Problem]]]
+StoredRecords = list[tuple["PackedReply | None", list[Problem]]]
 
 
-def _load_some(folders: list[Path], vocabularies: Vocabularies, root: Path) -> LoadedRecords:
-    return [load_one(folder, vocabularies, root) for folder in folders]
+def _load_some(part: tuple[list[Path], TextStore], vocabularies: Vocabularies, root: Path) -> StoredRecords:
+    """``load_one`` for each folder, each reply put in the store as soon as it is read: no process holds
+    the parsed records, and what goes back to the parent (ids, folders, places in the store) is small."""
+    folders, store = part
+    loaded: StoredRecords = []
+    for folder in folders:
+        reply, problems = load_one(folder, vocabularies, root)
+        loaded.append((None if reply is None else reply.pack(store), problems))
+    return loaded
 
 
 def _load_all(folders: list[Path], vocabularies: Vocabularies, root: Path) -> LoadedRecords:
-    """``load_one`` for every folder, in order; a large collection in two processes."""
+    """``load_one`` for every folder, in order, each reply stored (``TextStore``: the letters' text and
+    fields out of memory; every later stage reads them when it needs them); a large collection in two
+    processes, each writing a store of its own."""
     if not background.worth_two(len(folders)):
-        return _load_some(folders, vocabularies, root)
-    half = len(folders) // 2
-    first, second = background.in_two("validate", _load_some, folders[:half], folders[half:], vocabularies, root)
-    return first + second
+        store = TextStore()
+        halves = [(_load_some((folders, store), vocabularies, root), store)]
+    else:
+        half = len(folders) // 2
+        stores = TextStore(), TextStore()
+        first, second = background.in_two("validate", _load_some, (folders[:half], stores[0]),
+                                          (folders[half:], stores[1]), vocabularies, root)
+        halves = [(first, stores[0]), (second, stores[1])]
+    return [(None if packed is None else Reply.unpack(packed, store), problems)
+            for loaded, store in halves for packed, problems in loaded]
 
 
 def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Reply | None, list[Problem]]:
