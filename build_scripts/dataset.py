@@ -48,7 +48,8 @@ class TextStore:
     letter, which every process the build forks ended up copying, because reading a Python object writes
     its reference count). Reads are positioned (``os.pread``): the build's child processes, forked after
     loading, read the same file without sharing an offset. The last few texts read are kept (a stage asks
-    for one reply's text several times in a row), and the last few hundred records' fields.
+    for one reply's text several times in a row); a reply keeps its fields while it is among the last
+    read (``_Recent``).
 
     One process writes a store: ``records.load`` gives each of its two processes a store of its own."""
 
@@ -56,7 +57,6 @@ class TextStore:
         self._file = tempfile.TemporaryFile(prefix="dafu-text-")
         self._end = 0
         self.load = functools.lru_cache(maxsize=8)(self._load)
-        self.fields = functools.lru_cache(maxsize=256)(self._load)
 
     def put(self, value: Any) -> tuple[int, int]:
         """Write ``value`` as JSON; its place, for ``load`` (or ``fields``) to read it back."""
@@ -82,8 +82,32 @@ def release_memory() -> None:
         pass
 
 
-PackedReply = tuple[str, str, tuple[int, int], tuple[int, int]]
-"""A reply in a ``TextStore`` (``Reply.pack``): its id, its folder, where its fields are, where its text is."""
+PackedReply = tuple[str, str, str, tuple[int, int], tuple[int, int]]
+"""A reply in a ``TextStore`` (``Reply.pack``): its id, folder and listed date, where its fields are, where its text is."""
+
+
+def _listed_date(fields: Mapping[str, Any]) -> str:
+    return str(fields.get("reply_date") or fields.get("published_date") or "")
+
+
+class _Recent:
+    """The stored replies whose fields were read last keep them decoded (``Reply._fields``), the oldest
+    let go as others are read: a stage reads several fields of one reply in a row, and some replies
+    again and again (at 10,000 letters the bulk pages read fields 5.8 million times)."""
+
+    def __init__(self, size: int) -> None:
+        self._ring: list[Reply | None] = [None] * size
+        self._next = 0
+
+    def keep(self, reply: Reply) -> None:
+        old = self._ring[self._next]
+        if old is not None and old is not reply:
+            old._data = None
+        self._ring[self._next] = reply
+        self._next = (self._next + 1) % len(self._ring)
+
+
+_RECENT = _Recent(1024)
 
 
 class Reply(Mapping[str, Any]):
@@ -98,13 +122,14 @@ class Reply(Mapping[str, Any]):
     id, folder and places in the store.
     """
 
-    __slots__ = ("_data", "_id", "_folder", "_store", "_where", "_text")
+    __slots__ = ("_data", "_id", "_folder", "_store", "_where", "_text", "_date")
 
     def __init__(self, data: dict[str, Any], folder: Path, text: tuple[TextStore, tuple[int, int]] | None = None) -> None:
         self._data: dict[str, Any] | None = data
         self._id, self._folder, self._text = data.get("id"), str(folder), text
         self._store: TextStore | None = None
         self._where = (0, 0)
+        self._date = _listed_date(data)
 
     def stored(self, store: TextStore) -> Reply:
         """This reply with its fields and text in ``store``: out of memory."""
@@ -113,22 +138,29 @@ class Reply(Mapping[str, Any]):
     def pack(self, store: TextStore) -> PackedReply:
         """Its fields (text None) and its text written to ``store``; ``unpack`` makes the reply from what is returned."""
         fields = {k: (None if k == TEXT else v) for k, v in self._fields.items()}  # its place kept: same key order
-        return self.id, str(self.folder), store.put(fields), store.put(self._fields[TEXT])
+        return self.id, str(self.folder), self._date, store.put(fields), store.put(self._fields[TEXT])
 
     @staticmethod
     def unpack(packed: PackedReply, store: TextStore) -> Reply:
-        reply_id, folder, where, text = packed
+        reply_id, folder, date, where, text = packed
         reply = Reply.__new__(Reply)
-        reply._data, reply._id, reply._folder = None, reply_id, folder
+        reply._data, reply._id, reply._folder, reply._date = None, reply_id, folder, date
         reply._store, reply._where, reply._text = store, where, (store, text)
         return reply
 
     @property
     def _fields(self) -> dict[str, Any]:
-        if self._store is None:
-            return self._data  # type: ignore[return-value]
-        fields: dict[str, Any] = self._store.fields(self._where)
-        return fields
+        data = self._data
+        if data is None:  # stored, and not read lately
+            data = self._data = self._store._load(self._where)  # type: ignore[union-attr]
+            _RECENT.keep(self)
+        return data
+
+    @property
+    def listed_date(self) -> str:
+        """The date a reply is listed by: signed date, else publication date, else empty (kept in memory:
+        every list sorts by it)."""
+        return self._date
 
     @property
     def folder(self) -> Path:
@@ -146,7 +178,7 @@ class Reply(Mapping[str, Any]):
 
     @property
     def id(self) -> str:
-        return str(self._id if self._id is not None else self._fields["id"])
+        return str(self._id) if self._id is not None else str(self._fields["id"])
 
     def __getitem__(self, key: str) -> Any:
         if key == TEXT and self._text is not None:
@@ -293,7 +325,7 @@ class Dataset:
 
 def sort_date(reply: Reply) -> str:
     """The date a reply is listed by: signed date, else publication date, else empty."""
-    return str(reply["reply_date"] or reply["published_date"] or "")
+    return reply.listed_date
 
 
 def newest_first(replies: list[Reply] | tuple[Reply, ...]) -> list[Reply]:
