@@ -1,7 +1,8 @@
 """The build: run every stage into a fresh directory and publish it only if all passed.
 
-records → package (+ changelog) → pages → MkDocs (``sitegen``) → bulk pages → our own steps
-(downloads and the search index in child processes; API, feeds, changelog.json, link check).
+records → package (+ changelog) → pages → MkDocs (``sitegen``) → bulk pages → API, feeds, all while
+the downloads and the search index are made in child processes; then the data page (from the downloads'
+manifest), changelog.json, the sitemap and the link check.
 The previous site/ is replaced by a rename at the very end (``sitegen.publish``), so a failed or
 interrupted build leaves the published site and data exactly as they were. This module only
 orchestrates: it imports every stage, and no stage imports it (ARCHITECTURE.md).
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from build_scripts import (
     api,
@@ -36,13 +38,13 @@ from build_scripts import (
     siteurl,
 )
 from build_scripts.background import Background
-from build_scripts.dataset import Dataset
+from build_scripts.dataset import Dataset, release_memory
 from build_scripts.pages import proposals, shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 from build_scripts.search import index as search_index
 from build_scripts.settings import Settings
-from build_scripts.sitegen import copy_letters, publish, run_mkdocs
+from build_scripts.sitegen import copy_letters, publish, render_again, run_mkdocs
 
 Step = Callable[[Dataset, Path], None]
 
@@ -81,6 +83,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
             history = changelog.compute(dataset, descriptor, work / "data")
             descriptor = package.stamp_dates(descriptor, changelog.last_change(history, dataset), work / "data")
+            release_memory()  # what the changelog's diff freed (160 MB at 10,000 letters): not carried into the children
         staged = work / "site"
         for name, run in background_steps(paths, settings or Settings()):
             (work / name).mkdir()
@@ -88,9 +91,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
             count = pages.write(dataset, descriptor, history, paths.docs, work / "docs", bulk, shells=shells)
-            with timer.stage("wait for manifest"):
-                manifest = children["downloads"].result()  # the data page lists the files
-            pages.write_data_page(dataset, descriptor, manifest, paths.docs, work / "docs")
+            pages.write_data_page(dataset, descriptor, None, paths.docs, work / "docs")  # rendered again last
         with timer.stage("mkdocs"):
             config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=dataset.source_date_epoch)
         if shells:
@@ -102,17 +103,17 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             if siteurl.letters_url() is None:  # else the pages link each letter's copy in the repository
                 copy_letters(dataset, staged / "letters")
             output.write_files(staged, proposals.redirects(dataset))  # a proposal with one reply: to the reply
-        for child in children.values():
-            with timer.stage(f"{child.name} (wait)"):
-                child.result()
-            timer.wall[f"{child.name} (in parallel)"] = child.seconds
-            timer.cpu[f"{child.name} (in parallel)"] = child.cpu_seconds
-            background.merge_into(work / child.name, staged)
-        release_assets.release_tables(work / "data", work / RELEASE_ASSETS, manifest)  # checked: now the URLs
-        background.merge_into(work / "data", staged / "data")  # moved, not copied: 1 GB at 10,000 letters
         for name, step in post_steps():
             with timer.stage(name):
                 step(dataset, staged)
+        made = {name: _collect(child, timer, work, staged) for name, child in children.items()}
+        manifest = made["downloads"]  # only the data page and the link check need what the children make
+        with timer.stage("data page"):
+            pages.write_data_page(dataset, descriptor, manifest, paths.docs, work / "docs")
+            render_again(paths, work / "docs", pages.DATA_PAGE, staged, work / "data-page",
+                         strict=strict, epoch=dataset.source_date_epoch)
+        release_assets.release_tables(work / "data", work / RELEASE_ASSETS, manifest)  # checked: now the URLs
+        background.merge_into(work / "data", staged / "data")  # moved, not copied: 1 GB at 10,000 letters
         with timer.stage("changelog"):
             output.write_files(staged, changelog.json_file(history, descriptor["version"]))
         with timer.stage("sitemap"):
@@ -214,9 +215,9 @@ def background_steps(paths: Paths, settings: Settings) -> list[tuple[str, Backgr
 
 
 SEARCH_NICE = 10
-"""The search child yields the CPU to the downloads child, the build's critical path (the data page waits for
-its manifest; at 10,000 letters it needs 200 s, the search child 90): with two cores and three processes, the
-downloads get a core of their own and the search child the other beside the main process (issue 13)."""
+"""The search child yields the CPU to the downloads child, the build's critical path (the data page and the
+link check wait for it; at 10,000 letters it needs 220 s, the search child 90): with two cores and three
+processes, the downloads get a core of their own and the search child the other beside the main process (issue 13)."""
 
 RELEASE_ASSETS = "release-assets"
 """build/release-assets/: downloads published as release assets (the deploy workflow uploads them)."""
@@ -233,6 +234,16 @@ def post_steps() -> list[tuple[str, Step]]:
     """Our own steps after MkDocs, in order, in this process; each writes into the staged site
     (then the changelog and, last, the link check)."""
     return [("api", api.step), ("feeds", feeds.step)]
+
+
+def _collect(child: Background, timer: _Timer, work: Path, staged: Path) -> Any:
+    """Wait for a child, note its seconds, move its files into the staged site; what it returned."""
+    with timer.stage(f"{child.name} (wait)"):
+        made = child.result()
+    timer.wall[f"{child.name} (in parallel)"] = child.seconds
+    timer.cpu[f"{child.name} (in parallel)"] = child.cpu_seconds
+    background.merge_into(work / child.name, staged)
+    return made
 
 
 class _Timer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from build_scripts import package, records
+from build_scripts import package, records, site
 from build_scripts.fields import FLAT_TABLE, TABLES
 from build_scripts.pages import data
 from build_scripts.paths import Paths
@@ -100,3 +100,26 @@ def test_a_release_asset_is_linked_at_its_url() -> None:
     link = data._file_link({"path": "x.sqlite.gz", "url": url})
     assert link.startswith(f'<a href="{url}" rel="noopener noreferrer">x.sqlite.gz</a>') and "发布附件" in link
     assert data._file_link({"path": "x.csv"}) == '<a href="x.csv" download>x.csv</a>'
+
+
+def test_only_the_data_page_waits_for_the_downloads(scratch: Paths) -> None:
+    """Issue 13: the downloads child is the build's critical path (53 minutes at 100,000 letters), so
+    every page but 数据下载 is made while it works, and that page is rendered again once its manifest is in:
+    the same page MkDocs renders with the site's navigation, listing every file."""
+    said: list[str] = []
+    site.build(scratch, log=said.append)
+    started = [m.removesuffix(" …") for m in said if m.endswith(" …")]
+    waits = started.index("downloads (wait)")
+    assert {"mkdocs", "bulk pages", "publish-files", "api", "feeds"} <= set(started[:waits])
+    assert started.index("data page") > waits
+    page = (scratch.site / "data" / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((scratch.site / "data" / "manifest.json").read_text(encoding="utf-8"))
+    assert all(f'href="{f["path"]}"' in page for f in manifest["files"]) and manifest["files"]
+    home = (scratch.site / "index.html").read_text(encoding="utf-8")
+    assert _tabs(page) == _tabs(home) and len(_tabs(home)) > 3  # the site's navigation, as on every page
+
+
+def _tabs(html: str) -> list[str]:
+    nav = re.search(r'<nav class="md-tabs".*?</nav>', html, flags=re.DOTALL)
+    return [" ".join(t.split()) for t in re.findall(r'class="md-tabs__link[^"]*">(.*?)</a>', nav.group(0) if nav else "",
+                                                   flags=re.DOTALL)]

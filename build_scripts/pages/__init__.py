@@ -43,8 +43,10 @@ BULK_FOLDERS = ("replies", "browse", "proposals")
 
 
 DATA_PAGE = "data/index.md"
-"""The one page that lists the downloads: written last (``write_data_page``), once the downloads child has
-made them and its manifest says their sizes; every other page is written while it works."""
+"""The one page that lists the downloads: a placeholder with its title when the other pages are written,
+then written again from the downloads' manifest (``write_data_page``) once the downloads child has made
+them, and rendered on its own (``sitegen.render_again``): nothing else waits for the downloads but the
+link check."""
 
 
 def generate(dataset: Dataset, package: dict[str, Any], history: list[Diff]) -> Iterable[tuple[str, str]]:
@@ -149,10 +151,11 @@ def write(dataset: Dataset, package: dict[str, Any], history: list[Diff],
     return len(nav) + 1 + (len(pages) if shells else written)
 
 
-def write_data_page(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any], hand_written: Path,
+def write_data_page(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any] | None, hand_written: Path,
                     out_docs: Path) -> None:
-    """``DATA_PAGE``, from the downloads' manifest (the build waits for it only now: issue 13)."""
-    _write(out_docs, hand_written, DATA_PAGE, data.downloads(package, manifest, dataset))
+    """``DATA_PAGE`` from the downloads' manifest; with none yet, its placeholder (issue 13)."""
+    text = data.downloads_placeholder() if manifest is None else data.downloads(package, manifest, dataset)
+    _write(out_docs, hand_written, DATA_PAGE, text)
 
 
 def _write(out_docs: Path, hand_written: Path, rel_path: str, text: str) -> None:

@@ -24,14 +24,24 @@ EXCEL_NOTE_EN = ("The canonical CSV, JSON and SQLite hold every value verbatim; 
 """What the Excel files change (the downloads page and the data dictionary both say it; issue 17)."""
 
 
+DOWNLOADS_TITLE = "数据下载"
+DOWNLOADS_DESCRIPTION = "下载答复公开的全部数据：标准数据包（CSV）、Excel 版、全文宽表、JSON、SQLite 与压缩包"
+
+
+def downloads_placeholder() -> str:
+    """The 数据下载 page as MkDocs first renders it, before the downloads exist: its title and description
+    (the navigation and the other pages are the same either way); rendered again from the manifest last."""
+    return front_matter(DOWNLOADS_TITLE, DOWNLOADS_DESCRIPTION) + f"# {DOWNLOADS_TITLE}\n"
+
+
 def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Dataset) -> str:
     """The 数据下载 page: the dates, recipes per tool, every file with what it is for, size, rows, sha256; license and sources."""
     files = manifest["files"]
     by_kind = lambda *kinds: [f for f in files if f["kind"] in kinds]  # noqa: E731
     version = escape.html(package["version"])
     return (
-        front_matter("数据下载", "下载答复公开的全部数据：标准数据包（CSV）、Excel 版、全文宽表、JSON、SQLite 与压缩包")
-        + "# 数据下载\n\n"
+        front_matter(DOWNLOADS_TITLE, DOWNLOADS_DESCRIPTION)
+        + f"# {DOWNLOADS_TITLE}\n\n"
         + f"<p>数据包 <code>{escape.html(package['name'])}</code>，版本 <strong>{version}</strong>"
         "（版本规则与变化见<a href=\"../changelog/\">更新记录</a>）。"
         "每个文件的大小、行数和 SHA-256 也写在 <a href=\"manifest.json\">manifest.json</a> 中，"
