@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from build_scripts import background, siteurl
+from build_scripts import background, output, siteurl
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError, Problem, Report
 
@@ -78,7 +78,7 @@ class _Site:
     def __init__(self, root: Path, base_path: str = "/") -> None:
         self.root = root
         self.base_path = base_path  # where the site lives on its host: "/x" is resolved below it
-        self.files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+        self.files = set(output.site_files(root))
         self._ids: OrderedDict[str, frozenset[str]] = OrderedDict()
 
     def page(self, rel: str) -> _Page:

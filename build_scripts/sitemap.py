@@ -31,12 +31,8 @@ _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 def page_urls(site_dir: Path, skip: frozenset[str] = frozenset()) -> list[str]:
     """Each page's path below the site root, as its URL (``replies/x/``), sorted; not those in ``skip``."""
-    urls = []
-    for path in site_dir.rglob("*.html"):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel not in NOT_PAGES and rel not in skip:
-            urls.append(rel.removesuffix("index.html"))
-    return sorted(urls)
+    return sorted(rel.removesuffix("index.html") for rel in output.site_files(site_dir)
+                  if rel.endswith(".html") and rel not in NOT_PAGES and rel not in skip)
 
 
 def _urlset(locs: list[str]) -> bytes:

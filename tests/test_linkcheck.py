@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sitetree import tree
 
-from build_scripts import linkcheck, site
+from build_scripts import linkcheck, output, site
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
 
@@ -85,3 +85,15 @@ def test_fragment_links_are_checked_with_few_pages_kept(tmp_path: Path, monkeypa
     assert [(p.file.split("/")[-2], p.line) for p in problems] == [(f"p{k}", 3) for k in range(6)]
     assert all("no element with id 'gone'" in p.message for p in problems)
     assert len(site._ids) <= 2
+
+
+def test_site_files_lists_every_file_below_the_root_as_rglob_does(built: Paths, tmp_path: Path) -> None:
+    """The sitemap and the link check list the staged site with ``output.site_files`` (os.walk, issue 13)."""
+    root = tmp_path / "site"
+    shutil.copytree(built.site, root)
+    (root / "deep" / "er" / "est").mkdir(parents=True)
+    (root / "deep" / "er" / "est" / "x y.html").write_text("<p>x</p>", encoding="utf-8")
+    (root / "empty").mkdir()
+    found = output.site_files(root)
+    assert found == sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert "deep/er/est/x y.html" in found and "index.html" in found and "empty" not in found
