@@ -54,18 +54,18 @@ def _slug(value: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
 
 
-def proposal_id(data: dict[str, Any], regions: Iterable[dict[str, Any]], *,
-                region_of: Callable[[str], str | None] | None = None) -> str | None:
+def proposal_id(data: dict[str, Any], region_of: Callable[[str], str | None]) -> str | None:
     """The proposal a reply answers, or None when the letter gives no (ASCII) proposal number.
 
-    An assembly whose region is not in the vocabulary gets ``a`` and 8 hex digits of its name's sha1.
-    ``region_of`` is ``assembly_region`` over ``regions`` remembered per name (``Vocabularies.assembly_region``).
+    ``region_of`` gives an assembly's region code (``Vocabularies.assembly_region``: ``assembly_region``
+    over the vocabulary, remembered per name); an assembly with none gets ``a`` and 8 hex digits of its
+    name's sha1.
     """
     number = _slug(data["proposal_number"]) if data["proposal_number"] is not None else ""
     kind = KIND_SLUGS.get(data["proposal_kind"])
     if not number or not number.isascii() or kind is None:
         return None
-    where = region_of(data["assembly"]) if region_of else assembly_region(data["assembly"], regions)
+    where = region_of(data["assembly"])
     if where is None:
         where = "a" + hashlib.sha1(data["assembly"].encode("utf-8")).hexdigest()[:8]
     term = str(data["term"]) if data["term"] is not None else "x"

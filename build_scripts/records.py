@@ -140,7 +140,7 @@ def load_one(folder: Path, vocabularies: Vocabularies, root: Path) -> tuple[Repl
     derived["region_name"] = region["name"] if region else None
     scheme = vocabularies.scheme_for(data["assembly"])
     derived["category_scheme"] = scheme["scheme"] if scheme and data["category"] else None
-    derived["proposal_id"] = proposals.proposal_id(data, vocabularies.regions, region_of=vocabularies.assembly_region)
+    derived["proposal_id"] = proposals.proposal_id(data, vocabularies.assembly_region)
     derived.update(speed.days(data, vocabularies.session_for(data["assembly"], data["term"], data["session_no"])))
     return Reply(derived, folder), problems
 

@@ -132,12 +132,13 @@ def test_assembly_region(assembly: str, code: str | None) -> None:
 
 
 def test_proposal_id_needs_a_number_and_falls_back_to_a_hash() -> None:
-    regions = vocab.load(Paths())[0].regions
+    region_of = vocab.load(Paths())[0].assembly_region
     base = {"proposal_kind": "建议", "assembly": "某某省人民代表大会", "term": None, "session_no": 3, "proposal_number": "12"}
-    pid = proposal_id(base, regions)
+    pid = proposal_id(base, region_of)
     assert pid is not None and pid.startswith("a") and pid.endswith("-x-3-jianyi-12")
-    assert proposal_id({**base, "proposal_number": None}, regions) is None
-    assert proposal_id({**base, "proposal_number": "第十二号"}, regions) is None
+    assert proposal_id({**base, "assembly": "政协昆明市官渡区委员会"}, region_of) == "530111-x-3-jianyi-12"
+    assert proposal_id({**base, "proposal_number": None}, region_of) is None
+    assert proposal_id({**base, "proposal_number": "第十二号"}, region_of) is None
 
 
 @pytest.mark.parametrize(("sentence", "role"), [
