@@ -223,7 +223,7 @@ def check_unique(replies: list[Reply], root: Path) -> Iterator[Problem]:
 def check_proposals(replies: list[Reply], root: Path) -> Iterator[Problem]:
     """Replies to one proposal agree on what it is; each difference names the field and both files."""
     by_id = {r.id: r for r in replies}
-    for pid, group in proposals.by_proposal(r.data for r in replies).items():
+    for pid, group in proposals.by_proposal(replies, proposals.AGREED).items():
         first = group[0]
         first_file = relative(by_id[first["id"]].record_path, root)
         for other in group[1:]:

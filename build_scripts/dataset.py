@@ -273,7 +273,7 @@ class Dataset:
         """Proposal id -> its replies, by reply id (``proposals``); replies without a proposal left out."""
         by_id = {r.id: r for r in self.replies}
         return {pid: tuple(by_id[d["id"]] for d in group)
-                for pid, group in proposals.by_proposal(r.fields for r in self.replies).items()}
+                for pid, group in proposals.by_proposal(self.replies).items()}
 
     @functools.cached_property
     def commitments(self) -> Packed[commitment_rules.Commitment]:

@@ -51,7 +51,7 @@ def _used_regions(dataset: Dataset) -> list[Row]:
 BUILDERS: dict[str, Callable[[Dataset], list[Row]]] = {
     "replies": _replies,
     "proposals": lambda ds: [proposals.proposal_row(pid, group)
-                             for pid, group in proposals.by_proposal(r.fields for r in ds.replies).items()],
+                             for pid, group in proposals.by_proposal(ds.replies, proposals.PROPOSAL_COLUMNS).items()],
     "sections": _children("sections"),
     "notes": _children("notes"),
     "evidence": _children("evidence"),

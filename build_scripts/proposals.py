@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from build_scripts.fields import KIND_SLUGS
@@ -84,8 +84,15 @@ def proposal_row(pid: str, replies: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": pid, **{name: first[name] for name in PROPOSAL_COLUMNS}, "reply_count": len(replies)}
 
 
-def by_proposal(replies: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Proposal id -> its replies (records as dicts), by reply id; replies without a proposal left out."""
+def by_proposal(replies: Iterable[Mapping[str, Any]], names: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
+    """Proposal id -> its replies, by reply id; replies without a proposal left out. Each reply is a dict of
+    its ``id``, its ``proposal_id`` and ``names`` only: every reply is held at once (issue 13: the whole
+    records were 2.5 GB at 100,000 letters)."""
+    keep = ("id", "proposal_id", *names)
+    return _grouped({name: reply[name] for name in keep} for reply in replies)
+
+
+def _grouped(replies: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for reply in sorted(replies, key=lambda r: r["id"]):
         if reply.get("proposal_id"):

@@ -23,6 +23,9 @@ from build_scripts.paths import Paths, relative
 from build_scripts.problems import Problem, Report
 from build_scripts.vocab import Vocabularies
 
+SESSION_ORDER = ("id", "assembly", "term", "session_no", "reply_date")
+"""The fields ``check_session_order`` reads: only these are held for every record at once."""
+
 MAX_RECORD_BYTES = 1024 * 1024
 """The largest record accepted, checked before it is read: a record is text (the longest seed is 22 KB)."""
 
@@ -44,7 +47,8 @@ def load(paths: Paths) -> Dataset:
                 replies.append(reply)
     duplicates = list(check_unique(parsed, paths.root))
     problems.extend(duplicates)
-    problems.extend(check_session_order([(relative(r.folder / RECORD_NAME, paths.root), r.data) for r in parsed]))
+    problems.extend(check_session_order([(relative(r.folder / RECORD_NAME, paths.root), {k: r[k] for k in SESSION_ORDER})
+                                     for r in parsed]))
     bad = {p.file for p in duplicates}
     replies = [r for r in replies if relative(r.folder / RECORD_NAME, paths.root) not in bad]
     problems.extend(check_proposals(replies, paths.root))
