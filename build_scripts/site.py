@@ -97,7 +97,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         if shells:
             with timer.stage("bulk pages"):
                 filled = shell.Shells.load(staged, config, bulk.keys())
-                count += filled.write(bulk.items(), bulk.check_size) - len(bulk)  # a long letter's pages 2, 3, …
+                count += filled.write(bulk.items(), bulk.check_size)  # a long letter's pages 2, 3, … too
                 filled.remove()
         with timer.stage("publish-files"):
             if siteurl.letters_url() is None:  # else the pages link each letter's copy in the repository

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_scripts import site
+from build_scripts import pages, records, site
 from build_scripts.pages import shell
 from build_scripts.paths import Paths
 
@@ -161,3 +161,15 @@ def test_reply_page_has_its_own_contents_and_not_the_themes(built: Paths, reply_
     assert {"text", "source", "cite", "related", "record"} <= set(linked)
     browse = (built.site / "browse" / "agency" / "index.html").read_text(encoding="utf-8")
     assert "md-sidebar--secondary" in browse  # other pages keep the theme's toc
+
+
+def test_shells_are_made_for_every_depth_and_a_deeper_page_is_named(scratch: Paths,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the shells are every (depth, feeds, toc) up to ``pages.BULK_DEPTH``, not learnt by making
+    every bulk page first; a page deeper than that stops the build, naming it."""
+    assert set(pages.Bulk(records.load(scratch), "").keys()) == {
+        (d, f, t) for d in range(1, pages.BULK_DEPTH + 1) for f in (False, True) for t in (False, True)}
+    monkeypatch.setattr(pages, "BULK_DEPTH", 2)
+    with pytest.raises(shell.NotShellMarkdown, match=r"browse/.*: no shell for a page 3 folders deep"):
+        site.build(scratch)
+    assert not scratch.site.exists()

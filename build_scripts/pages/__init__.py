@@ -29,7 +29,6 @@ from build_scripts.pages import (
     parts,
     proposals,
     quality,
-    reply,
     shell,
     speed,
     stats,
@@ -41,6 +40,9 @@ BROWSE_OVERVIEW = "browse/index.md"
 BULK_FOLDERS = ("replies", "browse", "proposals")
 """Where the bulk pages go: docs/ must not have hand-written pages there."""
 
+
+BULK_DEPTH = 4
+"""The most folders a bulk page's URL has (``browse/role/huiban/10/``): shells are made for every depth up to it."""
 
 DATA_PAGE = "data/index.md"
 """The one page that lists the downloads: a placeholder with its title when the other pages are written,
@@ -74,7 +76,6 @@ class Bulk:
     dataset: Dataset
     overview: str  # the browse overview: in the navigation, so MkDocs renders it
     nav: dict[str, str] = field(default_factory=dict)  # other first pages of bulk folders, in the navigation
-    _browse_count: int | None = field(default=None, init=False, repr=False)
 
     def browse(self) -> Iterator[tuple[str, str]]:
         """(path, Markdown) of every browse and proposal page but those in the navigation, made now."""
@@ -85,30 +86,15 @@ class Bulk:
             if path not in self.nav:
                 yield path, markdown
 
-    def keys(self) -> set[shell.ShellKey]:
-        """The shells these pages need: (directory depth, has its own feeds, hides the theme's toc). The
-        browse pages are made for it and let go (made again when written: ≈ 3 s at 10,000 letters)."""
-        found, count = set(), 0
-        for path, markdown in self.browse():
-            found.add(shell.shell_key(path, markdown))
-            count += 1
-        self._browse_count = count
-        if self.dataset.replies:
-            first = self.dataset.replies[0]
-            found.add(shell.shell_key(f"replies/{first.id}.md", reply.render(first, self.dataset)))
-            found.add(shell.shell_key(parts.md_path(first.id, 2), "---\ntitle: x\n---\n"))  # a long letter's page 2
-        return found
+    def keys(self) -> list[shell.ShellKey]:
+        """The shells these pages may need: every (directory depth, has its own feeds, hides the theme's
+        toc) up to ``BULK_DEPTH``; a deeper page fails the build, naming it (``shell.Shells.render``)."""
+        return shell.every_key(BULK_DEPTH)
 
     def items(self) -> Iterator[tuple[str, str]]:
         yield from self.browse()
         for r in tqdm(self.dataset.replies, desc="reply pages", unit="page", disable=None, leave=False):
             yield from parts.pages(r, self.dataset)
-
-    def __len__(self) -> int:
-        """Browse and reply pages, a long letter's further pages not counted (``write`` counts them)."""
-        if self._browse_count is None:
-            self._browse_count = sum(1 for _ in self.browse())
-        return self._browse_count + len(self.dataset.replies)
 
     def check_size(self, md_path: str, size: int) -> None:
         """Every page of a reply within the budget (``parts`` cuts long letters so that it is)."""
@@ -131,7 +117,7 @@ def bulk(dataset: Dataset) -> Bulk:
 def write(dataset: Dataset, package: dict[str, Any], history: list[Diff],
           hand_written: Path, out_docs: Path, pages: Bulk, *, shells: bool = True) -> int:
     """Copy docs/ and write the navigation pages but ``DATA_PAGE`` and the shells into ``out_docs``;
-    return the page count (``DATA_PAGE`` included).
+    return the page count (``DATA_PAGE`` included; with shells, not the bulk pages: ``Shells.write`` counts them).
 
     With ``shells=False`` the bulk pages are written as ordinary pages for MkDocs to render.
     """
@@ -148,7 +134,7 @@ def write(dataset: Dataset, package: dict[str, Any], history: list[Diff],
     for rel_path, text in (shell.sources(pages.keys()).items() if shells else pages.items()):
         _write(out_docs, hand_written, rel_path, text)
         written += 1
-    return len(nav) + 1 + (len(pages) if shells else written)
+    return len(nav) + 1 + (0 if shells else written)  # the bulk pages in shells are counted as they are written
 
 
 def write_data_page(dataset: Dataset, package: dict[str, Any], manifest: dict[str, Any] | None, hand_written: Path,
