@@ -266,6 +266,24 @@ def table_rows_of(dataset: Dataset, name: str) -> list[Row]:
     return table_rows(dataset)[name]
 
 
+def examples(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Table -> field -> the first non-empty cell of its column in the written CSV (rows in key order): the
+    data dictionary's examples. Each CSV is read only until every column has one, never held whole (issue 13:
+    making every table again for them held the whole text, ≈ 100 MB at 10,000 letters)."""
+    out: dict[str, dict[str, str]] = {}
+    for table in TABLES:
+        found: dict[str, str] = {}
+        with open(data_dir / f"{table.name}.csv", encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            for row in reader:
+                found.update((name, value) for name, value in zip(header, row, strict=True) if value and name not in found)
+                if len(found) == len(header):
+                    break
+        out[table.name] = found
+    return out
+
+
 def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:
     rows = table_rows(dataset)
     return ((t, rows[t.name]) for t in TABLES)

@@ -90,7 +90,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
-            count = pages.write(dataset, descriptor, history, paths.docs, work / "docs", bulk, shells=shells)
+            count = pages.write(dataset, descriptor, history, work / "data", paths.docs, work / "docs", bulk,
+                                shells=shells)
             pages.write_data_page(dataset, descriptor, None, paths.docs, work / "docs")  # rendered again last
         with timer.stage("mkdocs"):
             config = run_mkdocs(paths, work / "docs", staged, strict=strict, epoch=dataset.source_date_epoch)

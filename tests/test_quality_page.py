@@ -40,7 +40,11 @@ def test_foreign_keys_are_checked_from_the_tables(built: Paths) -> None:
     rows = {t.name: [dict(r) for r in _csv(built, t.name)] for t in TABLES}
     rows["sections"].append({**rows["sections"][0], "reply_id": "no-such-reply"})
     sections = table("sections")
-    assert quality.dangling(sections, rows) == [("sections.reply_id → replies.id", len(rows["sections"]), 1)]
+    assert quality.dangling(sections, quality.table_stats(rows)) == [
+        ("sections.reply_id → replies.id", len(rows["sections"]), 1)]
+    written = quality.table_stats(quality.csv_rows(built.site / "data"))
+    assert all(missing == 0 for t in TABLES for _, _, missing in quality.dangling(t, written))
+    assert [written[t.name].rows for t in TABLES] == [len(rows[t.name]) - (t.name == "sections") for t in TABLES]
     assert ForeignKey(("reply_id",), "replies", ("id",)) in sections.foreign_keys
 
 
@@ -62,12 +66,12 @@ def test_accepted_repairs_and_decisions_are_counted_per_field(built: Paths) -> N
         assert f" {field} {repair} {decision} {repair + decision} " in text, field
 
 
-def test_validation_warnings_are_listed(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validation_warnings_are_listed(scratch: Paths, built: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     """A vocabulary entry no record uses is a warning: the page shows it with file and field."""
     monkeypatch.setattr(paths_mod.relative, "__defaults__", (scratch.root,))
     topics = scratch.vocab / "topics.yaml"
     topics.write_text(topics.read_text(encoding="utf-8") + "- id: weiyong-zhuti\n  name: 未用主题\n"
                       "  description: 没有记录使用。\n  terms: [未用主题]\n  min_hits: 1\n", encoding="utf-8")
     dataset = records.load(scratch)
-    page = quality.render(dataset)
+    page = quality.render(dataset, built.site / "data")
     assert "1 个警告" in page and "<code>datasets/vocab/topics.yaml</code>" in page and "<code>[12].id</code>" in page

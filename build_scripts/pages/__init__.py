@@ -18,6 +18,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from build_scripts import package as package_mod
 from build_scripts.dataset import Dataset
 from build_scripts.pages import (
     apidoc,
@@ -51,16 +52,17 @@ them, and rendered on its own (``sitegen.render_again``): nothing else waits for
 link check."""
 
 
-def generate(dataset: Dataset, package: dict[str, Any], history: list[Diff]) -> Iterable[tuple[str, str]]:
-    """(path inside docs, Markdown) for every generated page MkDocs renders itself but ``DATA_PAGE``."""
+def generate(dataset: Dataset, package: dict[str, Any], history: list[Diff], data_dir: Path) -> Iterable[tuple[str, str]]:
+    """(path inside docs, Markdown) for every generated page MkDocs renders itself but ``DATA_PAGE``;
+    ``data_dir`` holds the written package (the dictionary's examples are read from its CSVs)."""
     yield "index.md", home.render(dataset)
-    yield "data/dictionary.md", data.dictionary(package, dataset)
+    yield "data/dictionary.md", data.dictionary(package, dataset, package_mod.examples(data_dir))
     yield "stats.md", stats.render(dataset)
     yield "commitments/index.md", commitments.render(dataset)
     yield "speed.md", speed.render(dataset)
     yield "api/index.md", apidoc.render(dataset)
     yield "changelog.md", changelog.render(history)
-    yield "data/quality.md", quality.render(dataset)
+    yield "data/quality.md", quality.render(dataset, data_dir)
 
 
 def data_files(dataset: Dataset, history: list[Diff]) -> dict[str, str]:
@@ -114,7 +116,7 @@ def bulk(dataset: Dataset) -> Bulk:
     return Bulk(dataset, overview, {proposals.OVERVIEW: listed})
 
 
-def write(dataset: Dataset, package: dict[str, Any], history: list[Diff],
+def write(dataset: Dataset, package: dict[str, Any], history: list[Diff], data_dir: Path,
           hand_written: Path, out_docs: Path, pages: Bulk, *, shells: bool = True) -> int:
     """Copy docs/ and write the navigation pages but ``DATA_PAGE`` and the shells into ``out_docs``;
     return the page count (``DATA_PAGE`` included; with shells, not the bulk pages: ``Shells.write`` counts them).
@@ -125,7 +127,7 @@ def write(dataset: Dataset, package: dict[str, Any], history: list[Diff],
         if (hand_written / folder).exists():
             raise FileExistsError(f"docs/{folder} would be overwritten: its pages are generated")
     shutil.copytree(hand_written, out_docs, dirs_exist_ok=True)
-    nav = dict(generate(dataset, package, history))
+    nav = dict(generate(dataset, package, history, data_dir))
     nav[BROWSE_OVERVIEW] = pages.overview
     nav.update(pages.nav)
     for rel_path, text in (nav | data_files(dataset, history)).items():

@@ -224,8 +224,9 @@ def _sources(dataset: Dataset) -> str:
     )
 
 
-def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
-    examples = _examples(dataset)
+def dictionary(package: dict[str, Any], dataset: Dataset, examples: dict[str, dict[str, str]]) -> str:
+    """The 数据字典 page; ``examples``: table -> field -> a value from the data (``package.examples``)."""
+    examples = {name: dict(found) for name, found in examples.items()}
     flat = {"name": FLAT_TABLE.name, "title": FLAT_TABLE.title, "description": FLAT_TABLE.description,
             "schema": package_mod.table_schema(FLAT_TABLE)}
     examples[FLAT_TABLE.name] = {**examples["replies"],
@@ -264,19 +265,6 @@ def dictionary(package: dict[str, Any], dataset: Dataset) -> str:
 
 
 EXAMPLE_CHARS = 60
-
-
-def _examples(dataset: Dataset) -> dict[str, dict[str, str]]:
-    """table -> field -> the first non-empty value in the data, as the CSV writes it."""
-    out: dict[str, dict[str, str]] = {}
-    for table, rows in package_mod.rows_of(dataset):
-        found: dict[str, str] = {}
-        for f in table.fields:
-            value = next((package_mod.cell(r.get(f.name)) for r in rows if package_mod.cell(r.get(f.name))), "")
-            if value:
-                found[f.name] = value
-        out[table.name] = found
-    return out
 
 
 def _example(value: str | None, documented: str | None) -> str:
