@@ -4,13 +4,14 @@ listing what is in it (the sitemap and the link check)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
-def write_files(root: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``{relative path: bytes}`` under ``root`` (each file via a temporary name and a rename)."""
-    for rel_path, data in files.items():
+def write_files(root: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """Write ``{relative path: bytes}`` (or such pairs, made as they are written) under ``root``, each file
+    via a temporary name and a rename."""
+    for rel_path, data in files.items() if isinstance(files, Mapping) else files:
         target = root / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".tmp")
