@@ -56,17 +56,17 @@ class TextStore:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="dafu-text-")
         self._end = 0
-        self.load = functools.lru_cache(maxsize=8)(self._load)
+        self.load = functools.lru_cache(maxsize=8)(self.read)  # a letter's text, asked for several times in a row
 
     def put(self, value: Any) -> tuple[int, int]:
-        """Write ``value`` as JSON; its place, for ``load`` (or ``fields``) to read it back."""
+        """Write ``value`` as JSON; its place, for ``read`` (or ``load``, which keeps the last few) to read it back."""
         data = orjson.dumps(value)
         where = (self._end, len(data))
         os.pwrite(self._file.fileno(), data, self._end)
         self._end += len(data)
         return where
 
-    def _load(self, where: tuple[int, int]) -> Any:
+    def read(self, where: tuple[int, int]) -> Any:
         offset, length = where
         return orjson.loads(os.pread(self._file.fileno(), length, offset))
 
@@ -152,7 +152,7 @@ class Reply(Mapping[str, Any]):
     def _fields(self) -> dict[str, Any]:
         data = self._data
         if data is None:  # stored, and not read lately
-            data = self._data = self._store._load(self._where)  # type: ignore[union-attr]
+            data = self._data = self._store.read(self._where)  # type: ignore[union-attr]
             _RECENT.keep(self)
         return data
 
