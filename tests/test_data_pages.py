@@ -102,6 +102,19 @@ def test_a_release_asset_is_linked_at_its_url() -> None:
     assert data._file_link({"path": "x.csv"}) == '<a href="x.csv" download>x.csv</a>'
 
 
+def test_the_sources_link_replies_csv_where_it_is_published(built: Paths) -> None:
+    """Issue 13: at 100,000 letters replies.csv is a release asset, and the sources paragraph linked the
+    file in the site that was not there (the link check failed the build)."""
+    dataset = records.load(built)
+    manifest = json.loads((built.site / "data" / "manifest.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((built.site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert '<a href="replies.csv" download>replies.csv</a>' in data.downloads(descriptor, manifest, dataset)
+    url = "https://github.com/o/r/releases/download/data-1.0/replies.csv"
+    released = {**manifest, "files": [{**f, "url": url} if f["path"] == "replies.csv" else f for f in manifest["files"]]}
+    page = data.downloads(descriptor, released, dataset)
+    assert 'href="replies.csv"' not in page and page.count(f'href="{url}"') >= 2  # its row and the sources
+
+
 def test_only_the_data_page_waits_for_the_downloads(scratch: Paths) -> None:
     """Issue 13: the downloads child is the build's critical path (53 minutes at 100,000 letters), so
     every page but 数据下载 is made while it works, and that page is rendered again once its manifest is in:

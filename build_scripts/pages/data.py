@@ -79,7 +79,7 @@ def downloads(package: dict[str, Any], manifest: dict[str, Any], dataset: Datase
         + "\n<p>逐条记录的 JSON 也可按编号单独获取，见 <a href=\"../api/\">JSON API</a>；"
         "新答复可通过 <a href=\"../api/#feeds\">Atom / JSON Feed 订阅</a>。"
         "<a href=\"dictionary/\">数据字典</a>说明每张表、每个字段的含义、类型、约束和示例值。</p>\n\n"
-        + _license(package, dataset)
+        + _license(package, dataset, files)
         + "\n" + citation.dataset_section(dataset)
     )
 
@@ -174,7 +174,7 @@ def _sqlite_help() -> str:
     )
 
 
-def _license(package: dict[str, Any], dataset: Dataset) -> str:
+def _license(package: dict[str, Any], dataset: Dataset, files: list[dict[str, Any]]) -> str:
     licenses = "、".join(
         f'<a href="{escape.html(lic["path"])}" rel="license noopener noreferrer">{escape.html(lic["title"])}（{escape.html(lic["name"])}）</a>'
         for lic in package["licenses"]
@@ -188,7 +188,7 @@ def _license(package: dict[str, Any], dataset: Dataset) -> str:
         "因此答复函文字可以自由引用和转载；但它们仍是答复单位的正式表态：引用时请注明答复单位、文号和日期，"
         "不要删改原意，并以原始来源为准。信中的联系人姓名和电话是答复单位公开印发的办公联系信息，"
         "请只用于核实答复。</p>\n\n"
-        + _sources(dataset)
+        + _sources(dataset, files)
     )
 
 
@@ -205,8 +205,10 @@ def source_hosts(dataset: Dataset) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _sources(dataset: Dataset) -> str:
-    """Where the letters come from, by site (flat in N), and where each record's own source is."""
+def _sources(dataset: Dataset, files: list[dict[str, Any]]) -> str:
+    """Where the letters come from, by site (flat in N), and where each record's own source is: replies.csv,
+    in the site or, over the release size, at its release URL (``files``: the manifest's)."""
+    replies = next((f for f in files if f["path"] == "replies.csv"), {"path": "replies.csv"})
     hosts = source_hosts(dataset)
     shown = hosts[:SOURCES_TOP]
     rows = "".join(
@@ -216,7 +218,7 @@ def _sources(dataset: Dataset) -> str:
     more = f"<p>此处列出答复最多的 {len(shown)} 个来源网站，共 {len(hosts)} 个。</p>\n\n" if len(shown) < len(hosts) else ""
     return (
         "<p>每条记录的来源：来源网址（网页获取的）或原件文件，以及原件的 SHA-256，写在每件答复页面的“来源与核验”中，"
-        "也在 <a href=\"replies.csv\" download>replies.csv</a> 的 <code>source_url</code>、<code>raw_file</code>、"
+        "也在 " + _file_link(replies) + " 的 <code>source_url</code>、<code>raw_file</code>、"
         "<code>raw_sha256</code> 列（Excel 版同）。" + _where_letters() + "</p>\n\n"
         '<div class="reply-table-wrap"><table class="data-table"><caption>按来源网站</caption><thead><tr>'
         '<th scope="col">来源网站</th><th scope="col">答复数</th></tr></thead>'
