@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from build_scripts.dataset import Dataset
-from build_scripts.downloads import canonical_files, read_canonical
+from build_scripts.downloads import canonical_files, check_canonical
 from build_scripts.paths import relative
 from build_scripts.problems import BuildError
 from build_scripts.releases import Diff, history, snapshot
@@ -23,12 +23,14 @@ CHANGELOG_JSON = "data/changelog.json"
 def compute(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path | None = None) -> list[Diff]:
     """The changelog of this build, newest first; raise BuildError when the version breaks the rules.
 
-    The canonical tables are read from ``data_dir`` when the package is written there, else
-    rebuilt from the records (seconds at 10,000 letters).
+    The canonical tables are read from ``data_dir`` as the diff goes when the package is written there
+    (their sha256 checked first), else rebuilt from the records (seconds at 10,000 letters).
     """
-    files = read_canonical(descriptor, data_dir) if data_dir else canonical_files(dataset, descriptor)
+    if data_dir:
+        check_canonical(descriptor, data_dir)
+    current = snapshot(descriptor, data_dir if data_dir else canonical_files(dataset, descriptor))
     datasets = dataset.paths.datasets
-    diffs, report = history(datasets / "releases", snapshot(descriptor, files), relative(datasets / "package.yaml"))
+    diffs, report = history(datasets / "releases", current, relative(datasets / "package.yaml"))
     if not report.ok:
         raise BuildError(report)
     return diffs

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import hashlib
 import itertools
 import os
@@ -41,7 +40,7 @@ from typing import Any
 
 import orjson
 
-from build_scripts import dates, flatfiles, package, release_assets, sqlitedb, xlsx
+from build_scripts import dates, deflate, flatfiles, package, release_assets, sqlitedb, xlsx
 from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
@@ -52,10 +51,11 @@ EXCEL_DIR = "excel"
 XLSX_CELL_LIMIT = xlsx.CELL_LIMIT
 ZIP_LEVEL = 6  # the package zip: deflate's default
 GZIP_LEVEL = 6  # the JSON: 4.8 times smaller at 1,000 letters
-SQLITE_ZIP_LEVEL = 1
-"""The database's zip: its full-text indexes hardly compress (93 MB → 56.1 MB at level 6, 58.0 at level 1, on
-1,000 letters) and level 6 took 7.3 s against 2.7: the downloads child is the build's critical path (issue 13)."""
-XLSX_LEVEL = 1  # the workbook: deflating takes a third of level 6's time; 27 % larger (5.6 vs 4.4 MB at 1,000)
+SQLITE_ZIP_LEVEL = 2
+"""The database's zip: its full-text indexes hardly compress (with zlib, 93 MB → 56.1 MB at level 6, 58.0 at
+level 1, on 1,000 letters, and level 6 took 7.3 s against 2.7: the downloads child is the build's critical path,
+issue 13). zlib-ng's level 1 is a faster method that compresses less; its level 2 does what zlib's level 1 did."""
+XLSX_LEVEL = 2  # the workbook: deflating takes a third of level 6's time; 27 % larger (5.6 vs 4.4 MB at 1,000, zlib)
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,6 @@ def canonical_files(dataset: Dataset, descriptor: dict[str, Any]) -> dict[str, b
     """datapackage.json and the canonical CSVs, regenerated from the records as ``package.write`` wrote them."""
     rows = package.table_rows(dataset)
     files = {f"{t.name}.csv": package.csv_bytes(t, rows[t.name]) for t in TABLES}
-    _check_hashes(descriptor, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
-    return {"datapackage.json": package.dumps(descriptor).encode("utf-8"), **files}
-
-
-def read_canonical(descriptor: dict[str, Any], data_dir: Path) -> dict[str, bytes]:
-    """datapackage.json and the canonical CSVs as ``package.write`` left them in ``data_dir`` (hashes checked)."""
-    files = {r["path"]: (data_dir / r["path"]).read_bytes() for r in descriptor["resources"]}
     _check_hashes(descriptor, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
     return {"datapackage.json": package.dumps(descriptor).encode("utf-8"), **files}
 
@@ -164,14 +157,13 @@ def write_replies_json(dataset: Dataset, path: Path) -> None:
 
 def gzip_file(source: Path, target: Path) -> None:
     """``source`` gzipped into ``target`` with no name and no time in the header (same bytes every build)."""
-    with open(source, "rb") as src, open(target, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as out:
+    with open(source, "rb") as src, open(target, "wb") as raw, deflate.gzip_writer(raw, GZIP_LEVEL) as out:
         shutil.copyfileobj(src, out, 1 << 20)
 
 
 def zip_files(files: dict[str, Path], target: Path, when: dt.datetime) -> None:
     """``{name in the zip: file}`` streamed into one zip, entries stamped ``when``."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+    with deflate.zip_writer(target, ZIP_LEVEL) as archive:
         for name, path in files.items():
             add_file(archive, name, path, when)
 
@@ -191,7 +183,7 @@ ZIP64_FROM = (1 << 31) - 1
 def write_package_zip(data_dir: Path, target: Path, folder: str, when: dt.datetime) -> None:
     """datapackage.json and the canonical CSVs, under ``folder/``, streamed from ``data_dir``."""
     names = ["datapackage.json"] + sorted(f"{t.name}.csv" for t in TABLES)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+    with deflate.zip_writer(target, ZIP_LEVEL) as archive:
         for name in names:
             add_file(archive, f"{folder}/{name}", data_dir / name, when)
 
@@ -328,7 +320,7 @@ def _release_target(release_dir: Path | None, rel_path: str) -> Path:
 
 def write_sqlite_zip(database: Path, target: Path, metadata: dict[str, Any], when: dt.datetime) -> None:
     """The database and its Datasette metadata (``<name>.datasette.json``) in one zip, for download."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
+    with deflate.zip_writer(target, ZIP_LEVEL) as archive:
         add_file(archive, database.name, database, when, SQLITE_ZIP_LEVEL)
         archive.writestr(xlsx.entry(database.name.removesuffix(".sqlite") + ".datasette.json", when, ZIP_LEVEL),
                          package.dumps(metadata).encode("utf-8"))

@@ -16,11 +16,10 @@ and their Excel copies were 366 MB of the 10,000-letter site. Gzipped (pandas an
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from pathlib import Path
 
-from build_scripts import package, replytext, xlsx
+from build_scripts import deflate, package, replytext, xlsx
 from build_scripts.dataset import Dataset, Reply, sort_date
 from build_scripts.fields import FLAT_TABLE
 
@@ -82,8 +81,7 @@ def _write_csv(target: Path, table: list[list[str]]) -> None:
         with open(target, "w", encoding="utf-8", newline="") as f:
             csv.writer(f, lineterminator="\n").writerows(table)
         return
-    with open(target, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                                  compresslevel=GZIP_LEVEL) as packed, \
+    with open(target, "wb") as raw, deflate.gzip_writer(raw, GZIP_LEVEL) as packed, \
             io.TextIOWrapper(packed, encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(table)
 

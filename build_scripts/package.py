@@ -1,7 +1,8 @@
 """Stage 2, package: the Frictionless data package (canonical CSV + datapackage.json).
 
-Load: the checked dataset. Process: one row list per table, sorted by primary key; a Table
-Schema per table generated from ``fields.TABLES``. Save: UTF-8 CSV without BOM, ``\\n`` line
+Load: the checked dataset. Process: each table's rows in primary-key order, made as they are
+written (``rows``: a table keyed by reply comes reply by reply); a Table Schema per table
+generated from ``fields.TABLES``. Save: UTF-8 CSV without BOM, ``\\n`` line
 ends, then ``datapackage.json`` with each file's bytes and sha256; finally validate the whole
 package with frictionless and fail the build if it is not valid.
 
@@ -17,12 +18,13 @@ import functools
 import hashlib
 import io
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from build_scripts import divisions, proposals, yamlio
-from build_scripts.dataset import Dataset
+from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import LIST_SEPARATOR, TABLES, Field, Table
 from build_scripts.paths import Paths, relative
 from build_scripts.problems import BuildError, Problem, Report
@@ -30,14 +32,9 @@ from build_scripts.problems import BuildError, Problem, Report
 Row = dict[str, Any]
 
 
-def _replies(dataset: Dataset) -> list[Row]:
-    return [r.fields for r in dataset.replies]  # read only: the CSV takes the table's columns (no text)
-
-
-def _children(key: str) -> Callable[[Dataset], list[Row]]:
-    """A table of one row per item of each record's list ``key`` (sections, notes, …)."""
-    return lambda dataset: [{"reply_id": r.id, "position": i, **item}
-                            for r in dataset.replies for i, item in enumerate(r[key], 1)]
+def _items(key: str) -> Callable[[Dataset, Reply], list[Row]]:
+    """One row per item of a record's list ``key`` (sections, notes, …), numbered from 1."""
+    return lambda dataset, r: [{"reply_id": r.id, "position": i, **item} for i, item in enumerate(r[key], 1)]
 
 
 def _used_regions(dataset: Dataset) -> list[Row]:
@@ -48,44 +45,60 @@ def _used_regions(dataset: Dataset) -> list[Row]:
 
 # Commitments, figures and links are flat frozen dataclasses: ``vars`` gives their fields in order, as
 # ``dataclasses.asdict`` did with a deep copy of each value (6 s of the package at 10,000 letters).
-BUILDERS: dict[str, Callable[[Dataset], list[Row]]] = {
-    "replies": _replies,
+PER_REPLY: dict[str, Callable[[Dataset, Reply], list[Row]]] = {
+    "replies": lambda ds, r: [r.fields],  # read only: the CSV takes the table's columns (no text)
+    "sections": _items("sections"),
+    "notes": _items("notes"),
+    "evidence": _items("evidence"),
+    "commitments": lambda ds, r: [{"reply_id": r.id, "position": i, **vars(c), "agency": r["agency"]}
+                                  for i, c in enumerate(ds.commitments[r.id], 1)],
+    "figures": lambda ds, r: [{"reply_id": r.id, "position": i, **vars(f)} for i, f in enumerate(ds.figures[r.id], 1)],
+    "thread_decisions": _items("thread_decisions"),
+    "threads": lambda ds, r: [{"reply_id": r.id, **vars(link), "reasons": list(link.reasons)} for link in ds.threads[r.id]],
+    "reply_topics": lambda ds, r: [{"reply_id": r.id, "topic_id": t} for t in r["topics"]],
+}
+"""Tables whose key starts with the reply's id: their rows, reply by reply (every reply's rows one after another)."""
+
+WHOLE: dict[str, Callable[[Dataset], list[Row]]] = {
     "proposals": lambda ds: [proposals.proposal_row(pid, group)
                              for pid, group in proposals.by_proposal(ds.replies, proposals.PROPOSAL_COLUMNS).items()],
-    "sections": _children("sections"),
-    "notes": _children("notes"),
-    "evidence": _children("evidence"),
-    "commitments": lambda ds: [{"reply_id": r.id, "position": i, **vars(c), "agency": r["agency"]}
-                               for r in ds.replies for i, c in enumerate(ds.commitments[r.id], 1)],
-    "figures": lambda ds: [{"reply_id": r.id, "position": i, **vars(f)}
-                           for r in ds.replies for i, f in enumerate(ds.figures[r.id], 1)],
-    "thread_decisions": _children("thread_decisions"),
-    "threads": lambda ds: [{"reply_id": r.id, **vars(link), "reasons": list(link.reasons)}
-                           for r in ds.replies for link in ds.threads[r.id]],
     "topics": lambda ds: [dict(t) for t in ds.vocab.topics],
-    "reply_topics": lambda ds: [{"reply_id": r.id, "topic_id": t} for r in ds.replies for t in r["topics"]],
     "regions": _used_regions,
     "category_schemes": lambda ds: [dict(s) for s in ds.vocab.category_schemes],
     "sessions": lambda ds: [dict(s) for s in ds.vocab.sessions],
     "answer_periods": lambda ds: [dict(a) for a in ds.vocab.answer_periods],
     "categories": lambda ds: [{"scheme": s["scheme"], **c} for s in ds.vocab.category_schemes for c in s["codes"]],
 }
-"""How each table's rows are made from the dataset (``fields.TABLES`` names the tables and their columns)."""
+"""The other tables (one row per proposal, the vocabularies): made whole, then sorted."""
+
+
+def rows(dataset: Dataset, table: Table) -> Iterator[Row]:
+    """A table's rows as plain values (lists still lists), in primary-key order, made as they are read.
+
+    A table keyed by reply comes reply by reply in id order, each reply's rows sorted, so the
+    table is never held whole (issue 13: the sections alone were gigabytes at 100,000 letters)."""
+    def key(row: Row) -> tuple[tuple[int, Any], ...]:
+        return tuple(_sort_key(row[k]) for k in table.primary_key)
+
+    if table.name in WHOLE:
+        yield from sorted(WHOLE[table.name](dataset), key=key)
+        return
+    make = PER_REPLY[table.name]
+    for reply in sorted(dataset.replies, key=operator.attrgetter("id")):
+        group = make(dataset, reply)
+        if len(group) > 1:
+            group.sort(key=key)
+        yield from group
 
 
 class Tables(Mapping[str, list[Row]]):
-    """Every table's rows as plain values (lists still lists), sorted by primary key: each table made when
-    asked for and not kept, so no more than one is held at a time (issue 13: all of them at once, the
-    records copied among them, grew with the letters to gigabytes at 100,000)."""
+    """Every table's rows as a list (``rows``), made when asked for and not kept."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
     def __getitem__(self, name: str) -> list[Row]:
-        table = next(t for t in TABLES if t.name == name)
-        rows = BUILDERS[name](self.dataset)
-        rows.sort(key=lambda row: tuple(_sort_key(row[k]) for k in table.primary_key))
-        return rows
+        return list(rows(self.dataset, next(t for t in TABLES if t.name == name)))
 
     def __iter__(self) -> Iterator[str]:
         return (t.name for t in TABLES)
@@ -151,11 +164,11 @@ def field_schema(f: Field) -> dict[str, Any]:
     return out
 
 
-def csv_rows(table: Table, rows: list[Row]) -> Iterator[list[str]]:
+def csv_rows(table: Table, table_rows: Iterable[Row]) -> Iterator[list[str]]:
     """The canonical CSV's rows as cells: the header, then every row."""
     columns = [f.name for f in table.fields]
     yield columns
-    for row in rows:
+    for row in table_rows:
         yield [cell(row.get(c)) for c in columns]
 
 
@@ -166,10 +179,10 @@ def csv_bytes(table: Table, rows: list[Row]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def write_csv(table: Table, rows: list[Row], path: Path) -> tuple[int, str]:
+def write_csv(table: Table, table_rows: Iterable[Row], path: Path) -> tuple[int, str]:
     """Stream the canonical CSV (the bytes ``csv_bytes`` gives) to ``path``; return its size and sha256."""
     with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(csv_rows(table, rows))
+        csv.writer(f, lineterminator="\n").writerows(csv_rows(table, table_rows))
     with open(path, "rb") as f:
         return path.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
 
@@ -207,9 +220,8 @@ def descriptor(paths: Paths, files: dict[str, tuple[int, str]]) -> dict[str, Any
 
 def write(dataset: Dataset, paths: Paths, out_dir: Path, *, check: bool = True) -> dict[str, Any]:
     """Write the package into ``out_dir`` and (with ``check``) validate it; return the descriptor."""
-    rows = table_rows(dataset)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {f"{t.name}.csv": write_csv(t, rows[t.name], out_dir / f"{t.name}.csv") for t in TABLES}
+    files = {f"{t.name}.csv": write_csv(t, rows(dataset, t), out_dir / f"{t.name}.csv") for t in TABLES}
     package = descriptor(paths, files)
     (out_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
     if check:
@@ -285,8 +297,8 @@ def examples(data_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def rows_of(dataset: Dataset) -> Iterable[tuple[Table, list[Row]]]:
-    rows = table_rows(dataset)
-    return ((t, rows[t.name]) for t in TABLES)
+    tables = table_rows(dataset)
+    return ((t, tables[t.name]) for t in TABLES)
 
 
 RIGHTS = ("数据整理部分采用 CC BY 4.0；答复函本身是国家机关公文（《著作权法》第五条不适用该法保护），"

@@ -15,12 +15,16 @@ A record is never removed: a withdrawn reply keeps its row (and its permalink) w
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+import orjson
 
 from build_scripts.paths import relative
 from build_scripts.problems import Problem, Report, Severity
@@ -33,20 +37,36 @@ CHILD_KEY = "reply_id"
 Row = dict[str, str]
 
 
+class CsvRows:
+    """A CSV file's rows as dicts of text cells, read from the file each time they are iterated (never held)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[Row]:
+        with open(self.path, encoding="utf-8-sig", newline="") as f:
+            yield from csv.DictReader(f)
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """One version of the package as tables of text cells, exactly as its CSVs hold them."""
+    """One version of the package as tables of text cells, exactly as its CSVs hold them: a table's rows
+    are a list or a ``CsvRows`` (the package a build makes is read from its files as the diff goes)."""
 
     version: str
     fields: dict[str, tuple[str, ...]]
     keys: dict[str, tuple[str, ...]]
-    rows: dict[str, list[Row]]
+    rows: dict[str, Iterable[Row]]
 
-    def records(self) -> dict[str, Row]:
-        return {r["id"]: r for r in self.rows.get(RECORDS, [])}
+    def records(self, only: Container[str] | None = None) -> dict[str, Row]:
+        """id -> row of the records table; with ``only``, of those ids only."""
+        return {r["id"]: r for r in self.rows.get(RECORDS, []) if only is None or r["id"] in only}
+
+    def ids(self) -> set[str]:
+        return {r["id"] for r in self.rows.get(RECORDS, [])}
 
     def data_date(self) -> str:
-        dates = [r.get("published_date") or r.get("reply_date") or "" for r in self.rows.get(RECORDS, [])]
+        dates = (r.get("published_date") or r.get("reply_date") or "" for r in self.rows.get(RECORDS, []))
         return max(dates, default="")
 
 
@@ -81,21 +101,25 @@ class Diff:
 
 # --- load -----------------------------------------------------------------------------------
 
-def snapshot(descriptor: dict[str, Any], files: dict[str, bytes]) -> Snapshot:
-    fields, keys, rows = {}, {}, {}
+def snapshot(descriptor: dict[str, Any], files: dict[str, bytes] | Path) -> Snapshot:
+    """The package ``descriptor`` describes, its CSVs given as bytes or as the folder holding them."""
+    fields, keys = {}, {}
+    rows: dict[str, Iterable[Row]] = {}
     for resource in descriptor["resources"]:
         name = resource["name"]
         fields[name] = tuple(f["name"] for f in resource["schema"]["fields"])
         keys[name] = tuple(resource["schema"].get("primaryKey", []))
-        text = files[resource["path"]].decode("utf-8-sig")
-        rows[name] = list(csv.DictReader(io.StringIO(text, newline="")))
+        if isinstance(files, Path):
+            rows[name] = CsvRows(files / resource["path"])
+        else:
+            text = files[resource["path"]].decode("utf-8-sig")
+            rows[name] = list(csv.DictReader(io.StringIO(text, newline="")))
     return Snapshot(str(descriptor["version"]), fields, keys, rows)
 
 
 def load_release(folder: Path) -> Snapshot:
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    files = {r["path"]: (folder / r["path"]).read_bytes() for r in descriptor["resources"]}
-    return snapshot(descriptor, files)
+    return snapshot(descriptor, folder)
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
@@ -116,18 +140,19 @@ def release_dirs(releases_dir: Path) -> list[Path]:
 def diff(old: Snapshot | None, new: Snapshot, *, released: bool) -> Diff:
     out = Diff(new.version, old.version if old else None, released, new.data_date())
     before = old.records() if old else {}
-    after = new.records()
-    out.added = sorted(set(after) - set(before))
-    out.removed = sorted(set(before) - set(after))
+    after_ids = new.ids()
+    out.added = sorted(after_ids - set(before))
+    out.removed = sorted(set(before) - after_ids)
     if old is None:
         return out
+    after = new.records(only=before)  # only the records both have are compared
     for table, names in new.fields.items():
         previous = old.fields.get(table, ())
         out.fields_added += [f"{table}.{n}" for n in names if n not in previous]
     for table, names in old.fields.items():
         current = new.fields.get(table, ())
         out.fields_removed += [f"{table}.{n}" for n in names if n not in current]
-    children = _children(old, new)
+    children = _children(old, new, set(before) & set(after))
     for rid in sorted(set(before) & set(after)):
         common = [n for n in new.fields[RECORDS] if n in old.fields.get(RECORDS, ())]
         changed = [n for n in common if before[rid].get(n, "") != after[rid].get(n, "")]
@@ -142,22 +167,27 @@ def diff(old: Snapshot | None, new: Snapshot, *, released: bool) -> Diff:
     return out
 
 
-PerReply = dict[str, list[tuple[str, ...]]]
+PerReply = dict[str, bytes]
 
 
-def _children(old: Snapshot, new: Snapshot) -> dict[str, tuple[PerReply, PerReply]]:
-    """table -> (old rows per reply, new rows per reply), for tables keyed by reply_id."""
+def _children(old: Snapshot, new: Snapshot, ids: set[str]) -> dict[str, tuple[PerReply, PerReply]]:
+    """table -> (old, new) digest of each reply's rows (the columns both versions have, in file order), for
+    tables keyed by reply_id and the replies in ``ids``: equal digests, equal rows. Digests rather than the
+    rows, so the diff holds no table whole (the sections are gigabytes at 100,000 letters, issue 13)."""
     out: dict[str, tuple[PerReply, PerReply]] = {}
     for table, names in new.fields.items():
         if table == RECORDS or CHILD_KEY not in names or table not in old.fields:
             continue
         common = [n for n in names if n in old.fields[table] and n != CHILD_KEY]
-        per: list[dict[str, list[tuple[str, ...]]]] = []
+        per: list[PerReply] = []
         for snap in (old, new):
-            grouped: dict[str, list[tuple[str, ...]]] = {}
+            grouped: dict[str, Any] = {}
             for row in snap.rows[table]:
-                grouped.setdefault(row[CHILD_KEY], []).append(tuple(row.get(n, "") for n in common))
-            per.append(grouped)
+                if (rid := row[CHILD_KEY]) in ids:
+                    if rid not in grouped:
+                        grouped[rid] = hashlib.blake2b(digest_size=16)
+                    grouped[rid].update(orjson.dumps([row.get(n, "") for n in common]) + b"\n")
+            per.append({rid: h.digest() for rid, h in grouped.items()})
         out[table] = (per[0], per[1])
     return out
 
@@ -169,7 +199,7 @@ def _vocabulary_changes(old: Snapshot, new: Snapshot) -> list[str]:
             continue
         key = new.keys[table]
         common = [n for n in names if n in old.fields[table]]
-        before = {tuple(r[k] for k in key): r for r in old.rows[table]}
+        before = {tuple(r[k] for k in key): r for r in old.rows[table]}  # vocabularies: small
         after = {tuple(r[k] for k in key): r for r in new.rows[table]}
         for k in sorted(set(after) - set(before)):
             out.append(f"{table} {'/'.join(k)}（新增）")

@@ -29,6 +29,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from build_scripts import deflate
+
 CELL_LIMIT = 32767  # Excel keeps at most this many characters in a cell
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0 text
 _CONTROL = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
@@ -106,7 +108,7 @@ class Workbook:
         self.sheets = list(sheets)
         self.when, self.level = when, level
         self._done = 0
-        self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
+        self._zip = deflate.zip_writer(path, level)
         self._put("[Content_Types].xml", _content_types(len(self.sheets)))
         self._put("_rels/.rels", _HEAD + f'<Relationships xmlns="{_PKG_REL}">'
                   f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'

@@ -15,7 +15,7 @@ PACKAGE = REPO_ROOT / "build_scripts"
 
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("paths", "settings", "problems", "dates", "textnorm", "output", "yamlio", "siteurl",
-                    "svgchart", "xlsx", "background")),
+                    "svgchart", "deflate", "xlsx", "background")),
     ("record format", ("fieldbase", "rulefields", "fields", "packagefields", "vocabfields", "fieldcheck", "divisions", "vocab", "topics", "dataset", "replytext", "proposals", "speed", "threads",
                        "commitments", "figures")),
     ("records and checks", ("checks", "consistency", "evidencecheck", "records", "extract")),

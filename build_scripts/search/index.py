@@ -9,7 +9,6 @@ integer. The step reads only the dataset and writes only under ``site/search/``.
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 from collections import deque
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from build_scripts import deflate
 from build_scripts import proposals as proposal_rules
 from build_scripts.dataset import Dataset, Reply, newest_first
 from build_scripts.pages import parts
@@ -196,14 +196,14 @@ class _Writer:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.dirs.add(path.parent)
         data = content.encode("utf-8")
-        self.pending.append(self.pool.submit(self._save, path, data))  # zlib lets go of the GIL: threads compress
+        self.pending.append(self.pool.submit(self._save, path, data))  # zlib-ng lets go of the GIL: threads compress
         while len(self.pending) > 512:
             self.pending.popleft().result()
         self.files += 1
         self.bytes += len(data)
 
     def _save(self, path: Path, data: bytes) -> None:
-        path.write_bytes(gzip.compress(data, GZIP_LEVEL, mtime=0) if self.compress else data)
+        path.write_bytes(deflate.gzip_bytes(data, GZIP_LEVEL) if self.compress else data)
 
     def close(self) -> None:
         while self.pending:
