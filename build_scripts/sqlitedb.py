@@ -25,10 +25,11 @@ contentless FTS5 indexes over the normalised fields, and one view that asks both
 
 from __future__ import annotations
 
+import itertools
 import operator
 import sqlite3
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
 from build_scripts.problems import Problem
-from build_scripts.textnorm import char_folds, normalise
+from build_scripts.textnorm import char_folds, normalise_many
 
 FTS_TABLE = "replies_fts"
 SHORT_TABLE = "replies_fts_short"
@@ -180,8 +181,7 @@ def add_search(conn: sqlite3.Connection, dataset: Dataset) -> None:
     for table, settings in FTS_BULK_CONFIG.items():
         for key, value in settings.items():
             conn.execute(config.format(table), (key, value))
-    for reply in dataset.replies:
-        fields = normalised_fields(reply)
+    for reply, fields in normalised_fields(dataset.replies):
         rowid = rowids[reply.id]
         conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (?, ?)", (rowid, FIELD_BREAK.join(fields)))
         conn.execute(f"INSERT INTO {SHORT_TABLE}(rowid, grams) VALUES (?, ?)", (rowid, short_grams(fields)))
@@ -193,17 +193,26 @@ def add_search(conn: sqlite3.Connection, dataset: Dataset) -> None:
     conn.executemany(f"INSERT INTO {FOLD_TABLE} VALUES (?, ?)", sorted(char_folds().items()))
 
 
-_JOIN = "\ue000"  # joins a reply's fields for one normalise call: a private-use character no phrase or composition crosses
+NORMALISE_BATCH = 200
+"""Replies normalised together (``textnorm.normalise_many``: 0.59 s per 1,000 letters against 1.03 one by one)."""
 
 
-def normalised_fields(reply: Reply) -> list[str]:
-    """The reply's searchable fields (``replytext``), each normalised as ``textnorm.normalise``, empty ones left out."""
-    texts = [f.text for f in replytext.head_fields(reply) + replytext.body_fields(reply)]
-    if any(_JOIN in t for t in texts):
-        out = [normalise(t) for t in texts]
-    else:
-        out = normalise(_JOIN.join(texts)).split(_JOIN)
-    return [t for t in out if t]
+def normalised_fields(replies: Iterable[Reply]) -> Iterator[tuple[Reply, list[str]]]:
+    """Each reply with its searchable fields (``replytext``), each normalised as ``textnorm.normalise``,
+    empty ones left out; ``NORMALISE_BATCH`` replies at a time."""
+    for batch in _batched(replies):
+        texts = [[f.text for f in replytext.head_fields(r) + replytext.body_fields(r)] for r in batch]
+        flat = normalise_many([t for fields in texts for t in fields])
+        at = 0
+        for reply, fields in zip(batch, texts, strict=True):
+            yield reply, [t for t in flat[at:at + len(fields)] if t]
+            at += len(fields)
+
+
+def _batched(replies: Iterable[Reply]) -> Iterator[tuple[Reply, ...]]:  # itertools.batched from Python 3.12
+    it = iter(replies)
+    while batch := tuple(itertools.islice(it, NORMALISE_BATCH)):
+        yield batch
 
 
 def short_grams(fields: list[str]) -> str:

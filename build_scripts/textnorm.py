@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
+
+import numpy as np
 
 _SPACE = re.compile(r"\s+")
 
@@ -49,3 +52,109 @@ def char_folds() -> dict[str, str]:
         if folded != c:
             out[c] = folded
     return out
+
+
+# --- in bulk (the search index, the SQLite file's full-text indexes) ---------------------------
+
+_SEP_RAW = "\ue000"  # joins fields for the batch passes: a private-use starter no phrase or composition crosses
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per BMP code point: NFKC (offset, length into a flat array) and lower-case-without-space (same)."""
+    def table(fn: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        flat: list[int] = []
+        off = np.zeros(0x10000, dtype=np.int64)
+        length = np.zeros(0x10000, dtype=np.int64)
+        for cp in range(0x10000):
+            out = fn(chr(cp)) if not 0xD800 <= cp < 0xE000 else chr(cp)
+            off[cp] = len(flat)
+            length[cp] = len(out)
+            flat.extend(map(ord, out))
+        return off, length, np.array(flat, dtype=np.uint32)
+
+    nfkc = table(lambda c: unicodedata.normalize("NFKC", c))
+    low = table(lambda c: "" if c.isspace() else c.lower())
+    return nfkc + low
+
+
+def _apply(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """Map every code point through a per-character table whose outputs may be 0, 1 or more characters."""
+    lens = length[cps]
+    if (lens == 1).all():
+        return flat[off[cps]]
+    total = int(lens.sum())
+    starts = np.cumsum(lens) - lens
+    intra = np.arange(total, dtype=np.int64) - np.repeat(starts, lens)
+    return flat[np.repeat(off[cps], lens) + intra]
+
+
+def _lower(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> str | None:
+    """Lower case and no white space, through the BMP table; None when that cannot be done here.
+
+    OpenCC maps some traditional characters to simplified ones outside the BMP (俓 → 𠇹 U+201F9):
+    those pass unchanged when lower-casing leaves them so and they are not space (CJK always),
+    else None (the caller normalises text by text). Found by the jieba-vocabulary corpus (issue 13).
+    """
+    wide = cps >= 0x10000
+    if not wide.any():
+        return _apply(cps, off, length, flat).tobytes().decode("utf-32-le")
+    if any(chr(c).lower() != chr(c) or chr(c).isspace() for c in np.unique(cps[wide]).tolist()):
+        return None
+    lens = length[np.where(wide, 0x41, cps)]  # a stand-in that maps to one character
+    lens[wide] = 1
+    starts = np.cumsum(lens) - lens
+    out = _apply(np.where(wide, 0x61, cps), off, length, flat)  # "a" → "a": one character, as the wide one
+    out[starts[wide]] = cps[wide]
+    return out.tobytes().decode("utf-32-le")
+
+
+def _utf32(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """``[textnorm.normalise(t) for t in texts]``, computed over all texts at once.
+
+    NFKC is applied character by character through a table, OpenCC t2s once over the joined
+    texts, then lower case and white space through a second table. That equals ``normalise``
+    whenever per-character NFKC is already normalised as a whole (no composition across
+    characters) and no Σ is present (final-sigma lower-casing depends on context); texts where
+    that fails, or with characters outside the BMP before t2s, go through ``normalise`` itself.
+Characters that t2s turns into ones outside the BMP (鋐 → 𬭎 and about 800 others) stay on the fast
+path (``_lower``; tested with every one of them, issue 17).
+    """
+    if not texts:
+        return []
+    slow = {i for i, t in enumerate(texts) if _SEP_RAW in t}
+    fast = [("" if i in slow else t) for i, t in enumerate(texts)] if slow else texts
+    joined = _SEP_RAW.join(fast)
+    cps = _utf32(joined)
+    n_off, n_len, n_flat, l_off, l_len, l_flat = _tables()
+    if int(cps.max(initial=0)) >= 0x10000:
+        return [normalise(t) for t in texts]
+    step1 = _apply(cps, n_off, n_len, n_flat).tobytes().decode("utf-32-le")
+    if not unicodedata.is_normalized("NFKC", step1) or "Σ" in step1:
+        bad = {i for i, t in enumerate(fast) if not _simple(t)}
+        return _splice(texts, bad | slow) if bad else [normalise(t) for t in texts]
+    step2 = _t2s().convert(step1)
+    if len(step2) != len(step1):
+        return [normalise(t) for t in texts]
+    lowered = _lower(_utf32(step2), l_off, l_len, l_flat)
+    if lowered is None:
+        return [normalise(t) for t in texts]
+    out = lowered.split(_SEP_RAW)
+    for i in slow:
+        out[i] = normalise(texts[i])
+    return out
+
+
+def _simple(text: str) -> bool:
+    """Per-character NFKC of ``text`` is its NFKC and it holds no Σ."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "Σ" not in folded and folded == "".join(unicodedata.normalize("NFKC", c) for c in text)
+
+
+def _splice(texts: list[str], bad: set[int]) -> list[str]:
+    good = normalise_many(["" if i in bad else t for i, t in enumerate(texts)])
+    return [normalise(t) if i in bad else good[i] for i, t in enumerate(texts)]

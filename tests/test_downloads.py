@@ -441,3 +441,30 @@ def test_a_file_over_the_zip64_limit_is_zipped_with_zip64_sizes(tmp_path: Path, 
     assert local_extra(offsets["large.txt"]) == 20 and local_extra(offsets["small.txt"]) == 0
     before = (tmp_path / "before.zip").read_bytes()
     assert data.startswith(before[:before.index(b"PK\x01\x02")])  # the small entry's bytes are as they were
+
+
+def test_deflate_writes_what_zlib_reads_with_no_name_or_time(tmp_path: Path) -> None:
+    """zlib-ng makes the deflate streams (``deflate``): any unzip or gunzip must read them, and the gzip
+    header carries no file name and no time, so the same records give the same bytes."""
+    import gzip
+    import zipfile
+    import zlib
+
+    from zlib_ng import zlib_ng
+
+    from build_scripts import deflate
+
+    text = ("社区治理：居民议事会每月召开一次。" * 2000).encode("utf-8")
+    packed = deflate.gzip_bytes(text, 6)
+    assert gzip.decompress(packed) == text and packed[4:8] == b"\0\0\0\0" and not packed[3] & 0x08  # no mtime, no name
+    assert packed == deflate.gzip_bytes(text, 6)
+    with deflate.zip_writer(tmp_path / "a.zip", 6) as archive:
+        archive.writestr("正文.txt", text)
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        info = archive.getinfo("正文.txt")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and archive.read(info) == text
+        raw = (tmp_path / "a.zip").read_bytes()[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra):]
+        stream = raw[:info.compress_size]
+    c = zlib_ng.compressobj(6, zlib_ng.DEFLATED, -15)
+    assert stream == c.compress(text) + c.flush()  # zlib-ng's stream, not zlib's
+    assert zlib.decompress(stream, -15) == text

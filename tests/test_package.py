@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
@@ -186,3 +187,20 @@ def test_write_without_check_leaves_validation_to_the_caller(scratch: Paths, tmp
         assert (tmp_path / "unchecked" / name).read_bytes() == (tmp_path / "checked" / name).read_bytes()
     with pytest.raises(BuildError, match="validated"):
         package.write(dataset, scratch, tmp_path / "again")
+
+
+def test_rows_come_in_key_order_reply_by_reply_whatever_order_the_replies_are_in(built: Paths) -> None:
+    """``package.rows`` makes a table reply by reply (never whole) and must give what sorting the whole table
+    by its primary key gives, even when the dataset's replies are not in id order."""
+    dataset = records.load(built)
+    shuffled = dataclasses.replace(dataset, replies=tuple(reversed(dataset.replies)))
+    for table in TABLES:
+        def key(row: dict[str, object], table: Table = table) -> tuple[tuple[int, object], ...]:
+            return tuple((0, row[k]) if isinstance(row[k], int) else (1, str(row[k])) for k in table.primary_key)
+
+        made = list(package.rows(shuffled, table))
+        assert made == sorted(made, key=key), table.name
+        assert made == list(package.rows(dataset, table)), table.name
+    sections = list(package.rows(shuffled, next(t for t in TABLES if t.name == "sections")))
+    assert {r["reply_id"] for r in sections} == {r.id for r in dataset.replies}
+    assert [r["position"] for r in sections if r["reply_id"] == sections[0]["reply_id"]][:3] == [1, 2, 3]

@@ -129,3 +129,26 @@ def test_snapshot_release_keeps_a_release_once(built: Paths, tmp_path: Path) -> 
     assert (kept / "replies.csv").read_bytes() == (built.site / "data" / "replies.csv").read_bytes()
     with pytest.raises(BuildError, match="a release is never changed"):
         release_keep.snapshot_release(paths)
+
+
+def test_a_package_read_from_its_files_diffs_as_one_read_into_memory(tmp_path: Path) -> None:
+    """The build's own package is diffed from its CSVs as they are read (``CsvRows``: issue 13, the sections
+    are gigabytes at 100,000 letters); the changes found must be those of the package read whole."""
+    folder = RELEASES / "added-changed-withdrawn"
+    old = releases.load_release(folder / "0.1.0")
+    descriptor = json.loads((folder / "0.2.0" / "datapackage.json").read_text(encoding="utf-8"))
+    from_files = releases.snapshot(descriptor, folder / "0.2.0")
+    in_memory = releases.snapshot(descriptor, {r["path"]: (folder / "0.2.0" / r["path"]).read_bytes()
+                                               for r in descriptor["resources"]})
+    assert all(isinstance(rows, releases.CsvRows) for rows in from_files.rows.values())
+    assert all(isinstance(rows, list) for rows in in_memory.rows.values())
+    a, b = releases.diff(old, from_files, released=False), releases.diff(old, in_memory, released=False)
+    assert a.as_dict() == b.as_dict()
+    assert a.changed == [{"id": "b-2022-tian-2", "fields": ["title", "sections"]}]
+    # one character of a child table's cell is a change, found through the digests
+    for r in descriptor["resources"]:
+        (tmp_path / r["path"]).write_bytes((folder / "0.2.0" / r["path"]).read_bytes())
+    sections = (tmp_path / "sections.csv").read_text(encoding="utf-8")
+    (tmp_path / "sections.csv").write_text(sections.replace("甲的正文。", "甲的正文！"), encoding="utf-8")
+    edited = releases.diff(old, releases.snapshot(descriptor, tmp_path), released=False)
+    assert edited.changed == [{"id": "a-2021-tian-1", "fields": ["sections"]}, *a.changed]
