@@ -86,9 +86,8 @@ def xlsx_only(data: Path, target: Path, when: Any) -> None:
 def sqlite_only(dataset: Dataset, data: Path, target: Path, version: str) -> dict[str, int]:
     """The database alone (tables, keys, full-text search): its bytes, raw and zipped as it is downloaded."""
     conn = sqlitedb.open_database(target)
-    for table in TABLES:
-        sqlitedb.insert_rows(conn, table, downloads.read_table(data, table)[1:])
-    sqlitedb.finish_database(conn, version, dataset)
+    sqlitedb.add_search(conn, dataset, sqlitedb.rowids(dataset))
+    downloads.fill_database(conn, data, dataset, version)
     zipped = target.with_suffix(".sqlite.zip")
     downloads.write_sqlite_zip(target, zipped, {}, downloads.data_time(dataset))
     return {"sqlite": target.stat().st_size, "zip": zipped.stat().st_size}

@@ -29,11 +29,13 @@ import csv
 import datetime as dt
 import hashlib
 import itertools
+import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,10 +195,10 @@ def data_time(dataset: Dataset) -> dt.datetime:
     return dates.midnight(dataset.data_date)
 
 
-def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict[str, int],
+def make_manifest(descriptor: dict[str, Any], files: dict[str, tuple[int, str]], rows: dict[str, int],
                   records: int, urls: dict[str, str] | None = None) -> dict[str, Any]:
-    """Every file (path under data/ → where it is now) with kind, title, rows, bytes and sha256;
-    ``url`` where it is published as a release asset (``urls``).
+    """Every file (path under data/ → its bytes and sha256) with kind, title and rows; ``url`` where it is
+    published as a release asset (``urls``).
 
     ``rows``: rows per table, and per flat file (its path under data/).
     """
@@ -225,8 +227,7 @@ def make_manifest(descriptor: dict[str, Any], files: dict[str, Path], rows: dict
             kind, title, count = "zip", "完整数据包压缩文件（datapackage.json 与标准 CSV）", total
         else:
             kind, title, count = "json", "全部答复记录（JSON，含分节正文与修复说明；gzip 压缩）", records
-        infos.append(FileInfo(path, kind, title, count, files[path].stat().st_size, sha256_of(files[path]),
-                              (urls or {}).get(path)))
+        infos.append(FileInfo(path, kind, title, count, *files[path], (urls or {}).get(path)))
     return {
         "name": descriptor["name"],
         "version": descriptor["version"],
@@ -254,6 +255,16 @@ def _file_order(path: str) -> tuple[int, int, str]:
 
 # --- save -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Placed:
+    """Downloads written and moved into place: each one's path under data/ → (bytes, sha256), the rows of
+    each table and flat file, and the release URL of each published as a release asset."""
+
+    files: dict[str, tuple[int, str]]
+    rows: dict[str, int]
+    urls: dict[str, str]
+
+
 def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, release_dir: Path | None = None,
           release_url: str | None = None, release_bytes: int = 0) -> dict[str, Any]:
     """Write every download and manifest.json into ``data_dir``; return the manifest.
@@ -263,21 +274,36 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
     run in a child process beside MkDocs) and ``release_dir``. With ``release_url`` set, a
     download over ``release_bytes`` goes to ``release_dir`` instead, and its manifest entry has
     its ``url`` (``release_url`` + its name). Raises BuildError, leaving ``data_dir`` as it was.
+
+    The build makes the same files in two processes (``write_files``, and ``write_database`` from the
+    moment the records are checked), then ``write_manifest``.
     """
+    files = write_files(dataset, descriptor, data_dir, release_dir=release_dir, release_url=release_url,
+                        release_bytes=release_bytes)
+    stage = Path(tempfile.mkdtemp(prefix=".database-", dir=data_dir))
+    try:
+        database = write_database(dataset, data_dir, stage, lambda: True, release_dir=release_dir,
+                                  release_url=release_url, release_bytes=release_bytes)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return write_manifest(descriptor, data_dir, len(dataset.replies), [files, database])
+
+
+def write_files(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, release_dir: Path | None = None,
+                release_url: str | None = None, release_bytes: int = 0) -> Placed:
+    """Every download but the database (``write_database``) and the manifest (``write_manifest``), as ``write``."""
     check_canonical(descriptor, data_dir)
     name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
     stage = Path(tempfile.mkdtemp(prefix=".downloads-", dir=data_dir))
     try:
         (stage / EXCEL_DIR).mkdir()
         raw = {f"{EXCEL_DIR}/{t.name}.csv": stage / "raw" / EXCEL_DIR / f"{t.name}.csv" for t in TABLES}
-        raw |= {"replies.json": stage / "raw" / "replies.json", f"{name}.sqlite": stage / "raw" / f"{name}.sqlite",
-                f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
+        raw |= {"replies.json": stage / "raw" / "replies.json", f"{EXCEL_DIR}/{name}.xlsx": stage / EXCEL_DIR / f"{name}.xlsx"}
         rows = write_tables(dataset, data_dir, raw, descriptor, when)
         write_replies_json(dataset, raw["replies.json"])
         derived = {f"{EXCEL_DIR}/{name}.xlsx": raw[f"{EXCEL_DIR}/{name}.xlsx"],
                    f"{EXCEL_DIR}/{name}-excel-csv.zip": stage / f"{name}-excel-csv.zip",
-                   "replies.json.gz": stage / "replies.json.gz", f"{name}.sqlite.zip": stage / f"{name}.sqlite.zip",
-                   f"{name}.zip": stage / f"{name}.zip"}
+                   "replies.json.gz": stage / "replies.json.gz", f"{name}.zip": stage / f"{name}.zip"}
         flat, excel_flat = flatfiles.write(dataset, stage / "flat")
         for rel_path, (path, count) in flat.items():
             derived[rel_path], rows[rel_path] = path, count
@@ -285,8 +311,6 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
                   | {f"{name}-{version}-excel/{member}": path for member, path in excel_flat.items()},
                   derived[f"{EXCEL_DIR}/{name}-excel-csv.zip"], when)
         gzip_file(raw["replies.json"], derived["replies.json.gz"])
-        write_sqlite_zip(raw[f"{name}.sqlite"], derived[f"{name}.sqlite.zip"], sqlitedb.datasette_metadata(descriptor),
-                         when)
         shutil.rmtree(stage / "raw")
         shutil.rmtree(stage / "flat" / "excel")
         write_package_zip(data_dir, derived[f"{name}.zip"], f"{name}-{version}", when)
@@ -298,18 +322,69 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
         if released:  # the site's descriptor names their URLs; the one checked, and the package zip, keep paths
             canonical["datapackage.json"] = stage / "datapackage.json"
             canonical["datapackage.json"].write_text(package.dumps(release_assets.published_descriptor(data_dir, released)), "utf-8")
-        manifest = make_manifest(descriptor, {**canonical, **derived}, rows, len(dataset.replies), assets | released)
+        files = {p: (f.stat().st_size, sha256_of(f)) for p, f in {**canonical, **derived}.items()}
         if released:
             derived[release_assets.PUBLISHED_DESCRIPTOR] = canonical["datapackage.json"]
-        derived["manifest.json"] = stage / "manifest.json"
-        derived["manifest.json"].write_text(package.dumps(manifest), encoding="utf-8")
-        for rel_path, staged in derived.items():  # manifest.json last
-            target = data_dir / rel_path if rel_path not in assets else _release_target(release_dir, rel_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
+        _place(derived, data_dir, assets, release_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    return Placed(files, rows, assets | released)
+
+
+def write_database(dataset: Dataset, data_dir: Path, stage: Path, ready: Callable[[], object], *,
+                   release_dir: Path | None = None, release_url: str | None = None, release_bytes: int = 0) -> Placed:
+    """The SQLite download (``sqlitedb``), zipped with its Datasette metadata, placed as ``write`` places files.
+
+    Its full-text indexes need only the records, and are most of its time (at 10,000 letters ≈ 80 of the
+    downloads' 134 CPU seconds): they are made first, in ``stage``, then ``ready()`` waits until the package
+    is in ``data_dir``, whose tables are then read in. So the build runs this in a process of its own from
+    the moment the records are checked, beside the package stage and the other downloads (issue 13).
+    """
+    database = stage / "database.sqlite"
+    conn = sqlitedb.open_database(database)
+    try:
+        sqlitedb.add_search(conn, dataset, sqlitedb.rowids(dataset))
+        ready()
+        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+        check_canonical(descriptor, data_dir)
+        rows, problems = fill_database(conn, data_dir, dataset, descriptor["version"])
+    finally:
+        conn.close()
+    if problems:
+        raise BuildError(Report.of(problems))
+    name = descriptor["name"]
+    path = f"{name}.sqlite.zip"
+    named = database.rename(stage / f"{name}.sqlite")
+    write_sqlite_zip(named, stage / path, sqlitedb.datasette_metadata(descriptor), data_time(dataset))
+    named.unlink()
+    size = (stage / path).stat().st_size
+    urls = {path: release_url + path} if release_url and size > release_bytes else {}
+    files = {path: (size, sha256_of(stage / path))}
+    _place({path: stage / path}, data_dir, urls, release_dir)
+    return Placed(files, {path: sum(rows.values())}, urls)
+
+
+def write_manifest(descriptor: dict[str, Any], data_dir: Path, records: int, placed: Sequence[Placed]) -> dict[str, Any]:
+    """``manifest.json`` in ``data_dir`` for every download ``placed``; the manifest."""
+    files = {p: info for made in placed for p, info in made.files.items()}
+    rows = {p: n for made in placed for p, n in made.rows.items()}
+    urls = {p: u for made in placed for p, u in made.urls.items()}
+    database = next((p for p in files if p.endswith(".sqlite.zip")), None)
+    if database is not None:
+        rows.pop(database, None)  # a table count, not a table
+    manifest = make_manifest(descriptor, files, rows, records, urls)
+    staged = data_dir / ".manifest.json"
+    staged.write_text(package.dumps(manifest), encoding="utf-8")
+    os.replace(staged, data_dir / "manifest.json")
     return manifest
+
+
+def _place(files: dict[str, Path], data_dir: Path, urls: dict[str, str], release_dir: Path | None) -> None:
+    """Move each staged file to its place: under ``data_dir``, or in ``release_dir`` when it has a release URL."""
+    for rel_path, staged in files.items():
+        target = data_dir / rel_path if rel_path not in urls else _release_target(release_dir, rel_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
 
 
 def _release_target(release_dir: Path | None, rel_path: str) -> Path:
@@ -333,42 +408,52 @@ TABLE_BATCH = 2000
 
 def write_tables(dataset: Dataset, data_dir: Path, out: dict[str, Path], descriptor: dict[str, Any],
                  when: dt.datetime) -> dict[str, int]:
-    """The Excel 版 CSVs, the workbook and the database, one table at a time, ``TABLE_BATCH`` rows at a
-    time (each CSV is parsed once for all three); rows per table."""
+    """The Excel 版 CSVs and the workbook, one table at a time, ``TABLE_BATCH`` rows at a time (each CSV
+    is parsed once for both); rows per table."""
     name, version = descriptor["name"], descriptor["version"]
     out[f"{EXCEL_DIR}/{TABLES[0].name}.csv"].parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     counts: dict[str, int] = {}
-    conn = sqlitedb.open_database(out[f"{name}.sqlite"])
-    try:
-        with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
-                           creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
-                           level=XLSX_LEVEL) as book:
-            for table in TABLES:
-                path = data_dir / f"{table.name}.csv"
-                suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
-                ints = sqlitedb.integer_columns(table)
-                with (open(path, encoding="utf-8", newline="") as src,
-                      open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
-                      book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
-                    reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
-                    header = next(reader)
-                    writer.writerow(header)
-                    sheet.write([header])
-                    for batch in batches(reader, TABLE_BATCH):
-                        excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
-                        writer.writerows(excel_rows)
-                        problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1,
-                                                      suspicious=suspicious))
-                        sheet.write(excel_rows)
-                        sqlitedb.insert_rows(conn, table, batch)
-                counts[table.name] = rows - 1
-        problems.extend(sqlitedb.finish_database(conn, version, dataset))
-    finally:
-        conn.close()
+    with xlsx.Workbook(out[f"{EXCEL_DIR}/{name}.xlsx"], [t.name for t in TABLES], title=descriptor["title"],
+                       creator="答复公开", description=RIGHTS, version=version, language="zh-CN", when=when,
+                       level=XLSX_LEVEL) as book:
+        for table in TABLES:
+            path = data_dir / f"{table.name}.csv"
+            suspicious, rows = xlsx.file_has_illegal(path), count_rows(path)
+            ints = sqlitedb.integer_columns(table)
+            with (open(path, encoding="utf-8", newline="") as src,
+                  open(out[f"{EXCEL_DIR}/{table.name}.csv"], "w", encoding="utf-8-sig", newline="") as dst,
+                  book.sheet(table.name, rows, len(table.fields), ints, sqlitedb.date_columns(table)) as sheet):
+                reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+                header = next(reader)
+                writer.writerow(header)
+                sheet.write([header])
+                for batch in batches(reader, TABLE_BATCH):
+                    excel_rows = xlsx.neutralise_rows([header, *batch], ints)[1:]
+                    writer.writerows(excel_rows)
+                    problems.extend(xlsx_problems(table, header, excel_rows, sheet.written + 1,
+                                                  suspicious=suspicious))
+                    sheet.write(excel_rows)
+            counts[table.name] = rows - 1
     if problems:
         raise BuildError(Report.of(problems))
     return counts
+
+
+def fill_database(conn: sqlite3.Connection, data_dir: Path, dataset: Dataset, version: str) -> tuple[dict[str, int], list[Problem]]:
+    """Every canonical table into the database (``TABLE_BATCH`` rows at a time), then ``sqlitedb.finish_database``;
+    rows per table and the problems found."""
+    counts: dict[str, int] = {}
+    sqlitedb.create_tables(conn)
+    for table in TABLES:
+        with open(data_dir / f"{table.name}.csv", encoding="utf-8", newline="") as src:
+            reader = csv.reader(src)
+            next(reader)
+            counts[table.name] = 0
+            for batch in batches(reader, TABLE_BATCH):
+                sqlitedb.insert_rows(conn, table, batch)
+                counts[table.name] += len(batch)
+    return counts, sqlitedb.finish_database(conn, version, dataset)
 
 
 def batches(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:

@@ -136,15 +136,18 @@ SEARCH_VIEW_SQL = (
 
 
 def open_database(path: Path) -> sqlite3.Connection:
-    """A new database with every table created, inside one transaction, tuned for one bulk load."""
+    """A new database inside one transaction, tuned for one bulk load (``create_tables`` makes the tables)."""
     conn = sqlite3.connect(path, isolation_level=None)
     for pragma in (f"page_size = {SQLITE_PAGE_SIZE}", "journal_mode = OFF", "synchronous = OFF",
                    "cache_size = -65536", "temp_store = MEMORY"):
         conn.execute(f"PRAGMA {pragma}")
     conn.execute("BEGIN")
+    return conn
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
     for table in TABLES:
         conn.execute(create_table_sql(table))
-    return conn
 
 
 def insert_rows(conn: sqlite3.Connection, table: Table, rows: Iterable[Sequence[str]]) -> None:
@@ -156,13 +159,18 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: Iterable[Sequence[
 
 
 def finish_database(conn: sqlite3.Connection, version: str, dataset: Dataset) -> list[Problem]:
-    """Check the foreign keys, build the full-text search, record the version; commit and close."""
+    """Check the foreign keys and that the full-text indexes (``add_search``, made first) have the replies'
+    rowids; add the views and the fold table; record the version; commit and close."""
     problems = [Problem(f"site/data/{table}.csv", 0, "", "download-foreign-key",
                         f"row {rowid} refers to a missing row of {parent}",
                         "a build bug: the validated package has no dangling keys")
                 for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
+    if dict(conn.execute("SELECT id, rowid FROM replies")) != rowids(dataset):
+        problems.append(Problem("site/data/replies.csv", 0, "id", "download-rowid",
+                                "the replies' rowids in the database are not the full-text indexes' rowids",
+                                "a build bug: replies.csv must list the records in id order"))
     conn.execute(TEXT_VIEW_SQL)
-    add_search(conn, dataset)
+    add_search_view(conn)
     conn.execute("CREATE TABLE _package (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     conn.executemany("INSERT INTO _package VALUES (?, ?)",
                      [("version", version), ("rights", RIGHTS), ("fts_example", FTS_EXAMPLE),
@@ -172,11 +180,18 @@ def finish_database(conn: sqlite3.Connection, version: str, dataset: Dataset) ->
     return problems
 
 
-def add_search(conn: sqlite3.Connection, dataset: Dataset) -> None:
-    """The two indexes, the view that asks both, and the fold table (see the module's docstring)."""
+def rowids(dataset: Dataset) -> dict[str, int]:
+    """Each reply's rowid in the replies table: the table is read from replies.csv, in id order, so the
+    n-th id is rowid n. The full-text indexes are made with these before the table is filled."""
+    return {rid: n for n, rid in enumerate(sorted(r.id for r in dataset.replies), 1)}
+
+
+def add_search(conn: sqlite3.Connection, dataset: Dataset, by_id: dict[str, int] | None = None) -> None:
+    """The two indexes (see the module's docstring), under the replies' rowids ``by_id`` (else the replies
+    table's); ``finish_database`` adds the view that asks both and the fold table."""
     conn.execute(FTS_SQL)
     conn.execute(SHORT_SQL)
-    rowids = dict(conn.execute("SELECT id, rowid FROM replies"))
+    rowids = by_id if by_id is not None else dict(conn.execute("SELECT id, rowid FROM replies"))
     config = "INSERT INTO {0}({0}, rank) VALUES(?, ?)"
     for table, settings in FTS_BULK_CONFIG.items():
         for key, value in settings.items():
@@ -188,6 +203,10 @@ def add_search(conn: sqlite3.Connection, dataset: Dataset) -> None:
     for table in (FTS_TABLE, SHORT_TABLE):
         for key, value in FTS_DEFAULT_CONFIG.items():  # back to the defaults for whoever edits the database later
             conn.execute(config.format(table), (key, value))
+
+
+def add_search_view(conn: sqlite3.Connection) -> None:
+    """The view that asks both indexes, and the fold table ``SEARCH_SQL`` normalises queries with."""
     conn.execute(SEARCH_VIEW_SQL)
     conn.execute(f"CREATE TABLE {FOLD_TABLE} (ch TEXT PRIMARY KEY, folded TEXT NOT NULL) WITHOUT ROWID")
     conn.executemany(f"INSERT INTO {FOLD_TABLE} VALUES (?, ?)", sorted(char_folds().items()))

@@ -468,3 +468,49 @@ def test_deflate_writes_what_zlib_reads_with_no_name_or_time(tmp_path: Path) -> 
     c = zlib_ng.compressobj(6, zlib_ng.DEFLATED, -15)
     assert stream == c.compress(text) + c.flush()  # zlib-ng's stream, not zlib's
     assert zlib.decompress(stream, -15) == text
+
+
+def test_the_database_makes_its_search_before_the_package_exists(seed_package: SeedPackage, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the build forks ``write_database`` as soon as the records are checked. It must make its
+    full-text indexes from the records alone, read the tables only once ``ready()`` returns (the package
+    written), and give the same database as ``write`` makes with the package already there."""
+    dataset, descriptor, _ = seed_package
+    data_dir, stage = tmp_path / "data", tmp_path / "stage"
+    stage.mkdir()
+    steps: list[str] = []
+    add_search = sqlitedb.add_search
+    monkeypatch.setattr(sqlitedb, "add_search", lambda *a: (steps.append("search"), add_search(*a))[1])
+
+    def ready() -> None:  # the package stage, run while the database waits
+        steps.append("package" if not data_dir.exists() else "package already there")
+        shutil.copytree(seed_package[2], data_dir)
+
+    placed = downloads.write_database(dataset, data_dir, stage, ready)
+    assert steps == ["search", "package"]
+    monkeypatch.undo()
+    assert list(placed.files) == [f"{STEM}.sqlite.zip"] and list(stage.iterdir()) == []
+    whole = _fresh(seed_package, tmp_path / "whole")
+    manifest = downloads.write(dataset, descriptor, whole)
+    entry = next(f for f in manifest["files"] if f["path"] == f"{STEM}.sqlite.zip")
+    assert placed.files[f"{STEM}.sqlite.zip"] == (entry["bytes"], entry["sha256"])
+    assert (data_dir / f"{STEM}.sqlite.zip").read_bytes() == (whole / f"{STEM}.sqlite.zip").read_bytes()
+    assert entry["rows"] == sum(f["rows"] for f in manifest["files"] if f["kind"] == "canonical")
+
+
+def test_a_database_whose_replies_are_not_in_id_order_is_refused(seed_package: SeedPackage, tmp_path: Path) -> None:
+    """The indexes are made under rowids counted from the sorted ids (``sqlitedb.rowids``), before the table
+    exists; a replies.csv in another order would give every match to the wrong reply, so the build stops."""
+    dataset, _, _ = seed_package
+    data_dir = _fresh(seed_package, tmp_path / "data")
+    replies = (data_dir / "replies.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header, *rows = replies
+    (data_dir / "replies.csv").write_text(header + "".join(reversed(rows)), encoding="utf-8")
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == "replies")
+    resource["hash"] = "sha256:" + downloads.sha256_of(data_dir / "replies.csv")
+    (data_dir / "datapackage.json").write_text(package.dumps(descriptor), encoding="utf-8")
+    (tmp_path / "stage").mkdir()
+    with pytest.raises(BuildError) as caught:
+        downloads.write_database(dataset, data_dir, tmp_path / "stage", lambda: None)
+    assert "download-rowid" in str(caught.value.report.problems[0].code)

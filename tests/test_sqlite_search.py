@@ -123,6 +123,7 @@ def edge_database(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connectio
     conn.execute(sqlitedb.create_table_sql(TABLES[0]).replace("NOT NULL", ""))
     conn.executemany("insert into replies (id, title) values (?, ?)", [(r.id, r["title"]) for r in EDGE_REPLIES])
     sqlitedb.add_search(conn, SimpleNamespace(replies=EDGE_REPLIES))  # type: ignore[arg-type]
+    sqlitedb.add_search_view(conn)
     return conn
 
 
