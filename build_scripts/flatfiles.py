@@ -15,9 +15,12 @@ and their Excel copies were 366 MB of the 10,000-letter site. Gzipped (pandas an
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from build_scripts import deflate, package, replytext, xlsx
 from build_scripts.dataset import Dataset, Reply, sort_date
@@ -50,40 +53,53 @@ def flat_row(reply: Reply) -> dict[str, object]:
 def write(dataset: Dataset, out: Path) -> tuple[dict[str, tuple[Path, int]], dict[str, Path]]:
     """Write the flat files under ``out``. Return each published one's path under data/ → (where it
     is, rows), and the Excel 版 copies (their path in the Excel zip, ``replies_text.csv`` or
-    ``by-year/replies_text-2023.csv`` → where each is)."""
-    replies = sorted(dataset.replies, key=lambda r: r.id)
-    groups: dict[str, list[Reply]] = {FLAT_FILE: replies}
-    for reply in replies:
-        groups.setdefault(year_file(year_of(reply)), []).append(reply)
+    ``by-year/replies_text-2023.csv`` → where each is).
+
+    One pass over the replies in id order: each row is made once and written to ``replies_text.csv``, its
+    year's file and both Excel copies, so no file is held whole (issue 13: the whole table as lists was
+    ≈ 900 MB at 100,000 letters)."""
+    header = next(package.csv_rows(FLAT_TABLE, []))
     written: dict[str, tuple[Path, int]] = {}
     excel_copies: dict[str, Path] = {}
-    for rel_path in sorted(groups):
-        rows = groups[rel_path]
-        target = out / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        excel_name = rel_path.removesuffix(".gz")
-        excel = out / "excel" / excel_name
-        excel.parent.mkdir(parents=True, exist_ok=True)
-        table = [*package.csv_rows(FLAT_TABLE, []),  # the header
-                 *([package.cell(row.get(f.name)) for f in FLAT_TABLE.fields] for row in map(flat_row, rows))]
-        _write_csv(target, table)
-        with open(excel, "w", encoding="utf-8-sig", newline="") as f:  # formulas neutralised, as in every Excel file
-            csv.writer(f, lineterminator="\n").writerows(xlsx.neutralise_rows(table, INTEGER_COLUMNS))
-        written[rel_path] = (target, len(rows))
-        excel_copies[excel_name] = excel
-    return written, excel_copies
+    writers: dict[str, tuple[Any, Any]] = {}
+    with contextlib.ExitStack() as files:
+        def writers_of(rel_path: str) -> tuple[Any, Any]:
+            if rel_path not in writers:
+                target, excel_name = out / rel_path, rel_path.removesuffix(".gz")
+                excel = out / "excel" / excel_name
+                for folder in (target.parent, excel.parent):
+                    folder.mkdir(parents=True, exist_ok=True)
+                writers[rel_path] = (csv.writer(files.enter_context(_open_text(target)), lineterminator="\n"),
+                                     csv.writer(files.enter_context(open(excel, "w", encoding="utf-8-sig", newline="")),
+                                                lineterminator="\n"))
+                for writer in writers[rel_path]:
+                    writer.writerow(header)
+                written[rel_path], excel_copies[excel_name] = (target, 0), excel
+            return writers[rel_path]
+
+        for reply in sorted(dataset.replies, key=lambda r: r.id):
+            row = [package.cell(value) for value in map(flat_row(reply).get, header)]
+            excel_row = xlsx.neutralise_rows([header, row], INTEGER_COLUMNS)[1]  # as in every Excel file
+            for rel_path in (FLAT_FILE, year_file(year_of(reply))):
+                plain, excel_copy = writers_of(rel_path)
+                plain.writerow(row)
+                excel_copy.writerow(excel_row)
+                written[rel_path] = (written[rel_path][0], written[rel_path][1] + 1)
+        writers_of(FLAT_FILE)  # with no replies: the header alone
+    return dict(sorted(written.items())), dict(sorted(excel_copies.items()))
 
 
-def _write_csv(target: Path, table: list[list[str]]) -> None:
-    """The rows as the canonical CSV writes them; gzipped when the name ends in ``.gz`` (no name or
-    time in the gzip header: the same bytes every build)."""
+@contextlib.contextmanager
+def _open_text(target: Path) -> Iterator[IO[str]]:
+    """A text file for the canonical CSV's rows; gzipped when the name ends in ``.gz`` (no name or time in the
+    gzip header: the same bytes every build)."""
     if target.suffix != ".gz":
         with open(target, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, lineterminator="\n").writerows(table)
+            yield f
         return
     with open(target, "wb") as raw, deflate.gzip_writer(raw, GZIP_LEVEL) as packed, \
             io.TextIOWrapper(packed, encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(table)
+        yield f
 
 
 GZIP_LEVEL = 6
