@@ -4,7 +4,7 @@
     python -m benchmarks.bench_index_memory --repo DIR [--memory BYTES]
 
 For each corpus a child process loads the records (as the build's child has them), then builds the
-index into a temporary folder with ``search.index.write``, the way ``site.background_steps`` runs it.
+index into a temporary folder with ``search.index.write``, the way ``site.search_step`` runs it.
 A thread samples the child's resident memory every 20 ms; the build's phases are timed by wrapping
 the functions that exist in the checked-out code, so the same script measures an older commit
 (``PYTHONPATH=<checkout> python benchmarks/bench_index_memory.py --repo DIR``). Printed: the

@@ -85,6 +85,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         (work / DATABASE).mkdir()
         children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
                                         dataset, work / "data", work / DATABASE, package_written.wait)
+        (work / SEARCH).mkdir()
+        children[SEARCH] = Background(SEARCH, search_step(settings or Settings()), dataset, work / SEARCH)
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
             history = changelog.compute(dataset, descriptor, work / "data")
@@ -114,10 +116,10 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         for name, step in post_steps():
             with timer.stage(name):
                 step(dataset, staged)
-        made = {name: _collect(child, timer, work, staged) for name, child in children.items()}
-        # only the data page and the link check need what the children make
+        # only the data page and the link check need what the children make: the downloads first
+        made = {name: _collect(children[name], timer, work, staged) for name in (DATABASE, DOWNLOADS)}
         manifest = downloads.write_manifest(descriptor, work / "data", len(dataset.replies),
-                                            [made["downloads"], made[DATABASE]])
+                                            [made[DOWNLOADS], made[DATABASE]])
         with timer.stage("data page"):
             pages.write_data_page(dataset, descriptor, manifest, paths.docs, work / "docs")
             render_again(paths, work / "docs", pages.DATA_PAGE, staged, work / "data-page",
@@ -128,6 +130,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             output.write_files(staged, changelog.json_file(history, descriptor["version"]))
         with timer.stage("sitemap"):
             sitemap.step(dataset, staged)  # after every step that writes a page
+        for name in [n for n in children if n not in made]:  # the search index
+            made[name] = _collect(children[name], timer, work, staged)
         with timer.stage("check-links"):
             linkcheck.check(staged)  # it checks what every other step wrote
         with timer.stage("site size"):
@@ -201,36 +205,36 @@ BackgroundStep = Callable[[Dataset, dict, Path, Path], object]
 
 
 def background_steps(paths: Paths, settings: Settings) -> list[tuple[str, BackgroundStep]]:
-    """Steps that need only the records and the package, each run in a child process.
+    """Steps that need the package, each run in a child process forked once it is written.
 
-    ``downloads`` adds every download but the database (``database_step``) to the package folder and
-    returns what it placed, for the manifest. ``search index, package check`` writes site/search/idx/
-    into its own folder, then validates the package with frictionless (the site is published only if it
-    passes); the two share a child so that no more than four processes hold memory at once.
+    ``downloads, package check`` adds every download but the database (``database_step``) to the package
+    folder, then validates the package with frictionless (the site is published only if it passes), and
+    returns what it placed, for the manifest.
     """
-    def search_then_check(dataset: Dataset, descriptor: dict, data: Path, out: Path) -> None:
-        os.nice(SEARCH_NICE)
-        search_index.step(dataset, out, settings.search_index_memory)
+    def downloads_then_check(dataset: Dataset, descriptor: dict, data: Path, _: Path) -> object:
+        placed = downloads.write_files(dataset, descriptor, data, release_dir=data.parent / RELEASE_ASSETS,
+                                       release_url=siteurl.release_url(descriptor["version"]),
+                                       release_bytes=settings.release_asset_bytes)
         package.validate(data / "datapackage.json", paths.root)
+        return placed
 
-    def write_downloads(dataset: Dataset, descriptor: dict, data: Path, _: Path) -> object:
-        return downloads.write_files(dataset, descriptor, data, release_dir=data.parent / RELEASE_ASSETS,
-                                     release_url=siteurl.release_url(descriptor["version"]),
-                                     release_bytes=settings.release_asset_bytes)
-
-    return [
-        ("downloads", write_downloads),
-        ("search index, package check", search_then_check),
-    ]
+    return [(DOWNLOADS, downloads_then_check)]
 
 
+DOWNLOADS = "downloads, package check"
 DATABASE = "database"
+SEARCH = "search index"
+"""The build's children: the database and the search index are forked as soon as the records are checked
+(they need nothing else until the database reads the tables in), the downloads once the package is
+written. All run at the main process's priority: at 100,000 letters the database and the search index
+each need ≈ 1,000 CPU-seconds, and the search child at nice 10 got ≈ 15 % of a core until the main process
+was done, then ran alone for minutes at the end (issue 13)."""
 
 
 def database_step(settings: Settings, version: str) -> Callable[[Dataset, Path, Path, Callable[[], object]], object]:
-    """The SQLite download (``downloads.write_database``), forked as soon as the records are checked: its
-    full-text indexes need only them, and it waits for the package only to read the tables in. It is the
-    build's longest step (at 10,000 letters ≈ 100 of the downloads' 134 CPU seconds were the database)."""
+    """The SQLite download (``downloads.write_database``): its full-text indexes need only the records, and it
+    waits for the package only to read the tables in (at 10,000 letters ≈ 100 of the downloads' 134 CPU
+    seconds were the database)."""
     url = siteurl.release_url(version)
 
     def write_database(dataset: Dataset, data: Path, stage: Path, ready: Callable[[], object]) -> object:
@@ -239,10 +243,12 @@ def database_step(settings: Settings, version: str) -> Callable[[Dataset, Path, 
     return write_database
 
 
-SEARCH_NICE = 10
-"""The search child yields the CPU to the downloads child, the build's critical path (the data page and the
-link check wait for it; at 10,000 letters it needs 220 s, the search child 90): with two cores and three
-processes, the downloads get a core of their own and the search child the other beside the main process (issue 13)."""
+def search_step(settings: Settings) -> Callable[[Dataset, Path], None]:
+    """The search index (site/search/idx/, into a folder of its own laid out like the site): the records alone."""
+    def write_index(dataset: Dataset, out: Path) -> None:
+        search_index.step(dataset, out, settings.search_index_memory)
+    return write_index
+
 
 RELEASE_ASSETS = "release-assets"
 """build/release-assets/: downloads published as release assets (the deploy workflow uploads them)."""

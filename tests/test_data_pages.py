@@ -122,7 +122,7 @@ def test_only_the_data_page_waits_for_the_downloads(scratch: Paths) -> None:
     said: list[str] = []
     site.build(scratch, log=said.append)
     started = [m.removesuffix(" …") for m in said if m.endswith(" …")]
-    waits = min(started.index("downloads (wait)"), started.index("database (wait)"))
+    waits = min(started.index("downloads, package check (wait)"), started.index("database (wait)"))
     assert {"mkdocs", "bulk pages", "publish-files", "api", "feeds"} <= set(started[:waits])
     assert started.index("data page") > waits
     page = (scratch.site / "data" / "index.html").read_text(encoding="utf-8")

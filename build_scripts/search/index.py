@@ -367,5 +367,5 @@ def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:
 
 
 def step(dataset: Dataset, site: Path, memory: int = DEFAULT_MEMORY) -> None:
-    """The build step (run in a child process by ``site.background_steps``)."""
+    """The build step (run in a child process by ``site.search_step``)."""
     write(dataset, site, Options(memory=memory))
