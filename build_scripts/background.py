@@ -118,7 +118,11 @@ def worth_two(items: int) -> bool:
 
 
 def in_two(name: str, fn: Callable[..., R], first: Any, second: Any, *args: Any) -> tuple[R, R]:
-    """``fn(first, *args)`` here and ``fn(second, *args)`` in a forked child, at the same time."""
+    """``fn(first, *args)`` here and ``fn(second, *args)`` in a forked child, at the same time; one after
+    the other in a step's own child (``Background``'s are daemonic, and a daemonic process may not fork
+    one: the search child that needed the commitments failed the 100,000-letter build, issue 13)."""
+    if multiprocessing.current_process().daemon:
+        return fn(first, *args), fn(second, *args)
     other = Background(name, fn, second, *args)
     try:
         return fn(first, *args), other.result()

@@ -36,20 +36,20 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from build_scripts import dates, deflate, flatfiles, package, release_assets, sqlitedb, xlsx
+from build_scripts import dates, deflate, flatfiles, manifest, package, release_assets, sqlitedb, xlsx
 from build_scripts.dataset import Dataset
 from build_scripts.fields import TABLES, Table
+from build_scripts.manifest import Placed
 from build_scripts.package import RIGHTS
 from build_scripts.problems import BuildError, Problem, Report
 
 BOM = b"\xef\xbb\xbf"
-EXCEL_DIR = "excel"
+EXCEL_DIR = manifest.EXCEL_DIR
 XLSX_CELL_LIMIT = xlsx.CELL_LIMIT
 ZIP_LEVEL = 6  # the package zip: deflate's default
 GZIP_LEVEL = 6  # the JSON: 4.8 times smaller at 1,000 letters
@@ -58,22 +58,6 @@ SQLITE_ZIP_LEVEL = 2
 level 1, on 1,000 letters, and level 6 took 7.3 s against 2.7: the downloads child is the build's critical path,
 issue 13). zlib-ng's level 1 is a faster method that compresses less; its level 2 does what zlib's level 1 did."""
 XLSX_LEVEL = 2  # the workbook: deflating takes a third of level 6's time; 27 % larger (5.6 vs 4.4 MB at 1,000, zlib)
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    path: str
-    kind: str  # canonical | excel | text | year | json | sqlite | zip | descriptor
-    title: str
-    rows: int | None
-    bytes: int
-    sha256: str
-    url: str | None = None  # where a release asset is downloaded (it is not in the site)
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {"path": self.path, "kind": self.kind, "title": self.title, "rows": self.rows,
-               "bytes": self.bytes, "sha256": self.sha256}
-        return out | ({"url": self.url} if self.url else {})
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -195,75 +179,7 @@ def data_time(dataset: Dataset) -> dt.datetime:
     return dates.midnight(dataset.data_date)
 
 
-def make_manifest(descriptor: dict[str, Any], files: dict[str, tuple[int, str]], rows: dict[str, int],
-                  records: int, urls: dict[str, str] | None = None) -> dict[str, Any]:
-    """Every file (path under data/ → its bytes and sha256) with kind, title and rows; ``url`` where it is
-    published as a release asset (``urls``).
-
-    ``rows``: rows per table, and per flat file (its path under data/).
-    """
-    titles = {t.name: t.title for t in TABLES}
-    total = sum(n for name, n in rows.items() if name in titles)
-    infos = []
-    for path in sorted(files, key=_file_order):
-        stem = Path(path).stem
-        if path == flatfiles.FLAT_FILE:
-            kind, title, count = "text", "答复全文宽表：每件一行，答复表全部字段加全文（标准 CSV）", rows[path]
-        elif path.startswith(f"{flatfiles.YEAR_DIR}/"):
-            year = flatfiles.year_of_file(path)
-            label = "无日期" if year == flatfiles.UNDATED else f"{year} 年"
-            kind, title, count = "year", f"答复全文宽表，{label}（标准 CSV，gzip 压缩）", rows[path]
-        elif path == "datapackage.json":
-            kind, title, count = "descriptor", "数据包描述（表结构、许可、来源、哈希）", None
-        elif path.endswith(".zip") and path.startswith(f"{EXCEL_DIR}/"):
-            kind, title, count = "excel", "全部表格及全文宽表（含按年文件）的 Excel 版 CSV（带 BOM，压缩包）", total
-        elif path.endswith(".csv"):
-            kind, title, count = "canonical", f"{titles[stem]}（标准 CSV）", rows[stem]
-        elif path.endswith(".xlsx"):
-            kind, title, count = "excel", "全部表格（Excel 工作簿，每表一个工作表）", total
-        elif path.endswith(".sqlite.zip"):
-            kind, title, count = "sqlite", "SQLite 数据库（含主外键与全文检索；zip 压缩，内附 Datasette 配置）", total
-        elif path.endswith(".zip"):
-            kind, title, count = "zip", "完整数据包压缩文件（datapackage.json 与标准 CSV）", total
-        else:
-            kind, title, count = "json", "全部答复记录（JSON，含分节正文与修复说明；gzip 压缩）", records
-        infos.append(FileInfo(path, kind, title, count, *files[path], (urls or {}).get(path)))
-    return {
-        "name": descriptor["name"],
-        "version": descriptor["version"],
-        "licenses": descriptor["licenses"],
-        "rights": RIGHTS,
-        "sources": descriptor["sources"],
-        "files": [i.as_dict() for i in infos],
-    }
-
-
-def _file_order(path: str) -> tuple[int, int, str]:
-    table_names = [t.name for t in TABLES]
-    stem = Path(path).stem
-    rank = table_names.index(stem) if stem in table_names else len(table_names)
-    if path == "datapackage.json":
-        return (0, 0, path)
-    if path == flatfiles.FLAT_FILE or path.startswith(f"{flatfiles.YEAR_DIR}/"):
-        return (4, 0 if path == flatfiles.FLAT_FILE else 1, path)
-    if path.endswith(".csv") and "/" not in path:
-        return (1, rank, path)
-    if "/" not in path:
-        return (2, 0, path)
-    return (3, 0 if path.endswith(".xlsx") else 1 + rank, path)
-
-
 # --- save -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Placed:
-    """Downloads written and moved into place: each one's path under data/ → (bytes, sha256), the rows of
-    each table and flat file, and the release URL of each published as a release asset."""
-
-    files: dict[str, tuple[int, str]]
-    rows: dict[str, int]
-    urls: dict[str, str]
-
 
 def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, release_dir: Path | None = None,
           release_url: str | None = None, release_bytes: int = 0) -> dict[str, Any]:
@@ -276,7 +192,7 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
     its ``url`` (``release_url`` + its name). Raises BuildError, leaving ``data_dir`` as it was.
 
     The build makes the same files in two processes (``write_files``, and ``write_database`` from the
-    moment the records are checked), then ``write_manifest``.
+    moment the records are checked), then ``manifest.write_manifest``.
     """
     files = write_files(dataset, descriptor, data_dir, release_dir=release_dir, release_url=release_url,
                         release_bytes=release_bytes)
@@ -286,12 +202,12 @@ def write(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, relea
                                   release_url=release_url, release_bytes=release_bytes)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return write_manifest(descriptor, data_dir, len(dataset.replies), [files, database])
+    return manifest.write_manifest(descriptor, data_dir, len(dataset.replies), [files, database])
 
 
 def write_files(dataset: Dataset, descriptor: dict[str, Any], data_dir: Path, *, release_dir: Path | None = None,
                 release_url: str | None = None, release_bytes: int = 0) -> Placed:
-    """Every download but the database (``write_database``) and the manifest (``write_manifest``), as ``write``."""
+    """Every download but the database (``write_database``) and the manifest (``manifest.write_manifest``), as ``write``."""
     check_canonical(descriptor, data_dir)
     name, version, when = descriptor["name"], descriptor["version"], data_time(dataset)
     stage = Path(tempfile.mkdtemp(prefix=".downloads-", dir=data_dir))
@@ -362,21 +278,6 @@ def write_database(dataset: Dataset, data_dir: Path, stage: Path, ready: Callabl
     files = {path: (size, sha256_of(stage / path))}
     _place({path: stage / path}, data_dir, urls, release_dir)
     return Placed(files, {path: sum(rows.values())}, urls)
-
-
-def write_manifest(descriptor: dict[str, Any], data_dir: Path, records: int, placed: Sequence[Placed]) -> dict[str, Any]:
-    """``manifest.json`` in ``data_dir`` for every download ``placed``; the manifest."""
-    files = {p: info for made in placed for p, info in made.files.items()}
-    rows = {p: n for made in placed for p, n in made.rows.items()}
-    urls = {p: u for made in placed for p, u in made.urls.items()}
-    database = next((p for p in files if p.endswith(".sqlite.zip")), None)
-    if database is not None:
-        rows.pop(database, None)  # a table count, not a table
-    manifest = make_manifest(descriptor, files, rows, records, urls)
-    staged = data_dir / ".manifest.json"
-    staged.write_text(package.dumps(manifest), encoding="utf-8")
-    os.replace(staged, data_dir / "manifest.json")
-    return manifest
 
 
 def _place(files: dict[str, Path], data_dir: Path, urls: dict[str, str], release_dir: Path | None) -> None:

@@ -39,6 +39,9 @@ from build_scripts import (
     sitesize,
     siteurl,
 )
+from build_scripts import (
+    manifest as manifest_file,
+)
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset, release_memory
 from build_scripts.pages import proposals, shell
@@ -85,6 +88,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         (work / DATABASE).mkdir()
         children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
                                         dataset, work / "data", work / DATABASE, package_written.wait)
+        with timer.stage("commitments, figures"):
+            dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
         (work / SEARCH).mkdir()
         children[SEARCH] = Background(SEARCH, search_step(settings or Settings()), dataset, work / SEARCH)
         with timer.stage("package"):
@@ -118,7 +123,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 step(dataset, staged)
         # only the data page and the link check need what the children make: the downloads first
         made = {name: _collect(children[name], timer, work, staged) for name in (DATABASE, DOWNLOADS)}
-        manifest = downloads.write_manifest(descriptor, work / "data", len(dataset.replies),
+        manifest = manifest_file.write_manifest(descriptor, work / "data", len(dataset.replies),
                                             [made[DOWNLOADS], made[DATABASE]])
         with timer.stage("data page"):
             pages.write_data_page(dataset, descriptor, manifest, paths.docs, work / "docs")

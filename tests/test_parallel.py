@@ -92,3 +92,29 @@ def test_merge_moves_files_and_merges_folders(tmp_path: object) -> None:
     assert sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*") if p.is_file()) == [
         "data/x.sqlite", "search/idx/0.json", "search/index.html"]
     assert not (root / "child").exists()
+
+
+def test_a_steps_child_splits_nothing_but_gets_the_same_answer(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: a step's child (``Background``) is daemonic and may not fork one; the search child, forked
+    before the commitments were found, asked for them and failed the 100,000-letter build. ``in_two`` runs
+    both halves in that process instead."""
+    monkeypatch.setattr(background, "PARALLEL_FROM", 2)
+    dataset = records.load(scratch)
+
+    def step() -> tuple[int, int]:
+        return sum(map(len, dataset.commitments.values())), sum(map(len, dataset.figures.values()))
+
+    in_child = Background("a step", step).result()
+    assert in_child == step() and in_child[0] > 0 and in_child[1] > 0
+    assert Background("halves", lambda: in_two("halves", sorted, [3, 1], [2, 0])).result() == ([1, 3], [0, 2])
+
+
+def test_the_build_finds_commitments_before_the_search_child_forks(scratch: Paths) -> None:
+    """The search child needs the commitments (its facets): the build finds them, in two processes, before
+    forking it, so they are found once and the child inherits them."""
+    from build_scripts import site
+
+    said: list[str] = []
+    site.build(scratch, log=said.append)
+    started = [m.removesuffix(" …") for m in said if m.endswith(" …")]
+    assert started[:3] == ["validate", "commitments, figures", "package"]
