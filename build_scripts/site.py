@@ -1,9 +1,9 @@
 """The build: run every stage into a fresh directory and publish it only if all passed.
 
 records → package (+ changelog) → pages → MkDocs (``sitegen``) → bulk pages → API, feeds, all while
-the downloads and the search index are made in child processes (the SQLite download's from the moment the
-records are checked: its full-text indexes need only them); then the downloads' manifest, the data page,
-changelog.json, the sitemap and the link check.
+the downloads and the search index are made in child processes (the SQLite download and the search index
+from the moment the records are checked: they need only them, until the database reads the tables in); then
+the downloads' manifest, the data page, changelog.json, the sitemap and the link check.
 The previous site/ is replaced by a rename at the very end (``sitegen.publish``), so a failed or
 interrupted build leaves the published site and data exactly as they were. This module only
 orchestrates: it imports every stage, and no stage imports it (ARCHITECTURE.md).
@@ -39,11 +39,9 @@ from build_scripts import (
     sitesize,
     siteurl,
 )
-from build_scripts import (
-    manifest as manifest_file,
-)
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset, release_memory
+from build_scripts.manifest import write_manifest
 from build_scripts.pages import proposals, shell
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
@@ -123,8 +121,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 step(dataset, staged)
         # only the data page and the link check need what the children make: the downloads first
         made = {name: _collect(children[name], timer, work, staged) for name in (DATABASE, DOWNLOADS)}
-        manifest = manifest_file.write_manifest(descriptor, work / "data", len(dataset.replies),
-                                            [made[DOWNLOADS], made[DATABASE]])
+        manifest = write_manifest(descriptor, work / "data", len(dataset.replies), [made[DOWNLOADS], made[DATABASE]])
         with timer.stage("data page"):
             pages.write_data_page(dataset, descriptor, manifest, paths.docs, work / "docs")
             render_again(paths, work / "docs", pages.DATA_PAGE, staged, work / "data-page",
