@@ -102,4 +102,4 @@ def _open_text(target: Path) -> Iterator[IO[str]]:
         yield f
 
 
-GZIP_LEVEL = 6
+GZIP_LEVEL = 3  # as downloads.GZIP_LEVEL

@@ -112,6 +112,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                 filled = shell.Shells.load(staged, config, bulk.keys())
                 count += filled.write(bulk.items(), bulk.check_size)  # a long letter's pages 2, 3, … too
                 filled.remove()
+        with timer.stage("search docs"):  # the search child writes the rest of the index
+            search_index.write_docs(dataset, staged, bulk.parts_of)
         with timer.stage("publish-files"):
             if siteurl.letters_url() is None:  # else the pages link each letter's copy in the repository
                 copy_letters(dataset, staged / "letters")

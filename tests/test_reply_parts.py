@@ -7,7 +7,9 @@ sentence (cut between characters). Every page is read back from the built site.
 
 from __future__ import annotations
 
+import gzip
 import html
+import json
 import posixpath
 import re
 import shutil
@@ -28,6 +30,7 @@ from build_scripts.pages import parts, reply
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.problems import BuildError
 from build_scripts.replytext import body_fields, body_places
+from build_scripts.search import index as search_index
 from build_scripts.settings import Settings
 
 LONG = (MANY, ONE_PARAGRAPH, ONE_SENTENCE)
@@ -327,3 +330,19 @@ def test_a_written_reply_page_over_the_budget_fails_the_build(long_built: Paths)
             f"datasets/replies/{MANY}/reply.yaml: sections: [page-too-large] its page replies/{MANY}/2/index.html "
             "has 60,001 bytes, over the 60,000-byte budget")):
         bulk.check_size(f"replies/{MANY}/2.md", Settings.reply_page_bytes + 1)
+
+
+def test_the_built_search_docs_are_those_the_index_measures_itself(long_built: Paths, tmp_path: Path) -> None:
+    """The build writes the search index's ``i/`` files from the parts its bulk pages cut (``Bulk.parts_of``);
+    they are byte for byte those ``search.index.write`` makes measuring every letter again, and the long
+    letters' entries do say where their pages 2, 3, … start."""
+    dataset = _dataset(long_built)
+    search_index.write(dataset, tmp_path, search_index.Options(gzip=False))
+    built, measured = long_built.site / "search" / "idx" / "i", tmp_path / "search" / "idx" / "i"
+    names = sorted(p.name for p in measured.iterdir())
+    assert sorted(p.name for p in built.iterdir()) == names
+    for name in names:
+        assert gzip.decompress((built / name).read_bytes()) == (measured / name).read_bytes(), name
+    entries = [e for name in names for e in json.loads((measured / name).read_text(encoding="utf-8"))]
+    in_parts = {e[0]: e[3] for e in entries if len(e) > 3}
+    assert set(in_parts) == {r.id for r in dataset.replies if len(parts.text_parts(r, dataset)) > 1} != set()

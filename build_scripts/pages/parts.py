@@ -11,8 +11,9 @@ between two characters. Each page takes the latest place of the best kind that s
 "fits" is measured on the page itself: its Markdown rendered and converted to the HTML body the
 shell writes, plus the theme's table of contents and chrome (an allowance that is an upper bound,
 checked by the tests against the written pages; the build checks every written page again). The
-same record always gives the same parts. ``text_parts`` is the split alone, for other steps (the
-search index) to say which page holds a match.
+same record always gives the same parts. ``text_parts`` is the split alone, for other steps to say
+which page holds a match; ``layout`` gives both, so the bulk pages keep the splits they made for the
+search index's result list.
 
 Cost: most letters are far below the budget; a bound computed from the record's own text
 (``upper_bound``, no rendering) says so, and only letters above it are rendered and measured.
@@ -89,8 +90,14 @@ def text_parts(reply: Reply, dataset: Dataset, *, budget: int = BUDGET) -> list[
 
 def pages(reply: Reply, dataset: Dataset, *, budget: int = BUDGET) -> list[tuple[str, str]]:
     """(generated page path, Markdown) of every page of the reply: the page renderer's one entry."""
+    return layout(reply, dataset, budget=budget)[1]
+
+
+def layout(reply: Reply, dataset: Dataset, *, budget: int = BUDGET) -> tuple[list[Part], list[tuple[str, str]]]:
+    """The reply's parts and (generated page path, Markdown) of each: ``text_parts`` and ``pages`` at once, for a
+    step that writes the pages and keeps where they cut (the bulk pages, for the search index's ``i/`` files)."""
     found, markdown = _layout(reply, dataset, budget)
-    return [(md_path(reply.id, p.number), md) for p, md in zip(found, markdown or [reply_page.render(reply, dataset)])]
+    return found, [(md_path(reply.id, p.number), md) for p, md in zip(found, markdown or [reply_page.render(reply, dataset)])]
 
 
 # --- measuring --------------------------------------------------------------------------------

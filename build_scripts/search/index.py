@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,7 @@ GZIP_LEVEL = 6           # every file stored gzipped: 2.6 times smaller (the eng
 DEFAULT_COMMON = 20_000  # a gram with more occurrences than this is indexed as the grams extending it
 DEFAULT_MEMORY = Settings().search_index_memory
 DEFAULT_CHUNK = 256      # docs per ``i/`` file (≈ 2 KB gzip): a page of results reads one to ten of them (FORMAT.md)
+DEAL_BUCKETS = 64        # files the dictionary is dealt into by hash: divides every shard count (``shard_count``)
 ID = "{id}"              # the reply id's place in the manifest's URL templates
 
 
@@ -49,6 +50,11 @@ class Options:
     gzip: bool = True  # files stored gzipped (the site must fit GitHub Pages' 1 GB; FORMAT.md)
     memory: int = DEFAULT_MEMORY  # bytes the build aims to stay within, beside the dataset (Settings)
     chunk: int = DEFAULT_CHUNK  # docs per ``i/`` file (their reply ids and what the API record does not say)
+    docs: bool = True  # write the ``i/`` files; the build writes them itself from its bulk pages (``write_docs``)
+
+    def __post_init__(self) -> None:
+        if self.shards % DEAL_BUCKETS:
+            raise ValueError(f"Options.shards = {self.shards}: 0 or a multiple of {DEAL_BUCKETS} (the dictionary is dealt by it)")
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,11 @@ def ordered(dataset: Dataset) -> list[Reply]:
 # ---------------------------------------------------------------- process: metadata, facets
 
 
-def doc_entry(reply: Reply, dataset: Dataset, category: Any) -> list[Any]:
+PartsOf = Callable[[Reply], Sequence[parts.Part]]
+"""A reply's parts (``pages.parts``); ``[]`` or one part for a reply on one page."""
+
+
+def doc_entry(reply: Reply, dataset: Dataset, category: Any, parts_of: PartsOf | None = None) -> list[Any]:
     """What the result list needs of one reply that its API record (``api/replies/<id>.json``, which the
     page reads for the title, agency, date, proposers and the text its snippet is cut from) does not say:
     ``[reply id, 办理类型 label or null, proposal, parts?]``.
@@ -87,23 +97,24 @@ def doc_entry(reply: Reply, dataset: Dataset, category: Any) -> list[Any]:
     ``proposal`` is null for a reply to no proposal, else ``[replies to it, its page or null]`` (a proposal
     answered once has no page of its own, ``proposals.has_page``). A long letter's text is on several
     pages (``pages.parts``): ``parts`` says where pages 2, 3, … start and their URLs, as
-    [body field index, offset, url], so a result links to the page that holds its match.
+    [body field index, offset, url], so a result links to the page that holds its match. ``parts_of``
+    gives them as the bulk pages cut them; without it they are measured here (``parts.text_parts``).
     """
     labels = [label for _, label in category.values(reply)]
     pid = reply["proposal_id"]
     count = len(dataset.by_proposal[pid]) if pid else 0
     proposal = [count, proposal_url(pid) if proposal_rules.has_page(count) else None] if pid else None
     entry: list[Any] = [reply.id, labels[0] if labels else None, proposal]
-    split = parts.text_parts(reply, dataset)
+    split = parts_of(reply) if parts_of else parts.text_parts(reply, dataset)
     if len(split) > 1:
         entry.append([[*p.start, p.url] for p in split[1:]])
     return entry
 
 
-def doc_chunks(replies: list[Reply], dataset: Dataset, size: int) -> dict[str, str]:
+def doc_chunks(replies: list[Reply], dataset: Dataset, size: int, parts_of: PartsOf | None = None) -> dict[str, str]:
     """``i/<k>.json``: the entries (``doc_entry``) of docs ``k·size`` to ``k·size + size − 1``, in doc order."""
     category = next(f for f in facets(dataset) if f.slug == "category")
-    entries = [doc_entry(reply, dataset, category) for reply in replies]
+    entries = [doc_entry(reply, dataset, category, parts_of) for reply in replies]
     return {f"i/{k // size}.json": _dump(entries[k:k + size]) for k in range(0, len(entries), size)}
 
 
@@ -230,27 +241,39 @@ def shard_count(total_chars: int) -> int:
     return count
 
 
-def _save_dictionary(put: _Writer, items: Iterator[Item], shards_wanted: int, folder: Path) -> tuple[int, list[str]]:
+def _save_dictionary(put: _Writer, blocks: Iterable[list[Item]], shards_wanted: int, folder: Path) -> tuple[int, int, list[str]]:
     """Big entries' doc sets and positions go to ``x/`` as they come; shards are written last.
 
-    Each term's shard member goes to ``folder/members`` as it comes (the shard count depends on
-    the whole dictionary's size); they are then dealt out to one file per shard and each shard
-    written from its file, so memory holds no more than one shard.
-    Returns the shard count and the common grams (for the manifest: a query's plan needs no shard).
+    Each term's shard member goes to one of ``DEAL_BUCKETS`` files as it comes (the shard count depends on
+    the whole dictionary's size); each file is then read and its shards written, so memory holds no more
+    than a 64th of the dictionary. (Dealt straight to one file per shard, 16 MB at a time, the files were
+    opened 8 million times at 100,000 letters: 324 of the index's 1,267 seconds under the profiler.)
+    Returns the term count, the shard count and the common grams (for the manifest: a query's plan needs
+    no shard).
     """
     common_grams: list[str] = []
-    total = 0
+    total = n = 0
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "members", "w", encoding="utf-8", newline="\n") as members:
-        for n, (term, key, h, sets, positions, common) in enumerate(items):
-            if common:
-                common_grams.append(term)
-            whole = _entry(put, f"{h:08x}-{n}", sets, positions, common)
-            total += len(whole)
-            members.write(f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
+    buckets = [open(folder / f"b{b}", "w", encoding="utf-8", newline="\n") for b in range(DEAL_BUCKETS)]
+    writes = [f.write for f in buckets]
+    try:
+        for block in blocks:
+            for term, key, h, sets, positions, common in block:
+                if positions and not sets and not common and len(positions) <= INLINE:
+                    whole = positions  # the most frequent entry, a rare gram's positions: the bare list
+                else:
+                    if common:
+                        common_grams.append(term)
+                    whole = _entry(put, f"{h:08x}-{n}", sets, positions, common)
+                total += len(whole)
+                writes[h % DEAL_BUCKETS](f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
+                n += 1
+    finally:
+        for f in buckets:
+            f.close()
     shards = shards_wanted or shard_count(total)
     _deal_shards(put, folder, shards)
-    return shards, sorted(common_grams)
+    return n, shards, sorted(common_grams)
 
 
 def _entry(put: _Writer, name: str, sets: str, positions: str, common: bool) -> str:
@@ -273,32 +296,17 @@ def _entry(put: _Writer, name: str, sets: str, positions: str, common: bool) -> 
     return "{" + ",".join(parts) + flag + "}"
 
 
-def _deal_shards(put: _Writer, folder: Path, shards: int, chunk: int = 1 << 24) -> None:
-    """``folder/members`` (in term order) to one file per shard, then each shard written."""
-    pending: dict[int, list[str]] = {}
-    size = 0
-
-    def flush() -> None:
-        for shard, lines in pending.items():
-            with open(folder / f"shard{shard}", "a", encoding="utf-8", newline="\n") as f:
-                f.write("".join(lines))
-        pending.clear()
-
-    with open(folder / "members", encoding="utf-8", newline="\n") as members:
-        for line in members:
-            pending.setdefault(int(line[:8], 16) % shards, []).append(line[8:])
-            size += len(line)
-            if size > chunk:
-                flush()
-                size = 0
-    flush()
-    for shard in range(shards):
-        path = folder / f"shard{shard}"
-        if path.exists():
-            with open(path, encoding="utf-8", newline="\n") as f:
-                lines = f.read().split("\n")[:-1]
-            put(f"s/{shard}.json", "{" + ",".join(lines) + "}")
-            path.unlink()
+def _deal_shards(put: _Writer, folder: Path, shards: int) -> None:
+    """Each bucket file (in term order) read whole, its entries grouped by shard, each shard written."""
+    for b in range(DEAL_BUCKETS):
+        path = folder / f"b{b}"
+        groups: dict[int, list[str]] = {}
+        with open(path, encoding="utf-8", newline="\n") as f:
+            for line in f:
+                groups.setdefault(int(line[:8], 16) % shards, []).append(line[8:-1])
+        path.unlink()
+        for shard in sorted(groups):
+            put(f"s/{shard}.json", "{" + ",".join(groups[shard]) + "}")
 
 
 def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexStats:
@@ -314,19 +322,12 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
         spill = Spill(work / "postings", grams, budget.partitions, max(levels.last, 1), budget.partition_bytes)
         for batch in postings_mod.pieces(corpus, grams, levels, budget):
             spill.add(batch)
-        terms = 0
-
-        def counted() -> Iterator[Item]:
-            nonlocal terms
-            for item in spill.items():
-                terms += 1
-                yield item
-
-        shards, common_grams = _save_dictionary(put, counted(), options.shards, work / "shards")
+        terms, shards, common_grams = _save_dictionary(put, spill.blocks(), options.shards, work / "shards")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for rel, content in doc_chunks(replies, dataset, options.chunk).items():
-        put(rel, content)
+    if options.docs:
+        for rel, content in doc_chunks(replies, dataset, options.chunk).items():
+            put(rel, content)
     put("facets.json", _dump(facet_table(replies, dataset)))
     for rel, content in proposal_files(replies, dataset).items():
         put(rel, content)
@@ -339,6 +340,16 @@ def write(dataset: Dataset, site: Path, options: Options = Options()) -> IndexSt
     put.close()
     return IndexStats(len(replies), corpus.characters, terms, shards, put.files, put.bytes, levels.last,
                       spill.batches, budget.partitions, spill.cuts)
+
+
+def write_docs(dataset: Dataset, site: Path, parts_of: PartsOf, options: Options = Options()) -> int:
+    """The ``i/`` files alone, from the parts the build's bulk pages cut (``write`` with ``docs=False`` writes
+    the rest): doc ids are ``ordered(dataset)``'s, as there. Returns the files written."""
+    put = _Writer(site / "search" / "idx", compress=options.gzip)
+    for rel, content in doc_chunks(ordered(dataset), dataset, options.chunk, parts_of).items():
+        put(rel, content)
+    put.close()
+    return put.files
 
 
 def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:
@@ -367,5 +378,6 @@ def t2s_table(chars: np.ndarray | None = None) -> dict[str, str]:
 
 
 def step(dataset: Dataset, site: Path, memory: int = DEFAULT_MEMORY) -> None:
-    """The build step (run in a child process by ``site.search_step``)."""
-    write(dataset, site, Options(memory=memory))
+    """The build step (run in a child process by ``site.search_step``): all but the ``i/`` files, which the
+    main process writes from its bulk pages (``write_docs``)."""
+    write(dataset, site, Options(memory=memory, docs=False))

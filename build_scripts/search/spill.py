@@ -84,11 +84,17 @@ class Spill:
 
     def items(self) -> Iterator[Item]:
         """Every term in sorted order, one partition at a time."""
+        for block in self.blocks():
+            yield from block
+
+    def blocks(self) -> Iterator[list[Item]]:
+        """``items`` a block (``BLOCK`` bytes of postings text) at a time: at 100,000 letters (19 million terms)
+        handing out terms one by one through the generators below cost ≈ 1 µs a term and generator."""
         for p in range(self.partitions):
             if (self.folder / f"{p}.rows").exists():
                 yield from self._ranged(self.folder / str(p), 0)
 
-    def _ranged(self, stem: Path, depth: int) -> Iterator[Item]:
+    def _ranged(self, stem: Path, depth: int) -> Iterator[list[Item]]:
         """A partition over ``limit`` bytes is cut again, in order, by its terms' character at
         ``depth`` (a character as frequent as ，is one partition otherwise: 2.4 % of all text)."""
         rows_path, text_path = Path(f"{stem}.rows"), Path(f"{stem}.txt")
@@ -143,7 +149,7 @@ class Spill:
                 f.seek(base)
                 yield rows, np.frombuffer(f.read(end - base), dtype=np.uint8), base
 
-    def _partition(self, stem: Path) -> Iterator[Item]:
+    def _partition(self, stem: Path) -> Iterator[list[Item]]:
         """One partition's terms: rows sorted by (term, kind, batch); each (term, kind) group's
         pieces joined into one text by a numpy gather, a block of terms at a time."""
         rows = np.fromfile(f"{stem}.rows", dtype=self.row)
@@ -169,11 +175,11 @@ class Spill:
         cuts = np.unique(np.append(term_rows[np.searchsorted(done, np.arange(0, int(done[-1]) + 1, BLOCK))], n)) \
             if n else np.zeros(1, np.int64)
         for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
-            yield from self._block(rows[a:b], new_term[a:b], new_group[a:b], src, seg_start[3 * a:3 * b],
-                                   seg_len[3 * a:3 * b], out_len[a:b])
+            yield self._block(rows[a:b], new_term[a:b], new_group[a:b], src, seg_start[3 * a:3 * b],
+                              seg_len[3 * a:3 * b], out_len[a:b])
 
     def _block(self, rows: np.ndarray, new_term: np.ndarray, new_group: np.ndarray, src: np.ndarray,
-               seg_start: np.ndarray, seg_len: np.ndarray, out_len: np.ndarray) -> Iterator[Item]:
+               seg_start: np.ndarray, seg_len: np.ndarray, out_len: np.ndarray) -> list[Item]:
         total = int(seg_len.sum())
         skip = np.cumsum(seg_len) - seg_len
         out = src[np.repeat(seg_start - skip, seg_len) + np.arange(total, dtype=np.int64)].tobytes().decode("ascii")
@@ -188,7 +194,9 @@ class Spill:
         hashes = fnv1a_many(chars).tolist()
         plain = ~((chars == ord('"')) | (chars == ord("\\")) | ((chars < 0x20) & (chars > 0))).any(axis=1)
         keys = [f'"{name}"' if ok else json.dumps(name, ensure_ascii=False) for name, ok in zip(names, plain.tolist())]
-        common = rows["common"][terms].tolist()
+        common = (rows["common"][terms] != 0).tolist()
+        block: list[Item] = []
+        append = block.append
         for j, name in enumerate(names):
             sets, positions = [], ""
             for g in range(term_groups[j], term_groups[j + 1]):
@@ -197,7 +205,8 @@ class Spill:
                     positions = "[" + piece + "]"
                 else:
                     sets.append(('"d":[' if kinds[g] == 0 else '"h":[') + piece + "]")
-            yield name, keys[j], hashes[j], ",".join(sets), positions, bool(common[j])
+            append((name, keys[j], hashes[j], ",".join(sets), positions, common[j]))
+        return block
 
     def _names(self, chars: np.ndarray) -> list[str]:
         width = chars.shape[1]
