@@ -259,12 +259,9 @@ def _save_dictionary(put: _Writer, blocks: Iterable[list[Item]], shards_wanted: 
     try:
         for block in blocks:
             for term, key, h, sets, positions, common in block:
-                if positions and not sets and not common and len(positions) <= INLINE:
-                    whole = positions  # the most frequent entry, a rare gram's positions: the bare list
-                else:
-                    if common:
-                        common_grams.append(term)
-                    whole = _entry(put, f"{h:08x}-{n}", sets, positions, common)
+                if common:
+                    common_grams.append(term)
+                whole = _entry(put, f"{h:08x}-{n}", sets, positions, common)
                 total += len(whole)
                 writes[h % DEAL_BUCKETS](f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
                 n += 1

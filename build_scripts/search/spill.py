@@ -82,14 +82,10 @@ class Spill:
             with open(self.folder / f"{p}.txt", "ab") as f:
                 f.write(text[lo:hi])
 
-    def items(self) -> Iterator[Item]:
-        """Every term in sorted order, one partition at a time."""
-        for block in self.blocks():
-            yield from block
-
     def blocks(self) -> Iterator[list[Item]]:
-        """``items`` a block (``BLOCK`` bytes of postings text) at a time: at 100,000 letters (19 million terms)
-        handing out terms one by one through the generators below cost ≈ 1 µs a term and generator."""
+        """Every term in sorted order, one partition at a time, a block (``BLOCK`` bytes of postings text) of
+        terms at a time: at 100,000 letters (19 million terms) handing out terms one by one through the
+        generators below cost ≈ 1 µs a term and generator."""
         for p in range(self.partitions):
             if (self.folder / f"{p}.rows").exists():
                 yield from self._ranged(self.folder / str(p), 0)
