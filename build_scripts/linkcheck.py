@@ -75,11 +75,18 @@ class _Site:
     """The staged site: its files (listed once), each page's links (read as it is checked) and the ids
     of the pages fragment links point into (the last ``IDS_KEPT`` read)."""
 
-    def __init__(self, root: Path, base_path: str = "/") -> None:
+    def __init__(self, root: Path, base_path: str = "/", pending: tuple[str, ...] = ()) -> None:
         self.root = root
         self.base_path = base_path  # where the site lives on its host: "/x" is resolved below it
         self.files = set(output.site_files(root))
+        self.pending = pending  # folders still being filled: a link to a file not yet in one waits (``Early``)
         self._ids: OrderedDict[str, frozenset[str]] = OrderedDict()
+
+    def add_pending(self) -> None:
+        """List again the files of the folders that were still being filled; nothing waits any more."""
+        for folder in self.pending:
+            self.files.update(folder + rel for rel in output.site_files(self.root / folder))
+        self.pending = ()
 
     def page(self, rel: str) -> _Page:
         page = _read(self.root / rel)
@@ -104,19 +111,57 @@ def broken_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
 
     ``base_path`` is the path the site is served under (``/portal/`` for https://host/portal/):
     a root-absolute link such as the 404 page's ``/portal/about/`` must start with it.
-    A large site is checked in two processes, each taking every other page.
     """
     site = _Site(site_dir, base_path)
-    pages = sorted(f for f in site.files if f.endswith(".html"))
+    return _check_pages(sorted(f for f in site.files if f.endswith(".html")), site)[0]
+
+
+@dataclass
+class Early:
+    """The first pass of a check made while child processes still place files (``pending`` folders):
+    every page but those written again ``later`` was checked; a link to a file not yet placed in a
+    pending folder waits for ``finish``, which raises once for every broken link of both passes."""
+
+    site: _Site
+    later: list[str]
+    problems: list[Problem]
+    waiting: list[tuple[str, int, str]]  # (page, character offset, link)
+
+    @classmethod
+    def check(cls, site_dir: Path, *, later: frozenset[str], pending: tuple[str, ...],
+              base_path: str | None = None) -> Early:
+        site = _Site(site_dir, base_path or siteurl.base_path(), pending)
+        problems, waiting = _check_pages(sorted(f for f in site.files if f.endswith(".html") and f not in later), site)
+        return cls(site, sorted(later), problems, waiting)
+
+    def finish(self) -> None:
+        """Check the pages written since and the links that waited (their files now placed); raise
+        BuildError listing every broken link found in either pass."""
+        self.site.add_pending()
+        problems = self.problems + _check_pages(self.later, self.site)[0]
+        for page_url, offset, link in self.waiting:
+            if reason := _check(self.site, page_url, link):
+                problems.append(_problem(self.site, page_url, offset, link, reason))
+        if problems:
+            raise BuildError(Report.of(sorted(problems, key=lambda p: (p.file, p.line, p.message))))
+
+
+def _check_pages(pages: list[str], site: _Site) -> tuple[list[Problem], list[tuple[str, int, str]]]:
+    """Broken links of ``pages`` (sorted), and the links that wait for a pending folder.
+    A large site is checked in two processes, each taking every other page."""
     if not background.worth_two(len(pages)):
         return _broken(pages, site)
     mine, theirs = background.in_two("check-links", _broken, pages[0::2], pages[1::2], site)
-    return sorted(mine + theirs, key=lambda p: (p.file, p.line, p.message))
+    return (sorted(mine[0] + theirs[0], key=lambda p: (p.file, p.line, p.message)),
+            sorted(mine[1] + theirs[1]))
 
 
-def _broken(pages: list[str], site: _Site) -> list[Problem]:
-    site_dir = site.root
+_WAITS = "\0waits"  # ``_check``'s reason for a link into a pending folder whose file is not there yet
+
+
+def _broken(pages: list[str], site: _Site) -> tuple[list[Problem], list[tuple[str, int, str]]]:
     problems: list[Problem] = []
+    waiting: list[tuple[str, int, str]] = []
     known: dict[tuple[str, str], str] = {}  # (how deep the page is, a link climbing to the root) -> reason
     for page_url in pages:
         base = posixpath.dirname(page_url)
@@ -130,11 +175,16 @@ def _broken(pages: list[str], site: _Site) -> list[Problem]:
                 reason = _check(site, page_url, link)
                 if shared:
                     known[(up, link)] = reason
-            if reason:
-                line = _line(site_dir / page_url, offset)
-                problems.append(Problem(relative(site_dir / page_url), line, "href", "broken-link",
-                                        f"{link!r}: {reason}", "a page links to something the build did not write"))
-    return problems
+            if reason == _WAITS:
+                waiting.append((page_url, offset, link))
+            elif reason:
+                problems.append(_problem(site, page_url, offset, link, reason))
+    return problems, waiting
+
+
+def _problem(site: _Site, page_url: str, offset: int, link: str, reason: str) -> Problem:
+    return Problem(relative(site.root / page_url), _line(site.root / page_url, offset), "href", "broken-link",
+                   f"{link!r}: {reason}", "a page links to something the build did not write")
 
 
 def _check(site: _Site, page_url: str, link: str) -> str:
@@ -155,7 +205,7 @@ def _check(site: _Site, page_url: str, link: str) -> str:
         index = "index.html" if resolved == "." else f"{resolved}/index.html"
         target = resolved if resolved in site.files else index
     if target not in site.files:
-        return "no such file in the site"
+        return _WAITS if target.startswith(site.pending) else "no such file in the site"
     fragment = unquote(parts.fragment)
     if fragment and target.endswith(".html") and fragment not in site.ids(target):
         return f"no element with id {fragment!r} in {target}"

@@ -3,7 +3,8 @@
 records → package (+ changelog) → pages → MkDocs (``sitegen``) → bulk pages → API, feeds, all while
 the downloads and the search index are made in child processes (the SQLite download and the search index
 from the moment the records are checked: they need only them, until the database reads the tables in); then
-the downloads' manifest, the data page, changelog.json, the sitemap and the link check.
+changelog.json, the sitemap and the link check of every page but the data page, while the children finish;
+then the downloads' manifest, the data page and the rest of the link check.
 The previous site/ is replaced by a rename at the very end (``sitegen.publish``), so a failed or
 interrupted build leaves the published site and data exactly as they were. This module only
 orchestrates: it imports every stage, and no stage imports it (ARCHITECTURE.md).
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from build_scripts import (
     api,
@@ -50,6 +51,7 @@ from build_scripts.settings import Settings
 from build_scripts.sitegen import copy_letters, publish, render_again, run_mkdocs
 
 Step = Callable[[Dataset, Path], None]
+R = TypeVar("R")
 
 
 @dataclass
@@ -89,7 +91,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         with timer.stage("commitments, figures"):
             dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
         (work / SEARCH).mkdir()
-        children[SEARCH] = Background(SEARCH, search_step(settings or Settings()), dataset, work / SEARCH)
+        children[SEARCH] = Background(SEARCH, _niced(SEARCH_NICE, search_step(settings or Settings())), dataset,
+                                      work / SEARCH)
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
             history = changelog.compute(dataset, descriptor, work / "data")
@@ -121,7 +124,13 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         for name, step in post_steps():
             with timer.stage(name):
                 step(dataset, staged)
-        # only the data page and the link check need what the children make: the downloads first
+        with timer.stage("changelog"):
+            output.write_files(staged, changelog.json_file(history, descriptor["version"]))
+        with timer.stage("sitemap"):
+            sitemap.step(dataset, staged)  # after every step that writes a page (the data page's URL is known)
+        with timer.stage("check-links"):  # every page but the data page, while the children still run
+            links = linkcheck.Early.check(staged, later=frozenset({_html_of(pages.DATA_PAGE)}), pending=PENDING)
+        # only the data page and the rest of the link check need what the children make: the downloads first
         made = {name: _collect(children[name], timer, work, staged) for name in (DATABASE, DOWNLOADS)}
         manifest = write_manifest(descriptor, work / "data", len(dataset.replies), [made[DOWNLOADS], made[DATABASE]])
         with timer.stage("data page"):
@@ -130,14 +139,10 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                          strict=strict, epoch=dataset.source_date_epoch)
         release_assets.release_tables(work / "data", work / RELEASE_ASSETS, manifest)  # checked: now the URLs
         background.merge_into(work / "data", staged / "data")  # moved, not copied: 1 GB at 10,000 letters
-        with timer.stage("changelog"):
-            output.write_files(staged, changelog.json_file(history, descriptor["version"]))
-        with timer.stage("sitemap"):
-            sitemap.step(dataset, staged)  # after every step that writes a page
         for name in [n for n in children if n not in made]:  # the search index
             made[name] = _collect(children[name], timer, work, staged)
-        with timer.stage("check-links"):
-            linkcheck.check(staged)  # it checks what every other step wrote
+        with timer.stage("check-links (data page)"):
+            links.finish()  # the data page, and the links that waited for the children's files
         with timer.stage("site size"):
             size = sitesize.check(staged, settings or Settings())
             log(f"site: {size.summary()}")
@@ -230,9 +235,29 @@ DATABASE = "database"
 SEARCH = "search index"
 """The build's children: the database and the search index are forked as soon as the records are checked
 (they need nothing else until the database reads the tables in), the downloads once the package is
-written. All run at the main process's priority: at 100,000 letters the database and the search index
-each need ≈ 1,000 CPU-seconds, and the search child at nice 10 got ≈ 15 % of a core until the main process
-was done, then ran alone for minutes at the end (issue 13)."""
+written."""
+
+SEARCH_NICE = 3
+"""The search child runs a little below the others' priority (its share of a core against each of theirs:
+526 to 1,024). At 100,000 letters the database needs ≈ 1,150 CPU-seconds and is the build's last step:
+with equal shares it ran alone for 270 s at the end, one core idle, after the search child (≈ 830) was
+done; at nice 10 the search child got ≈ 15 % of a core and was the one left alone at the end (issue 13)."""
+
+PENDING = ("data/", "search/idx/")
+"""Folders the children place files in: the link check's first pass leaves links to files not yet there."""
+
+
+def _html_of(page: str) -> str:
+    """The HTML file MkDocs writes for a Markdown page (``data/index.md`` → ``data/index.html``)."""
+    return page.removesuffix(".md") + ".html"
+
+
+def _niced(increment: int, step: Callable[..., R]) -> Callable[..., R]:
+    """``step`` run in a process whose priority is lowered by ``increment`` first (``os.nice``)."""
+    def niced(*args: Any) -> R:
+        os.nice(increment)
+        return step(*args)
+    return niced
 
 
 def database_step(settings: Settings, version: str) -> Callable[[Dataset, Path, Path, Callable[[], object]], object]:

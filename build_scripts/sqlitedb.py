@@ -26,12 +26,13 @@ contentless FTS5 indexes over the normalised fields, and one view that asks both
 from __future__ import annotations
 
 import itertools
-import operator
 import sqlite3
 import string
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from build_scripts import replytext
 from build_scripts.dataset import Dataset, Reply
@@ -64,14 +65,18 @@ order by id"""
 
 SQLITE_PAGE_SIZE = 16384
 
-# While the indexes are built, never merge segments but in a crisis (automerge rewrote the index ~4 times:
+# While the indexes are built, merge segments only in a crisis (automerge rewrote the index ~4 times:
 # 44 s instead of 10 at 10,000 letters, and left 56 MB of free pages); unmerged segments cost a query a few
-# milliseconds. The trigram index writes a segment per 1 MB of tokens: its 64 MB hash table missed the
-# processor's caches (at 10,000 letters 70.8 s with 64 MB, 35.1 s with 1 MB; 410 → 424 MB). The short grams
-# repeat, so their table stays small and a large one saves segments (46.6 s and 94 MB; 47.6 s, 125 MB at 1 MB).
+# milliseconds. Hash tables small enough for the processor's caches (2 MB of L2 a core, 32 MB of L3 shared):
+# the trigram index's 64 MB table missed them (at 10,000 letters 70.8 s with 64 MB, 35.1 s with 1 MB;
+# 410 → 424 MB). The short grams' table was 64 MB, never merged (94 MB at 10,000 letters), but at 100,000
+# letters (the 10,000 ten times over, ``TIMES=10``) that was 281 CPU-seconds and 1,344 MB against 242 s and
+# 819 MB with 2 MB and a merge every 32 segments (119.6 MB at 10,000 letters); 1 MB and 16: 256 s, 864 MB.
+# A 64 MB table also takes the shared cache from the build's other processes (the short index alone took
+# 34.7 s at 10,000 letters, 49.6 s beside the search index's build).
 FTS_BULK_CONFIG = {
     FTS_TABLE: {"hashsize": 1 << 20, "automerge": 0, "crisismerge": 64},
-    SHORT_TABLE: {"hashsize": 64 << 20, "automerge": 0, "crisismerge": 64},
+    SHORT_TABLE: {"hashsize": 2 << 20, "automerge": 0, "crisismerge": 32},
 }
 
 FTS_DEFAULT_CONFIG = {"hashsize": 1 << 20, "automerge": 4, "crisismerge": 16}
@@ -235,12 +240,25 @@ def _batched(replies: Iterable[Reply]) -> Iterator[tuple[Reply, ...]]:  # iterto
 
 
 def short_grams(fields: list[str]) -> str:
-    """Every one- and two-character substring of each field, space-separated (never spanning two fields).
+    """Every one- and two-character substring of each field, space-separated, for ``replies_fts_short``.
 
-    Repeats are left to FTS5 (``detail=none`` keeps one entry per token and row): joining is done in C,
-    0.8 s per 1,000 letters against 1.8 s for a sorted set of distinct grams.
+    Made over the fields joined by ``FIELD_BREAK`` at once, with numpy over the code points: a pair that
+    holds the line break is one character to the tokenizer (which separates at it), already there as a
+    one-character gram, so no gram spans two fields. Repeats are left to FTS5 (``detail=none`` keeps one
+    entry per token and row). 0.3 s per 10,000 letters, against 5.5 s joining ``map(operator.add, …)``
+    field by field (issue 13).
     """
-    return " ".join(" ".join(text) + " " + " ".join(map(operator.add, text, text[1:])) for text in fields)
+    text = FIELD_BREAK.join(fields)
+    n = len(text)
+    if n < 2:
+        return text
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    grams = np.empty(5 * n - 3, dtype="<u4")  # n × (character, space), then n - 1 × (character, next, space)
+    one = grams[:2 * n].reshape(n, 2)
+    one[:, 0], one[:, 1] = chars, ord(" ")
+    two = grams[2 * n:].reshape(n - 1, 3)
+    two[:, 0], two[:, 1], two[:, 2] = chars[:-1], chars[1:], ord(" ")
+    return grams[:-1].tobytes().decode("utf-32-le")
 
 
 def datasette_metadata(descriptor: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("record format", ("fieldbase", "rulefields", "fields", "packagefields", "vocabfields", "fieldcheck", "divisions", "vocab", "topics", "dataset", "replytext", "proposals", "speed", "threads",
                        "commitments", "figures")),
     ("records and checks", ("checks", "consistency", "evidencecheck", "records", "extract")),
-    ("package", ("package", "flatfiles", "sqlitedb", "manifest", "downloads", "releases", "changelog", "release_keep", "release_assets")),
+    ("package", ("package", "foreignkeys", "flatfiles", "sqlitedb", "manifest", "downloads", "releases", "changelog", "release_keep", "release_assets")),
     ("pages", ("pages",)),
     ("site", ("sitegen", "linkcheck", "sitesize")),
     ("outputs", ("search", "feeds", "commitfeed", "api", "sitemap")),

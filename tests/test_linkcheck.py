@@ -56,19 +56,55 @@ def test_build_with_a_broken_link_fails_and_publishes_nothing(scratch: Paths, bu
     assert tree(scratch.site) == before
 
 
-def test_link_check_runs_last_over_what_every_step_wrote(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[bool] = []
-    real = linkcheck.check
+def test_link_check_covers_what_every_step_wrote(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the first pass runs while the children still make the downloads and the search index, after
+    every page but the data page is written; ``finish`` runs once their files and the data page are in."""
+    seen: dict[str, bool] = {}
+    early, finish = linkcheck.Early.check, linkcheck.Early.finish
 
-    def check(staged: Path) -> None:
-        seen.append(all((staged / f).is_file() for f in ("api/replies.json", "feeds/replies.atom",
-                                                          "data/changelog.json", "data/manifest.json",
-                                                          "search/idx/manifest.json")))
-        real(staged)
+    def first(staged: Path, **kwargs: object) -> linkcheck.Early:
+        seen["first"] = all((staged / f).is_file() for f in ("api/replies.json", "feeds/replies.atom",
+                                                             "data/changelog.json", "sitemap.xml"))
+        return early(staged, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(linkcheck, "check", check)
+    def last(self: linkcheck.Early) -> None:
+        staged = self.site.root
+        seen["last"] = all((staged / f).is_file() for f in ("data/manifest.json", "search/idx/manifest.json"))
+        seen["data page"] = self.later == ["data/index.html"] and "manifest.json" in (
+            staged / "data/index.html").read_text(encoding="utf-8")
+        finish(self)
+
+    monkeypatch.setattr(linkcheck.Early, "check", staticmethod(first))
+    monkeypatch.setattr(linkcheck.Early, "finish", last)
     site.build(scratch)
-    assert seen == [True]
+    assert seen == {"first": True, "last": True, "data page": True}
+
+
+def test_a_link_into_a_pending_folder_waits_for_its_file(tmp_path: Path) -> None:
+    """A link to a file a child has not placed yet waits for ``finish``; a page written again later is read
+    only then; every broken link of both passes is in one report."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "index.html").write_text('<a href="data/t.csv">t</a>\n<a href="data/gone.csv">g</a>\n'
+                                         '<a href="nowhere/">n</a>', encoding="utf-8")
+    (tmp_path / "data" / "index.html").write_text('<a href="missing.csv">draft</a>', encoding="utf-8")
+    early = linkcheck.Early.check(tmp_path, later=frozenset({"data/index.html"}), pending=("data/",), base_path="/")
+    assert [p.message for p in early.problems] == ["'nowhere/': no such file in the site"]
+    assert [(page, link) for page, _, link in early.waiting] == [("index.html", "data/t.csv"),
+                                                                 ("index.html", "data/gone.csv")]
+    (tmp_path / "data" / "t.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "data" / "index.html").write_text('<a href="t.csv">t</a>\n<a href="../#top">x</a>', encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        early.finish()
+    broken = [(p.file.removeprefix(str(tmp_path) + "/"), p.line, p.message) for p in raised.value.report.problems]
+    assert broken == [("data/index.html", 2, "'../#top': no element with id 'top' in index.html"),
+                      ("index.html", 2, "'data/gone.csv': no such file in the site"),
+                      ("index.html", 3, "'nowhere/': no such file in the site")]
+
+
+def test_without_pending_folders_a_missing_file_is_broken_at_once(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text('<a href="data/t.csv">t</a>', encoding="utf-8")
+    early = linkcheck.Early.check(tmp_path, later=frozenset(), pending=(), base_path="/")
+    assert early.waiting == [] and [p.message for p in early.problems] == ["'data/t.csv': no such file in the site"]
 
 
 def test_fragment_links_are_checked_with_few_pages_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,7 +117,8 @@ def test_fragment_links_are_checked_with_few_pages_kept(tmp_path: Path, monkeypa
         page.write_text(f'<h2 id="here">{k}</h2>\n<a href="../p0/#here">first</a>\n<a href="../p5/#gone">last</a>\n'
                         f'<a href="#here">self</a>', encoding="utf-8")
     site = linkcheck._Site(tmp_path)
-    problems = linkcheck._broken(sorted(f for f in site.files if f.endswith(".html")), site)
+    problems, waiting = linkcheck._broken(sorted(f for f in site.files if f.endswith(".html")), site)
+    assert waiting == []
     assert [(p.file.split("/")[-2], p.line) for p in problems] == [(f"p{k}", 3) for k in range(6)]
     assert all("no element with id 'gone'" in p.message for p in problems)
     assert len(site._ids) <= 2

@@ -118,3 +118,34 @@ def test_the_build_finds_commitments_before_the_search_child_forks(scratch: Path
     site.build(scratch, log=said.append)
     started = [m.removesuffix(" …") for m in said if m.endswith(" …")]
     assert started[:3] == ["validate", "commitments, figures", "package"]
+
+
+def test_the_search_child_runs_below_the_others_priority(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the SQLite download is the build's longest child; the search child yields it a little of
+    its share of the cores (``site.SEARCH_NICE``), the others run at the build's own priority."""
+    from build_scripts import site
+
+    search_step, database_step = site.search_step, site.database_step
+
+    def search(settings: object) -> object:
+        step = search_step(settings)  # type: ignore[arg-type]
+
+        def write(dataset: object, out: object) -> None:
+            step(dataset, out)  # type: ignore[arg-type]
+            (out / "niceness").write_text(str(os.nice(0)), encoding="utf-8")  # type: ignore[operator]
+        return write
+
+    def database(settings: object, version: str) -> object:
+        step = database_step(settings, version)  # type: ignore[arg-type]
+
+        def write(dataset: object, data: object, stage: object, ready: object) -> object:
+            (stage / "niceness-database").write_text(str(os.nice(0)), encoding="utf-8")  # type: ignore[operator]
+            return step(dataset, data, stage, ready)  # type: ignore[arg-type]
+        return write
+
+    monkeypatch.setattr(site, "search_step", search)
+    monkeypatch.setattr(site, "database_step", database)
+    site.build(scratch)
+    assert int((scratch.site / "niceness").read_text(encoding="utf-8")) == os.nice(0) + site.SEARCH_NICE
+    assert int((scratch.site / "niceness-database").read_text(encoding="utf-8")) == os.nice(0)
+    assert site.SEARCH_NICE > 0

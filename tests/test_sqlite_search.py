@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sqlite3
 import zipfile
@@ -140,6 +141,18 @@ def test_no_match_spans_two_fields(edge_database: sqlite3.Connection) -> None:
     assert match(edge_database, "陆林业") == []
     assert match(edge_database, "[2021]") == []  # ASCII brackets are not the full-width ones
     assert match(edge_database, "〔2021〕118") == ["b"]
+
+
+@pytest.mark.parametrize("fields", [["标题末字陆", "林业局", "第一段甲\n\n乙第二段"], ["单"], [], ["ab", "c"],
+                                    ['他说"好"，abc 与 xy', "a-b [x]", "前\ue000后"], ["𠀀𠀁字"]])
+def test_short_grams_are_each_fields_one_and_two_character_substrings(fields: list[str]) -> None:
+    """What the ``ascii`` tokenizer makes of ``short_grams``: every one- and two-character substring of each
+    field (one that holds a separator, such as a space, is what the tokenizer keeps of it), none across two."""
+    separators = re.compile(r"[\x00-\x20\x7f]+")
+    tokens = set(separators.split(sqlitedb.short_grams(fields))) - {""}
+    expected = {g for text in fields for n in (1, 2) for i in range(len(text) - n + 1)
+                for g in separators.split(text[i:i + n]) if g}
+    assert tokens == expected
 
 
 # --- Datasette itself -------------------------------------------------------------------------

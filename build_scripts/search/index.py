@@ -255,16 +255,18 @@ def _save_dictionary(put: _Writer, blocks: Iterable[list[Item]], shards_wanted: 
     total = n = 0
     folder.mkdir(parents=True, exist_ok=True)
     buckets = [open(folder / f"b{b}", "w", encoding="utf-8", newline="\n") for b in range(DEAL_BUCKETS)]
-    writes = [f.write for f in buckets]
     try:
         for block in blocks:
+            lines: list[list[str]] = [[] for _ in range(DEAL_BUCKETS)]  # a block's lines, written per bucket at once
             for term, key, h, sets, positions, common in block:
                 if common:
                     common_grams.append(term)
                 whole = _entry(put, f"{h:08x}-{n}", sets, positions, common)
                 total += len(whole)
-                writes[h % DEAL_BUCKETS](f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
+                lines[h % DEAL_BUCKETS].append(f"{h:08x}{key}:{whole}\n")  # JSON holds no raw line break
                 n += 1
+            for f, dealt in zip(buckets, lines, strict=True):
+                f.write("".join(dealt))
     finally:
         for f in buckets:
             f.close()
