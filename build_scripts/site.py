@@ -86,12 +86,12 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     try:
         package_written = multiprocessing.get_context("fork").Event()
         (work / DATABASE).mkdir()
-        children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
-                                        dataset, work / "data", work / DATABASE, package_written.wait)
+        children[DATABASE] = Background(DATABASE, _niced(CHILD_NICE[DATABASE], database_step(
+            settings or Settings(), package.data_version(dataset)[0])), dataset, work / "data", work / DATABASE, package_written.wait)
         with timer.stage("commitments, figures"):
             dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
         (work / SEARCH).mkdir()
-        children[SEARCH] = Background(SEARCH, _niced(SEARCH_NICE, search_step(settings or Settings())), dataset,
+        children[SEARCH] = Background(SEARCH, _niced(CHILD_NICE[SEARCH], search_step(settings or Settings())), dataset,
                                       work / SEARCH)
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
@@ -102,7 +102,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         staged = work / "site"
         for name, run in background_steps(paths, settings or Settings()):
             (work / name).mkdir()
-            children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
+            children[name] = Background(name, _niced(CHILD_NICE[name], run), dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
             count = pages.write(dataset, descriptor, history, work / "data", paths.docs, work / "docs", bulk,
@@ -237,11 +237,14 @@ SEARCH = "search index"
 (they need nothing else until the database reads the tables in), the downloads once the package is
 written."""
 
-SEARCH_NICE = 3
-"""The search child runs a little below the others' priority (its share of a core against each of theirs:
-526 to 1,024). At 100,000 letters the database needs ≈ 1,150 CPU-seconds and is the build's last step:
-with equal shares it ran alone for 270 s at the end, one core idle, after the search child (≈ 830) was
-done; at nice 10 the search child got ≈ 15 % of a core and was the one left alone at the end (issue 13)."""
+CHILD_NICE = {SEARCH: 0, DATABASE: 2, DOWNLOADS: 1}
+"""How far each child lowers its priority (``os.nice``): in the kernel's shares a core is split 1,024 (nice 0)
+to 820 (1) to 655 (2). At 100,000 letters the search index needs ≈ 940 CPU-seconds, the database ≈ 880,
+the other downloads ≈ 310 and the main process ≈ 500, four processes on two cores until the main process
+is done; the one that ends last ends alone, a core idle. With the search child at nice 3 it was that one,
+257 s alone after the database (a 1,585 s build); with equal shares, 145 s by the schedule's arithmetic.
+The search index grows fastest with N (× 16.5 from 10,000 to 100,000 letters, the database × 11), so it
+gets the largest share, the database the smallest (issue 13)."""
 
 PENDING = ("data/", "search/idx/")
 """Folders the children place files in: the link check's first pass leaves links to files not yet there."""
