@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from build_scripts import (
     api,
@@ -51,7 +51,6 @@ from build_scripts.settings import Settings
 from build_scripts.sitegen import copy_letters, publish, render_again, run_mkdocs
 
 Step = Callable[[Dataset, Path], None]
-R = TypeVar("R")
 
 
 @dataclass
@@ -86,12 +85,12 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     try:
         package_written = multiprocessing.get_context("fork").Event()
         (work / DATABASE).mkdir()
-        children[DATABASE] = Background(DATABASE, _niced(CHILD_NICE[DATABASE], database_step(
-            settings or Settings(), package.data_version(dataset)[0])), dataset, work / "data", work / DATABASE, package_written.wait)
+        children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
+                                        dataset, work / "data", work / DATABASE, package_written.wait)
         with timer.stage("commitments, figures"):
             dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
         (work / SEARCH).mkdir()
-        children[SEARCH] = Background(SEARCH, _niced(CHILD_NICE[SEARCH], search_step(settings or Settings())), dataset,
+        children[SEARCH] = Background(SEARCH, search_step(settings or Settings()), dataset,
                                       work / SEARCH)
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
@@ -102,7 +101,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         staged = work / "site"
         for name, run in background_steps(paths, settings or Settings()):
             (work / name).mkdir()
-            children[name] = Background(name, _niced(CHILD_NICE[name], run), dataset, descriptor, work / "data", work / name)
+            children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
             count = pages.write(dataset, descriptor, history, work / "data", paths.docs, work / "docs", bulk,
@@ -130,6 +129,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             sitemap.step(dataset, staged)  # after every step that writes a page (the data page's URL is known)
         with timer.stage("check-links"):  # every page but the data page, while the children still run
             links = linkcheck.Early.check(staged, later=frozenset({_html_of(pages.DATA_PAGE)}), pending=PENDING)
+        with timer.stage("site size"):  # all but what the children place and the data page, measured at the end
+            sized = sitesize.Early.measure(staged, PENDING, settings)
         # only the data page and the rest of the link check need what the children make: the downloads first
         made = {name: _collect(children[name], timer, work, staged) for name in (DATABASE, DOWNLOADS)}
         manifest = write_manifest(descriptor, work / "data", len(dataset.replies), [made[DOWNLOADS], made[DATABASE]])
@@ -143,8 +144,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
             made[name] = _collect(children[name], timer, work, staged)
         with timer.stage("check-links (data page)"):
             links.finish()  # the data page, and the links that waited for the children's files
-        with timer.stage("site size"):
-            size = sitesize.check(staged, settings or Settings())
+        with timer.stage("site size (the rest)"):
+            size = sized.finish(settings)
             log(f"site: {size.summary()}")
         publish(staged, paths.site, trash_dir=paths.build)
         _keep_release_assets(work / RELEASE_ASSETS, paths.build / RELEASE_ASSETS)
@@ -235,32 +236,18 @@ DATABASE = "database"
 SEARCH = "search index"
 """The build's children: the database and the search index are forked as soon as the records are checked
 (they need nothing else until the database reads the tables in), the downloads once the package is
-written."""
-
-CHILD_NICE = {SEARCH: 0, DATABASE: 2, DOWNLOADS: 1}
-"""How far each child lowers its priority (``os.nice``): in the kernel's shares a core is split 1,024 (nice 0)
-to 820 (1) to 655 (2). At 100,000 letters the search index needs ≈ 940 CPU-seconds, the database ≈ 880,
-the other downloads ≈ 310 and the main process ≈ 500, four processes on two cores until the main process
-is done; the one that ends last ends alone, a core idle. With the search child at nice 3 it was that one,
-257 s alone after the database (a 1,585 s build); with equal shares, 145 s by the schedule's arithmetic.
-The search index grows fastest with N (× 16.5 from 10,000 to 100,000 letters, the database × 11), so it
-gets the largest share, the database the smallest (issue 13)."""
+written. All run at the build's own priority. At 100,000 letters the search index needs ≈ 920 CPU-seconds,
+the database ≈ 900: with the search child at nice 3 it ran alone for 257 s at the end, the database at
+nice 2 (and the downloads at 1) for ≈ 210 s (issue 13; benchmarks/RESULTS.md)."""
 
 PENDING = ("data/", "search/idx/")
-"""Folders the children place files in: the link check's first pass leaves links to files not yet there."""
+"""Folders the children place files in (the data page, rendered again last, is in ``data/`` too): the link
+check's first pass leaves links to files not yet there, and the site's size measures them last."""
 
 
 def _html_of(page: str) -> str:
     """The HTML file MkDocs writes for a Markdown page (``data/index.md`` → ``data/index.html``)."""
     return page.removesuffix(".md") + ".html"
-
-
-def _niced(increment: int, step: Callable[..., R]) -> Callable[..., R]:
-    """``step`` run in a process whose priority is lowered by ``increment`` first (``os.nice``)."""
-    def niced(*args: Any) -> R:
-        os.nice(increment)
-        return step(*args)
-    return niced
 
 
 def database_step(settings: Settings, version: str) -> Callable[[Dataset, Path, Path, Callable[[], object]], object]:

@@ -87,6 +87,17 @@ def test_measure_counts_every_file_and_the_largest_page_of_each_kind(built: Path
     assert size.over == []
 
 
+def test_the_site_measured_in_two_parts_is_the_site_measured_whole(built: Paths) -> None:
+    """Issue 13: the build measures all but the folders its children fill while they run, and those last
+    (``sitesize.Early``): the parts add up to the whole, the data page (rendered again last) in the second."""
+    whole = sitesize.measure(built.site)
+    first, last = sitesize.measure(built.site, skip=site.PENDING), sitesize.measure(built.site, only=site.PENDING)
+    assert first.files and last.files and first.files + last.files == whole.files
+    assert first + last == whole
+    assert not any(rel.startswith(site.PENDING) for rel, _ in first.largest.values())
+    assert last.largest["data"] == whole.largest["data"] == ("data/index.html", (built.site / "data/index.html").stat().st_size)
+
+
 def test_a_page_over_the_budget_fails_the_build_naming_it(scratch: Paths) -> None:
     with pytest.raises(BuildError) as err:
         site.build(scratch, settings=Settings(page_bytes=40_000))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Any
 
 import pytest
 
@@ -119,46 +118,3 @@ def test_the_build_finds_commitments_before_the_search_child_forks(scratch: Path
     site.build(scratch, log=said.append)
     started = [m.removesuffix(" …") for m in said if m.endswith(" …")]
     assert started[:3] == ["validate", "commitments, figures", "package"]
-
-
-def test_each_child_runs_at_its_own_priority(scratch: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 13: at 100,000 letters the search index is the build's longest child; the database and the other
-    downloads yield it a little of their shares of the cores (``site.CHILD_NICE``)."""
-    from build_scripts import site
-
-    steps = {"search": site.search_step, "database": site.database_step, "others": site.background_steps}
-
-    def search(settings: object) -> object:
-        step = steps["search"](settings)  # type: ignore[operator]
-
-        def write(dataset: object, out: object) -> None:
-            step(dataset, out)
-            (out / "niceness").write_text(str(os.nice(0)), encoding="utf-8")  # type: ignore[operator]
-        return write
-
-    def database(settings: object, version: str) -> object:
-        step = steps["database"](settings, version)  # type: ignore[operator]
-
-        def write(dataset: object, data: object, stage: object, ready: object) -> object:
-            (stage / "niceness-database").write_text(str(os.nice(0)), encoding="utf-8")  # type: ignore[operator]
-            return step(dataset, data, stage, ready)
-        return write
-
-    def others(paths: object, settings: object) -> object:
-        def wrap(step: Any) -> Any:
-            def run(dataset: object, descriptor: object, data: object, own: object) -> object:
-                (data / "niceness-downloads").write_text(str(os.nice(0)), encoding="utf-8")  # type: ignore[operator]
-                return step(dataset, descriptor, data, own)
-            return run
-        return [(name, wrap(step)) for name, step in steps["others"](paths, settings)]  # type: ignore[operator]
-
-    monkeypatch.setattr(site, "search_step", search)
-    monkeypatch.setattr(site, "database_step", database)
-    monkeypatch.setattr(site, "background_steps", others)
-    site.build(scratch)
-    mine = os.nice(0)
-    niceness = {name: int((scratch.site / file).read_text(encoding="utf-8")) - mine for name, file in
-                ((site.SEARCH, "niceness"), (site.DATABASE, "niceness-database"),
-                 (site.DOWNLOADS, "data/niceness-downloads"))}
-    assert niceness == site.CHILD_NICE
-    assert niceness[site.SEARCH] < niceness[site.DOWNLOADS] < niceness[site.DATABASE]
