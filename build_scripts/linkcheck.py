@@ -143,7 +143,7 @@ class Early:
             if reason := _check(self.site, page_url, link):
                 problems.append(_problem(self.site, page_url, offset, link, reason))
         if problems:
-            raise BuildError(Report.of(sorted(problems, key=lambda p: (p.file, p.line, p.message))))
+            raise BuildError(Report.of(problems))  # sorted there
 
 
 def _check_pages(pages: list[str], site: _Site) -> tuple[list[Problem], list[tuple[str, int, str]]]:
