@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from build_scripts.replytext import body_fields, head_fields
 from build_scripts.search import index, oracle, postings, query
 from build_scripts.search.encode import csv_many
 from build_scripts.search.grams import fnv1a, fnv1a_many, plan
+from build_scripts.search.spill import Block
 from build_scripts.search.text import normalise_many
 from build_scripts.textnorm import normalise
 
@@ -270,3 +272,63 @@ def test_doc_chunks_map_every_doc_to_its_reply_and_no_reply_gets_a_file(tmp_path
     assert by_id["530112-2020-yian-001"][2] == [1, None]  # its proposal is answered once: no page of its own
     for seed in ("530112-2020-yian-001", "530000-2021-tian-0079"):  # one page each: no parts (tests/longletters.py)
         assert len(by_id[seed]) == 3
+
+
+def _block(terms: list[tuple[str, dict[int, str], bool]]) -> Block:
+    """A dictionary block as ``Spill.blocks`` hands it out: each term with its groups (kind → postings text)."""
+    width = max(len(t) for t, _, _ in terms)
+    chars = np.zeros((len(terms), width), dtype=np.uint32)
+    for j, (term, _, _) in enumerate(terms):
+        chars[j, :len(term)] = [ord(c) for c in term]
+    kinds = [k for _, groups, _ in terms for k in sorted(groups)]
+    pieces = [groups[k] for _, groups, _ in terms for k in sorted(groups)]
+    return Block(chars=chars, hashes=fnv1a_many(chars), common=np.array([c for _, _, c in terms]),
+                 groups=np.cumsum([0] + [len(g) for _, g, _ in terms]), kinds=np.array(kinds, dtype=np.uint8),
+                 offsets=np.cumsum([0] + [len(p) for p in pieces]),
+                 text=np.frombuffer("".join(pieces).encode("ascii"), dtype=np.uint8))
+
+
+def test_dictionary_lines_made_from_arrays_are_the_format(tmp_path: Path) -> None:
+    """Issue 13: most terms' shard members are assembled from the block's arrays, not a term at a time.
+    Every kind of entry, written as FORMAT.md says term by term (``_entry``), must come out the same: bare
+    positions, doc sets, common grams, entries too big for a shard (``x/``), terms JSON escapes (``"``, ``\\``,
+    a control character), characters outside the BMP and of two and three UTF-8 bytes, over two blocks."""
+    long = ",".join(["123456"] * 600)
+    blocks = [
+        [("社区", {2: "5,3"}, False), ('a"b', {2: "7"}, False), ("c\\", {2: "1,1"}, False),
+         ("\x01z", {2: "2"}, False), ("𠇹甲", {2: "9"}, False), ("é", {2: "4"}, False),
+         ("治理", {0: "1,2", 2: "10,4"}, False), ("工作", {0: "0,1", 1: "1"}, True), ("居民", {2: long}, False)],
+        [("代表", {0: long, 2: long}, False), ("z", {2: "0"}, False), ("议案", {0: "3"}, True)],
+    ]
+    root = tmp_path / "idx"
+    put = index._Writer(root, compress=False)
+    terms, shards, common = index._save_dictionary(put, [_block(b) for b in blocks], 64, tmp_path / "work")
+    put.close()
+
+    expected: dict[str, dict[str, object]] = {}
+    side = index._Writer(tmp_path / "expected", compress=False)
+    for n, (term, key, h, sets, positions, flag) in enumerate(
+            item for b in blocks for item in _block(b).items(range(len(b)))):
+        assert key == json.dumps(term, ensure_ascii=False)
+        entry = index._entry(side, f"{h:08x}-{n}", sets, positions, flag)
+        expected.setdefault(f"s/{h % shards}.json", {})[term] = json.loads(entry)
+    side.close()
+    assert (terms, shards, common) == (12, 64, ["工作", "议案"])
+    written = {f"s/{p.name}": json.loads(p.read_text("utf-8")) for p in (root / "s").iterdir()}
+    assert written == expected
+    assert [list(d) for _, d in sorted(written.items())] == [list(d) for _, d in sorted(expected.items())]  # term order
+    assert sorted(p.name for p in (root / "x").iterdir()) == sorted(p.name for p in (tmp_path / "expected" / "x").iterdir())
+    assert written[f"s/{fnv1a('社区') % shards}.json"]["社区"] == [5, 3]
+
+
+@pytest.mark.parametrize("size", [1, 50, 5_000])
+def test_membership_of_many_grams_agrees_with_isin(size: int) -> None:
+    """Issue 13: the common grams of a level above bigrams are looked up through a hashed table first."""
+    rng = np.random.default_rng(size)
+    members = np.unique(rng.integers(-(1 << 62), 1 << 62, size=size))
+    keys = np.concatenate((rng.integers(-(1 << 62), 1 << 62, size=100_000), members, members[:1] + 1))
+    rng.shuffle(keys)
+    grams = postings.Grams(chars=np.zeros(1, np.int64), table=np.zeros(1, np.uint16), v=5_000, part=np.zeros(1, np.int64))
+    member = grams.member(3, members)  # 5,000³ grams: past a dense table
+    assert (member(keys) == np.isin(keys, members)).all()
+    assert member(members).all()

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,56 @@ CHUNK_ROWS = 1 << 18  # rows read at once when a partition is cut
 BLOCK = 1 << 23  # bytes of postings text joined at once when a partition is read back
 Item = tuple[str, str, int, str, str, bool]
 """term, the term as a JSON string, its ``fnv1a``, doc sets as JSON members, positions as a JSON array or "", common"""
+
+POSITIONS = 2  # a group's kind: 0 the doc set ``d``, 1 ``h``, 2 the positions
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of terms in term order, as arrays (``Spill.blocks``): term j's groups (one per kind it has, in
+    kind order) are ``groups[j]`` to ``groups[j + 1] - 1``; group g's postings text (integers and commas,
+    ASCII) is ``text[offsets[g]:offsets[g + 1]]``. At 100,000 letters (19 million terms) a Python tuple per
+    term cost more than the rest of handing them out; ``index`` writes most terms' lines from the arrays."""
+
+    chars: np.ndarray    # (terms, width) code points, 0 after the term's end
+    hashes: np.ndarray   # each term's ``fnv1a`` (uint64 below 2³²)
+    common: np.ndarray   # bool: a common gram (indexed as the grams extending it)
+    groups: np.ndarray   # int64, terms + 1
+    kinds: np.ndarray    # each group's kind
+    offsets: np.ndarray  # int64, groups + 1
+    text: np.ndarray     # uint8
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def plain(self) -> np.ndarray:
+        """Terms whose JSON string is the term between quotes (no ``"``, ``\\`` or control character)."""
+        c = self.chars
+        return ~((c == ord('"')) | (c == ord("\\")) | ((c < 0x20) & (c > 0))).any(axis=1)
+
+    def names(self, which: Sequence[int] | None = None) -> list[str]:
+        chars = self.chars if which is None else self.chars[np.asarray(which, dtype=np.int64)]
+        width = chars.shape[1]
+        text = chars.astype("<u4").tobytes().decode("utf-32-le")
+        return [text[i:i + width].rstrip("\x00") for i in range(0, len(text), width)]
+
+    def items(self, which: Sequence[int]) -> list[Item]:
+        """The terms ``which`` (indexes into the block) as ``Item`` tuples."""
+        out: list[Item] = []
+        plain = self.plain()
+        text = self.text.tobytes().decode("ascii")
+        offsets, kinds, groups = self.offsets.tolist(), self.kinds.tolist(), self.groups.tolist()
+        for j, name in zip(which, self.names(which), strict=True):
+            sets, positions = [], ""
+            for g in range(groups[j], groups[j + 1]):
+                piece = text[offsets[g]:offsets[g + 1]]
+                if kinds[g] == POSITIONS:
+                    positions = "[" + piece + "]"
+                else:
+                    sets.append(('"d":[' if kinds[g] == 0 else '"h":[') + piece + "]")
+            key = f'"{name}"' if plain[j] else json.dumps(name, ensure_ascii=False)
+            out.append((name, key, int(self.hashes[j]), ",".join(sets), positions, bool(self.common[j])))
+        return out
 
 
 class Spill:
@@ -82,7 +133,7 @@ class Spill:
             with open(self.folder / f"{p}.txt", "ab") as f:
                 f.write(text[lo:hi])
 
-    def blocks(self) -> Iterator[list[Item]]:
+    def blocks(self) -> Iterator[Block]:
         """Every term in sorted order, one partition at a time, a block (``BLOCK`` bytes of postings text) of
         terms at a time: at 100,000 letters (19 million terms) handing out terms one by one through the
         generators below cost ≈ 1 µs a term and generator."""
@@ -90,7 +141,7 @@ class Spill:
             if (self.folder / f"{p}.rows").exists():
                 yield from self._ranged(self.folder / str(p), 0)
 
-    def _ranged(self, stem: Path, depth: int) -> Iterator[list[Item]]:
+    def _ranged(self, stem: Path, depth: int) -> Iterator[Block]:
         """A partition over ``limit`` bytes is cut again, in order, by its terms' character at
         ``depth`` (a character as frequent as ，is one partition otherwise: 2.4 % of all text)."""
         rows_path, text_path = Path(f"{stem}.rows"), Path(f"{stem}.txt")
@@ -145,7 +196,7 @@ class Spill:
                 f.seek(base)
                 yield rows, np.frombuffer(f.read(end - base), dtype=np.uint8), base
 
-    def _partition(self, stem: Path) -> Iterator[list[Item]]:
+    def _partition(self, stem: Path) -> Iterator[Block]:
         """One partition's terms: rows sorted by (term, kind, batch); each (term, kind) group's
         pieces joined into one text by a numpy gather, a block of terms at a time."""
         rows = np.fromfile(f"{stem}.rows", dtype=self.row)
@@ -175,39 +226,17 @@ class Spill:
                               seg_len[3 * a:3 * b], out_len[a:b])
 
     def _block(self, rows: np.ndarray, new_term: np.ndarray, new_group: np.ndarray, src: np.ndarray,
-               seg_start: np.ndarray, seg_len: np.ndarray, out_len: np.ndarray) -> list[Item]:
+               seg_start: np.ndarray, seg_len: np.ndarray, out_len: np.ndarray) -> Block:
         total = int(seg_len.sum())
         skip = np.cumsum(seg_len) - seg_len
-        out = src[np.repeat(seg_start - skip, seg_len) + np.arange(total, dtype=np.int64)].tobytes().decode("ascii")
+        text = src[np.repeat(seg_start - skip, seg_len) + np.arange(total, dtype=np.int64)]
         row_at = np.cumsum(out_len) - out_len
         groups = np.flatnonzero(new_group)
-        offsets = np.append(row_at[groups], total).tolist()
-        kinds = rows["kind"][groups].tolist()
         terms = np.flatnonzero(new_term)
-        term_groups = np.append(np.searchsorted(groups, terms), len(groups)).tolist()
         chars = self.grams.chars[rows["t"][terms]]
-        names = self._names(chars)
-        hashes = fnv1a_many(chars).tolist()
-        plain = ~((chars == ord('"')) | (chars == ord("\\")) | ((chars < 0x20) & (chars > 0))).any(axis=1)
-        keys = [f'"{name}"' if ok else json.dumps(name, ensure_ascii=False) for name, ok in zip(names, plain.tolist())]
-        common = (rows["common"][terms] != 0).tolist()
-        block: list[Item] = []
-        append = block.append
-        for j, name in enumerate(names):
-            sets, positions = [], ""
-            for g in range(term_groups[j], term_groups[j + 1]):
-                piece = out[offsets[g]:offsets[g + 1]]
-                if kinds[g] == 2:
-                    positions = "[" + piece + "]"
-                else:
-                    sets.append(('"d":[' if kinds[g] == 0 else '"h":[') + piece + "]")
-            append((name, keys[j], hashes[j], ",".join(sets), positions, common[j]))
-        return block
-
-    def _names(self, chars: np.ndarray) -> list[str]:
-        width = chars.shape[1]
-        text = chars.astype("<u4").tobytes().decode("utf-32-le")
-        return [text[i:i + width].rstrip("\x00") for i in range(0, len(text), width)]
+        return Block(chars=chars, hashes=fnv1a_many(chars), common=rows["common"][terms] != 0,
+                     groups=np.append(np.searchsorted(groups, terms), len(groups)),
+                     kinds=rows["kind"][groups], offsets=np.append(row_at[groups], total), text=text)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
