@@ -188,6 +188,11 @@ def _problem(site: _Site, page_url: str, offset: int, link: str, reason: str) ->
 
 
 def _check(site: _Site, page_url: str, link: str) -> str:
+    if link.startswith("#"):  # most links: a heading of the page itself (what ``urlsplit`` would make of it)
+        fragment = unquote(link[1:])
+        if fragment and page_url.endswith(".html") and fragment not in site.ids(page_url):
+            return f"no element with id {fragment!r} in {page_url}"
+        return ""
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith("//"):
         return ""  # another site (or mailto:, data:): not ours to check here

@@ -83,10 +83,14 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     work, lock = claim_work(paths.build)
     children: dict[str, Background] = {}
     try:
-        package_written = multiprocessing.get_context("fork").Event()
+        package_written, short_written = (multiprocessing.get_context("fork").Event() for _ in range(2))
+        (work / SHORT_GRAMS).mkdir()
+        children[SHORT_GRAMS] = Background(SHORT_GRAMS, downloads.write_short_index, dataset, work / SHORT_GRAMS,
+                                           short_written.set)
         (work / DATABASE).mkdir()
         children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
-                                        dataset, work / "data", work / DATABASE, package_written.wait)
+                                        dataset, work / "data", work / DATABASE, package_written.wait,
+                                        downloads.short_index_made(work / SHORT_GRAMS, short_written.wait))
         with timer.stage("commitments, figures"):
             dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
         (work / SEARCH).mkdir()
@@ -132,6 +136,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         with timer.stage("site size"):  # all but what the children place and the data page, measured at the end
             sized = sitesize.Early.measure(staged, PENDING, settings)
         # only the data page and the rest of the link check need what the children make: the downloads first
+        _collect(children[SHORT_GRAMS], timer, work, staged, merge=False)  # its file is the database child's
         made = {name: _collect(children[name], timer, work, staged) for name in (DATABASE, DOWNLOADS)}
         manifest = write_manifest(descriptor, work / "data", len(dataset.replies), [made[DOWNLOADS], made[DATABASE]])
         with timer.stage("data page"):
@@ -140,7 +145,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
                          strict=strict, epoch=dataset.source_date_epoch)
         release_assets.release_tables(work / "data", work / RELEASE_ASSETS, manifest)  # checked: now the URLs
         background.merge_into(work / "data", staged / "data")  # moved, not copied: 1 GB at 10,000 letters
-        for name in [n for n in children if n not in made]:  # the search index
+        for name in [n for n in children if n not in made and n != SHORT_GRAMS]:  # the search index
             made[name] = _collect(children[name], timer, work, staged)
         with timer.stage("check-links (data page)"):
             links.finish()  # the data page, and the links that waited for the children's files
@@ -233,12 +238,15 @@ def background_steps(paths: Paths, settings: Settings) -> list[tuple[str, Backgr
 
 DOWNLOADS = "downloads, package check"
 DATABASE = "database"
+SHORT_GRAMS = "database, short grams"
 SEARCH = "search index"
-"""The build's children: the database and the search index are forked as soon as the records are checked
-(they need nothing else until the database reads the tables in), the downloads once the package is
-written. All run at the build's own priority. At 100,000 letters the search index needs ≈ 920 CPU-seconds,
-the database ≈ 900: with the search child at nice 3 it ran alone for 257 s at the end, the database at
-nice 2 (and the downloads at 1) for ≈ 210 s (issue 13; benchmarks/RESULTS.md)."""
+"""The build's children: the database, its short-gram index and the search index are forked as soon as the
+records are checked (they need nothing else until the database reads the tables in and copies the short
+grams in), the downloads once the package is written. All run at the build's own priority. At 100,000
+letters the search index needed ≈ 920 CPU-seconds, the database ≈ 900 with both its full-text indexes: with
+the search child at nice 3 it ran alone for 257 s at the end, the database at nice 2 (and the downloads at
+1) for ≈ 210 s; at equal shares the database ended last, 57 s after the search index, so its short-gram
+index (≈ 240 CPU-seconds) moved to a process of its own (issue 13; benchmarks/RESULTS.md)."""
 
 PENDING = ("data/", "search/idx/")
 """Folders the children place files in (the data page, rendered again last, is in ``data/`` too): the link
@@ -250,15 +258,16 @@ def _html_of(page: str) -> str:
     return page.removesuffix(".md") + ".html"
 
 
-def database_step(settings: Settings, version: str) -> Callable[[Dataset, Path, Path, Callable[[], object]], object]:
+def database_step(settings: Settings, version: str) -> Callable[..., object]:
     """The SQLite download (``downloads.write_database``): its full-text indexes need only the records, and it
     waits for the package only to read the tables in (at 10,000 letters ≈ 100 of the downloads' 134 CPU
-    seconds were the database)."""
+    seconds were the database), and for the short-gram index, made by ``SHORT_GRAMS``, only to copy it in."""
     url = siteurl.release_url(version)
 
-    def write_database(dataset: Dataset, data: Path, stage: Path, ready: Callable[[], object]) -> object:
+    def write_database(dataset: Dataset, data: Path, stage: Path, ready: Callable[[], object],
+                       short: Callable[[], Path]) -> object:
         return downloads.write_database(dataset, data, stage, ready, release_dir=data.parent / RELEASE_ASSETS,
-                                        release_url=url, release_bytes=settings.release_asset_bytes)
+                                        release_url=url, release_bytes=settings.release_asset_bytes, short=short)
     return write_database
 
 
@@ -286,13 +295,15 @@ def post_steps() -> list[tuple[str, Step]]:
     return [("api", api.step), ("feeds", feeds.step)]
 
 
-def _collect(child: Background, timer: _Timer, work: Path, staged: Path) -> Any:
-    """Wait for a child, note its seconds, move its files into the staged site; what it returned."""
+def _collect(child: Background, timer: _Timer, work: Path, staged: Path, *, merge: bool = True) -> Any:
+    """Wait for a child, note its seconds, move its files into the staged site (unless ``merge`` is false);
+    what it returned."""
     with timer.stage(f"{child.name} (wait)"):
         made = child.result()
     timer.wall[f"{child.name} (in parallel)"] = child.seconds
     timer.cpu[f"{child.name} (in parallel)"] = child.cpu_seconds
-    background.merge_into(work / child.name, staged)
+    if merge:
+        background.merge_into(work / child.name, staged)
     return made
 
 

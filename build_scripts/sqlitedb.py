@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import string
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,23 +191,76 @@ def rowids(dataset: Dataset) -> dict[str, int]:
     return {rid: n for n, rid in enumerate(sorted(r.id for r in dataset.replies), 1)}
 
 
-def add_search(conn: sqlite3.Connection, dataset: Dataset, by_id: dict[str, int] | None = None) -> None:
+def add_search(conn: sqlite3.Connection, dataset: Dataset, by_id: dict[str, int] | None = None,
+               short: Callable[[], Path] | None = None) -> None:
     """The two indexes (see the module's docstring), under the replies' rowids ``by_id`` (else the replies
-    table's); ``finish_database`` adds the view that asks both and the fold table."""
+    table's); ``finish_database`` adds the view that asks both and the fold table.
+
+    ``short``: called once the trigram index is made, gives a database ``write_short_index`` made, whose
+    short-gram index is copied in (the build makes it in a process of its own: the two indexes are most of
+    the database's CPU time, ≈ 340 and 240 CPU-seconds at 100,000 letters); without it, it is made here."""
     conn.execute(FTS_SQL)
-    conn.execute(SHORT_SQL)
+    tables = [FTS_TABLE]
+    if short is None:
+        conn.execute(SHORT_SQL)
+        tables.append(SHORT_TABLE)
     rowids = by_id if by_id is not None else dict(conn.execute("SELECT id, rowid FROM replies"))
-    config = "INSERT INTO {0}({0}, rank) VALUES(?, ?)"
-    for table, settings in FTS_BULK_CONFIG.items():
-        for key, value in settings.items():
-            conn.execute(config.format(table), (key, value))
+    _configure(conn, tables, bulk=True)
     for reply, fields in normalised_fields(dataset.replies):
         rowid = rowids[reply.id]
         conn.execute(f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (?, ?)", (rowid, FIELD_BREAK.join(fields)))
-        conn.execute(f"INSERT INTO {SHORT_TABLE}(rowid, grams) VALUES (?, ?)", (rowid, short_grams(fields)))
-    for table in (FTS_TABLE, SHORT_TABLE):
-        for key, value in FTS_DEFAULT_CONFIG.items():  # back to the defaults for whoever edits the database later
-            conn.execute(config.format(table), (key, value))
+        if short is None:
+            conn.execute(f"INSERT INTO {SHORT_TABLE}(rowid, grams) VALUES (?, ?)", (rowid, short_grams(fields)))
+    _configure(conn, tables, bulk=False)
+    if short is not None:
+        copy_index(conn, short(), SHORT_TABLE, SHORT_SQL)
+
+
+def write_short_index(path: Path, dataset: Dataset, by_id: dict[str, int]) -> None:
+    """A database holding only ``replies_fts_short``, for ``add_search(short=path)`` to copy in."""
+    conn = open_database(path)
+    try:
+        conn.execute(SHORT_SQL)
+        _configure(conn, [SHORT_TABLE], bulk=True)
+        for reply, fields in normalised_fields(dataset.replies):
+            conn.execute(f"INSERT INTO {SHORT_TABLE}(rowid, grams) VALUES (?, ?)", (by_id[reply.id], short_grams(fields)))
+        _configure(conn, [SHORT_TABLE], bulk=False)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def copy_index(conn: sqlite3.Connection, source: Path, table: str, create_sql: str) -> None:
+    """The FTS5 table ``table`` of the database at ``source`` made in ``conn``: created empty, then its
+    shadow tables (``<table>_data``, ``_idx``, ``_docsize``, ``_config``: the whole index) replaced by the
+    source's rows. Nothing reads or configures ``table`` through ``conn`` afterwards: FTS5 may keep what the
+    empty table held in memory; the next connection reads the copied index."""
+    conn.execute(create_sql)
+    made = sqlite3.connect(source)
+    try:
+        shadows = _shadow_tables(made, table)
+        if shadows != _shadow_tables(conn, table):
+            raise ValueError(f"{source}: {table}'s shadow tables are not the ones this SQLite makes: {shadows}")
+        for name in shadows:
+            rows = made.execute(f"SELECT * FROM {_quote(name)}")
+            marks = ", ".join("?" for _ in rows.description)
+            conn.execute(f"DELETE FROM {_quote(name)}")
+            conn.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", rows)
+    finally:
+        made.close()
+
+
+def _shadow_tables(conn: sqlite3.Connection, table: str) -> list[str]:
+    return sorted(name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if name.startswith(table + "_"))
+
+
+def _configure(conn: sqlite3.Connection, tables: list[str], *, bulk: bool) -> None:
+    """The indexes' settings for one bulk load (``FTS_BULK_CONFIG``), or back to the defaults for whoever
+    edits the database later."""
+    for table in tables:
+        for key, value in (FTS_BULK_CONFIG[table] if bulk else FTS_DEFAULT_CONFIG).items():
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES(?, ?)", (key, value))
 
 
 def add_search_view(conn: sqlite3.Connection) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from build_scripts import package, records, site
+import pytest
+
+from build_scripts import package, records, site, sqlitedb
 from build_scripts.fields import FLAT_TABLE, TABLES
 from build_scripts.pages import data
 from build_scripts.paths import Paths
+from build_scripts.problems import BuildError
 
 
 def test_downloads_page_lists_every_file_with_size_rows_and_hash(built: Paths) -> None:
@@ -130,6 +133,20 @@ def test_only_the_data_page_waits_for_the_downloads(scratch: Paths) -> None:
     assert all(f'href="{f["path"]}"' in page for f in manifest["files"]) and manifest["files"]
     home = (scratch.site / "index.html").read_text(encoding="utf-8")
     assert _tabs(page) == _tabs(home) and len(_tabs(home)) > 3  # the site's navigation, as on every page
+
+
+def test_a_failed_short_gram_index_fails_the_build_with_its_own_error(scratch: Paths,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the database's short-gram index is made in a child of its own, which the database child
+    waits for. When it fails, the build stops with that child's error (not the database's "not made", and
+    no wait for ever), and the site is not touched."""
+    def fails(*_: object) -> None:
+        raise BuildError("the short grams failed here")
+
+    monkeypatch.setattr(sqlitedb, "write_short_index", fails)
+    with pytest.raises(BuildError, match="the short grams failed here"):
+        site.build(scratch)
+    assert not scratch.site.exists()
 
 
 def _tabs(html: str) -> list[str]:

@@ -22,6 +22,7 @@ from build_scripts import downloads, flatfiles, package, records, release_assets
 from build_scripts.fields import TABLES
 from build_scripts.paths import Paths
 from build_scripts.problems import BuildError
+from build_scripts.textnorm import normalise
 from tests.conftest import copy_inputs
 
 STEM = "dafu-gongkai-community-governance"
@@ -480,7 +481,7 @@ def test_the_database_makes_its_search_before_the_package_exists(seed_package: S
     stage.mkdir()
     steps: list[str] = []
     add_search = sqlitedb.add_search
-    monkeypatch.setattr(sqlitedb, "add_search", lambda *a: (steps.append("search"), add_search(*a))[1])
+    monkeypatch.setattr(sqlitedb, "add_search", lambda *a, **k: (steps.append("search"), add_search(*a, **k))[1])
 
     def ready() -> None:  # the package stage, run while the database waits
         steps.append("package" if not data_dir.exists() else "package already there")
@@ -496,6 +497,53 @@ def test_the_database_makes_its_search_before_the_package_exists(seed_package: S
     assert placed.files[f"{STEM}.sqlite.zip"] == (entry["bytes"], entry["sha256"])
     assert (data_dir / f"{STEM}.sqlite.zip").read_bytes() == (whole / f"{STEM}.sqlite.zip").read_bytes()
     assert entry["rows"] == sum(f["rows"] for f in manifest["files"] if f["kind"] == "canonical")
+
+
+def _database_in(zip_path: Path, folder: Path) -> sqlite3.Connection:
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extract(f"{STEM}.sqlite", folder)
+    return sqlite3.connect(folder / f"{STEM}.sqlite")
+
+
+def test_the_database_copies_in_a_short_gram_index_made_by_another_process(seed_package: SeedPackage, tmp_path: Path) -> None:
+    """Issue 13: the build makes the short-gram index in a process of its own (``write_short_index``); the
+    database waits for it after its trigram index, copies it in and removes it. Every query, of one
+    character or more, finds what the database made in one process finds."""
+    dataset, _, package_dir = seed_package
+    short_dir, stage = tmp_path / "short", tmp_path / "stage"
+    short_dir.mkdir()
+    stage.mkdir()
+    done: list[str] = []
+    downloads.write_short_index(dataset, short_dir, lambda: done.append("short"))
+    assert done == ["short"] and [p.name for p in short_dir.iterdir()] == [downloads.SHORT_INDEX]
+    copied = downloads.write_database(dataset, _fresh(seed_package, tmp_path / "data"), stage, lambda: None,
+                                      short=downloads.short_index_made(short_dir, lambda: None))
+    assert list(short_dir.iterdir()) == [] and list(copied.files) == [f"{STEM}.sqlite.zip"]
+    whole = _fresh(seed_package, tmp_path / "whole")
+    (tmp_path / "stage2").mkdir()
+    downloads.write_database(dataset, whole, tmp_path / "stage2", lambda: None)
+    one, two = (_database_in(d / f"{STEM}.sqlite.zip", tmp_path / name)
+                for d, name in ((tmp_path / "data", "a"), (whole, "b")))
+    texts = [normalise(t) for (t,) in two.execute("SELECT title || coalesce(agency, '') FROM replies")]  # as queries are
+    queries = sorted({t[i:i + n] for t in texts for n in (1, 2, 3, 5) for i in range(0, len(t) - n + 1, 3)})
+    assert len(queries) > 100
+    found = 0
+    for q in queries:
+        sql = f"SELECT rowid FROM {sqlitedb.SEARCH_VIEW} WHERE {sqlitedb.SEARCH_VIEW} MATCH ? ORDER BY rowid"
+        phrase = '"' + q.replace('"', '""') + '"'
+        rows = one.execute(sql, (phrase,)).fetchall()
+        assert rows == two.execute(sql, (phrase,)).fetchall(), q
+        found += bool(rows) and len(q) <= 2
+    assert found > 50  # one- and two-character queries answered by the copied index
+    assert one.execute(f"SELECT count(*) FROM {sqlitedb.SHORT_TABLE}_data").fetchone() == \
+        two.execute(f"SELECT count(*) FROM {sqlitedb.SHORT_TABLE}_data").fetchone()
+    one.execute(f"INSERT INTO {sqlitedb.SHORT_TABLE}({sqlitedb.SHORT_TABLE}, rank) VALUES ('integrity-check', 0)")
+
+
+def test_a_short_gram_index_that_was_not_made_stops_the_database(tmp_path: Path) -> None:
+    """Its process failed (the build reports that error): the database says which file it waited for."""
+    with pytest.raises(BuildError, match="short-gram index of the SQLite download was not made"):
+        downloads.short_index_made(tmp_path, lambda: None)()
 
 
 def test_a_database_whose_replies_are_not_in_id_order_is_refused(seed_package: SeedPackage, tmp_path: Path) -> None:

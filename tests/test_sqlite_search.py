@@ -117,14 +117,28 @@ EDGE_QUERIES = ("陆林", "陆林业", "标题末字陆林", "甲乙", "段甲",
                 "与", "xy", "ｘ", "a-b", "-b", "[x]", "单", "陆", "林", "。", "乙第二段", "\ue000后", "后私", "错位")
 
 
-@pytest.fixture(scope="module")
-def edge_database(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
-    path = tmp_path_factory.mktemp("edge") / "edge.sqlite"
+@pytest.fixture(scope="module", params=["made in place", "short grams copied in"])
+def edge_database(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> sqlite3.Connection:
+    """The replies table and both indexes; the short-gram index made in the same connection, or (as the build
+    does, issue 13) in a database of its own by another process and copied in (``sqlitedb.copy_index``): then
+    the connection that copied it is closed and the file opened again, as a reader opens the download."""
+    folder = tmp_path_factory.mktemp("edge")
+    path = folder / "edge.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(sqlitedb.create_table_sql(TABLES[0]).replace("NOT NULL", ""))
     conn.executemany("insert into replies (id, title) values (?, ?)", [(r.id, r["title"]) for r in EDGE_REPLIES])
-    sqlitedb.add_search(conn, SimpleNamespace(replies=EDGE_REPLIES))  # type: ignore[arg-type]
+    dataset = SimpleNamespace(replies=EDGE_REPLIES)
+    short = None
+    if request.param == "short grams copied in":
+        short = folder / "short.sqlite"
+        sqlitedb.write_short_index(short, dataset, dict(conn.execute("SELECT id, rowid FROM replies")))  # type: ignore[arg-type]
+    sqlitedb.add_search(conn, dataset, short=(lambda: short) if short else None)  # type: ignore[arg-type, return-value]
     sqlitedb.add_search_view(conn)
+    if short:
+        conn.close()
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute(f"INSERT INTO {sqlitedb.SHORT_TABLE}({sqlitedb.SHORT_TABLE}, rank) VALUES ('integrity-check', 0)")
+        assert conn.execute(f"SELECT count(*) FROM {sqlitedb.SHORT_TABLE}_data").fetchone()[0] > 1  # not the empty one
     return conn
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,19 @@ def digits(values: np.ndarray) -> np.ndarray:
         out += values >= power
         power *= 10
     return out
+
+
+def gather(src: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``src[starts[i]:starts[i] + lengths[i]]`` for every i, back to back, by one fancy index: no Python loop
+    per run. Its indexes are 32-bit when ``src`` and the result allow (half the memory traffic of 64-bit ones:
+    the index's dictionary is gathered this way a few bytes at a time, 2.6 GB at 100,000 letters)."""
+    total = int(lengths.sum())
+    dtype: type[np.signedinteger[Any]] = np.int32 if max(len(src), total) < 1 << 31 else np.int64
+    sizes: np.ndarray[Any, np.dtype[np.signedinteger[Any]]] = lengths.astype(dtype, copy=False)
+    skip = np.cumsum(sizes, dtype=dtype) - sizes
+    idx = np.repeat((starts - skip).astype(dtype, copy=False), sizes)
+    idx += np.arange(total, dtype=dtype)
+    return src[idx]
 
 
 def csv_text(values: np.ndarray) -> tuple[bytes, np.ndarray]:

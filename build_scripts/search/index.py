@@ -29,6 +29,7 @@ from build_scripts.pages.proposals import SEARCHABLE_FROM
 from build_scripts.pages.urls import proposal_url, record_path, reply_url
 from build_scripts.search import corpus as corpus_mod
 from build_scripts.search import postings as postings_mod
+from build_scripts.search.encode import gather
 from build_scripts.search.spill import POSITIONS, Block, Spill
 from build_scripts.search.text import BODY_BASE
 from build_scripts.settings import Settings
@@ -324,8 +325,7 @@ def _lines(put: _Writer, block: Block, first: int, common_grams: list[str]) -> t
     bucket = block.hashes.astype(np.int64) % DEAL_BUCKETS
     order = np.argsort(bucket, kind="stable")
     seg_start, seg_len = seg_start[order].ravel(), seg_len[order].ravel()
-    skip = np.cumsum(seg_len) - seg_len
-    lines = src[np.repeat(seg_start - skip, seg_len) + np.arange(int(seg_len.sum()), dtype=np.int64)]
+    lines = gather(src, seg_start, seg_len)
     line_ends = np.concatenate(([0], np.cumsum(seg_len.reshape(terms, 7).sum(axis=1))))
     bounds = line_ends[np.concatenate(([0], np.cumsum(np.bincount(bucket, minlength=DEAL_BUCKETS))))]
     return lines, bounds, entries
@@ -379,9 +379,7 @@ def _deal_shards(put: _Writer, folder: Path, shards: int) -> None:
         firsts = np.flatnonzero(opens)
         cuts = np.unique(np.append(firsts[np.searchsorted(line_ends[firsts], np.arange(0, int(line_ends[-1]), SHARD_BYTES))], lines))
         for a, z in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
-            ss, sl = seg_start[a:z].ravel(), seg_len[a:z].ravel()
-            skip = np.cumsum(sl) - sl
-            out = src[np.repeat(ss - skip, sl) + np.arange(int(sl.sum()), dtype=np.int64)].tobytes()
+            out = gather(src, seg_start[a:z].ravel(), seg_len[a:z].ravel()).tobytes()
             base = int(line_ends[a])
             first = np.flatnonzero(opens[a:z]) + a
             bounds = np.append(line_ends[first], line_ends[z]) - base

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from build_scripts.search.encode import csv_text, digits
+from build_scripts.search.encode import csv_text, digits, gather
 from build_scripts.search.grams import fnv1a_many
 from build_scripts.search.postings import Grams, Pieces
 
@@ -105,9 +105,7 @@ class Spill:
         sizes = np.diff(pieces.bounds)[order]
         bounds = np.concatenate(([0], np.cumsum(sizes)))
         starts = bounds[:-1]
-        idx = np.repeat(pieces.bounds[:-1][order] - starts, sizes) + np.arange(int(bounds[-1]), dtype=np.int64)
-        values = pieces.values[idx]
-        del idx
+        values = gather(pieces.values, pieces.bounds[:-1][order], sizes)
         diffs = np.diff(values, prepend=0)
         diffs[starts] = values[starts]
         text, ends = csv_text(diffs)
@@ -227,9 +225,8 @@ class Spill:
 
     def _block(self, rows: np.ndarray, new_term: np.ndarray, new_group: np.ndarray, src: np.ndarray,
                seg_start: np.ndarray, seg_len: np.ndarray, out_len: np.ndarray) -> Block:
-        total = int(seg_len.sum())
-        skip = np.cumsum(seg_len) - seg_len
-        text = src[np.repeat(seg_start - skip, seg_len) + np.arange(total, dtype=np.int64)]
+        text = gather(src, seg_start, seg_len)
+        total = len(text)
         row_at = np.cumsum(out_len) - out_len
         groups = np.flatnonzero(new_group)
         terms = np.flatnonzero(new_term)
