@@ -21,7 +21,7 @@ from pathlib import Path
 from build_scripts import records
 from build_scripts.dataset import Dataset
 from build_scripts.paths import Paths
-from build_scripts.search import index
+from build_scripts.search import dictionary, index
 
 GROUPS = ((1, 2, 3), (60, 25, 15))
 """Replies per proposal and how often, in the patched variant."""
@@ -31,9 +31,9 @@ def measure(dataset: Dataset, name: str) -> str:
     replies = index.ordered(dataset)
     table = index.facet_table(replies, dataset)
     raw = index._dump(table).encode("utf-8")
-    packed = len(gzip.compress(raw, index.GZIP_LEVEL, mtime=0))
+    packed = len(gzip.compress(raw, dictionary.GZIP_LEVEL, mtime=0))
     files = index.proposal_files(replies, dataset)
-    sizes = [len(gzip.compress(c.encode("utf-8"), index.GZIP_LEVEL, mtime=0)) for c in files.values()]
+    sizes = [len(gzip.compress(c.encode("utf-8"), dictionary.GZIP_LEVEL, mtime=0)) for c in files.values()]
     return (f"{name}: facets.json {len(raw):,} bytes raw, {packed:,} gzip, {len(table['tuples']):,} tuples; "
             f"p/ files {len(files):,}, largest {max(sizes, default=0)} bytes gzip")
 

@@ -258,7 +258,7 @@ def write_database(dataset: Dataset, data_dir: Path, stage: Path, ready: Callabl
     downloads' 134 CPU seconds): they are made first, in ``stage``, then ``ready()`` waits until the package
     is in ``data_dir``, whose tables are then read in. So the build runs this in a process of its own from
     the moment the records are checked, beside the package stage and the other downloads (issue 13), and the
-    short-gram index in another (``write_short_index``; ``short`` waits for it, ``short_index_made``).
+    short-gram index in another (``sqlitedb.make_short_index``; ``short`` waits for it, ``short_index_made``).
     """
     database = stage / "database.sqlite"
     conn = sqlitedb.open_database(database)
@@ -284,33 +284,6 @@ def write_database(dataset: Dataset, data_dir: Path, stage: Path, ready: Callabl
     files = {path: (size, sha256_of(stage / path))}
     _place({path: stage / path}, data_dir, urls, release_dir)
     return Placed(files, {path: sum(rows.values())}, urls)
-
-
-SHORT_INDEX = "short-grams.sqlite"
-"""What ``write_short_index`` leaves in its folder: a database holding only the short-gram index."""
-
-
-def write_short_index(dataset: Dataset, folder: Path, done: Callable[[], object]) -> None:
-    """The database's short-gram index (``sqlitedb.write_short_index``) as ``folder/SHORT_INDEX``, for
-    ``write_database`` in another process to copy in; ``done()`` once it is there or has failed."""
-    try:
-        part = folder / (SHORT_INDEX + ".part")
-        sqlitedb.write_short_index(part, dataset, sqlitedb.rowids(dataset))
-        part.rename(folder / SHORT_INDEX)
-    finally:
-        done()
-
-
-def short_index_made(folder: Path, wait: Callable[[], object]) -> Callable[[], Path]:
-    """``write_database``'s ``short``: waits for ``write_short_index`` in ``folder``, then its database."""
-    def made() -> Path:
-        wait()
-        path = folder / SHORT_INDEX
-        if not path.is_file():
-            raise BuildError(f"{path}: the short-gram index of the SQLite download was not made "
-                             "(its process failed; the build reports why)")
-        return path
-    return made
 
 
 def _place(files: dict[str, Path], data_dir: Path, urls: dict[str, str], release_dir: Path | None) -> None:

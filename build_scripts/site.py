@@ -39,6 +39,7 @@ from build_scripts import (
     sitemap,
     sitesize,
     siteurl,
+    sqlitedb,
 )
 from build_scripts.background import Background
 from build_scripts.dataset import Dataset, release_memory
@@ -85,12 +86,12 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
     try:
         package_written, short_written = (multiprocessing.get_context("fork").Event() for _ in range(2))
         (work / SHORT_GRAMS).mkdir()
-        children[SHORT_GRAMS] = Background(SHORT_GRAMS, downloads.write_short_index, dataset, work / SHORT_GRAMS,
+        children[SHORT_GRAMS] = Background(SHORT_GRAMS, sqlitedb.make_short_index, dataset, work / SHORT_GRAMS,
                                            short_written.set)
         (work / DATABASE).mkdir()
         children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
                                         dataset, work / "data", work / DATABASE, package_written.wait,
-                                        downloads.short_index_made(work / SHORT_GRAMS, short_written.wait))
+                                        sqlitedb.short_index_made(work / SHORT_GRAMS, short_written.wait))
         with timer.stage("commitments, figures"):
             dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
         (work / SEARCH).mkdir()

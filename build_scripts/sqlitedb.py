@@ -38,7 +38,7 @@ from build_scripts import replytext
 from build_scripts.dataset import Dataset, Reply
 from build_scripts.fields import TABLES, Table
 from build_scripts.package import RIGHTS
-from build_scripts.problems import Problem
+from build_scripts.problems import BuildError, Problem
 from build_scripts.textnorm import char_folds, normalise_many
 
 FTS_TABLE = "replies_fts"
@@ -228,6 +228,33 @@ def write_short_index(path: Path, dataset: Dataset, by_id: dict[str, int]) -> No
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+SHORT_INDEX = "short-grams.sqlite"
+"""What ``write_short_index`` leaves in its folder: a database holding only the short-gram index."""
+
+
+def make_short_index(dataset: Dataset, folder: Path, done: Callable[[], object]) -> None:
+    """The database's short-gram index (``write_short_index``) as ``folder/SHORT_INDEX``, for
+    ``downloads.write_database`` in another process to copy in; ``done()`` once it is there or has failed."""
+    try:
+        part = folder / (SHORT_INDEX + ".part")
+        write_short_index(part, dataset, rowids(dataset))
+        part.rename(folder / SHORT_INDEX)
+    finally:
+        done()
+
+
+def short_index_made(folder: Path, wait: Callable[[], object]) -> Callable[[], Path]:
+    """``downloads.write_database``'s ``short``: waits for ``make_short_index`` in ``folder``, then its database."""
+    def made() -> Path:
+        wait()
+        path = folder / SHORT_INDEX
+        if not path.is_file():
+            raise BuildError(f"{path}: the short-gram index of the SQLite download was not made "
+                             "(its process failed; the build reports why)")
+        return path
+    return made
 
 
 def copy_index(conn: sqlite3.Connection, source: Path, table: str, create_sql: str) -> None:

@@ -506,7 +506,7 @@ def _database_in(zip_path: Path, folder: Path) -> sqlite3.Connection:
 
 
 def test_the_database_copies_in_a_short_gram_index_made_by_another_process(seed_package: SeedPackage, tmp_path: Path) -> None:
-    """Issue 13: the build makes the short-gram index in a process of its own (``write_short_index``); the
+    """Issue 13: the build makes the short-gram index in a process of its own (``sqlitedb.make_short_index``); the
     database waits for it after its trigram index, copies it in and removes it. Every query, of one
     character or more, finds what the database made in one process finds."""
     dataset, _, package_dir = seed_package
@@ -514,10 +514,10 @@ def test_the_database_copies_in_a_short_gram_index_made_by_another_process(seed_
     short_dir.mkdir()
     stage.mkdir()
     done: list[str] = []
-    downloads.write_short_index(dataset, short_dir, lambda: done.append("short"))
-    assert done == ["short"] and [p.name for p in short_dir.iterdir()] == [downloads.SHORT_INDEX]
+    sqlitedb.make_short_index(dataset, short_dir, lambda: done.append("short"))
+    assert done == ["short"] and [p.name for p in short_dir.iterdir()] == [sqlitedb.SHORT_INDEX]
     copied = downloads.write_database(dataset, _fresh(seed_package, tmp_path / "data"), stage, lambda: None,
-                                      short=downloads.short_index_made(short_dir, lambda: None))
+                                      short=sqlitedb.short_index_made(short_dir, lambda: None))
     assert list(short_dir.iterdir()) == [] and list(copied.files) == [f"{STEM}.sqlite.zip"]
     whole = _fresh(seed_package, tmp_path / "whole")
     (tmp_path / "stage2").mkdir()
@@ -543,7 +543,7 @@ def test_the_database_copies_in_a_short_gram_index_made_by_another_process(seed_
 def test_a_short_gram_index_that_was_not_made_stops_the_database(tmp_path: Path) -> None:
     """Its process failed (the build reports that error): the database says which file it waited for."""
     with pytest.raises(BuildError, match="short-gram index of the SQLite download was not made"):
-        downloads.short_index_made(tmp_path, lambda: None)()
+        sqlitedb.short_index_made(tmp_path, lambda: None)()
 
 
 def test_a_database_whose_replies_are_not_in_id_order_is_refused(seed_package: SeedPackage, tmp_path: Path) -> None:

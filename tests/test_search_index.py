@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from build_scripts import records
 from build_scripts.paths import REPO_ROOT, Paths
 from build_scripts.replytext import body_fields, head_fields
-from build_scripts.search import index, oracle, postings, query
+from build_scripts.search import dictionary, index, oracle, postings, query
 from build_scripts.search.encode import csv_many
 from build_scripts.search.grams import fnv1a, fnv1a_many, plan
 from build_scripts.search.spill import Block
@@ -223,11 +223,11 @@ def test_rare_grams_are_bare_position_lists(tmp_path: Path, dataset: records.Dat
     assert ix.search(rare).docs
 
 
-@pytest.mark.parametrize("total, shards", [(0, 64), (64 * index.SHARD_CHARS, 64), (64 * index.SHARD_CHARS + 1, 128),
-                                           (10**12, index.MAX_SHARDS)])
+@pytest.mark.parametrize("total, shards", [(0, 64), (64 * dictionary.SHARD_CHARS, 64), (64 * dictionary.SHARD_CHARS + 1, 128),
+                                           (10**12, dictionary.MAX_SHARDS)])
 def test_shards_grow_with_the_dictionary(total: int, shards: int) -> None:
     """Issue 13: a query reads one shard per gram, so shards keep their size as the dictionary grows."""
-    assert index.shard_count(total) == shards
+    assert dictionary.shard_count(total) == shards
 
 
 @pytest.mark.parametrize("q", ["社区治理工作", "昆明市西山区民政局", "云民发〔2021〕118号", "代表：您提出"])
@@ -301,16 +301,16 @@ def test_dictionary_lines_made_from_arrays_are_the_format(tmp_path: Path) -> Non
         [("代表", {0: long, 2: long}, False), ("z", {2: "0"}, False), ("议案", {0: "3"}, True)],
     ]
     root = tmp_path / "idx"
-    put = index._Writer(root, compress=False)
-    terms, shards, common = index._save_dictionary(put, [_block(b) for b in blocks], 64, tmp_path / "work")
+    put = dictionary.Writer(root, compress=False)
+    terms, shards, common = dictionary.save(put, [_block(b) for b in blocks], 64, tmp_path / "work")
     put.close()
 
     expected: dict[str, dict[str, object]] = {}
-    side = index._Writer(tmp_path / "expected", compress=False)
+    side = dictionary.Writer(tmp_path / "expected", compress=False)
     for n, (term, key, h, sets, positions, flag) in enumerate(
             item for b in blocks for item in _block(b).items(range(len(b)))):
         assert key == json.dumps(term, ensure_ascii=False)
-        entry = index._entry(side, f"{h:08x}-{n}", sets, positions, flag)
+        entry = dictionary._entry(side, f"{h:08x}-{n}", sets, positions, flag)
         expected.setdefault(f"s/{h % shards}.json", {})[term] = json.loads(entry)
     side.close()
     assert (terms, shards, common) == (12, 64, ["工作", "议案"])
