@@ -92,11 +92,11 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
                                         dataset, work / "data", work / DATABASE, package_written.wait,
                                         sqlitedb.short_index_made(work / SHORT_GRAMS, short_written.wait))
-        with timer.stage("commitments, figures"):
-            dataset.commitments  # noqa: B018 - found once here, in two processes: the search child and the package need them
-        (work / SEARCH).mkdir()
+        (work / SEARCH).mkdir()  # the records alone: forked before the commitments, which it does not read
         children[SEARCH] = Background(SEARCH, search_step(settings or Settings()), dataset,
                                       work / SEARCH)
+        with timer.stage("commitments, figures"):
+            dataset.commitments  # noqa: B018 - found once here, before the package and the pages read them
         with timer.stage("package"):
             descriptor = package.write(dataset, paths, work / "data", check=False)  # checked by a child
             history = changelog.compute(dataset, descriptor, work / "data")

@@ -196,6 +196,21 @@ def test_step_writes_only_the_index_folder(tmp_path: Path, dataset: records.Data
     assert (tmp_path / "search" / "idx" / "manifest.json").is_file()
 
 
+def test_step_reads_the_records_alone_not_the_commitments(tmp_path: Path, seeds_repo: Paths,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build forks the search child before it finds the commitments and figures (issue 13: at 100,000
+    letters that is 127 s the child would otherwise wait): the step must never ask for them."""
+    def asked(_: object) -> None:
+        raise AssertionError("the search step read the commitments or figures")
+
+    monkeypatch.setattr(records.Dataset, "_found", property(asked))
+    dataset = records.load(seeds_repo)  # its own: nothing found before is cached in it
+    with pytest.raises(AssertionError, match="read the commitments"):
+        dataset.commitments  # noqa: B018 - the guard itself works
+    index.step(dataset, tmp_path)
+    assert (tmp_path / "search" / "idx" / "manifest.json").is_file()
+
+
 def test_manifest_lists_exactly_the_common_grams(tmp_path: Path, dataset: records.Dataset) -> None:
     """Format 3: the plan is made from the manifest, so its list must be the shards' c flags, both ways."""
     index.write(dataset, tmp_path, index.Options(common=20))
