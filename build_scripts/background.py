@@ -47,8 +47,10 @@ def die_with_parent(parent: int) -> None:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], parent: int) -> None:
+def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], parent: int, nice: int = 0) -> None:
     die_with_parent(parent)
+    if nice:
+        os.nice(nice)
     start, cpu = time.perf_counter(), time.process_time()
     try:
         result: tuple[str, Any] = ("ok", fn(*args))
@@ -64,9 +66,10 @@ def _run(send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], parent
 
 
 class Background:
-    """One step running in a forked child; ``result()`` waits for it and returns or raises."""
+    """One step running in a forked child; ``result()`` waits for it and returns or raises. ``nice``: how far
+    the child lowers its priority (``os.nice``) before it starts."""
 
-    def __init__(self, name: str, fn: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, name: str, fn: Callable[..., Any], *args: Any, nice: int = 0) -> None:
         from tqdm import tqdm
 
         tqdm.monitor_interval = 0  # no progress-bar monitor thread that a fork could copy mid-lock
@@ -77,7 +80,7 @@ class Background:
         self.cpu_seconds = 0.0
         self._outcome: tuple[str, Any] | None = None
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(send, fn, args, os.getpid()), name=f"portal build: {name}",
+        self._process = context.Process(target=_run, args=(send, fn, args, os.getpid(), nice), name=f"portal build: {name}",
                                         daemon=True)
         self._process.start()
         send.close()

@@ -87,7 +87,7 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         package_written, short_written = (multiprocessing.get_context("fork").Event() for _ in range(2))
         (work / SHORT_GRAMS).mkdir()
         children[SHORT_GRAMS] = Background(SHORT_GRAMS, sqlitedb.make_short_index, dataset, work / SHORT_GRAMS,
-                                           short_written.set)
+                                           short_written.set, nice=CHILD_NICE.get(SHORT_GRAMS, 0))
         (work / DATABASE).mkdir()
         children[DATABASE] = Background(DATABASE, database_step(settings or Settings(), package.data_version(dataset)[0]),
                                         dataset, work / "data", work / DATABASE, package_written.wait,
@@ -106,7 +106,8 @@ def build(paths: Paths, *, strict: bool = True, log: Callable[[str], None] = lam
         staged = work / "site"
         for name, run in background_steps(paths, settings or Settings()):
             (work / name).mkdir()
-            children[name] = Background(name, run, dataset, descriptor, work / "data", work / name)
+            children[name] = Background(name, run, dataset, descriptor, work / "data", work / name,
+                                        nice=CHILD_NICE.get(name, 0))
         with timer.stage("pages"):
             bulk = pages.bulk(dataset)
             count = pages.write(dataset, descriptor, history, work / "data", paths.docs, work / "docs", bulk,
@@ -243,11 +244,19 @@ SHORT_GRAMS = "database, short grams"
 SEARCH = "search index"
 """The build's children: the database, its short-gram index and the search index are forked as soon as the
 records are checked (they need nothing else until the database reads the tables in and copies the short
-grams in), the downloads once the package is written. All run at the build's own priority. At 100,000
-letters the search index needed ≈ 920 CPU-seconds, the database ≈ 900 with both its full-text indexes: with
+grams in), the downloads once the package is written; two of them at a lower priority (``CHILD_NICE``). At
+100,000 letters the search index needed ≈ 920 CPU-seconds, the database ≈ 900 with both its full-text indexes: with
 the search child at nice 3 it ran alone for 257 s at the end, the database at nice 2 (and the downloads at
 1) for ≈ 210 s; at equal shares the database ended last, 57 s after the search index, so its short-gram
 index (≈ 240 CPU-seconds) moved to a process of its own (issue 13; benchmarks/RESULTS.md)."""
+
+CHILD_NICE = {SHORT_GRAMS: 2, DOWNLOADS: 2}
+"""How far a child lowers its priority (``os.nice``; in the kernel's shares of a core, nice 0 is 1,024 and
+nice 2 is 655). At 100,000 letters the search child (≈ 800 CPU-seconds, forked once the records are
+checked) ends last at equal shares, ≈ 170 s alone with a core idle, while the short grams (≈ 400) and the
+other downloads (≈ 330) end 400 to 500 s before the build: those two yield it, the main process and the
+database a part of their shares, and still end before the database needs them (issue 13;
+benchmarks/RESULTS.md). The others run at the build's own priority."""
 
 PENDING = ("data/", "search/idx/")
 """Folders the children place files in (the data page, rendered again last, is in ``data/`` too): the link

@@ -78,18 +78,33 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarra
     return nfkc + low
 
 
-def _apply(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> np.ndarray:
-    """Map every code point through a per-character table whose outputs may be 0, 1 or more characters."""
-    lens = length[cps]
-    if (lens == 1).all():
-        return flat[off[cps]]
-    total = int(lens.sum())
-    starts = np.cumsum(lens) - lens
-    intra = np.arange(total, dtype=np.int64) - np.repeat(starts, lens)
-    return flat[np.repeat(off[cps], lens) + intra]
+@functools.lru_cache(maxsize=2)
+def _single(which: int) -> tuple[np.ndarray, np.ndarray]:
+    """Table ``which`` (0 NFKC, 1 lower case without space) as (length per code point, uint8; the one
+    character it maps to, where that length is 1): most text maps a character to one or none, one gather."""
+    off, length, flat = _tables()[3 * which:3 * which + 3]
+    one = np.where(length == 1, flat[np.minimum(off, len(flat) - 1)], 0).astype(np.uint32)
+    return length.astype(np.uint8), one
 
 
-def _lower(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarray) -> str | None:
+def _apply(cps: np.ndarray, which: int) -> np.ndarray:
+    """Map every code point through table ``which`` (``_tables``), whose outputs may be 0, 1 or more
+    characters. Characters that map to one or none are one gather (``_single``): at 100,000 letters the
+    general path below, an int64 cumsum and two repeats over every character, was most of the time."""
+    lens, one = _single(which)
+    per = lens[cps]
+    if not (per > 1).any():
+        out = one[cps]
+        return out if per.all() else out[per.astype(bool)]
+    off, length, flat = _tables()[3 * which:3 * which + 3]
+    lens64 = length[cps]
+    total = int(lens64.sum())
+    starts = np.cumsum(lens64) - lens64
+    intra = np.arange(total, dtype=np.int64) - np.repeat(starts, lens64)
+    return flat[np.repeat(off[cps], lens64) + intra]
+
+
+def _lower(cps: np.ndarray) -> str | None:
     """Lower case and no white space, through the BMP table; None when that cannot be done here.
 
     OpenCC maps some traditional characters to simplified ones outside the BMP (俓 → 𠇹 U+201F9):
@@ -98,15 +113,24 @@ def _lower(cps: np.ndarray, off: np.ndarray, length: np.ndarray, flat: np.ndarra
     """
     wide = cps >= 0x10000
     if not wide.any():
-        return _apply(cps, off, length, flat).tobytes().decode("utf-32-le")
+        return _apply(cps, LOWER).tobytes().decode("utf-32-le")
     if any(chr(c).lower() != chr(c) or chr(c).isspace() for c in np.unique(cps[wide]).tolist()):
         return None
-    lens = length[np.where(wide, 0x41, cps)]  # a stand-in that maps to one character
-    lens[wide] = 1
-    starts = np.cumsum(lens) - lens
-    out = _apply(np.where(wide, 0x61, cps), off, length, flat)  # "a" → "a": one character, as the wide one
+    stand_in = np.where(wide, 0x61, cps)  # "a" → "a": one character, as the wide one
+    lens, one = _single(LOWER)
+    per = lens[stand_in]
+    if not (per > 1).any():
+        out = one[stand_in]
+        out[wide] = cps[wide]
+        return (out if per.all() else out[per.astype(bool)]).tobytes().decode("utf-32-le")
+    out = _apply(stand_in, LOWER)
+    starts = np.cumsum(per, dtype=np.int64) - per
     out[starts[wide]] = cps[wide]
     return out.tobytes().decode("utf-32-le")
+
+
+NFKC, LOWER = 0, 1
+"""The two tables of ``_tables``."""
 
 
 def _utf32(text: str) -> np.ndarray:
@@ -130,17 +154,16 @@ path (``_lower``; tested with every one of them, issue 17).
     fast = [("" if i in slow else t) for i, t in enumerate(texts)] if slow else texts
     joined = _SEP_RAW.join(fast)
     cps = _utf32(joined)
-    n_off, n_len, n_flat, l_off, l_len, l_flat = _tables()
     if int(cps.max(initial=0)) >= 0x10000:
         return [normalise(t) for t in texts]
-    step1 = _apply(cps, n_off, n_len, n_flat).tobytes().decode("utf-32-le")
+    step1 = _apply(cps, NFKC).tobytes().decode("utf-32-le")
     if not unicodedata.is_normalized("NFKC", step1) or "Σ" in step1:
         bad = {i for i, t in enumerate(fast) if not _simple(t)}
         return _splice(texts, bad | slow) if bad else [normalise(t) for t in texts]
     step2 = _t2s().convert(step1)
     if len(step2) != len(step1):
         return [normalise(t) for t in texts]
-    lowered = _lower(_utf32(step2), l_off, l_len, l_flat)
+    lowered = _lower(_utf32(step2))
     if lowered is None:
         return [normalise(t) for t in texts]
     out = lowered.split(_SEP_RAW)

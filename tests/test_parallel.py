@@ -3,6 +3,7 @@ same work gives in one process, and a child's failure reaches the build as its o
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 
@@ -109,12 +110,54 @@ def test_a_steps_child_splits_nothing_but_gets_the_same_answer(scratch: Paths, m
     assert Background("halves", lambda: in_two("halves", sorted, [3, 1], [2, 0])).result() == ([1, 3], [0, 2])
 
 
-def test_the_build_finds_commitments_before_the_search_child_forks(scratch: Paths) -> None:
-    """The search child needs the commitments (its facets): the build finds them, in two processes, before
-    forking it, so they are found once and the child inherits them."""
+def test_the_commitments_are_found_once_in_the_main_process_not_in_a_child(scratch: Paths,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The children are forked before the commitments and figures are found (issue 13: the search child from
+    the records alone, 127 s earlier at 100,000 letters): none of them may find them again, and the build
+    finds them once, after the records are checked and before the package."""
     from build_scripts import site
+    from build_scripts.dataset import Dataset
 
+    finder = Dataset.__dict__["_found"].func
+    found_in = scratch.root / "found-in"  # a file: the children write to it too
+
+    def found(self: Dataset) -> object:
+        with open(found_in, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return finder(self)
+
+    counted = functools.cached_property(found)
+    counted.__set_name__(Dataset, "_found")
+    monkeypatch.setattr(Dataset, "_found", counted)
     said: list[str] = []
     site.build(scratch, log=said.append)
+    assert found_in.read_text(encoding="utf-8").split() == [str(os.getpid())]
     started = [m.removesuffix(" …") for m in said if m.endswith(" …")]
     assert started[:3] == ["validate", "commitments, figures", "package"]
+
+
+def test_a_child_lowers_its_priority_by_its_nice() -> None:
+    """``Background(..., nice=n)``: the step runs n below the build's priority; 0 leaves it as it is."""
+    mine = os.nice(0)
+    assert Background("niced", os.nice, 0, nice=3).result() == min(mine + 3, 19)
+    assert Background("as is", os.nice, 0).result() == mine
+
+
+def test_the_build_lowers_the_priority_of_the_children_that_end_early(scratch: Paths,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: the short grams and the other downloads yield a part of their shares of the cores
+    (``site.CHILD_NICE``); the search index and the database, the children that end last, do not."""
+    from build_scripts import site
+
+    given: dict[str, int] = {}
+    forked = site.Background
+
+    def recorded(name: str, *args: object, nice: int = 0) -> Background:
+        given[name] = nice
+        return forked(name, *args, nice=nice)
+
+    monkeypatch.setattr(site, "Background", recorded)
+    site.build(scratch)
+    assert set(given) == {site.SHORT_GRAMS, site.DATABASE, site.SEARCH, site.DOWNLOADS}
+    assert given == {name: site.CHILD_NICE.get(name, 0) for name in given}
+    assert given[site.SEARCH] == given[site.DATABASE] == 0 < given[site.SHORT_GRAMS] and 0 < given[site.DOWNLOADS]

@@ -141,7 +141,7 @@ def test_fnv1a_many_agrees_with_fnv1a(terms: list[str]) -> None:
     assert fnv1a_many(rows).tolist() == [fnv1a(t) for t in terms]
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from(list("社區ＡＢabΣς 　\n\t（一）〔〕2０陸林İﬁ乾燥e\u0301ㅏ한\ue000𠀀")),
+@given(st.lists(st.text(alphabet=st.sampled_from(list("社區ＡＢabΣς 　\n\t（一）〔〕2０陸林İﬁ乾燥e\u0301ㅏ한\ue000𠀀俓儣")),
                         max_size=30), max_size=8))
 def test_normalise_many_agrees_with_normalise(texts: list[str]) -> None:
     assert normalise_many(texts) == [normalise(t) for t in texts]
