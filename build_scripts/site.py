@@ -252,11 +252,13 @@ index (≈ 240 CPU-seconds) moved to a process of its own (issue 13; benchmarks/
 
 CHILD_NICE = {SHORT_GRAMS: 2, DOWNLOADS: 2}
 """How far a child lowers its priority (``os.nice``; in the kernel's shares of a core, nice 0 is 1,024 and
-nice 2 is 655). At 100,000 letters the search child (≈ 800 CPU-seconds, forked once the records are
-checked) ends last at equal shares, ≈ 170 s alone with a core idle, while the short grams (≈ 400) and the
-other downloads (≈ 330) end 400 to 500 s before the build: those two yield it, the main process and the
-database a part of their shares, and still end before the database needs them (issue 13;
-benchmarks/RESULTS.md). The others run at the build's own priority."""
+nice 2 is 655). At 100,000 letters and equal shares the search child (≈ 800 CPU-seconds) ended last, 168 s
+alone with a core idle, while the short grams (≈ 400) and the other downloads (≈ 330) ended 430 to 540 s
+before the build: those two yield the search child, the database and the main process a part of their
+shares, still end before the database needs them, and the search child ends within 13 s of the database
+(1,660 → 1,276 and 1,331 s with the faster normalisation; issue 13, benchmarks/RESULTS.md). The others run
+at the build's own priority."""
+
 
 PENDING = ("data/", "search/idx/")
 """Folders the children place files in (the data page, rendered again last, is in ``data/`` too): the link
