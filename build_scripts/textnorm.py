@@ -87,21 +87,27 @@ def _single(which: int) -> tuple[np.ndarray, np.ndarray]:
     return length.astype(np.uint8), one
 
 
-def _apply(cps: np.ndarray, which: int) -> np.ndarray:
+def _apply(cps: np.ndarray, which: int, wide: np.ndarray | None = None) -> np.ndarray:
     """Map every code point through table ``which`` (``_tables``), whose outputs may be 0, 1 or more
-    characters. Characters that map to one or none are one gather (``_single``): at 100,000 letters the
-    general path below, an int64 cumsum and two repeats over every character, was most of the time."""
+    characters; where ``wide`` (characters outside the BMP) is true, a character passes as itself.
+    Characters that map to one or none are one gather (``_single``): at 100,000 letters the general path
+    below, an int64 cumsum and two repeats over every character, was most of the time."""
+    src = cps if wide is None else np.where(wide, 0x61, cps)  # "a" → "a": one character, as the wide one
     lens, one = _single(which)
-    per = lens[cps]
+    per = lens[src]
     if not (per > 1).any():
-        out = one[cps]
+        out = one[src]
+        if wide is not None:
+            out[wide] = cps[wide]
         return out if per.all() else out[per.astype(bool)]
     off, length, flat = _tables()[3 * which:3 * which + 3]
-    lens64 = length[cps]
-    total = int(lens64.sum())
+    lens64 = length[src]
     starts = np.cumsum(lens64) - lens64
-    intra = np.arange(total, dtype=np.int64) - np.repeat(starts, lens64)
-    return flat[np.repeat(off[cps], lens64) + intra]
+    intra = np.arange(int(lens64.sum()), dtype=np.int64) - np.repeat(starts, lens64)
+    out = flat[np.repeat(off[src], lens64) + intra]
+    if wide is not None:
+        out[starts[wide]] = cps[wide]
+    return out
 
 
 def _lower(cps: np.ndarray) -> str | None:
@@ -116,17 +122,7 @@ def _lower(cps: np.ndarray) -> str | None:
         return _apply(cps, LOWER).tobytes().decode("utf-32-le")
     if any(chr(c).lower() != chr(c) or chr(c).isspace() for c in np.unique(cps[wide]).tolist()):
         return None
-    stand_in = np.where(wide, 0x61, cps)  # "a" → "a": one character, as the wide one
-    lens, one = _single(LOWER)
-    per = lens[stand_in]
-    if not (per > 1).any():
-        out = one[stand_in]
-        out[wide] = cps[wide]
-        return (out if per.all() else out[per.astype(bool)]).tobytes().decode("utf-32-le")
-    out = _apply(stand_in, LOWER)
-    starts = np.cumsum(per, dtype=np.int64) - per
-    out[starts[wide]] = cps[wide]
-    return out.tobytes().decode("utf-32-le")
+    return _apply(cps, LOWER, wide).tobytes().decode("utf-32-le")
 
 
 NFKC, LOWER = 0, 1
